@@ -1,0 +1,127 @@
+/// The double-entry postings of every step. Each function returns balanced entries; the fold
+/// attaches them to the record that caused them.
+public enum Postings {
+    /// A sale: tenders in; revenue and VAT out; inventory to cost of goods sold at cost.
+    public static func sale(_ sale: Sale) -> [JournalEntry] {
+        let c = sale.currency
+        var lines: [JournalLine] = sale.tenders.map { .debit(Account.forTender($0.tender), $0.amount) }
+        var net: Int64 = 0
+        var vat: Int64 = 0
+        var cost: Int64 = 0
+        for l in sale.lines {
+            let split = l.vatRate.split(gross: l.gross)
+            net += split.net.minor
+            vat += split.vat.minor
+            cost += l.unitCost.minor * Int64(l.quantity)
+        }
+        lines += [.credit(.salesRevenue, Money(net, c)), .credit(.vatPayable, Money(vat, c))]
+        lines += [.debit(.costOfGoodsSold, Money(cost, c)), .credit(.inventory, Money(cost, c))]
+        return [JournalEntry(reference: "sale:\(sale.id)", store: sale.store, date: sale.soldAt, memo: "sale", lines: lines)]
+    }
+
+    /// Goods received back: inventory returns at its original cost against cost of goods sold.
+    public static func goodsReceived(_ r: ReturnRequest, at: Instant) -> [JournalEntry] {
+        let cost = Money(r.lines.reduce(0) { $0 + $1.cost.minor }, r.currency)
+        return [
+            JournalEntry(
+                reference: "return:\(r.id)/receive", store: r.store, date: at, memo: "returned goods back in inventory at cost",
+                lines: [.debit(.inventory, cost), .credit(.costOfGoodsSold, cost)])
+        ]
+    }
+
+    /// Revenue and VAT reversed per line for `gross`, pro rata to each line's share of the return.
+    static func revenueReversal(_ r: ReturnRequest) -> (net: Money, vat: Money) {
+        var net: Int64 = 0
+        var vat: Int64 = 0
+        for l in r.lines {
+            let split = l.vatRate.split(gross: l.gross)
+            net += split.net.minor
+            vat += split.vat.minor
+        }
+        return (Money(net, r.currency), Money(vat, r.currency))
+    }
+
+    /// A refund: sales returns and VAT reversed, money out on each tender, the restocking fee kept as income.
+    public static func refund(_ r: ReturnRequest, _ refund: Refund) -> [JournalEntry] {
+        let rev = revenueReversal(r)
+        var lines: [JournalLine] = [.debit(.salesReturns, rev.net), .debit(.vatPayable, rev.vat)]
+        lines += refund.allocations.map { .credit(Account.forTender($0.tender), $0.amount) }
+        lines.append(.credit(.restockingFeeIncome, refund.restockingFee))
+        // Any rounding gap between the goods' value and what was paid plus fee is fee income too,
+        // so the entry always balances and the gap is visible in the fee account.
+        let gap = rev.net.minor + rev.vat.minor - refund.paidOut.minor - refund.restockingFee.minor
+        if gap != 0 { lines.append(JournalLine(.restockingFeeIncome, Money(-gap, r.currency))) }
+        return [JournalEntry(reference: "return:\(r.id)/refund", store: r.store, date: refund.refundedAt, memo: "refund", lines: lines)]
+    }
+
+    /// An exchange: the returned goods' sale is reversed, the new goods are sold, the difference is
+    /// settled on one tender either way.
+    public static func exchange(_ r: ReturnRequest, _ x: Exchange) -> [JournalEntry] {
+        let c = r.currency
+        let rev = revenueReversal(r)
+        var lines: [JournalLine] = [.debit(.salesReturns, rev.net), .debit(.vatPayable, rev.vat)]
+        var newNet: Int64 = 0
+        var newVat: Int64 = 0
+        var newCost: Int64 = 0
+        for l in x.outLines {
+            let split = l.vatRate.split(gross: l.gross)
+            newNet += split.net.minor
+            newVat += split.vat.minor
+            newCost += l.unitCost.minor * Int64(l.quantity)
+        }
+        lines += [.credit(.salesRevenue, Money(newNet, c)), .credit(.vatPayable, Money(newVat, c))]
+        lines.append(.credit(.restockingFeeIncome, x.restockingFee))
+        // The customer pays the difference (debit the tender) or is paid it (credit the tender).
+        lines.append(.debit(Account.forTender(x.settlementTender), x.difference))
+        let gap = rev.net.minor + rev.vat.minor + x.difference.minor - newNet - newVat - x.restockingFee.minor
+        if gap != 0 { lines.append(JournalLine(.restockingFeeIncome, Money(-gap, c))) }
+        lines += [.debit(.costOfGoodsSold, Money(newCost, c)), .credit(.inventory, Money(newCost, c))]
+        return [JournalEntry(reference: "return:\(r.id)/exchange", store: r.store, date: x.exchangedAt, memo: "exchange", lines: lines)]
+    }
+
+    /// Dispositions: B-grade write-down to resale value, scrap written off, vendor returns to a receivable.
+    /// Restock and repair post nothing here (repair cost posts when the repair completes).
+    public static func disposal(_ r: ReturnRequest, _ dispositions: [LineDisposition], at: Instant) -> [JournalEntry] {
+        var lines: [JournalLine] = []
+        for d in dispositions {
+            guard let line = r.line(d.line) else { continue }
+            let cost = line.unitCost.times(d.quantity)
+            switch d.disposition {
+            case .restock, .repair:
+                break
+            case .refurbish(let unitValue, _):
+                let down = Money(max(0, line.unitCost.minor - unitValue.minor) * Int64(d.quantity), r.currency)
+                lines += [.debit(.bGradeWriteDown, down), .credit(.inventory, down)]
+            case .scrap:
+                lines += [.debit(.scrapWriteOff, cost), .credit(.inventory, cost)]
+            case .returnToVendor:
+                lines += [.debit(.vendorReceivable, cost), .credit(.inventory, cost)]
+            }
+        }
+        guard !lines.isEmpty else { return [] }
+        return [JournalEntry(reference: "return:\(r.id)/dispose", store: r.store, date: at, memo: "disposition", lines: lines)]
+    }
+
+    /// A finished repair: its cost is expensed (owed to the technician or parts supplier); an
+    /// unrepairable unit is written off at cost.
+    public static func repairCompleted(_ o: RepairOrder, outcome: RepairOutcome, totalCost: Money, at: Instant) -> [JournalEntry] {
+        var lines: [JournalLine] = [.debit(.repairExpense, totalCost), .credit(.accountsPayable, totalCost)]
+        if case .unrepairable = outcome {
+            let cost = o.unitCost.times(o.quantity)
+            lines += [.debit(.scrapWriteOff, cost), .credit(.inventory, cost)]
+        }
+        return [JournalEntry(reference: "repair:\(o.id)/complete", store: o.store, date: at, memo: "repair completed", lines: lines)]
+    }
+
+    /// Goods bought in: inventory against accounts payable.
+    public static func inventoryReceived(_ r: InventoryReceipt, reference: String) -> [JournalEntry] {
+        let cost = r.unitCost.times(r.quantity)
+        return [JournalEntry(reference: reference, store: r.store, date: r.receivedAt, memo: "goods received", lines: [.debit(.inventory, cost), .credit(.accountsPayable, cost)])]
+    }
+
+    /// A stock-take variance: gains and losses at cost against the variance account.
+    public static func stockCount(_ c: StockCount, reference: String) -> [JournalEntry] {
+        let value = c.unitCost.times(c.variance)
+        return [JournalEntry(reference: reference, store: c.store, date: c.countedAt, memo: "stock-take variance", lines: [.debit(.inventory, value), .credit(.inventoryVariance, value)])]
+    }
+}

@@ -1,0 +1,89 @@
+/// Every business fact ReturnSync records. Events are immutable; state is derived from them.
+///
+/// The cases are the wire payloads of the sync protocol: add cases, never change one that shipped
+/// (bump the event's schema version instead).
+public enum DomainEvent: Hashable, Sendable, Codable {
+    // Catalog and configuration (last writer wins per record).
+    case productDefined(Product)
+    case storeDefined(Store)
+    case policySet(store: StoreID?, policy: ReturnPolicy)
+    case reorderPointSet(ReorderPoint)
+
+    // Customers: per-field last writer wins.
+    case customerRegistered(Customer)
+    case customerFieldChanged(customer: CustomerID, field: CustomerField, value: String?)
+
+    // Stock outside returns.
+    case inventoryReceived(InventoryReceipt)
+    case stockCounted(StockCount)
+
+    // Sales.
+    case saleRecorded(Sale)
+
+    // The return lifecycle.
+    case returnRequested(ReturnRequest)
+    case returnApproved(at: Instant, note: String?)
+    case returnRejected(at: Instant, reason: String)
+    case returnReceived(at: Instant, trackingNumber: String?)
+    case returnInspected(at: Instant, grades: [LineGrade])
+    case returnDisposed(at: Instant, dispositions: [LineDisposition])
+    case refundIssued(Refund)
+    case exchangeCompleted(Exchange)
+    case returnClosed(at: Instant)
+
+    // Repairs.
+    case repairOpened(RepairOrder)
+    case repairProgressed(at: Instant, status: RepairStatus, parts: [RepairPart], laborCost: Money)
+    case repairCompleted(at: Instant, outcome: RepairOutcome, totalCost: Money)
+
+    // Store credit outside refunds (goodwill, manual correction).
+    case storeCreditAdjusted(customer: CustomerID, amount: Money, memo: String, at: Instant)
+
+    /// A short stable name for logs, metrics and the wire (`return.approved`).
+    public var kind: String {
+        switch self {
+        case .productDefined: "product.defined"
+        case .storeDefined: "store.defined"
+        case .policySet: "policy.set"
+        case .reorderPointSet: "reorderPoint.set"
+        case .customerRegistered: "customer.registered"
+        case .customerFieldChanged: "customer.fieldChanged"
+        case .inventoryReceived: "inventory.received"
+        case .stockCounted: "stock.counted"
+        case .saleRecorded: "sale.recorded"
+        case .returnRequested: "return.requested"
+        case .returnApproved: "return.approved"
+        case .returnRejected: "return.rejected"
+        case .returnReceived: "return.received"
+        case .returnInspected: "return.inspected"
+        case .returnDisposed: "return.disposed"
+        case .refundIssued: "return.refunded"
+        case .exchangeCompleted: "return.exchanged"
+        case .returnClosed: "return.closed"
+        case .repairOpened: "repair.opened"
+        case .repairProgressed: "repair.progressed"
+        case .repairCompleted: "repair.completed"
+        case .storeCreditAdjusted: "storeCredit.adjusted"
+        }
+    }
+
+    /// The lifecycle step this event takes, for return events.
+    public var returnAction: ReturnAction? {
+        switch self {
+        case .returnApproved: .approve
+        case .returnRejected: .reject
+        case .returnReceived: .receive
+        case .returnInspected: .inspect
+        case .returnDisposed: .dispose
+        case .refundIssued: .refund
+        case .exchangeCompleted: .exchange
+        case .returnClosed: .close
+        default: nil
+        }
+    }
+}
+
+/// Customer fields that can be edited independently.
+public enum CustomerField: String, Hashable, Sendable, Codable, CaseIterable {
+    case name, phone, email
+}
