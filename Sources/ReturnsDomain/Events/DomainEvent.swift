@@ -37,7 +37,7 @@ public enum DomainEvent: Hashable, Sendable, Codable {
     case repairCompleted(at: Instant, outcome: RepairOutcome, totalCost: Money)
 
     // Store credit outside refunds (goodwill, manual correction).
-    case storeCreditAdjusted(customer: CustomerID, amount: Money, memo: String, at: Instant)
+    case storeCreditAdjusted(customer: CustomerID, store: StoreID, amount: Money, memo: String, at: Instant)
 
     /// A short stable name for logs, metrics and the wire (`return.approved`).
     public var kind: String {

@@ -53,3 +53,25 @@ public struct ReturnPolicy: Hashable, Sendable, Codable {
             receiptlessMaxPer90Days: 2, restockingFee: .none, approvalThreshold: Money(100_000, currency))
     }
 }
+
+extension ReturnPolicy {
+    private enum CodingKeys: String, CodingKey {
+        case noReasonWindowDays, faultWindowDays, acceptedConditions, nonReturnableCategories, receiptRequired
+        case receiptlessMaxValue, receiptlessMaxPer90Days, restockingFee, approvalThreshold
+    }
+
+    /// Sets are written sorted so the same policy always encodes to the same bytes (event
+    /// content is compared byte for byte across replicas).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(noReasonWindowDays, forKey: .noReasonWindowDays)
+        try c.encode(faultWindowDays, forKey: .faultWindowDays)
+        try c.encode(acceptedConditions.sorted(), forKey: .acceptedConditions)
+        try c.encode(nonReturnableCategories.sorted(), forKey: .nonReturnableCategories)
+        try c.encode(receiptRequired, forKey: .receiptRequired)
+        try c.encode(receiptlessMaxValue, forKey: .receiptlessMaxValue)
+        try c.encode(receiptlessMaxPer90Days, forKey: .receiptlessMaxPer90Days)
+        try c.encode(restockingFee, forKey: .restockingFee)
+        try c.encodeIfPresent(approvalThreshold, forKey: .approvalThreshold)
+    }
+}
