@@ -11,15 +11,65 @@ let package = Package(
     name: "ReturnSync",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "returnsync", targets: ["returnsync"]),
         .library(name: "ReturnsDomain", targets: ["ReturnsDomain"]),
         .library(name: "Replication", targets: ["Replication"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // Pure: the retail returns domain. No I/O, no clock reads, no logging.
         .target(name: "ReturnsDomain", swiftSettings: swiftSettings),
         // Pure: dots, version vectors, HLC, events, change sets and the fold to state.
         .target(name: "Replication", dependencies: ["ReturnsDomain"], swiftSettings: swiftSettings),
+        // The store's SQLite replica (GRDB): migrations, event log, outbox, projections, commands.
+        .target(
+            name: "NodeStore",
+            dependencies: ["ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        // The node's local HTTP API (Hummingbird) for the POS and the return desk.
+        .target(
+            name: "NodeServer",
+            dependencies: [
+                "NodeStore", "ReturnsDomain", "Replication",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        // The CLI.
+        .executableTarget(
+            name: "returnsync",
+            dependencies: [
+                "NodeServer", "NodeStore", "ReturnsDomain", "Replication",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "ReturnsDomainTests", dependencies: ["ReturnsDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NodeStoreTests", dependencies: ["NodeStore", "ReturnsDomain", "Replication"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NodeServerTests",
+            dependencies: [
+                "NodeServer", "NodeStore", "ReturnsDomain", "Replication",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
+        // End-to-end: the real `returnsync` binary as a process, over loopback HTTP.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "returnsync", "NodeStore", "ReturnsDomain", "Replication",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,87 @@
+public import Replication
+public import ReturnsDomain
+
+/// Opening a return at the desk.
+public struct CreateReturnCommand: Hashable, Sendable, Codable {
+    public var sale: SaleID?
+    public var customer: CustomerID?
+    public var type: ReturnType?
+    public var method: ReturnMethod?
+    public var lines: [RequestedLine]
+    public var trackingNumber: String?
+    public init(sale: SaleID?, customer: CustomerID? = nil, type: ReturnType? = nil, method: ReturnMethod? = nil, lines: [RequestedLine], trackingNumber: String? = nil) {
+        self.sale = sale
+        self.customer = customer
+        self.type = type
+        self.method = method
+        self.lines = lines
+        self.trackingNumber = trackingNumber
+    }
+}
+
+/// Goods handed out in an exchange, as the desk enters them; prices come from the catalog.
+public struct ExchangeItem: Hashable, Sendable, Codable {
+    public var sku: SKU
+    public var quantity: Int
+    public var serials: [String]?
+    public init(sku: SKU, quantity: Int, serials: [String]? = nil) {
+        self.sku = sku
+        self.quantity = quantity
+        self.serials = serials
+    }
+}
+
+/// A return as the desk sees it.
+public struct ReturnView: Hashable, Sendable, Codable {
+    public var id: ReturnID
+    public var status: ReturnStatus
+    public var request: ReturnRequest
+    public var rejected: Bool
+    public var grades: [LineGrade]
+    public var dispositions: [LineDisposition]
+    public var refunds: [Refund]
+    public var exchanges: [Exchange]
+    public var steps: [ReturnStep]
+    /// The policy verdict, when the return was just created.
+    public var verdict: PolicyVerdict?
+
+    init(_ s: ReturnOrderState, verdict: PolicyVerdict? = nil) {
+        id = s.request!.id
+        status = s.status
+        request = s.request!
+        rejected = s.rejected
+        grades = s.grades
+        dispositions = s.dispositions
+        refunds = s.refunds
+        exchanges = s.exchanges
+        steps = s.steps
+        self.verdict = verdict
+    }
+}
+
+/// A sale with what can still be returned of each line.
+public struct SaleView: Hashable, Sendable, Codable {
+    public struct Line: Hashable, Sendable, Codable {
+        public var line: SaleLine
+        public var returned: Int
+        public var returnable: Int
+    }
+    public var sale: Sale
+    public var lines: [Line]
+}
+
+/// One stock figure.
+public struct StockRow: Hashable, Sendable, Codable {
+    public var store: StoreID
+    public var location: StockLocation
+    public var sku: SKU
+    public var quantity: Int
+}
+
+/// A customer's returns everywhere this replica knows of, and their store credit.
+public struct CustomerHistory: Hashable, Sendable, Codable {
+    public var customer: CustomerID
+    public var details: Customer?
+    public var returns: [ReturnView]
+    public var storeCredit: [Money]
+}

@@ -1,0 +1,127 @@
+public import Foundation
+public import GRDB
+public import Replication
+public import ReturnsDomain
+
+/// Who this node is: fixed at `node init`.
+public struct NodeIdentity: Hashable, Sendable, Codable {
+    public var node: NodeID
+    public var store: StoreID
+    public var currency: Currency
+    public init(node: NodeID, store: StoreID, currency: Currency) {
+        self.node = node
+        self.store = store
+        self.currency = currency
+    }
+}
+
+/// The store's SQLite replica: one file in WAL mode, opened through GRDB.
+///
+/// A recorded refund means cash has left the till, so every commit must survive power loss:
+/// the writer runs with `synchronous = FULL`, which fsyncs the WAL at every commit. (With the
+/// default NORMAL a commit can be lost on power failure, though never corrupted.)
+public final class NodeDatabase: Sendable {
+    public let writer: DatabasePool
+    public let identity: NodeIdentity
+    public let path: String
+
+    public static func databasePath(in directory: URL) -> String {
+        directory.appendingPathComponent("node.sqlite").path
+    }
+
+    /// Creates a new node database in `directory` (which must not hold one yet).
+    public static func create(in directory: URL, identity: NodeIdentity) throws -> NodeDatabase {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = databasePath(in: directory)
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw NodeStoreError(code: "node.alreadyInitialised", message: "a node database already exists at \(path)")
+        }
+        let pool = try openPool(path)
+        try pool.write { db in
+            for (k, v) in [("node", identity.node.rawValue), ("store", identity.store.rawValue), ("currency", identity.currency.rawValue), ("seq", "0"), ("hlc", "0.0")] {
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [k, v])
+            }
+        }
+        return NodeDatabase(writer: pool, identity: identity, path: path)
+    }
+
+    /// Opens the node database in `directory`.
+    public static func open(in directory: URL) throws -> NodeDatabase {
+        let path = databasePath(in: directory)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw NodeStoreError(code: "node.notInitialised", message: "no node database at \(path); run `returnsync node init` first")
+        }
+        let pool = try openPool(path)
+        let identity = try pool.read { db -> NodeIdentity in
+            func meta(_ key: String) throws -> String {
+                guard let v = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) else {
+                    throw NodeStoreError(code: "node.corrupt", message: "meta \(key) missing")
+                }
+                return v
+            }
+            return NodeIdentity(node: NodeID(try meta("node")), store: StoreID(try meta("store")), currency: Currency(try meta("currency")))
+        }
+        return NodeDatabase(writer: pool, identity: identity, path: path)
+    }
+
+    private init(writer: DatabasePool, identity: NodeIdentity, path: String) {
+        self.writer = writer
+        self.identity = identity
+        self.path = path
+    }
+
+    static func openPool(_ path: String) throws -> DatabasePool {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        let pool = try DatabasePool(path: path, configuration: config)
+        // GRDB sets NORMAL on the writer after prepareDatabase; durability needs FULL.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try Schema.migrator.migrate(pool)
+        return pool
+    }
+
+    /// The writer connection's `synchronous` setting (2 = FULL).
+    public func synchronousSetting() throws -> Int {
+        try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction: all of it commits durably, or none of it does.
+    @discardableResult
+    public func transaction<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    /// The synchronous variant, for the CLI and benchmarks.
+    @discardableResult
+    public func transactionSync<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+}
+
+/// Errors of the node store, with stable codes.
+public struct NodeStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,270 @@
+import Foundation
+public import GRDB
+public import Replication
+public import ReturnsDomain
+
+/// The return desk of one store: every command is checked by the pure domain and, if accepted,
+/// written with its events, projections and outbox entries in one durable transaction. A refused
+/// command throws a `DomainError` (or `NodeStoreError`) and writes nothing.
+public final class NodeService: Sendable {
+    public let database: NodeDatabase
+    /// Wall-clock milliseconds; injected so tests and benchmarks control time.
+    let clock: @Sendable () -> Int64
+
+    public init(database: NodeDatabase, clock: @escaping @Sendable () -> Int64 = NodeService.systemMillis) {
+        self.database = database
+        self.clock = clock
+    }
+
+    public static let systemMillis: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    public var identity: NodeIdentity { database.identity }
+
+    // MARK: - Catalog and set-up
+
+    public func defineProduct(_ product: Product, staff: StaffID) async throws {
+        guard product.unitPrice.minor >= 0, product.unitCost.minor >= 0 else {
+            throw DomainError.invalid("catalog.negativePrice", "prices cannot be negative")
+        }
+        guard !product.sku.rawValue.isEmpty else { throw DomainError.invalid("catalog.missingSKU", "a product needs a SKU") }
+        let now = clock()
+        try await database.transaction { db in
+            try self.log(db).author(.productDefined(product), on: .product(product.sku), staff: staff, now: now)
+        }
+    }
+
+    public func receiveInventory(sku: SKU, quantity: Int, unitCost: Money?, vendor: VendorID?, staff: StaffID) async throws {
+        guard quantity > 0 else { throw DomainError.invalidQuantity(quantity) }
+        let now = clock()
+        try await database.transaction { db in
+            let reader = NodeReader(db: db, identity: self.identity)
+            guard let product = try reader.product(sku) else { throw DomainError.unknownSKU(sku) }
+            let log = self.log(db)
+            let id = try log.mint("GR")
+            let receipt = InventoryReceipt(store: self.identity.store, sku: sku, quantity: quantity, unitCost: unitCost ?? product.unitCost, vendor: vendor, receivedAt: Instant(millis: now))
+            try log.author(.inventoryReceived(receipt), on: RecordKey(.inventoryReceipt, id), staff: staff, now: now)
+        }
+    }
+
+    public func setReorderPoint(sku: SKU, minimum: Int, staff: StaffID) async throws {
+        guard minimum >= 0 else { throw DomainError.invalidQuantity(minimum) }
+        let now = clock()
+        try await database.transaction { db in
+            guard try NodeReader(db: db, identity: self.identity).product(sku) != nil else { throw DomainError.unknownSKU(sku) }
+            let point = ReorderPoint(store: self.identity.store, sku: sku, minimum: minimum)
+            try self.log(db).author(.reorderPointSet(point), on: RecordKey(.reorderPoint, "\(self.identity.store)/\(sku)"), staff: staff, now: now)
+        }
+    }
+
+    public func setPolicy(_ policy: ReturnPolicy, staff: StaffID) async throws {
+        let now = clock()
+        try await database.transaction { db in
+            try self.log(db).author(.policySet(store: self.identity.store, policy: policy), on: RecordKey(.policy, self.identity.store.rawValue), staff: staff, now: now)
+        }
+    }
+
+    public func registerCustomer(_ customer: Customer, staff: StaffID) async throws {
+        guard !customer.id.rawValue.isEmpty else { throw DomainError.invalid("customer.missingID", "a customer needs an id") }
+        let now = clock()
+        try await database.transaction { db in
+            try self.log(db).author(.customerRegistered(customer), on: .customer(customer.id), staff: staff, now: now)
+        }
+    }
+
+    // MARK: - Sales
+
+    /// Records a sale posted by the POS, so that returns can refer to it.
+    public func recordSale(_ sale: Sale, staff: StaffID) async throws -> SaleView {
+        let now = clock()
+        return try await database.transaction { db in
+            let reader = NodeReader(db: db, identity: self.identity)
+            guard sale.store == self.identity.store else {
+                throw DomainError.invalid("sale.wrongStore", "this node records sales of \(self.identity.store), not \(sale.store)")
+            }
+            guard try reader.sale(sale.id) == nil else {
+                throw DomainError.invalid("sale.duplicateReceipt", "receipt \(sale.id) is already recorded")
+            }
+            var products: [SKU: Product] = [:]
+            for l in sale.lines { products[l.sku] = try reader.product(l.sku) }
+            try sale.validate { products[$0] }
+            if let customer = sale.customer {
+                for t in sale.tenders where t.tender == .storeCredit {
+                    let balance = try reader.storeCredit(customer, currency: sale.currency)
+                    guard balance.minor >= t.amount.minor else {
+                        throw DomainError.invalid("storeCredit.insufficient", "store credit of \(customer) is \(balance)")
+                    }
+                }
+            }
+            try self.log(db).author(.saleRecorded(sale), on: .sale(sale.id), staff: staff, now: now)
+            return try reader.saleView(sale.id)!
+        }
+    }
+
+    // MARK: - Returns
+
+    /// Checks a prospective return against the policy without recording anything.
+    public func evaluate(_ command: CreateReturnCommand) async throws -> PolicyVerdict {
+        let now = clock()
+        return try await database.writer.read { db in
+            try self.plan(command, id: ReturnID("RT-PREVIEW"), db: db, now: now).1
+        }
+    }
+
+    func plan(_ c: CreateReturnCommand, id: ReturnID, db: Database, now: Int64) throws -> (DomainEvent, PolicyVerdict) {
+        let reader = NodeReader(db: db, identity: identity)
+        var sale: Sale?
+        if let saleID = c.sale {
+            guard let s = try reader.sale(saleID) else {
+                throw DomainError.invalid("sale.notFound", "no sale with receipt \(saleID) on this node; look it up online or return without receipt")
+            }
+            sale = s
+        }
+        let returned = try reader.returnedQuantities(of: c.sale)
+        let customer = c.customer ?? sale?.customer
+        let receiptless = try customer.map { try reader.receiptlessReturns(of: $0, since: now - 90 * Instant.millisPerDay) } ?? 0
+        let policy = try reader.policy()
+        return try ReturnDesk.requestReturn(
+            id: id, store: identity.store, sale: sale, customer: customer, type: c.type ?? .refund,
+            method: c.method ?? .counter, lines: c.lines, alreadyReturned: returned,
+            product: { sku in try? reader.product(sku) }, policy: policy, receiptlessReturnsLast90Days: receiptless,
+            at: Instant(millis: now), trackingNumber: c.trackingNumber)
+    }
+
+    /// Opens a return; one the policy allows outright is approved in the same transaction.
+    public func createReturn(_ command: CreateReturnCommand, staff: StaffID) async throws -> ReturnView {
+        let now = clock()
+        return try await database.transaction { db in try self.createReturnSync(command, staff: staff, now: now, db: db) }
+    }
+
+    /// The body of `createReturn`, for callers that already hold a transaction (the benchmark).
+    public func createReturnSync(_ command: CreateReturnCommand, staff: StaffID, now: Int64, db: Database) throws -> ReturnView {
+        let log = self.log(db)
+        let id = ReturnID(try log.mint("RT"))
+        let (event, verdict) = try plan(command, id: id, db: db, now: now)
+        try log.author(event, on: .returnOrder(id), staff: staff, now: now)
+        if verdict.isAllowed {
+            try log.author(.returnApproved(at: Instant(millis: now), note: "policy allows"), on: .returnOrder(id), staff: staff, now: now)
+        }
+        guard let state = try NodeReader(db: db, identity: identity).returnState(id) else {
+            throw NodeStoreError(code: "node.corrupt", message: "return \(id) vanished")
+        }
+        return ReturnView(state, verdict: verdict)
+    }
+
+    /// A step of the lifecycle.
+    public enum Step: Sendable {
+        case approve(note: String?)
+        case reject(reason: String)
+        case receive(trackingNumber: String?)
+        case inspect(grades: [LineGrade])
+        case dispose(dispositions: [LineDisposition])
+        case refund(method: RefundMethod)
+        case exchange(items: [ExchangeItem], settlement: Tender)
+        case close
+    }
+
+    /// Advances a return by one step.
+    public func advance(_ id: ReturnID, _ step: Step, staff: StaffID) async throws -> ReturnView {
+        let now = clock()
+        return try await database.transaction { db in
+            let reader = NodeReader(db: db, identity: self.identity)
+            guard let state = try reader.returnState(id), let request = state.request else {
+                throw DomainError.invalid("return.notFound", "no return \(id)")
+            }
+            let at = Instant(millis: now)
+            let log = self.log(db)
+            let current = state.status
+            let event: DomainEvent
+            switch step {
+            case .approve(let note): event = try ReturnDesk.approve(current: current, request: request, at: at, note: note)
+            case .reject(let reason): event = try ReturnDesk.reject(current: current, request: request, at: at, reason: reason)
+            case .receive(let tracking): event = try ReturnDesk.receive(current: current, request: request, at: at, trackingNumber: tracking)
+            case .inspect(let grades): event = try ReturnDesk.inspect(current: current, request: request, at: at, grades: grades)
+            case .dispose(let given):
+                // Repair dispositions without an order number get one minted here.
+                var dispositions = given
+                for i in dispositions.indices {
+                    if case .repair(let order, let technician) = dispositions[i].disposition, order.rawValue.isEmpty {
+                        dispositions[i].disposition = .repair(order: RepairOrderID(try log.mint("RO")), technician: technician)
+                    }
+                }
+                event = try ReturnDesk.dispose(current: current, request: request, grades: state.grades, dispositions: dispositions, at: at)
+                try log.author(event, on: .returnOrder(id), staff: staff, now: now)
+                for d in dispositions {
+                    guard case .repair(let order, let technician) = d.disposition, let line = request.line(d.line) else { continue }
+                    let ro = RepairOrder(id: order, returnID: id, store: request.store, sku: line.sku, quantity: d.quantity, unitCost: line.unitCost, technician: technician, openedAt: at)
+                    try log.author(.repairOpened(ro), on: .repairOrder(order), staff: staff, now: now)
+                }
+                return ReturnView(try reader.returnState(id)!)
+            case .refund(let method):
+                _ = try current.next(after: .refund)
+                let sale = try request.sale.flatMap { try reader.sale($0) }
+                let already = try reader.refundedPerTender(sale: request.sale, excluding: id)
+                event = .refundIssued(try RefundPlanner.plan(request: request, sale: sale, method: method, alreadyRefunded: already, at: at))
+            case .exchange(let items, let settlement):
+                _ = try current.next(after: .exchange)
+                var out: [ExchangeLine] = []
+                for item in items {
+                    guard item.quantity > 0 else { throw DomainError.invalidQuantity(item.quantity) }
+                    guard let p = try reader.product(item.sku) else { throw DomainError.unknownSKU(item.sku) }
+                    out.append(ExchangeLine(sku: p.sku, quantity: item.quantity, unitPrice: p.unitPrice, unitCost: p.unitCost, vatRate: p.vatRate, serials: item.serials ?? []))
+                }
+                event = .exchangeCompleted(try ExchangePlanner.plan(request: request, outLines: out, settlementTender: settlement, at: at))
+            case .close: event = try ReturnDesk.close(current: current, request: request, at: at)
+            }
+            try log.author(event, on: .returnOrder(id), staff: staff, now: now)
+            return ReturnView(try reader.returnState(id)!)
+        }
+    }
+
+    // MARK: - Repairs and store credit
+
+    public func progressRepair(_ id: RepairOrderID, status: RepairStatus, parts: [RepairPart], laborCost: Money, staff: StaffID) async throws -> RepairState {
+        let now = clock()
+        return try await database.transaction { db in
+            let reader = NodeReader(db: db, identity: self.identity)
+            guard let repair = try reader.repair(id), repair.order != nil else { throw DomainError.invalid("repair.notFound", "no repair order \(id)") }
+            guard repair.outcome == nil else { throw DomainError.invalid("repair.finished", "repair \(id) is finished") }
+            guard status == .open || status == .inProgress else {
+                throw DomainError.invalid("repair.useComplete", "finish a repair with `complete`")
+            }
+            guard !laborCost.isNegative, parts.allSatisfy({ !$0.cost.isNegative }) else { throw DomainError.invalid("input.invalidAmount", "costs cannot be negative") }
+            try self.log(db).author(.repairProgressed(at: Instant(millis: now), status: status, parts: parts, laborCost: laborCost), on: .repairOrder(id), staff: staff, now: now)
+            return try reader.repair(id)!
+        }
+    }
+
+    public func completeRepair(_ id: RepairOrderID, outcome: RepairOutcome, totalCost: Money, staff: StaffID) async throws -> RepairState {
+        let now = clock()
+        return try await database.transaction { db in
+            let reader = NodeReader(db: db, identity: self.identity)
+            guard let repair = try reader.repair(id), repair.order != nil else { throw DomainError.invalid("repair.notFound", "no repair order \(id)") }
+            guard repair.outcome == nil else { throw DomainError.invalid("repair.finished", "repair \(id) is finished") }
+            guard !totalCost.isNegative else { throw DomainError.invalid("input.invalidAmount", "costs cannot be negative") }
+            try self.log(db).author(.repairCompleted(at: Instant(millis: now), outcome: outcome, totalCost: totalCost), on: .repairOrder(id), staff: staff, now: now)
+            return try reader.repair(id)!
+        }
+    }
+
+    public func adjustStoreCredit(customer: CustomerID, amount: Money, memo: String, staff: StaffID) async throws -> Money {
+        let now = clock()
+        return try await database.transaction { db in
+            let reader = NodeReader(db: db, identity: self.identity)
+            guard !amount.isZero else { throw DomainError.invalid("input.invalidAmount", "the adjustment must not be zero") }
+            let balance = try reader.storeCredit(customer, currency: amount.currency)
+            guard balance.minor + amount.minor >= 0 else {
+                throw DomainError.invalid("storeCredit.insufficient", "store credit of \(customer) is \(balance)")
+            }
+            try self.log(db).author(.storeCreditAdjusted(customer: customer, store: self.identity.store, amount: amount, memo: memo, at: Instant(millis: now)), on: .storeCredit(customer), staff: staff, now: now)
+            return try reader.storeCredit(customer, currency: amount.currency)
+        }
+    }
+
+    // MARK: - Reads
+
+    public func read<T: Sendable>(_ body: @Sendable (NodeReader) throws -> T) async throws -> T {
+        try await database.writer.read { db in try body(NodeReader(db: db, identity: self.identity)) }
+    }
+
+    func log(_ db: Database) -> EventLog { EventLog(db, identity: identity) }
+}

@@ -1,0 +1,69 @@
+import GRDB
+
+/// The node's schema. Migrations are never edited once shipped: add a new one instead.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;
+
+                    -- Every event this replica holds, its own and others', keyed by dot.
+                    CREATE TABLE events (
+                        node TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, kind TEXT NOT NULL,
+                        hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, body BLOB NOT NULL,
+                        PRIMARY KEY (node, seq)) WITHOUT ROWID, STRICT;
+                    CREATE INDEX events_by_record ON events (record);
+
+                    -- This node's events the hub has not acknowledged yet.
+                    CREATE TABLE outbox (seq INTEGER PRIMARY KEY NOT NULL) STRICT;
+
+                    -- Projections: derived from events, maintained in the same transaction.
+                    CREATE TABLE records (
+                        key TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL, vector TEXT NOT NULL, body TEXT NOT NULL,
+                        pending INTEGER NOT NULL) WITHOUT ROWID, STRICT;
+                    CREATE INDEX records_by_kind ON records (kind);
+                    CREATE TABLE record_exceptions (
+                        id TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL, code TEXT NOT NULL, severity TEXT NOT NULL,
+                        message TEXT NOT NULL) WITHOUT ROWID, STRICT;
+                    CREATE INDEX record_exceptions_by_record ON record_exceptions (record);
+                    CREATE TABLE stock (
+                        store TEXT NOT NULL, location TEXT NOT NULL, sku TEXT NOT NULL, quantity INTEGER NOT NULL,
+                        PRIMARY KEY (store, location, sku)) WITHOUT ROWID, STRICT;
+                    CREATE INDEX stock_by_sku ON stock (sku);
+                    CREATE TABLE sale_lines (
+                        sale TEXT NOT NULL, line INTEGER NOT NULL, sold INTEGER NOT NULL, returned INTEGER NOT NULL,
+                        PRIMARY KEY (sale, line)) WITHOUT ROWID, STRICT;
+                    CREATE TABLE serials (
+                        sale TEXT NOT NULL, serial TEXT NOT NULL, sold INTEGER NOT NULL, returned INTEGER NOT NULL,
+                        PRIMARY KEY (sale, serial)) WITHOUT ROWID, STRICT;
+                    CREATE INDEX serials_by_serial ON serials (serial);
+                    CREATE TABLE store_credit (
+                        customer TEXT NOT NULL, currency TEXT NOT NULL, balance INTEGER NOT NULL,
+                        PRIMARY KEY (customer, currency)) WITHOUT ROWID, STRICT;
+                    CREATE TABLE ledger (
+                        account TEXT NOT NULL, currency TEXT NOT NULL, balance INTEGER NOT NULL,
+                        PRIMARY KEY (account, currency)) WITHOUT ROWID, STRICT;
+                    CREATE TABLE journal (
+                        record TEXT NOT NULL, position INTEGER NOT NULL, reference TEXT NOT NULL, store TEXT NOT NULL,
+                        date INTEGER NOT NULL, memo TEXT NOT NULL, account TEXT NOT NULL, amount INTEGER NOT NULL,
+                        currency TEXT NOT NULL, PRIMARY KEY (record, position)) WITHOUT ROWID, STRICT;
+                    CREATE TABLE returns (
+                        id TEXT PRIMARY KEY NOT NULL, store TEXT NOT NULL, sale TEXT, customer TEXT, status TEXT NOT NULL,
+                        type TEXT NOT NULL, gross INTEGER NOT NULL, currency TEXT NOT NULL, requested_at INTEGER NOT NULL
+                    ) WITHOUT ROWID, STRICT;
+                    CREATE INDEX returns_by_customer ON returns (customer);
+                    CREATE INDEX returns_by_sale ON returns (sale);
+                    CREATE TABLE sales (
+                        id TEXT PRIMARY KEY NOT NULL, store TEXT NOT NULL, customer TEXT, sold_at INTEGER NOT NULL,
+                        total INTEGER NOT NULL, currency TEXT NOT NULL) WITHOUT ROWID, STRICT;
+                    CREATE INDEX sales_by_customer ON sales (customer);
+                    CREATE TABLE customers (
+                        id TEXT PRIMARY KEY NOT NULL, name TEXT, phone TEXT, email TEXT) WITHOUT ROWID, STRICT;
+                    CREATE INDEX customers_by_phone ON customers (phone);
+                    """)
+        }
+        return m
+    }
+}
