@@ -98,7 +98,8 @@ public enum Postings {
                 lines += [.debit(.vendorReceivable, cost), .credit(.inventory, cost)]
             }
         }
-        guard !lines.isEmpty else { return [] }
+        // A refurbish at or above cost writes down nothing: no entry rather than an empty one.
+        guard lines.contains(where: { !$0.amount.isZero }) else { return [] }
         return [JournalEntry(reference: "return:\(r.id)/dispose", store: r.store, date: at, memo: "disposition", lines: lines)]
     }
 
