@@ -41,11 +41,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // Benchmarks that measure the real code paths against the raw storage limit in the same run.
+        .target(
+            name: "Benchmarks",
+            dependencies: ["NodeStore", "ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
         // The CLI.
         .executableTarget(
             name: "returnsync",
             dependencies: [
-                "NodeServer", "NodeStore", "ReturnsDomain", "Replication",
+                "NodeServer", "NodeStore", "Benchmarks", "ReturnsDomain", "Replication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -13,9 +13,17 @@ public struct NodeReader {
         self.identity = identity
     }
 
-    func body(_ key: RecordKey) throws -> RecordBody? {
-        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM records WHERE key = ?"), arguments: [key.description]) else { return nil }
-        return try EventCodec.decode(RecordBody.self, Data(text.utf8))
+    /// A record's current state: the fold of its events (a handful per record).
+    public func record(_ key: RecordKey) throws -> RecordState? {
+        let events = try Projector(db: db).events(of: key)
+        return events.isEmpty ? nil : RecordFold.fold(key: key, events: events)
+    }
+
+    func body(_ key: RecordKey) throws -> RecordBody? { try record(key)?.body }
+
+    func bodies(kind: RecordKind) throws -> [RecordBody] {
+        try String.fetchAll(db, sql: "SELECT key FROM records WHERE kind = ? ORDER BY key", arguments: [kind.rawValue])
+            .compactMap { try RecordKey($0).flatMap { try body($0) } }
     }
 
     public func product(_ sku: SKU) throws -> Product? {
@@ -24,8 +32,8 @@ public struct NodeReader {
     }
 
     public func products() throws -> [Product] {
-        try String.fetchAll(db, sql: "SELECT body FROM records WHERE kind = 'product' ORDER BY key").compactMap {
-            if case .product(let p) = try EventCodec.decode(RecordBody.self, Data($0.utf8)) { return p }
+        try bodies(kind: .product).compactMap {
+            if case .product(let p) = $0 { return p }
             return nil
         }
     }
@@ -144,8 +152,8 @@ public struct NodeReader {
     }
 
     public func reorderPoints() throws -> [ReorderPoint] {
-        try String.fetchAll(db, sql: "SELECT body FROM records WHERE kind = 'reorderPoint' ORDER BY key").compactMap {
-            if case .reorderPoint(let r) = try EventCodec.decode(RecordBody.self, Data($0.utf8)) { return r }
+        try bodies(kind: .reorderPoint).compactMap {
+            if case .reorderPoint(let r) = $0 { return r }
             return nil
         }
     }
@@ -196,6 +204,6 @@ public struct NodeReader {
 
     /// Every event held, decoded.
     public func allEvents() throws -> [Event] {
-        try Data.fetchAll(db, sql: "SELECT body FROM events ORDER BY node, seq").map { try EventCodec.decode(Event.self, $0) }
+        try Data.fetchAll(db, sql: "SELECT body FROM events ORDER BY node, seq").map { try EventCodec.decodeEvent($0) }
     }
 }

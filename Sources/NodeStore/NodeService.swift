@@ -28,18 +28,17 @@ public final class NodeService: Sendable {
         }
         guard !product.sku.rawValue.isEmpty else { throw DomainError.invalid("catalog.missingSKU", "a product needs a SKU") }
         let now = clock()
-        try await database.transaction { db in
-            try self.log(db).author(.productDefined(product), on: .product(product.sku), staff: staff, now: now)
+        try await transaction { db, log in
+            try log.author(.productDefined(product), on: .product(product.sku), staff: staff, now: now)
         }
     }
 
     public func receiveInventory(sku: SKU, quantity: Int, unitCost: Money?, vendor: VendorID?, staff: StaffID) async throws {
         guard quantity > 0 else { throw DomainError.invalidQuantity(quantity) }
         let now = clock()
-        try await database.transaction { db in
+        try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard let product = try reader.product(sku) else { throw DomainError.unknownSKU(sku) }
-            let log = self.log(db)
             let id = try log.mint("GR")
             let receipt = InventoryReceipt(store: self.identity.store, sku: sku, quantity: quantity, unitCost: unitCost ?? product.unitCost, vendor: vendor, receivedAt: Instant(millis: now))
             try log.author(.inventoryReceived(receipt), on: RecordKey(.inventoryReceipt, id), staff: staff, now: now)
@@ -49,25 +48,25 @@ public final class NodeService: Sendable {
     public func setReorderPoint(sku: SKU, minimum: Int, staff: StaffID) async throws {
         guard minimum >= 0 else { throw DomainError.invalidQuantity(minimum) }
         let now = clock()
-        try await database.transaction { db in
+        try await transaction { db, log in
             guard try NodeReader(db: db, identity: self.identity).product(sku) != nil else { throw DomainError.unknownSKU(sku) }
             let point = ReorderPoint(store: self.identity.store, sku: sku, minimum: minimum)
-            try self.log(db).author(.reorderPointSet(point), on: RecordKey(.reorderPoint, "\(self.identity.store)/\(sku)"), staff: staff, now: now)
+            try log.author(.reorderPointSet(point), on: RecordKey(.reorderPoint, "\(self.identity.store)/\(sku)"), staff: staff, now: now)
         }
     }
 
     public func setPolicy(_ policy: ReturnPolicy, staff: StaffID) async throws {
         let now = clock()
-        try await database.transaction { db in
-            try self.log(db).author(.policySet(store: self.identity.store, policy: policy), on: RecordKey(.policy, self.identity.store.rawValue), staff: staff, now: now)
+        try await transaction { db, log in
+            try log.author(.policySet(store: self.identity.store, policy: policy), on: RecordKey(.policy, self.identity.store.rawValue), staff: staff, now: now)
         }
     }
 
     public func registerCustomer(_ customer: Customer, staff: StaffID) async throws {
         guard !customer.id.rawValue.isEmpty else { throw DomainError.invalid("customer.missingID", "a customer needs an id") }
         let now = clock()
-        try await database.transaction { db in
-            try self.log(db).author(.customerRegistered(customer), on: .customer(customer.id), staff: staff, now: now)
+        try await transaction { db, log in
+            try log.author(.customerRegistered(customer), on: .customer(customer.id), staff: staff, now: now)
         }
     }
 
@@ -76,7 +75,7 @@ public final class NodeService: Sendable {
     /// Records a sale posted by the POS, so that returns can refer to it.
     public func recordSale(_ sale: Sale, staff: StaffID) async throws -> SaleView {
         let now = clock()
-        return try await database.transaction { db in
+        return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard sale.store == self.identity.store else {
                 throw DomainError.invalid("sale.wrongStore", "this node records sales of \(self.identity.store), not \(sale.store)")
@@ -95,7 +94,8 @@ public final class NodeService: Sendable {
                     }
                 }
             }
-            try self.log(db).author(.saleRecorded(sale), on: .sale(sale.id), staff: staff, now: now)
+            try log.author(.saleRecorded(sale), on: .sale(sale.id), staff: staff, now: now)
+            try log.flush()
             return try reader.saleView(sale.id)!
         }
     }
@@ -133,19 +133,18 @@ public final class NodeService: Sendable {
     /// Opens a return; one the policy allows outright is approved in the same transaction.
     public func createReturn(_ command: CreateReturnCommand, staff: StaffID) async throws -> ReturnView {
         let now = clock()
-        return try await database.transaction { db in try self.createReturnSync(command, staff: staff, now: now, db: db) }
+        return try await transaction { db, log in try self.createReturn(command, staff: staff, now: now, log: log) }
     }
 
     /// The body of `createReturn`, for callers that already hold a transaction (the benchmark).
-    public func createReturnSync(_ command: CreateReturnCommand, staff: StaffID, now: Int64, db: Database) throws -> ReturnView {
-        let log = self.log(db)
+    public func createReturn(_ command: CreateReturnCommand, staff: StaffID, now: Int64, log: EventLog) throws -> ReturnView {
         let id = ReturnID(try log.mint("RT"))
-        let (event, verdict) = try plan(command, id: id, db: db, now: now)
+        let (event, verdict) = try plan(command, id: id, db: log.db, now: now)
         try log.author(event, on: .returnOrder(id), staff: staff, now: now)
         if verdict.isAllowed {
             try log.author(.returnApproved(at: Instant(millis: now), note: "policy allows"), on: .returnOrder(id), staff: staff, now: now)
         }
-        guard let state = try NodeReader(db: db, identity: identity).returnState(id) else {
+        guard let state = try log.currentState(of: .returnOrder(id)).returnOrder, state.request != nil else {
             throw NodeStoreError(code: "node.corrupt", message: "return \(id) vanished")
         }
         return ReturnView(state, verdict: verdict)
@@ -166,13 +165,12 @@ public final class NodeService: Sendable {
     /// Advances a return by one step.
     public func advance(_ id: ReturnID, _ step: Step, staff: StaffID) async throws -> ReturnView {
         let now = clock()
-        return try await database.transaction { db in
+        return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard let state = try reader.returnState(id), let request = state.request else {
                 throw DomainError.invalid("return.notFound", "no return \(id)")
             }
             let at = Instant(millis: now)
-            let log = self.log(db)
             let current = state.status
             let event: DomainEvent
             switch step {
@@ -195,7 +193,7 @@ public final class NodeService: Sendable {
                     let ro = RepairOrder(id: order, returnID: id, store: request.store, sku: line.sku, quantity: d.quantity, unitCost: line.unitCost, technician: technician, openedAt: at)
                     try log.author(.repairOpened(ro), on: .repairOrder(order), staff: staff, now: now)
                 }
-                return ReturnView(try reader.returnState(id)!)
+                return ReturnView(try log.currentState(of: .returnOrder(id)).returnOrder!)
             case .refund(let method):
                 _ = try current.next(after: .refund)
                 let sale = try request.sale.flatMap { try reader.sale($0) }
@@ -213,7 +211,7 @@ public final class NodeService: Sendable {
             case .close: event = try ReturnDesk.close(current: current, request: request, at: at)
             }
             try log.author(event, on: .returnOrder(id), staff: staff, now: now)
-            return ReturnView(try reader.returnState(id)!)
+            return ReturnView(try log.currentState(of: .returnOrder(id)).returnOrder!)
         }
     }
 
@@ -221,7 +219,7 @@ public final class NodeService: Sendable {
 
     public func progressRepair(_ id: RepairOrderID, status: RepairStatus, parts: [RepairPart], laborCost: Money, staff: StaffID) async throws -> RepairState {
         let now = clock()
-        return try await database.transaction { db in
+        return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard let repair = try reader.repair(id), repair.order != nil else { throw DomainError.invalid("repair.notFound", "no repair order \(id)") }
             guard repair.outcome == nil else { throw DomainError.invalid("repair.finished", "repair \(id) is finished") }
@@ -229,33 +227,34 @@ public final class NodeService: Sendable {
                 throw DomainError.invalid("repair.useComplete", "finish a repair with `complete`")
             }
             guard !laborCost.isNegative, parts.allSatisfy({ !$0.cost.isNegative }) else { throw DomainError.invalid("input.invalidAmount", "costs cannot be negative") }
-            try self.log(db).author(.repairProgressed(at: Instant(millis: now), status: status, parts: parts, laborCost: laborCost), on: .repairOrder(id), staff: staff, now: now)
-            return try reader.repair(id)!
+            try log.author(.repairProgressed(at: Instant(millis: now), status: status, parts: parts, laborCost: laborCost), on: .repairOrder(id), staff: staff, now: now)
+            return try log.currentState(of: .repairOrder(id)).repair!
         }
     }
 
     public func completeRepair(_ id: RepairOrderID, outcome: RepairOutcome, totalCost: Money, staff: StaffID) async throws -> RepairState {
         let now = clock()
-        return try await database.transaction { db in
+        return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard let repair = try reader.repair(id), repair.order != nil else { throw DomainError.invalid("repair.notFound", "no repair order \(id)") }
             guard repair.outcome == nil else { throw DomainError.invalid("repair.finished", "repair \(id) is finished") }
             guard !totalCost.isNegative else { throw DomainError.invalid("input.invalidAmount", "costs cannot be negative") }
-            try self.log(db).author(.repairCompleted(at: Instant(millis: now), outcome: outcome, totalCost: totalCost), on: .repairOrder(id), staff: staff, now: now)
-            return try reader.repair(id)!
+            try log.author(.repairCompleted(at: Instant(millis: now), outcome: outcome, totalCost: totalCost), on: .repairOrder(id), staff: staff, now: now)
+            return try log.currentState(of: .repairOrder(id)).repair!
         }
     }
 
     public func adjustStoreCredit(customer: CustomerID, amount: Money, memo: String, staff: StaffID) async throws -> Money {
         let now = clock()
-        return try await database.transaction { db in
+        return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard !amount.isZero else { throw DomainError.invalid("input.invalidAmount", "the adjustment must not be zero") }
             let balance = try reader.storeCredit(customer, currency: amount.currency)
             guard balance.minor + amount.minor >= 0 else {
                 throw DomainError.invalid("storeCredit.insufficient", "store credit of \(customer) is \(balance)")
             }
-            try self.log(db).author(.storeCreditAdjusted(customer: customer, store: self.identity.store, amount: amount, memo: memo, at: Instant(millis: now)), on: .storeCredit(customer), staff: staff, now: now)
+            try log.author(.storeCreditAdjusted(customer: customer, store: self.identity.store, amount: amount, memo: memo, at: Instant(millis: now)), on: .storeCredit(customer), staff: staff, now: now)
+            try log.flush()
             return try reader.storeCredit(customer, currency: amount.currency)
         }
     }
@@ -266,5 +265,25 @@ public final class NodeService: Sendable {
         try await database.writer.read { db in try body(NodeReader(db: db, identity: self.identity)) }
     }
 
-    func log(_ db: Database) -> EventLog { EventLog(db, identity: identity) }
+    /// One durable transaction with an event log that projects what it wrote before committing.
+    func transaction<T: Sendable>(_ body: @Sendable (Database, EventLog) throws -> T) async throws -> T {
+        let identity = self.identity
+        return try await database.transaction { db in
+            let log = EventLog(db, identity: identity)
+            let result = try body(db, log)
+            try log.flush()
+            return result
+        }
+    }
+
+    /// The synchronous variant, for the CLI and the benchmark.
+    public func transactionSync<T>(_ body: (Database, EventLog) throws -> T) throws -> T {
+        let identity = self.identity
+        return try database.transactionSync { db in
+            let log = EventLog(db, identity: identity)
+            let result = try body(db, log)
+            try log.flush()
+            return result
+        }
+    }
 }

@@ -10,15 +10,12 @@ struct Projector {
 
     func events(of record: RecordKey) throws -> [Event] {
         try Data.fetchAll(db.cachedStatement(sql: "SELECT body FROM events WHERE record = ? ORDER BY node, seq"), arguments: [record.description])
-            .map { try EventCodec.decode(Event.self, $0) }
+            .map { try EventCodec.decodeEvent($0) }
     }
 
-    /// Re-projects `key` after `inserted` was added to its events. Before the insert the tables
-    /// matched the fold of the other events, so that fold's contributions are what to take out.
-    func project(_ key: RecordKey, inserted: Dot) throws {
-        let all = try events(of: key)
-        let old = RecordFold.fold(key: key, events: all.filter { $0.dot != inserted })
-        let new = RecordFold.fold(key: key, events: all)
+    /// Moves the tables from the record's `old` state to its `new` one: sums by difference, the
+    /// record's own rows by replacement.
+    func apply(old: RecordState, new: RecordState) throws {
         try applyDelta(old: old.contributions, new: new.contributions)
         try store(new)
     }
@@ -61,8 +58,8 @@ struct Projector {
     /// Writes the record's row, its exceptions, its journal lines and the lookup indexes.
     func store(_ r: RecordState) throws {
         let key = r.key.description
-        try db.cachedStatement(sql: "INSERT INTO records (key, kind, vector, body, pending) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET vector = excluded.vector, body = excluded.body, pending = excluded.pending")
-            .execute(arguments: [key, r.key.kind.rawValue, try EventCodec.text(r.vector), try EventCodec.text(r.body), r.pending.count])
+        try db.cachedStatement(sql: "INSERT INTO records (key, kind, vector, pending) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET vector = excluded.vector, pending = excluded.pending")
+            .execute(arguments: [key, r.key.kind.rawValue, EventCodec.vectorText(r.vector), r.pending.count])
         try db.cachedStatement(sql: "DELETE FROM record_exceptions WHERE record = ?").execute(arguments: [key])
         for e in r.exceptions {
             try db.cachedStatement(sql: "INSERT INTO record_exceptions (id, record, code, severity, message) VALUES (?, ?, ?, ?, ?)")

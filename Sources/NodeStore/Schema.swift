@@ -20,8 +20,10 @@ enum Schema {
                     CREATE TABLE outbox (seq INTEGER PRIMARY KEY NOT NULL) STRICT;
 
                     -- Projections: derived from events, maintained in the same transaction.
+                    -- One row per record: its version vector (`node:seq,…`) and how many of its events wait
+                    -- for causal predecessors. A record's state is the fold of its few events.
                     CREATE TABLE records (
-                        key TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL, vector TEXT NOT NULL, body TEXT NOT NULL,
+                        key TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL, vector TEXT NOT NULL,
                         pending INTEGER NOT NULL) WITHOUT ROWID, STRICT;
                     CREATE INDEX records_by_kind ON records (kind);
                     CREATE TABLE record_exceptions (

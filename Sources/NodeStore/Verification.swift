@@ -61,14 +61,14 @@ extension NodeDatabase {
             compare("ledger", try reader.ledger(), state.ledger)
 
             var records: [RecordKey: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT key, vector, body FROM records") {
-                records[RecordKey(row["key"] as String)!] = (row["vector"] as String) + " " + (row["body"] as String)
+            for row in try Row.fetchAll(db, sql: "SELECT key, vector, pending FROM records") {
+                records[RecordKey(row["key"] as String)!] = "\(row["vector"] as String) pending=\(row["pending"] as Int)"
             }
             var expectedRecords: [RecordKey: String] = [:]
             var expectedExceptions: [String: String] = [:]
             var expectedJournal: [String: String] = [:]
             for (key, r) in state.records {
-                expectedRecords[key] = (try EventCodec.text(r.vector)) + " " + (try EventCodec.text(r.body))
+                expectedRecords[key] = "\(EventCodec.vectorText(r.vector)) pending=\(r.pending.count)"
                 for e in r.exceptions { expectedExceptions[e.id] = e.code }
                 var position = 0
                 for entry in r.contributions.journal {

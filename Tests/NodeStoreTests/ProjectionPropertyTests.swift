@@ -91,7 +91,9 @@ struct NodeWorkloadRNG: RandomNumberGenerator {
             let log = EventLog(conn, identity: identity)
             var forged = e
             forged.staff = "mallory"
-            return [try log.receive(e, now: 2_000), try log.receive(e, now: 2_000), try log.receive(forged, now: 2_000)]
+            let outcomes = [try log.receive(e, now: 2_000), try log.receive(e, now: 2_000), try log.receive(forged, now: 2_000)]
+            try log.flush()
+            return outcomes
         }
         #expect(outcomes == [.applied, .duplicate, .conflictingDot])
         // A cross-store return against the pulled sale works on this node.

@@ -1,0 +1,126 @@
+public import Foundation
+import GRDB
+import NodeStore
+import Replication
+import ReturnsDomain
+
+/// `returnsync bench node`: records returns durably the way the node's API does (policy check,
+/// events, projections, outbox, one transaction each) and, in the same run and on the same disk,
+/// the raw rate of one-row SQLite transactions with the same `synchronous` setting.
+public struct NodeBenchmark {
+    public struct Options: Sendable {
+        public var returns: Int
+        public var rawTransactions: Int
+        public var directory: URL
+        public init(returns: Int = 2_000, rawTransactions: Int = 2_000, directory: URL) {
+            self.returns = returns
+            self.rawTransactions = rawTransactions
+            self.directory = directory
+        }
+    }
+
+    public struct Result: Sendable, Codable {
+        public var returns: Int
+        public var nodeReturnsPerSecond: Double
+        public var p50Millis: Double
+        public var p99Millis: Double
+        public var rawTransactionsPerSecond: Double
+        public var rawP99Millis: Double
+        public var ratio: Double
+        public var synchronous: Int
+    }
+
+    public let options: Options
+    public init(options: Options) { self.options = options }
+
+    /// Runs both measurements; `progress` gets a line now and then for people watching.
+    public func run(progress: (String) -> Void = { _ in }) throws -> Result {
+        let fm = FileManager.default
+        try fm.createDirectory(at: options.directory, withIntermediateDirectories: true)
+        let nodeDir = options.directory.appendingPathComponent("bench-node-\(UUID().uuidString)")
+        let rawDir = options.directory.appendingPathComponent("bench-raw-\(UUID().uuidString)")
+        defer {
+            try? fm.removeItem(at: nodeDir)
+            try? fm.removeItem(at: rawDir)
+        }
+
+        // Raw limit first: one-row transactions, WAL, synchronous = FULL, same disk.
+        progress("raw: \(options.rawTransactions) one-row transactions (WAL, synchronous=FULL)")
+        try fm.createDirectory(at: rawDir, withIntermediateDirectories: true)
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        let raw = try DatabasePool(path: rawDir.appendingPathComponent("raw.sqlite").path, configuration: config)
+        try raw.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+        }
+        let payload = Data(repeating: 0x61, count: 256)
+        var rawLatency = LatencyRecorder(capacity: options.rawTransactions)
+        let rawStart = monotonicNanos()
+        for _ in 0..<options.rawTransactions {
+            let t0 = monotonicNanos()
+            try raw.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.cachedStatement(sql: "INSERT INTO t (body) VALUES (?)").execute(arguments: [payload])
+                    return .commit
+                }
+            }
+            rawLatency.record(monotonicNanos() - t0)
+        }
+        let rawSeconds = Double(monotonicNanos() - rawStart) / 1e9
+
+        // The node: a store with a catalog and enough sales to return against.
+        progress("node: seeding catalog and \(options.returns) sales")
+        let eur = Currency("EUR")
+        let db = try NodeDatabase.create(in: nodeDir, identity: NodeIdentity(node: "BENCH-node", store: "BENCH", currency: eur))
+        let base = Instant.date(2026, 11, 1).millis
+        let clock = BenchClock(start: base)
+        let service = NodeService(database: db, clock: { clock.tick() })
+        let staff = StaffID("bench")
+        let skus = (0..<50).map { SKU("SKU-\($0)") }
+        try service.transactionSync { _, log in
+            for (i, sku) in skus.enumerated() {
+                let p = Product(sku: sku, name: "Item \(i)", category: i % 5 == 0 ? "audio" : "kitchen", unitPrice: Money(Int64(1_000 + 100 * i), eur), unitCost: Money(Int64(600 + 50 * i), eur), vatRate: VATRate(basisPoints: 2000))
+                try log.author(.productDefined(p), on: .product(sku), staff: staff, now: clock.tick())
+            }
+            for i in 0..<options.returns {
+                let sku = skus[i % skus.count]
+                let line = SaleLine(line: 1, sku: sku, quantity: 2, unitPrice: Money(Int64(1_000 + 100 * (i % skus.count)), eur), unitCost: Money(600, eur), vatRate: VATRate(basisPoints: 2000))
+                let sale = Sale(id: SaleID("R-BENCH-\(i)"), store: "BENCH", customer: CustomerID("C-\(i % 500)"), soldAt: Instant(millis: clock.tick()), currency: eur, lines: [line], tenders: [TenderPayment(tender: .card, amount: line.gross)])
+                try log.author(.saleRecorded(sale), on: .sale(sale.id), staff: staff, now: clock.tick())
+            }
+        }
+
+        progress("node: recording \(options.returns) returns, one durable transaction each")
+        var latency = LatencyRecorder(capacity: options.returns)
+        let start = monotonicNanos()
+        for i in 0..<options.returns {
+            let command = CreateReturnCommand(sale: SaleID("R-BENCH-\(i)"), lines: [RequestedLine(saleLine: 1, quantity: 1, reason: i % 3 == 0 ? .defective : .changedMind, condition: .unopened)])
+            let t0 = monotonicNanos()
+            let now = clock.tick()
+            _ = try service.transactionSync { _, log in try service.createReturn(command, staff: staff, now: now, log: log) }
+            latency.record(monotonicNanos() - t0)
+            if (i + 1) % 500 == 0 { progress("  \(i + 1)/\(options.returns)") }
+        }
+        let seconds = Double(monotonicNanos() - start) / 1e9
+        let rate = Double(options.returns) / seconds
+        let rawRate = Double(options.rawTransactions) / rawSeconds
+        return Result(
+            returns: options.returns, nodeReturnsPerSecond: rate, p50Millis: latency.percentileMillis(50),
+            p99Millis: latency.percentileMillis(99), rawTransactionsPerSecond: rawRate,
+            rawP99Millis: rawLatency.percentileMillis(99), ratio: rate / rawRate, synchronous: try db.synchronousSetting())
+    }
+}
+
+/// A clock for the benchmark's business dates: a second per tick.
+final class BenchClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var now: Int64
+    init(start: Int64) { now = start }
+    func tick() -> Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        now += 1_000
+        return now
+    }
+}
