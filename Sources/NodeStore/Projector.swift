@@ -9,8 +9,9 @@ struct Projector {
     let db: Database
 
     func events(of record: RecordKey) throws -> [Event] {
-        try Data.fetchAll(db.cachedStatement(sql: "SELECT body FROM events WHERE record = ? ORDER BY node, seq"), arguments: [record.description])
-            .map { try EventCodec.decodeEvent($0) }
+        let key = record.description
+        let bodies = try Data.fetchAll(db.cachedStatement(sql: "SELECT body FROM events WHERE record = ? ORDER BY node, seq"), arguments: [key])
+        return try DecodedEventCache.shared.events(of: key, bodies: bodies)
     }
 
     /// Moves the tables from the record's `old` state to its `new` one: sums by difference, the
