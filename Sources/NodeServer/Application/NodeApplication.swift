@@ -1,0 +1,52 @@
+public import Hummingbird
+public import Logging
+public import NodeStore
+
+/// Constants of the node's local HTTP API.
+public enum NodeAPI {
+    /// Every route lives under this prefix.
+    public static let prefix = "/api/v1"
+    /// Request bodies larger than this are refused with 413 `input.tooLarge` (1 MiB).
+    public static let maxBodyBytes = 1 << 20
+}
+
+/// Builds the node's HTTP application: the return-desk API of ``buildNodeRouter(service:)``
+/// served with `configuration` (the caller chooses the address; the CLI binds to loopback).
+///
+/// The result is a `Service`: run it with `runService()` or inside a `ServiceGroup`.
+public func buildNodeApplication(
+    service: NodeService, configuration: ApplicationConfiguration, logger: Logger
+) -> some ApplicationProtocol {
+    Application(router: buildNodeRouter(service: service), configuration: configuration, logger: logger)
+}
+
+/// Builds the router of the node's local API under `/api/v1`; `healthz` and `metrics` are also
+/// served at the root.
+///
+/// Tests drive this router directly (`app.test(.router)`), so they exercise exactly the routes,
+/// error mapping and body limit the served application has.
+public func buildNodeRouter(service: NodeService) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    let metrics = NodeMetrics()
+    // First, so that it also wraps the not-found fallback.
+    router.add(middleware: ProblemMiddleware(metrics: metrics))
+    let routes = NodeRoutes(service: service, metrics: metrics)
+    let api = router.group(RouterPath(NodeAPI.prefix))
+    routes.addSalesRoutes(to: api)
+    routes.addCatalogRoutes(to: api)
+    routes.addReturnRoutes(to: api)
+    routes.addRepairRoutes(to: api)
+    routes.addCustomerRoutes(to: api)
+    routes.addOperationsRoutes(to: api)
+    routes.addProbeRoutes(to: api)
+    routes.addProbeRoutes(to: router)
+    return router
+}
+
+/// The handlers; one extension per concern, each in its own file under `Routes/`.
+struct NodeRoutes: Sendable {
+    let service: NodeService
+    let metrics: NodeMetrics
+
+    typealias Group = RouterGroup<BasicRequestContext>
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import ReturnsDomain
+
+/// JSON in and out of the node API, with the body limit and the errors clients are promised.
+enum JSONCoding {
+    /// Sorted keys, so the same value always gives the same bytes (handy for POS logs and tests).
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Reads the body (at most ``NodeAPI/maxBodyBytes``) and decodes it as `T`.
+    ///
+    /// An empty body decodes as `{}` when `emptyAllowed`, so steps whose fields are all optional
+    /// (approve, receive, close) can be posted without one.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, emptyAllowed: Bool = false) async throws
+        -> T
+    {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: NodeAPI.maxBodyBytes)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw Problem.bodyTooLarge
+        }
+        var data = Data(buffer.readableBytesView)
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            guard emptyAllowed else {
+                throw Problem(code: Problem.Code.malformedJSON, detail: "the request needs a JSON body")
+            }
+            data = Data("{}".utf8)
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw Problem(code: Problem.Code.malformedJSON, detail: describe(error))
+        }
+    }
+
+    /// Encodes `value` as the JSON body of a response.
+    static func response<T: Encodable>(
+        _ value: T, status: HTTPResponse.Status = .ok, location: String? = nil
+    ) throws -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let location { headers[.location] = location }
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A decoding error in words that name the field at fault.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty
+                ? "the body"
+                : "`" + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "`"
+        }
+        switch error {
+        case .dataCorrupted(let c) where c.codingPath.isEmpty:
+            return "the body is not valid JSON"
+        case .dataCorrupted(let c):
+            return "\(path(c.codingPath)) has a value that is not allowed: \(c.debugDescription)"
+        case .keyNotFound(let key, let c):
+            return "\(path(c.codingPath + [key])) is required"
+        case .valueNotFound(_, let c):
+            return "\(path(c.codingPath)) must not be null"
+        case .typeMismatch(let type, let c):
+            return "\(path(c.codingPath)) must be \(typeName(type))"
+        @unknown default:
+            return "the body does not decode: \(error)"
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Bool.Type: "true or false"
+        case is [Any].Type: "an array"
+        default: "\(type)"
+        }
+    }
+}
+
+extension Problem {
+    static var bodyTooLarge: Problem {
+        Problem(code: Code.tooLarge, detail: "request bodies are limited to \(NodeAPI.maxBodyBytes) bytes")
+    }
+}
+
+extension Request {
+    /// The staff member doing this, from `X-Staff`; `unknown` when the POS sends none.
+    var staff: StaffID {
+        let value = headers[.init("X-Staff")!]?.trimmingCharacters(in: .whitespaces) ?? ""
+        return StaffID(value.isEmpty ? "unknown" : value)
+    }
+
+    /// A query parameter, trimmed; nil when absent or empty.
+    func query(_ name: String) -> String? {
+        guard let value = uri.queryParameters[name[...]] else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}
+
+extension RequestContext {
+    /// A path parameter, percent-decoded (receipt numbers may carry `/` or spaces).
+    func pathID(_ name: String = "id") throws -> String {
+        let raw = try parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
+}

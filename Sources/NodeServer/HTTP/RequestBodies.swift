@@ -1,0 +1,173 @@
+public import NodeStore
+public import Replication
+public import ReturnsDomain
+
+// The small JSON bodies of the node API that have no domain type of their own. Everything else
+// (`Sale`, `Product`, `Customer`, `ReturnPolicy`, `CreateReturnCommand`) travels as the domain's
+// own Codable value.
+
+/// `POST /inventory/receipts`: goods received from a vendor into sellable stock.
+public struct InventoryReceiptBody: Hashable, Sendable, Codable {
+    public var sku: SKU
+    public var quantity: Int
+    /// Defaults to the catalog cost.
+    public var unitCost: Money?
+    public var vendor: VendorID?
+    public init(sku: SKU, quantity: Int, unitCost: Money? = nil, vendor: VendorID? = nil) {
+        self.sku = sku
+        self.quantity = quantity
+        self.unitCost = unitCost
+        self.vendor = vendor
+    }
+}
+
+/// `POST /reorder-points`: the sellable minimum below which a low-stock alert is raised.
+public struct ReorderPointBody: Hashable, Sendable, Codable {
+    public var sku: SKU
+    public var minimum: Int
+    public init(sku: SKU, minimum: Int) {
+        self.sku = sku
+        self.minimum = minimum
+    }
+}
+
+/// `POST /returns/{id}/approve`.
+public struct ApproveBody: Hashable, Sendable, Codable {
+    public var note: String?
+    public init(note: String? = nil) { self.note = note }
+}
+
+/// `POST /returns/{id}/reject`; the customer is told the reason, so it is required.
+public struct RejectBody: Hashable, Sendable, Codable {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+}
+
+/// `POST /returns/{id}/receive`.
+public struct ReceiveBody: Hashable, Sendable, Codable {
+    public var trackingNumber: String?
+    public init(trackingNumber: String? = nil) { self.trackingNumber = trackingNumber }
+}
+
+/// `POST /returns/{id}/inspect`.
+public struct InspectBody: Hashable, Sendable, Codable {
+    public var grades: [LineGrade]
+    public init(grades: [LineGrade]) { self.grades = grades }
+}
+
+/// `POST /returns/{id}/dispose`.
+public struct DisposeBody: Hashable, Sendable, Codable {
+    public var dispositions: [LineDisposition]
+    public init(dispositions: [LineDisposition]) { self.dispositions = dispositions }
+}
+
+/// `POST /returns/{id}/refund`.
+///
+/// `method` is the domain's `RefundMethod` (`{"bankTransfer":{"reference":"…"}}`); the methods
+/// without a payload may also be written as a bare string: `"originalTender"`, `"cash"`,
+/// `"storeCredit"` (to the return's customer).
+public struct RefundBody: Hashable, Sendable, Codable {
+    public var method: RefundMethod
+    public init(method: RefundMethod) { self.method = method }
+
+    private enum CodingKeys: String, CodingKey { case method }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let name = try? c.decode(String.self, forKey: .method) {
+            switch name {
+            case "originalTender": method = .originalTender
+            case "cash": method = .cash
+            case "storeCredit": method = .storeCredit(customer: nil)
+            default:
+                throw DecodingError.dataCorruptedError(
+                    forKey: .method, in: c,
+                    debugDescription:
+                        "unknown refund method \"\(name)\"; use originalTender, cash, storeCredit or bankTransfer")
+            }
+        } else {
+            method = try c.decode(RefundMethod.self, forKey: .method)
+        }
+    }
+}
+
+/// `POST /returns/{id}/exchange`: the goods handed out and the tender that settles the difference.
+public struct ExchangeBody: Hashable, Sendable, Codable {
+    public var items: [ExchangeItem]
+    public var settlement: Tender
+    public init(items: [ExchangeItem], settlement: Tender) {
+        self.items = items
+        self.settlement = settlement
+    }
+}
+
+/// `POST /repairs/{id}/progress`.
+public struct RepairProgressBody: Hashable, Sendable, Codable {
+    public var status: RepairStatus
+    /// Parts fitted so far; may be left out.
+    public var parts: [RepairPart]?
+    public var laborCost: Money
+    public init(status: RepairStatus, parts: [RepairPart]? = nil, laborCost: Money) {
+        self.status = status
+        self.parts = parts
+        self.laborCost = laborCost
+    }
+}
+
+/// `POST /repairs/{id}/complete`.
+public struct RepairCompletionBody: Hashable, Sendable, Codable {
+    public var outcome: RepairOutcome
+    public var totalCost: Money
+    public init(outcome: RepairOutcome, totalCost: Money) {
+        self.outcome = outcome
+        self.totalCost = totalCost
+    }
+}
+
+/// `POST /customers/{id}/store-credit`: a manual entry in the store-credit ledger (a gift card
+/// sold, a goodwill credit, a correction); negative to debit.
+public struct StoreCreditAdjustmentBody: Hashable, Sendable, Codable {
+    public var amount: Money
+    public var memo: String
+    public init(amount: Money, memo: String) {
+        self.amount = amount
+        self.memo = memo
+    }
+}
+
+// MARK: - Response bodies
+
+/// A customer's store-credit balance in one currency.
+public struct StoreCreditBalance: Hashable, Sendable, Codable {
+    public var customer: CustomerID
+    public var balance: Money
+    public init(customer: CustomerID, balance: Money) {
+        self.customer = customer
+        self.balance = balance
+    }
+}
+
+/// The stock of one SKU at this store after goods were received.
+public struct SKUStock: Hashable, Sendable, Codable {
+    public var sku: SKU
+    public var stock: [StockRow]
+    public init(sku: SKU, stock: [StockRow]) {
+        self.sku = sku
+        self.stock = stock
+    }
+}
+
+/// `GET /healthz`.
+public struct HealthStatus: Hashable, Sendable, Codable {
+    public var status: String
+    public var node: NodeID
+    public var store: StoreID
+    /// Events not yet acknowledged by the hub.
+    public var outbox: Int
+    public init(status: String, node: NodeID, store: StoreID, outbox: Int) {
+        self.status = status
+        self.node = node
+        self.store = store
+        self.outbox = outbox
+    }
+}

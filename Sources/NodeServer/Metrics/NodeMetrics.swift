@@ -1,0 +1,70 @@
+import Foundation
+import NodeStore
+
+/// The node's few metrics, in Prometheus text exposition format, written by hand.
+///
+/// Request counts live in memory (they restart at zero with the process, as Prometheus counters
+/// may); the event and outbox figures are read from the replica at scrape time, so they are never
+/// stale and cost nothing between scrapes.
+final class NodeMetrics: @unchecked Sendable {
+    // Guarded by `lock`; a handful of increments per request.
+    private let lock = NSLock()
+    private var requestsByStatus: [Int: Int] = [:]
+    private var problemsByCode: [String: Int] = [:]
+
+    /// Counts one answered request, and its problem code when it was refused.
+    func record(status: Int, problemCode: String?) {
+        lock.lock()
+        defer { lock.unlock() }
+        requestsByStatus[status, default: 0] += 1
+        if let problemCode { problemsByCode[problemCode, default: 0] += 1 }
+    }
+
+    /// The replica figures exposed next to the request counters.
+    struct ReplicaFigures: Sendable {
+        var node: String
+        var store: String
+        var events: Int
+        var outbox: Int
+        var exceptions: Int
+        var lowStockAlerts: Int
+    }
+
+    /// The exposition text.
+    func render(_ replica: ReplicaFigures) -> String {
+        let (requests, problems) = lock.withLock { (requestsByStatus, problemsByCode) }
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: Int)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for s in samples { out += "\(name)\(s.labels) \(s.value)\n" }
+        }
+        family(
+            "returnsync_node_info", "gauge", "Which node and store this is (always 1).",
+            [("{node=\"\(escape(replica.node))\",store=\"\(escape(replica.store))\"}", 1)])
+        family(
+            "returnsync_node_events_total", "counter", "Events held in the node's log (its own and pulled).",
+            [("", replica.events)])
+        family(
+            "returnsync_node_outbox_events", "gauge", "Events of this node not yet acknowledged by the hub.",
+            [("", replica.outbox)])
+        family(
+            "returnsync_node_exceptions", "gauge", "Open exceptions for review (conflicts, over-returns).",
+            [("", replica.exceptions)])
+        family(
+            "returnsync_node_low_stock_alerts", "gauge", "SKUs whose sellable stock is under the reorder point.",
+            [("", replica.lowStockAlerts)])
+        family(
+            "returnsync_node_http_requests_total", "counter", "HTTP requests answered, by status code.",
+            requests.sorted { $0.key < $1.key }.map { ("{status=\"\($0.key)\"}", $0.value) })
+        family(
+            "returnsync_node_http_problems_total", "counter", "Requests refused or failed, by stable problem code.",
+            problems.sorted { $0.key < $1.key }.map { ("{code=\"\(escape($0.key))\"}", $0.value) })
+        return out
+    }
+
+    /// Label values escape backslash, quote and newline.
+    private func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+public import Hummingbird
+import NodeStore
+import ReturnsDomain
+
+/// An RFC 9457 problem: what the API answers whenever it refuses or fails a request.
+///
+/// Every error is turned into a `Problem` here, and only here is a stable error code given its
+/// HTTP status, so the mapping cannot drift between routes.
+public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Stable dotted code, e.g. `return.illegalTransition`; the same codes `DomainError` carries.
+    public var code: String
+    /// The HTTP status the code maps to.
+    public var status: HTTPResponse.Status
+    /// What went wrong, in words a person at the desk can act on.
+    public var detail: String
+
+    /// A problem with the status its code maps to.
+    public init(code: String, detail: String) {
+        self.init(code: code, status: Problem.status(forCode: code), detail: detail)
+    }
+
+    init(code: String, status: HTTPResponse.Status, detail: String) {
+        self.code = code
+        self.status = status
+        self.detail = detail
+    }
+
+    /// Turns any error that escaped a route into the problem the client sees.
+    public init(_ error: any Error) {
+        switch error {
+        case let problem as Problem:
+            self = problem
+        case let error as DomainError:
+            self.init(code: error.code, detail: error.message)
+        case let error as NodeStoreError:
+            // The replica itself failed: never the client's fault, whatever the code says.
+            self.init(code: error.code, status: .internalServerError, detail: error.message)
+        case let error as any HTTPResponseError:
+            self.init(code: Problem.code(forStatus: error.status), status: error.status, detail: "\(error)")
+        default:
+            self.init(code: "node.internalError", status: .internalServerError, detail: "\(error)")
+        }
+    }
+
+    public var description: String { "\(status.code) \(code): \(detail)" }
+
+    /// The one mapping from stable error codes to HTTP statuses.
+    ///
+    /// - `*.notFound` → 404; state conflicts (`sale.duplicateReceipt`, `return.illegalTransition`,
+    ///   `repair.finished`, `conflict.*`) → 409; malformed JSON → 400; a body over the limit → 413;
+    ///   failures of the node itself (`node.*`) → 500; every other refusal (policy, over-return,
+    ///   invalid input, unknown SKU, insufficient store credit, …) → 422.
+    public static func status(forCode code: String) -> HTTPResponse.Status {
+        switch code {
+        case Code.malformedJSON, Code.badRequest: .badRequest
+        case Code.tooLarge: .contentTooLarge
+        case "sale.duplicateReceipt", "return.illegalTransition", "event.illegalTransition", "repair.finished":
+            .conflict
+        case _ where code.hasSuffix(".notFound"): .notFound
+        case _ where code.hasPrefix("conflict."): .conflict
+        case _ where code.hasPrefix("node."): .internalServerError
+        default: .unprocessableContent
+        }
+    }
+
+    /// Codes for refusals made by the HTTP layer itself rather than by the domain.
+    public enum Code {
+        /// The body is not JSON, or not the JSON shape the route expects.
+        public static let malformedJSON = "input.malformedJSON"
+        /// The body is larger than ``NodeAPI/maxBodyBytes``.
+        public static let tooLarge = "input.tooLarge"
+        /// A query parameter is missing or has a value the route does not know.
+        public static let invalidQuery = "input.invalidQuery"
+        /// No route has this path and method.
+        public static let routeNotFound = "route.notFound"
+        /// A request the HTTP layer could not read.
+        public static let badRequest = "input.badRequest"
+    }
+
+    /// Codes for errors Hummingbird raises before a route runs.
+    static func code(forStatus status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: Code.routeNotFound
+        case .contentTooLarge: Code.tooLarge
+        case .badRequest: Code.badRequest
+        default: status.code >= 500 ? "node.internalError" : "http.status\(status.code)"
+        }
+    }
+}
+
+extension Problem {
+    /// The media type of problem bodies (RFC 9457 §3).
+    public static let mediaType = "application/problem+json"
+
+    /// The problem+json body: `type`, `title`, `status`, `detail` and the stable `code`.
+    struct Body: Codable, Hashable, Sendable {
+        var type: String
+        var title: String
+        var status: Int
+        var detail: String
+        var code: String
+    }
+
+    var body: Body {
+        Body(
+            type: "urn:returnsync:problem:\(code)", title: status.reasonPhrase, status: status.code, detail: detail,
+            code: code)
+    }
+
+    /// The response that carries this problem.
+    func response() -> Response {
+        let data = (try? JSONCoding.encoder.encode(body)) ?? Data("{\"code\":\"\(code)\"}".utf8)
+        return Response(
+            status: status, headers: [.contentType: Problem.mediaType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,43 @@
+import Hummingbird
+import NodeStore
+import ReturnsDomain
+
+extension NodeRoutes {
+    /// Stock, alerts and the exceptions queue.
+    func addOperationsRoutes(to api: Group) {
+        api.get("stock") { request, _ in
+            let sku = request.query("sku").map(SKU.init)
+            let store = request.query("store").map(StoreID.init)
+            return try JSONCoding.response(try await service.read { try $0.stock(sku: sku, store: store) })
+        }
+        api.get("alerts/low-stock") { _, _ in
+            try JSONCoding.response(try await service.read { try $0.lowStockAlerts() })
+        }
+        api.get("exceptions") { _, _ in
+            try JSONCoding.response(try await service.read { try $0.exceptions() })
+        }
+    }
+
+    /// `GET healthz` and `GET metrics` (Prometheus text format); registered both under `/api/v1`
+    /// and at the root, where load balancers and scrapers look by default.
+    func addProbeRoutes<Routes: RouterMethods<BasicRequestContext>>(to routes: Routes) {
+        routes.get("healthz") { _, _ in
+            let outbox = try await service.read { try $0.outboxCount() }
+            let identity = service.identity
+            return try JSONCoding.response(
+                HealthStatus(status: "ok", node: identity.node, store: identity.store, outbox: outbox))
+        }
+        routes.get("metrics") { _, _ in
+            let identity = service.identity
+            let figures = try await service.read { reader in
+                NodeMetrics.ReplicaFigures(
+                    node: identity.node.rawValue, store: identity.store.rawValue, events: try reader.eventCount(),
+                    outbox: try reader.outboxCount(), exceptions: try reader.exceptions().count,
+                    lowStockAlerts: try reader.lowStockAlerts().count)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(figures))))
+        }
+    }
+}

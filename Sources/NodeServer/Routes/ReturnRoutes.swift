@@ -1,0 +1,86 @@
+import Hummingbird
+import NodeStore
+import ReturnsDomain
+
+extension NodeRoutes {
+    /// The return workflow: evaluate, open, list, look up, and one route per lifecycle step.
+    func addReturnRoutes(to api: Group) {
+        api.post("policy/evaluate") { request, _ in
+            let command = try await JSONCoding.decode(CreateReturnCommand.self, from: request)
+            do {
+                return try JSONCoding.response(try await service.evaluate(command))
+            } catch let error as DomainError where error.code.hasPrefix("policy.") {
+                // The desk asked whether the policy allows this return: "no, because …" is an
+                // answer, not a failed request. Bad input (unknown sale, over-return) stays a problem.
+                let reason = PolicyReason(code: error.code, message: error.message, effect: .deny)
+                let verdict = PolicyVerdict(
+                    decision: .deny, reasons: [reason], restockingFee: .zero(service.identity.currency))
+                return try JSONCoding.response(verdict)
+            }
+        }
+        api.post("returns") { request, _ in
+            let command = try await JSONCoding.decode(CreateReturnCommand.self, from: request)
+            let view = try await service.createReturn(command, staff: request.staff)
+            return try JSONCoding.response(view, status: .created, location: "\(NodeAPI.prefix)/returns/\(view.id)")
+        }
+        api.get("returns") { request, _ in
+            var status: ReturnStatus?
+            if let text = request.query("status") {
+                guard let s = ReturnStatus(rawValue: text) else {
+                    let known = ReturnStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw Problem(
+                        code: Problem.Code.invalidQuery, detail: "unknown status \"\(text)\"; use one of \(known)")
+                }
+                status = s
+            }
+            var limit = 100
+            if let text = request.query("limit") {
+                guard let n = Int(text), (1...1000).contains(n) else {
+                    throw Problem(
+                        code: Problem.Code.invalidQuery, detail: "`limit` must be a whole number from 1 to 1000")
+                }
+                limit = n
+            }
+            let (filter, count) = (status, limit)
+            return try JSONCoding.response(try await service.read { try $0.returns(status: filter, limit: count) })
+        }
+        api.get("returns/:id") { _, context in
+            let id = ReturnID(try context.pathID())
+            guard let view = try await service.read({ try $0.returnView(id) }) else {
+                throw DomainError.invalid("return.notFound", "no return \(id)")
+            }
+            return try JSONCoding.response(view)
+        }
+
+        step(api, "approve") {
+            .approve(note: try await JSONCoding.decode(ApproveBody.self, from: $0, emptyAllowed: true).note)
+        }
+        step(api, "reject") { .reject(reason: try await JSONCoding.decode(RejectBody.self, from: $0).reason) }
+        step(api, "receive") {
+            .receive(
+                trackingNumber: try await JSONCoding.decode(ReceiveBody.self, from: $0, emptyAllowed: true)
+                    .trackingNumber)
+        }
+        step(api, "inspect") { .inspect(grades: try await JSONCoding.decode(InspectBody.self, from: $0).grades) }
+        step(api, "dispose") {
+            .dispose(dispositions: try await JSONCoding.decode(DisposeBody.self, from: $0).dispositions)
+        }
+        step(api, "refund") { .refund(method: try await JSONCoding.decode(RefundBody.self, from: $0).method) }
+        step(api, "exchange") {
+            let body = try await JSONCoding.decode(ExchangeBody.self, from: $0)
+            return .exchange(items: body.items, settlement: body.settlement)
+        }
+        step(api, "close") { _ in .close }
+    }
+
+    /// `POST /returns/{id}/<action>`: decodes the step from the body and advances the return.
+    private func step(
+        _ api: Group, _ action: String, _ makeStep: @escaping @Sendable (Request) async throws -> NodeService.Step
+    ) {
+        api.post(RouterPath("returns/:id/\(action)")) { request, context in
+            let id = ReturnID(try context.pathID())
+            let step = try await makeStep(request)
+            return try JSONCoding.response(try await service.advance(id, step, staff: request.staff))
+        }
+    }
+}
