@@ -1,0 +1,62 @@
+import ArgumentParser
+import Benchmarks
+import Foundation
+
+/// `returnsync bench …`: benchmarks that measure the real code paths and, in the same run, the raw
+/// limit of the storage underneath, so each figure is also a ratio that holds on a noisy machine.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure ReturnSync against the raw limit of its storage, on this machine.",
+        discussion: """
+            Build in release mode for figures worth quoting: `swift run -c release returnsync bench node`. \
+            Each benchmark prints a table for people and, as its last line, one JSON object for scripts.
+            """,
+        subcommands: [Node.self])
+}
+
+extension BenchCommand {
+    /// `returnsync bench node`: durable returns per second at a store node.
+    struct Node: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record returns durably the way the node's API does, against raw one-row SQLite transactions.",
+            discussion: """
+                Each return is one transaction: the policy check, the return's events, the projections \
+                (stock, returnable quantities, customer history, journal) and the outbox, committed with \
+                synchronous=FULL. In the same run and folder it times one-row SQLite transactions with the \
+                same setting, the physical limit of a durable commit on this disk. Goal: ratio ≥ 0.5, p99 < 5 ms.
+                """)
+
+        @Option(help: "How many returns to record (each against its own sale).")
+        var returns = 2_000
+
+        @Option(help: "How many raw one-row transactions to time.")
+        var raw = 2_000
+
+        @Option(help: "Folder for the throwaway databases (default: the system's temporary folder). Use the disk the node will run on.")
+        var dir: String?
+
+        func validate() throws {
+            guard returns > 0, raw > 0 else { throw ValidationError("input.invalidQuantity: counts must be positive") }
+        }
+
+        func run() throws {
+            let folder = dir.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("returnsync-bench")
+            let bench = NodeBenchmark(options: .init(returns: returns, rawTransactions: raw, directory: folder))
+            let r = try bench.run { line in
+                FileHandle.standardError.write(Data("bench: \(line)\n".utf8))
+            }
+            print("")
+            print("node benchmark (synchronous=\(r.synchronous == 2 ? "FULL" : String(r.synchronous)), \(r.returns) returns)")
+            print("  metric                     value")
+            print("  node returns/s             \(fixed(r.nodeReturnsPerSecond))")
+            print("  node p50 latency (ms)      \(fixed(r.p50Millis, 3))")
+            print("  node p99 latency (ms)      \(fixed(r.p99Millis, 3))")
+            print("  raw one-row txn/s          \(fixed(r.rawTransactionsPerSecond))")
+            print("  raw p99 latency (ms)       \(fixed(r.rawP99Millis, 3))")
+            print("  ratio (node / raw)         \(fixed(r.ratio, 3))   goal ≥ 0.5")
+            print(
+                #"{"node_returns_per_s":\#(fixed(r.nodeReturnsPerSecond)),"raw_txn_per_s":\#(fixed(r.rawTransactionsPerSecond)),"ratio":\#(fixed(r.ratio, 3)),"p99_ms":\#(fixed(r.p99Millis, 3)),"p50_ms":\#(fixed(r.p50Millis, 3))}"#)
+        }
+    }
+}

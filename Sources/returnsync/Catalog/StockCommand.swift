@@ -1,0 +1,91 @@
+import ArgumentParser
+import NodeStore
+import ReturnsDomain
+
+extension ReturnSync {
+    /// `returnsync stock …`: stock per location, goods in, reorder points.
+    struct StockCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "stock",
+            abstract: "Show stock per location, receive goods, set reorder points.",
+            discussion: """
+                Stock is never edited: every figure is the sum of movements (sales, goods in, returns, \
+                dispositions). Returned goods arrive in pendingInspection and only reach sellable \
+                when inspection grades them A.
+
+                Examples:
+                  returnsync stock --sku KET-1
+                  returnsync stock receive --sku KET-1 --quantity 24 --cost 21.00
+                """,
+            subcommands: [Show.self, Receive.self, Reorder.self],
+            defaultSubcommand: Show.self)
+    }
+}
+
+extension ReturnSync.StockCommand {
+    /// `returnsync stock [show]`.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stock per store, location and SKU (the default).")
+
+        @OptionGroup var options: DeskOptions
+        @Option(help: ArgumentHelp("Only this SKU.", valueName: "sku")) var sku: String?
+        @Option(help: ArgumentHelp("Only this location.", valueName: "location")) var location: StockLocation?
+
+        func run() async throws {
+            let skuFilter = sku.map(SKU.init)
+            var rows = try await options.node.service().read { try $0.stock(sku: skuFilter) }
+            if let location { rows = rows.filter { $0.location == location } }
+            try options.emit(rows) { Render.stock(rows) }
+        }
+    }
+
+    /// `returnsync stock receive`: goods in from a supplier.
+    struct Receive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Book goods received into sellable stock.")
+
+        @OptionGroup var options: DeskOptions
+        @Option(help: ArgumentHelp("The product received.", valueName: "sku")) var sku: String
+        @Option(help: ArgumentHelp("Units received.", valueName: "n")) var quantity: Int
+        @Option(
+            help: ArgumentHelp("Cost per unit (default: the catalog cost).", valueName: "amount"),
+            transform: { try DecimalText.parse($0) })
+        var cost: Int64?
+        @Option(help: ArgumentHelp("Supplier.", valueName: "id")) var vendor: String?
+
+        func validate() throws {
+            guard quantity > 0 else { throw ValidationError("input.invalidQuantity: --quantity must be positive") }
+        }
+
+        func run() async throws {
+            let service = try options.node.service()
+            let currency = service.identity.currency
+            try await service.receiveInventory(
+                sku: SKU(sku), quantity: quantity, unitCost: cost.map { Money($0, currency) },
+                vendor: vendor.map(VendorID.init), staff: StaffID(options.staffID))
+            let skuValue = SKU(sku)
+            let rows = try await service.read { try $0.stock(sku: skuValue, store: service.identity.store) }
+            try options.emit(rows) { "Received \(quantity) × \(sku)\n" + Render.stock(rows) }
+        }
+    }
+
+    /// `returnsync stock reorder`: the minimum that triggers a low-stock alert.
+    struct Reorder: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a SKU's reorder point: below it, `alerts low-stock` lists the SKU.")
+
+        @OptionGroup var options: DeskOptions
+        @Option(help: ArgumentHelp("The product.", valueName: "sku")) var sku: String
+        @Option(help: ArgumentHelp("Minimum sellable units.", valueName: "n")) var minimum: Int
+
+        func validate() throws {
+            guard minimum >= 0 else { throw ValidationError("input.invalidQuantity: --minimum must not be negative") }
+        }
+
+        func run() async throws {
+            let service = try options.node.service()
+            try await service.setReorderPoint(sku: SKU(sku), minimum: minimum, staff: StaffID(options.staffID))
+            let point = ReorderPoint(store: service.identity.store, sku: SKU(sku), minimum: minimum)
+            try options.emit(point) { "Reorder point of \(sku): \(minimum)" }
+        }
+    }
+}

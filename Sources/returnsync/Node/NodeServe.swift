@@ -1,0 +1,79 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import NodeServer
+import NodeStore
+
+extension ReturnSync.NodeCommand {
+    /// `returnsync node serve`: the node's local HTTP API for the till and the return desk.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the node's local HTTP API (for the till and the return desk).",
+            discussion: """
+                Serves the API under /api/v1 (sales, returns and their steps, products, stock, \
+                alerts, exceptions) and /healthz. It listens on loopback only unless you give --host; \
+                the API has no login of its own, so expose it beyond this machine only behind a \
+                reverse proxy that authenticates. Stop it with Ctrl-C or SIGTERM: requests in flight \
+                finish first. Every acknowledged request is already on disk (synchronous=FULL).
+
+                Example:
+                  returnsync node serve --data /var/lib/returnsync --port 8080
+                """)
+
+        @OptionGroup var folder: NodeFolder
+
+        @Option(help: ArgumentHelp("Address to listen on.", valueName: "address"))
+        var host = "127.0.0.1"
+
+        @Option(help: ArgumentHelp("TCP port to listen on.", valueName: "port"))
+        var port = 8080
+
+        @Option(
+            name: .customLong("log-level"),
+            help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+        var logLevel = "info"
+
+        func validate() throws {
+            guard (1...65_535).contains(port) else {
+                throw ValidationError("input.invalidPort: \(port) is not a TCP port (1-65535)")
+            }
+            guard Logger.Level(rawValue: logLevel) != nil else {
+                throw ValidationError("input.invalidLogLevel: '\(logLevel)' is not a log level")
+            }
+        }
+
+        func run() async throws {
+            let level = Logger.Level(rawValue: logLevel) ?? .info
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            var logger = Logger(label: "returnsync.node")
+            logger.logLevel = level
+            let database = try folder.open()
+            let service = NodeService(database: database)
+            let identity = database.identity
+            logger[metadataKey: "node.id"] = "\(identity.node)"
+            logger[metadataKey: "store.id"] = "\(identity.store)"
+            let app = buildNodeApplication(
+                service: service,
+                configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "returnsync"),
+                logger: logger)
+            if !Self.isLoopback(host) {
+                logger.warning("listening beyond loopback: the API has no authentication; put a reverse proxy in front")
+            }
+            logger.info(
+                "ReturnSync node serving at http://\(Self.urlHost(host)):\(port)\(NodeAPI.prefix)",
+                metadata: ["database": "\(database.path)"])
+            try await app.runService()
+            logger.info("ReturnSync node stopped")
+        }
+
+        static func isLoopback(_ host: String) -> Bool {
+            host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        }
+
+        static func urlHost(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import NodeStore
+import ReturnsDomain
+
+extension ReturnSync {
+    /// `returnsync alerts …`: early warnings for the store.
+    struct AlertsCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "alerts", abstract: "Early warnings for this store.", subcommands: [LowStock.self])
+    }
+}
+
+extension ReturnSync.AlertsCommand {
+    /// `returnsync alerts low-stock`.
+    struct LowStock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "low-stock",
+            abstract: "SKUs whose sellable stock is under their reorder point (`stock reorder`).",
+            discussion: "Returned goods waiting for inspection do not count as sellable.")
+
+        @OptionGroup var options: DeskOptions
+
+        func run() async throws {
+            let alerts = try await options.node.service().read { try $0.lowStockAlerts() }
+            try options.emit(alerts) {
+                var table = Table("STORE", "SKU", "SELLABLE>", "MINIMUM>", "SHORTFALL>")
+                for a in alerts {
+                    table.add(
+                        a.store.rawValue, a.sku.rawValue, String(a.sellable), String(a.minimum), String(a.shortfall))
+                }
+                return table.render(empty: "No SKU is under its reorder point.")
+            }
+        }
+    }
+}

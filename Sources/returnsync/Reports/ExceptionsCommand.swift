@@ -1,0 +1,31 @@
+import ArgumentParser
+import NodeStore
+import Replication
+
+extension ReturnSync {
+    /// `returnsync exceptions`: what needs a person's review.
+    struct ExceptionsCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "exceptions",
+            abstract: "The exceptions queue: over-returns, conflicting edits, overdrawn store credit.",
+            discussion: """
+                Nothing is silently dropped when two stores act on the same record: the rule picks a \
+                winner and the clash is listed here (code, record, involved events) for review.
+                """)
+
+        @OptionGroup var options: DeskOptions
+
+        func run() async throws {
+            let exceptions = try await options.node.service().read { try $0.exceptions() }
+            try options.emit(exceptions) {
+                var table = Table("CODE", "SEVERITY", "RECORD", "EVENTS", "MESSAGE")
+                for e in exceptions {
+                    table.add(
+                        e.code, e.severity.rawValue, e.record.description,
+                        e.dots.map(\.description).joined(separator: ","), e.message)
+                }
+                return table.render(empty: "No exceptions.")
+            }
+        }
+    }
+}

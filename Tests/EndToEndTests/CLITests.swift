@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// The CLI as an operator meets it: help, a fresh node, and bad input.
+@Suite("returnsync CLI")
+struct CLITests {
+    @Test("`returnsync --help` explains the commands and exits 0")
+    func help() async throws {
+        let result = try await returnsync("--help")
+        #expect(result.status == 0, "\(result)")
+        for command in [
+            "node", "product", "stock", "sale", "return", "exchange", "customer", "alerts", "exceptions", "demo",
+        ] {
+            #expect(result.stdout.contains(command), "help does not mention \(command)")
+        }
+    }
+
+    @Test("`node verify` on a fresh node exits 0 and reports integrity ok")
+    func verifyFreshNode() async throws {
+        let folder = try TemporaryFolder("e2e-fresh")
+        defer { folder.remove() }
+        let data = folder.file("node").path
+        #expect(try await returnsync("node", "init", "--store", "FRESH", "--data", data).status == 0)
+        let verify = try await returnsync("node", "verify", "--data", data, "--json")
+        #expect(verify.status == 0, "\(verify)")
+        let report = try JSONDecoder().decode(VerifyReport.self, from: Data(verify.stdout.utf8))
+        #expect(report.ok && report.integrity == "ok" && report.events == 0 && report.mismatches.isEmpty)
+    }
+
+    @Test(
+        "bad input exits non-zero with its stable code on stderr",
+        arguments: [
+            (
+                [
+                    "return", "create", "--sale", "NOPE", "--line", "1", "--quantity", "1", "--reason", "changedMind",
+                    "--condition", "unopened",
+                ], "sale.notFound"
+            ),
+            (
+                [
+                    "product", "add", "--sku", "X", "--name", "X", "--category", "k", "--price", "1.234", "--cost", "1",
+                    "--vat", "20",
+                ], "input.invalidAmount"
+            ),
+            (["return", "inspect", "RT-1", "--grade", "1:z:1"], "input.invalidGrade"),
+            (["return", "refund", "RT-1", "--to", "cheque"], "input.invalidRefundMethod"),
+            (["return", "approve", "RT-NOPE"], "return.notFound"),
+        ])
+    func badInput(arguments: [String], code: String) async throws {
+        let folder = try TemporaryFolder("e2e-bad")
+        defer { folder.remove() }
+        let data = folder.file("node").path
+        #expect(try await returnsync("node", "init", "--store", "BAD", "--data", data).status == 0)
+        let result = try await returnsync(arguments + ["--data", data])
+        #expect(result.status != 0, "\(result)")
+        #expect(result.stderr.contains(code), "\(result)")
+        #expect(result.stdout.isEmpty, "\(result)")
+    }
+
+    @Test("a desk command on a folder without a node says to run `node init`")
+    func notInitialised() async throws {
+        let folder = try TemporaryFolder("e2e-empty")
+        defer { folder.remove() }
+        let result = try await returnsync("node", "status", "--data", folder.file("none").path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("node.notInitialised"), "\(result)")
+    }
+}

@@ -1,0 +1,86 @@
+import AsyncHTTPClient
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `returnsync node serve` running as a real child process on a loopback port.
+final class NodeServerProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    let log: URL
+    private let logHandle: FileHandle
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts the server on `data` and returns once `/api/v1/healthz` answers 200.
+    static func start(data: String, log: URL, client: HTTPClient) async throws -> NodeServerProcess {
+        let server = try NodeServerProcess(data: data, port: try freeLoopbackPort(), log: log)
+        try await server.waitUntilHealthy(client: client)
+        return server
+    }
+
+    private init(data: String, port: Int, log: URL) throws {
+        self.port = port
+        self.log = log
+        if !FileManager.default.fileExists(atPath: log.path) {
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        }
+        logHandle = try FileHandle(forWritingTo: log)
+        logHandle.seekToEndOfFile()
+        process.executableURL = try ReturnsyncBinary.url()
+        process.arguments = ["node", "serve", "--data", data, "--host", "127.0.0.1", "--port", String(port)]
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var pid: pid_t { process.processIdentifier }
+
+    var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    struct StartupFailed: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func waitUntilHealthy(client: HTTPClient, within seconds: Double = 20) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            guard process.isRunning else {
+                throw StartupFailed(description: "node serve exited with \(process.terminationStatus):\n\(logText)")
+            }
+            var request = HTTPClientRequest(url: baseURL + "/api/v1/healthz")
+            request.method = .GET
+            if let response = try? await client.execute(request, timeout: .seconds(1)) {
+                _ = try? await response.body.collect(upTo: 1 << 16)
+                if response.status == .ok { return }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw StartupFailed(description: "node serve did not become healthy in \(seconds) s:\n\(logText)")
+    }
+
+    /// Sends `signal` (SIGKILL: no chance to clean up; SIGTERM: graceful shutdown).
+    func send(_ signal: Int32) {
+        _ = kill(pid, signal)
+    }
+
+    /// Waits for the process to end; returns how it ended, or nil if it is still running.
+    func waitForExit(within seconds: Double = 10) async throws -> (reason: Process.TerminationReason, status: Int32)? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        guard !process.isRunning else { return nil }
+        return (process.terminationReason, process.terminationStatus)
+    }
+
+    /// Kills the process if a failed test left it running.
+    func stop() {
+        if process.isRunning { send(SIGKILL) }
+        process.waitUntilExit()
+        try? logHandle.close()
+    }
+}
