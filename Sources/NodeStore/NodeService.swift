@@ -106,11 +106,11 @@ public final class NodeService: Sendable {
     public func evaluate(_ command: CreateReturnCommand) async throws -> PolicyVerdict {
         let now = clock()
         return try await database.writer.read { db in
-            try self.plan(command, id: ReturnID("RT-PREVIEW"), db: db, now: now).1
+            try self.plan(command, id: ReturnID("RT-PREVIEW"), db: db, now: now, refuseDenied: false).1
         }
     }
 
-    func plan(_ c: CreateReturnCommand, id: ReturnID, db: Database, now: Int64) throws -> (DomainEvent, PolicyVerdict) {
+    func plan(_ c: CreateReturnCommand, id: ReturnID, db: Database, now: Int64, refuseDenied: Bool = true) throws -> (DomainEvent, PolicyVerdict) {
         let reader = NodeReader(db: db, identity: identity)
         var sale: Sale?
         if let saleID = c.sale {
@@ -127,7 +127,7 @@ public final class NodeService: Sendable {
             id: id, store: identity.store, sale: sale, customer: customer, type: c.type ?? .refund,
             method: c.method ?? .counter, lines: c.lines, alreadyReturned: returned,
             product: { sku in try? reader.product(sku) }, policy: policy, receiptlessReturnsLast90Days: receiptless,
-            at: Instant(millis: now), trackingNumber: c.trackingNumber)
+            at: Instant(millis: now), trackingNumber: c.trackingNumber, refuseDenied: refuseDenied)
     }
 
     /// Opens a return; one the policy allows outright is approved in the same transaction.

@@ -7,16 +7,9 @@ extension NodeRoutes {
     func addReturnRoutes(to api: Group) {
         api.post("policy/evaluate") { request, _ in
             let command = try await JSONCoding.decode(CreateReturnCommand.self, from: request)
-            do {
-                return try JSONCoding.response(try await service.evaluate(command))
-            } catch let error as DomainError where error.code.hasPrefix("policy.") {
-                // The desk asked whether the policy allows this return: "no, because …" is an
-                // answer, not a failed request. Bad input (unknown sale, over-return) stays a problem.
-                let reason = PolicyReason(code: error.code, message: error.message, effect: .deny)
-                let verdict = PolicyVerdict(
-                    decision: .deny, reasons: [reason], restockingFee: .zero(service.identity.currency))
-                return try JSONCoding.response(verdict)
-            }
+            // "No, because …" is an answer (a verdict with every reason), not a failed request;
+            // bad input (unknown sale, over-return) is still a problem.
+            return try JSONCoding.response(try await service.evaluate(command))
         }
         api.post("returns") { request, _ in
             let command = try await JSONCoding.decode(CreateReturnCommand.self, from: request)

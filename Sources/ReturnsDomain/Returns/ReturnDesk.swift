@@ -36,11 +36,13 @@ public enum ReturnDesk {
     /// a refund; a receipt-less line is refunded at its `unitRefund` and comes back at catalog cost.
     /// `alreadyReturned` maps a sale line to the units already returned or pending on other returns.
     /// Throws the first denying policy reason's code (e.g. `policy.windowExpired`) when the policy
-    /// refuses; a verdict that needs approval is returned for the caller to route.
+    /// refuses; a verdict that needs approval is returned for the caller to route. With
+    /// `refuseDenied: false` a denied return comes back with its verdict instead (for a preview that
+    /// records nothing; never record that event).
     public static func requestReturn(
         id: ReturnID, store: StoreID, sale: Sale?, customer: CustomerID?, type: ReturnType, method: ReturnMethod,
         lines: [RequestedLine], alreadyReturned: [Int: Int], product: (SKU) -> Product?, policy: ReturnPolicy,
-        receiptlessReturnsLast90Days: Int, at: Instant, trackingNumber: String? = nil
+        receiptlessReturnsLast90Days: Int, at: Instant, trackingNumber: String? = nil, refuseDenied: Bool = true
     ) throws(DomainError) -> (DomainEvent, PolicyVerdict) {
         guard !lines.isEmpty else { throw .invalid("return.noLines", "a return needs at least one line") }
         let currency: Currency
@@ -77,7 +79,7 @@ public enum ReturnDesk {
         }
 
         let verdict = policy.evaluate(queries)
-        if let denial = verdict.denial {
+        if refuseDenied, let denial = verdict.denial {
             let all = verdict.reasons.filter { $0.effect == .deny }.map(\.message).joined(separator: "; ")
             throw DomainError(code: denial.code, message: all)
         }
