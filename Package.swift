@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
     ],
     targets: [
         // Pure: the retail returns domain. No I/O, no clock reads, no logging.
@@ -46,6 +48,28 @@ let package = Package(
             name: "Benchmarks",
             dependencies: ["NodeStore", "ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
+        // Codable wire types of the sync protocol (Protocol/sync.md), shared by hub and nodes.
+        .target(name: "SyncProtocol", dependencies: ["Replication"], swiftSettings: swiftSettings),
+        // The node's side of sync: the hub client (AsyncHTTPClient) and the background agent.
+        .target(
+            name: "SyncClient",
+            dependencies: [
+                "SyncProtocol", "NodeStore", "Replication",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        // The hub's storage contract and the rules every backend shares. No database driver.
+        .target(name: "HubStore", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
+        // The embedded hub: HubStore on SQLite (GRDB), a replica built on the node's schema.
+        .target(
+            name: "HubStoreSQLite",
+            dependencies: [
+                "HubStore", "NodeStore", "Replication", "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings),
         // The CLI.
         .executableTarget(
             name: "returnsync",
@@ -67,6 +91,11 @@ let package = Package(
                 "NodeServer", "NodeStore", "ReturnsDomain", "Replication",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings),
+        // The hub storage behaviour suite, run against every backend (`HubBackend.all`).
+        .testTarget(
+            name: "HubStoreTests",
+            dependencies: ["HubStore", "HubStoreSQLite", "NodeStore", "Replication", "ReturnsDomain"],
             swiftSettings: swiftSettings),
         // End-to-end: the real `returnsync` binary as a process, over loopback HTTP.
         .testTarget(

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+public import Replication
+
+/// Where this node stands with the hub: what it has pulled, from which hub database.
+public struct SyncCheckpoint: Hashable, Sendable, Codable {
+    /// The last hub sequence number applied.
+    public var checkpoint: UInt64
+    /// The hub database's epoch the checkpoint belongs to; empty before the first pull.
+    public var epoch: String
+    public init(checkpoint: UInt64, epoch: String) {
+        self.checkpoint = checkpoint
+        self.epoch = epoch
+    }
+}
+
+/// What applying a pulled page did.
+public struct PullApplication: Hashable, Sendable, Codable {
+    public var applied: Int
+    public var duplicates: Int
+    /// Dots the hub sent with content different from what this node holds (never applied).
+    public var conflicts: [Dot]
+}
+
+extension NodeService {
+    /// The oldest unacknowledged own events as one change set of consecutive seqs, or nil when the
+    /// outbox is empty.
+    public func outboxChangeSet(limit: Int) async throws -> ChangeSet? {
+        let node = identity.node
+        return try await database.writer.read { db in
+            let bodies = try Data.fetchAll(
+                db, sql: "SELECT e.body FROM outbox o JOIN events e ON e.node = ? AND e.seq = o.seq ORDER BY o.seq LIMIT ?",
+                arguments: [node.rawValue, limit])
+            guard !bodies.isEmpty else { return nil }
+            return ChangeSet(node: node, events: try bodies.map { try EventCodec.decodeEvent($0) })
+        }
+    }
+
+    /// The hub holds every own event up to `seq`: they leave the outbox.
+    public func acknowledge(through seq: UInt64) async throws {
+        try await database.transaction { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE seq <= ?", arguments: [Int64(seq)])
+        }
+    }
+
+    public func syncCheckpoint() async throws -> SyncCheckpoint {
+        try await database.writer.read { db in try Self.checkpoint(db) }
+    }
+
+    static func checkpoint(_ db: Database) throws -> SyncCheckpoint {
+        let checkpoint = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pull.checkpoint'").flatMap { UInt64($0) } ?? 0
+        let epoch = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pull.epoch'") ?? ""
+        return SyncCheckpoint(checkpoint: checkpoint, epoch: epoch)
+    }
+
+    /// Applies a page pulled from the hub and moves the checkpoint, in one transaction: after a
+    /// crash either both happened or neither did, so nothing is skipped and nothing counted twice.
+    /// The sync agent restarts from checkpoint 0 when the hub's epoch differs from the stored one
+    /// (a rebuilt hub): duplicates are no-ops, so a full re-pull is safe.
+    public func applyPulled(_ events: [Event], checkpoint: UInt64, epoch: String) async throws -> PullApplication {
+        let now = clock()
+        return try await transaction { db, log in
+            var result = PullApplication(applied: 0, duplicates: 0, conflicts: [])
+            for e in events {
+                switch try log.receive(e, now: now) {
+                case .applied: result.applied += 1
+                case .duplicate: result.duplicates += 1
+                case .conflictingDot: result.conflicts.append(e.dot)
+                }
+            }
+            for (k, v) in [("pull.checkpoint", String(checkpoint)), ("pull.epoch", epoch)] {
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", arguments: [k, v])
+            }
+            return result
+        }
+    }
+}
+
+extension NodeService {
+    /// Puts this node's own events from `seq` on back into the outbox, for a hub that lost them.
+    public func requeue(from seq: UInt64) async throws {
+        let node = identity.node
+        try await database.transaction { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO outbox (seq) SELECT seq FROM events WHERE node = ? AND seq >= ?",
+                arguments: [node.rawValue, Int64(seq)])
+        }
+    }
+}

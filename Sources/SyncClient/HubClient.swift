@@ -1,0 +1,50 @@
+import AsyncHTTPClient
+public import Foundation
+import NIOCore
+public import Replication
+public import SyncProtocol
+
+/// The hub's sync API over HTTP (AsyncHTTPClient). The credential travels as a bearer token;
+/// the hub takes the node's identity from it, never from the payload.
+public struct HubClient: HubTransport {
+    public let baseURL: String
+    let token: String
+    let client: HTTPClient
+    let timeout: TimeAmount
+
+    public init(baseURL: String, token: String, timeoutSeconds: Int64 = 30) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.client = HTTPClient.shared
+        self.timeout = .seconds(timeoutSeconds)
+    }
+
+    public func push(_ changeSet: ChangeSet) async throws -> PushResponse {
+        try await send("POST", SyncRoutes.push, body: try JSONEncoder().encode(changeSet))
+    }
+
+    public func pull(after checkpoint: UInt64, limit: Int) async throws -> PullResponse {
+        try await send("GET", "\(SyncRoutes.pull)?after=\(checkpoint)&limit=\(limit)", body: nil)
+    }
+
+    func send<T: Decodable>(_ method: String, _ path: String, body: Data?) async throws -> T {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .RAW(value: method)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await client.execute(request, timeout: timeout)
+        let buffer = try await response.body.collect(upTo: 256 << 20)
+        let data = Data(buffer.readableBytesView)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            if let problem = try? JSONDecoder().decode(ProblemDetails.self, from: data) { throw problem }
+            throw ProblemDetails(
+                code: "sync.httpError", status: Int(response.status.code), title: "hub answered \(response.status.code)",
+                detail: String(decoding: data.prefix(500), as: UTF8.self))
+        }
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+}

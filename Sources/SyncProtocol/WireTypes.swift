@@ -1,0 +1,74 @@
+public import Replication
+
+/// The hub's answer to a push: every event up to `acked` from this node is durably held.
+public struct PushResponse: Hashable, Sendable, Codable {
+    /// Highest contiguous seq the hub holds from the pushing node.
+    public var acked: UInt64
+    /// New events stored by this push.
+    public var applied: Int
+    /// Events the hub already held with identical content (re-sent after a lost answer).
+    public var duplicates: Int
+    /// The hub database's epoch.
+    public var epoch: String
+    public init(acked: UInt64, applied: Int, duplicates: Int, epoch: String) {
+        self.acked = acked
+        self.applied = applied
+        self.duplicates = duplicates
+        self.epoch = epoch
+    }
+}
+
+/// One event of the hub's feed with its hub sequence number.
+public struct FeedEntry: Hashable, Sendable, Codable {
+    public var hubSeq: UInt64
+    public var event: Event
+    public init(hubSeq: UInt64, event: Event) {
+        self.hubSeq = hubSeq
+        self.event = event
+    }
+}
+
+/// A page of the feed after a checkpoint.
+public struct PullResponse: Hashable, Sendable, Codable {
+    public var epoch: String
+    public var events: [FeedEntry]
+    /// The checkpoint to ask from next time: the last hub seq in this page (or the one asked for).
+    public var checkpoint: UInt64
+    /// More events wait after `checkpoint`.
+    public var more: Bool
+    public init(epoch: String, events: [FeedEntry], checkpoint: UInt64, more: Bool) {
+        self.epoch = epoch
+        self.events = events
+        self.checkpoint = checkpoint
+        self.more = more
+    }
+}
+
+/// An RFC 9457 problem as the hub sends it, with the sync fields a node acts on.
+public struct ProblemDetails: Hashable, Sendable, Codable, Error, CustomStringConvertible {
+    public var type: String
+    public var title: String
+    public var status: Int
+    public var detail: String
+    /// Stable code: `sync.gap`, `sync.dotConflict`, `sync.forgedAuthor`, `auth.revoked`, …
+    public var code: String
+    /// With `sync.gap`: the seq the hub expects next from this node.
+    public var expectedSeq: UInt64?
+    public init(code: String, status: Int, title: String, detail: String, expectedSeq: UInt64? = nil) {
+        self.type = "urn:returnsync:problem:\(code)"
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.code = code
+        self.expectedSeq = expectedSeq
+    }
+    public var description: String { "\(code): \(detail)" }
+}
+
+/// The sync routes, so server and client name them once.
+public enum SyncRoutes {
+    public static let push = "/sync/v1/push"
+    public static let pull = "/sync/v1/pull"
+    /// Largest change set a node may push (events).
+    public static let maxChangeSetEvents = 1_000
+}
