@@ -34,6 +34,6 @@ struct ReturnSync: AsyncParsableCommand {
             ExceptionsCommand.self,
             LedgerCommand.self,
             DemoCommand.self,
-                // `BenchCommand` (the lead's benchmarks, Bench/) joins this list when it lands.
+            BenchCommand.self,
         ])
 }
