@@ -31,12 +31,21 @@ public final class NodeDatabase: Sendable {
 
     /// Creates a new node database in `directory` (which must not hold one yet).
     public static func create(in directory: URL, identity: NodeIdentity) throws -> NodeDatabase {
+        try create(atPath: databasePath(in: directory), identity: identity)
+    }
+
+    /// Creates a new replica database file at `path` (which must not exist yet; missing folders are
+    /// made). `migrations` registers further migrations after the replica's own, for a database
+    /// that is a replica plus tables of its own (the hub); give them identifiers of their own.
+    public static func create(
+        atPath path: String, identity: NodeIdentity, migrations: (inout DatabaseMigrator) -> Void = { _ in }
+    ) throws -> NodeDatabase {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = databasePath(in: directory)
         guard !FileManager.default.fileExists(atPath: path) else {
             throw NodeStoreError(code: "node.alreadyInitialised", message: "a node database already exists at \(path)")
         }
-        let pool = try openPool(path)
+        let pool = try openPool(path, migrations: migrations)
         try pool.write { db in
             for (k, v) in [("node", identity.node.rawValue), ("store", identity.store.rawValue), ("currency", identity.currency.rawValue), ("seq", "0"), ("hlc", "0.0")] {
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [k, v])
@@ -51,7 +60,16 @@ public final class NodeDatabase: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw NodeStoreError(code: "node.notInitialised", message: "no node database at \(path); run `returnsync node init` first")
         }
-        let pool = try openPool(path)
+        return try open(atPath: path)
+    }
+
+    /// Opens the replica database file at `path`, running the replica's migrations and then
+    /// `migrations` (the same ones given to `create(atPath:identity:migrations:)`).
+    public static func open(atPath path: String, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws -> NodeDatabase {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw NodeStoreError(code: "node.notInitialised", message: "no replica database at \(path)")
+        }
+        let pool = try openPool(path, migrations: migrations)
         let identity = try pool.read { db -> NodeIdentity in
             func meta(_ key: String) throws -> String {
                 guard let v = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) else {
@@ -70,7 +88,7 @@ public final class NodeDatabase: Sendable {
         self.path = path
     }
 
-    static func openPool(_ path: String) throws -> DatabasePool {
+    static func openPool(_ path: String, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws -> DatabasePool {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
@@ -79,7 +97,9 @@ public final class NodeDatabase: Sendable {
         let pool = try DatabasePool(path: path, configuration: config)
         // GRDB sets NORMAL on the writer after prepareDatabase; durability needs FULL.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        try Schema.migrator.migrate(pool)
+        var migrator = Schema.migrator
+        migrations(&migrator)
+        try migrator.migrate(pool)
         return pool
     }
 

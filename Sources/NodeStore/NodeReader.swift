@@ -202,6 +202,12 @@ public struct NodeReader {
         return out
     }
 
+    /// One held event by its dot, decoded; nil when this replica does not hold it.
+    public func event(_ dot: Dot) throws -> Event? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM events WHERE node = ? AND seq = ?"), arguments: [dot.node.rawValue, Int64(dot.seq)])
+            .map { try EventCodec.decodeEvent($0) }
+    }
+
     /// Every event held, decoded.
     public func allEvents() throws -> [Event] {
         try Data.fetchAll(db, sql: "SELECT body FROM events ORDER BY node, seq").map { try EventCodec.decodeEvent($0) }

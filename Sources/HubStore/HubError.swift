@@ -1,0 +1,58 @@
+public import Replication
+
+/// Errors of the hub's storage, with a stable code a server maps to HTTP and a node acts on.
+public struct HubError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Stable code: `sync.gap`, `sync.dotConflict`, `auth.revoked`, … (see `HubError.Code`).
+    public var code: String
+    /// What happened, in words a person can act on.
+    public var message: String
+    /// With `sync.gap`: the seq the hub expects next from the node.
+    public var expectedSeq: UInt64?
+
+    public init(code: String, message: String, expectedSeq: UInt64? = nil) {
+        self.code = code
+        self.message = message
+        self.expectedSeq = expectedSeq
+    }
+
+    /// A refusal of the replication core's change-set check, under the same code.
+    public init(_ error: ReplicationError) {
+        self.init(code: error.code.rawValue, message: error.message)
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    /// The codes the hub's storage uses. The `sync.*` codes of `ChangeSet.validate` pass through
+    /// unchanged (`ReplicationError.Code`).
+    public enum Code {
+        public static let gap = ReplicationError.Code.gap.rawValue
+        public static let dotConflict = ReplicationError.Code.dotConflict.rawValue
+        public static let forgedAuthor = ReplicationError.Code.forgedAuthor.rawValue
+        public static let changeSetTooLarge = ReplicationError.Code.changeSetTooLarge.rawValue
+        public static let checkpointAhead = "sync.checkpointAhead"
+        public static let badLimit = "sync.badLimit"
+        public static let unknownNode = "auth.unknownNode"
+        public static let revoked = "auth.revoked"
+        public static let forbidden = "auth.forbidden"
+        public static let alreadyEnrolled = "auth.alreadyEnrolled"
+        public static let duplicateSecret = "auth.duplicateSecret"
+        public static let storeRequired = "auth.storeRequired"
+        public static let reservedNode = "auth.reservedNode"
+        public static let invalidSecret = "auth.invalidSecret"
+        public static let notAHub = "hub.notAHub"
+        public static let corrupt = "hub.corrupt"
+    }
+}
+
+/// Refusals every backend words the same way.
+extension HubError {
+    public static func unknownNode(_ node: NodeID) -> HubError {
+        HubError(code: Code.unknownNode, message: "node \(node) is not enrolled with this hub")
+    }
+
+    public static func revoked(_ node: NodeID) -> HubError {
+        HubError(
+            code: Code.revoked,
+            message: "the credential of node \(node) is revoked; enrol the node again under a new id")
+    }
+}

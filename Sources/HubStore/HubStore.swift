@@ -1,0 +1,55 @@
+public import Replication
+public import ReturnsDomain
+
+/// The hub's storage: who may sync, the change sets nodes push, the feed they pull, and read
+/// access to the company-wide state those events fold to.
+///
+/// Two backends implement it and pass the same behaviour suite (`Tests/HubStoreTests`): SQLite
+/// for an embedded one-site hub and PostgreSQL for a chain. Servers see `any HubStore`, never a
+/// driver. Authentication is the server's job: it turns a bearer secret into a `HubCredential`
+/// with `credential(secretHash:)` and passes the authenticated node to `push` and `pull`.
+///
+/// Times (`now`) are wall-clock milliseconds passed in by the caller, so tests control them.
+public protocol HubStore: Sendable {
+    /// The random id minted when this hub database was created. A rebuilt hub has a new one,
+    /// so nodes holding a checkpoint from the old database resync instead of skipping events.
+    func epoch() async throws -> String
+
+    /// Lets `node` sync with the credential whose secret hashes to `secretHash` (only the hash is
+    /// ever stored). Node ids are never reused: a node restored from a backup enrols as a new
+    /// incarnation. Refused: `auth.alreadyEnrolled`, `auth.duplicateSecret`, `auth.storeRequired`
+    /// (store nodes and channels need a store), `auth.reservedNode`.
+    func enroll(node: NodeID, store: StoreID?, role: HubRole, secretHash: String, now: Int64) async throws
+
+    /// Revokes `node`'s credential for good: its pushes and pulls are refused (`auth.revoked`).
+    /// Idempotent; `auth.unknownNode` when the node was never enrolled.
+    func revoke(node: NodeID) async throws
+
+    /// The credential whose secret hashes to `secretHash`, revoked or not; nil when none does.
+    func credential(secretHash: String) async throws -> HubCredential?
+
+    /// Takes in a change set authored by the authenticated `node` (DESIGN §5), atomically and
+    /// durably, before answering. See `PushPlan` for the rules every backend applies; a refused
+    /// change set writes nothing of itself (a `sync.dotConflict` does record a `HubIncident`).
+    func push(_ changeSet: ChangeSet, from node: NodeID, now: Int64) async throws -> PushReceipt
+
+    /// The events relevant to `node` (see `FeedRelevance`) with a hub sequence number above
+    /// `checkpoint`, in hub-sequence order, at most `limit` (capped at `PullPage.maxEvents`).
+    /// Records the node's last pull. Refused: `sync.checkpointAhead` for a checkpoint beyond
+    /// anything this hub database has handed out, `sync.badLimit` for a limit under 1.
+    func pull(for node: NodeID, after checkpoint: UInt64, limit: Int, now: Int64) async throws -> PullPage
+
+    /// Every enrolled node's sync health, sorted by node.
+    func syncStatus() async throws -> [NodeSyncStatus]
+
+    /// Refused pushes head office must look at (dot conflicts: clones and restored backups),
+    /// newest first.
+    func incidents() async throws -> [HubIncident]
+
+    /// Read access to the company-wide projections, for the head-office API.
+    func state() async throws -> any HubStateView
+
+    /// Checks the hub's projections against a rebuild from its events, and its own bookkeeping
+    /// (feed, acknowledgements) against the events it holds.
+    func verify() async throws -> HubVerificationReport
+}

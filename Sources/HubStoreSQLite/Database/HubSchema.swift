@@ -1,0 +1,46 @@
+import GRDB
+import HubStore
+
+/// The hub's own tables, next to the replica schema it shares with store nodes. Migrations are
+/// never edited once shipped: add a new one instead.
+enum HubSchema {
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("hub.v1") { db in
+            // Only a new database or a hub may get the hub's tables: a store node's file given by
+            // mistake is refused before anything in it changes.
+            if let node = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'node'"),
+                node != SQLiteHubStore.hubNode.rawValue
+            {
+                throw HubError(
+                    code: HubError.Code.notAHub, message: "this database is the replica of node \(node), not a hub")
+            }
+            try db.execute(
+                sql: """
+                    -- The epoch is minted here, once, when the hub database is created.
+                    CREATE TABLE hub_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;
+                    INSERT INTO hub_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
+
+                    -- Enrolled nodes: the credential (only the secret's hash) and sync progress.
+                    CREATE TABLE hub_nodes (
+                        node TEXT PRIMARY KEY NOT NULL, store TEXT, role TEXT NOT NULL,
+                        secret_hash TEXT NOT NULL UNIQUE, revoked INTEGER NOT NULL DEFAULT 0,
+                        enrolled_at INTEGER NOT NULL, acked INTEGER NOT NULL DEFAULT 0,
+                        last_push_at INTEGER, last_pull_at INTEGER, pulled_checkpoint INTEGER NOT NULL DEFAULT 0
+                    ) WITHOUT ROWID, STRICT;
+
+                    -- The feed: one row per event, in commit order. `scope` is the store of a
+                    -- store-private record (FeedRelevance), NULL for what every node receives.
+                    CREATE TABLE hub_feed (
+                        hub_seq INTEGER PRIMARY KEY, node TEXT NOT NULL, seq INTEGER NOT NULL, scope TEXT,
+                        UNIQUE (node, seq)) STRICT;
+
+                    -- Refused pushes for head office: one row per distinct offer, counted.
+                    CREATE TABLE hub_incidents (
+                        id INTEGER PRIMARY KEY, code TEXT NOT NULL, node TEXT NOT NULL, seq INTEGER NOT NULL,
+                        offered_digest TEXT NOT NULL, message TEXT NOT NULL, first_at INTEGER NOT NULL,
+                        last_at INTEGER NOT NULL, occurrences INTEGER NOT NULL,
+                        UNIQUE (node, seq, offered_digest)) STRICT;
+                    """)
+        }
+    }
+}

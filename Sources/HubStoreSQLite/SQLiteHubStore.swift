@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+public import HubStore
+public import NodeStore
+public import Replication
+public import ReturnsDomain
+
+/// The embedded hub: one SQLite file (WAL, `synchronous = FULL`) on GRDB.
+///
+/// The hub is itself a replica. It uses the store node's schema and projection machinery
+/// (`NodeDatabase`, `EventLog.receive` + `flush()`) under a fixed identity — node `hub`, store
+/// `HQ` — that never authors events, so its projections are the company-wide state and are
+/// maintained in the same transaction that takes events in. Its own tables (`HubSchema`) hold
+/// the enrolled nodes, the feed, the incidents and the epoch.
+///
+/// SQLite has one writer: a push's transaction holds the write lock from `BEGIN IMMEDIATE` to
+/// `COMMIT`, so hub sequence numbers are handed out in commit order and a reader never sees
+/// hub seq n + 1 committed without n. See `pull` for why PostgreSQL needs more.
+public final class SQLiteHubStore: HubStore {
+    /// The hub's node id as a replica; reserved (`Enrollment.reservedNodes`).
+    public static let hubNode: NodeID = "hub"
+    /// The hub's store as a replica: head office.
+    public static let hubStore: StoreID = "HQ"
+
+    /// The replica database underneath.
+    public let database: NodeDatabase
+    let epochValue: String
+
+    /// Creates a hub database at `path` (which must not exist yet). `currency` is the chain's
+    /// default currency (the replica's `NodeIdentity.currency`).
+    public static func create(atPath path: String, currency: Currency) throws -> SQLiteHubStore {
+        let identity = NodeIdentity(node: hubNode, store: hubStore, currency: currency)
+        return try SQLiteHubStore(NodeDatabase.create(atPath: path, identity: identity, migrations: HubSchema.register))
+    }
+
+    /// Opens the hub database at `path`.
+    public static func open(atPath path: String) throws -> SQLiteHubStore {
+        try SQLiteHubStore(NodeDatabase.open(atPath: path, migrations: HubSchema.register))
+    }
+
+    /// Opens the hub database at `path`, creating it first if there is none.
+    public static func openOrCreate(atPath path: String, currency: Currency) throws -> SQLiteHubStore {
+        FileManager.default.fileExists(atPath: path)
+            ? try open(atPath: path) : try create(atPath: path, currency: currency)
+    }
+
+    private init(_ database: NodeDatabase) throws {
+        guard database.identity.node == Self.hubNode else {
+            throw HubError(
+                code: HubError.Code.notAHub,
+                message: "\(database.path) is the replica of node \(database.identity.node), not a hub")
+        }
+        self.database = database
+        self.epochValue = try database.writer.read { db in
+            guard let epoch = try String.fetchOne(db, sql: "SELECT value FROM hub_meta WHERE key = 'epoch'") else {
+                throw HubError(code: HubError.Code.corrupt, message: "the hub database has no epoch")
+            }
+            return epoch
+        }
+    }
+
+    public func epoch() async throws -> String { epochValue }
+
+    public func state() async throws -> any HubStateView { SQLiteHubStateView(database: database) }
+}

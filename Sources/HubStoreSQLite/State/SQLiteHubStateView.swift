@@ -1,0 +1,105 @@
+import GRDB
+import HubStore
+import NodeStore
+import Replication
+import ReturnsDomain
+
+/// The hub's projections, read through the replica's tables; each call is one read snapshot.
+struct SQLiteHubStateView: HubStateView {
+    let database: NodeDatabase
+
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database, NodeReader) throws -> T) async throws -> T {
+        let identity = database.identity
+        return try await database.writer.read { db in try body(db, NodeReader(db: db, identity: identity)) }
+    }
+
+    func stock(sku: SKU?, store: StoreID?) async throws -> [StockLevel] {
+        try await read { _, reader in
+            try reader.stock(sku: sku, store: store).map {
+                StockLevel(store: $0.store, location: $0.location, sku: $0.sku, quantity: $0.quantity)
+            }
+        }
+    }
+
+    func exceptions() async throws -> [ReplicationException] {
+        try await read { db, reader in try HubExceptions(db: db, reader: reader).all() }
+    }
+
+    func record(_ key: RecordKey) async throws -> RecordState? {
+        try await read { _, reader in try reader.record(key) }
+    }
+
+    func products() async throws -> [Product] {
+        try await read { _, reader in try reader.products().sorted { $0.sku < $1.sku } }
+    }
+
+    func sale(_ id: SaleID) async throws -> Sale? {
+        try await read { _, reader in try reader.sale(id) }
+    }
+
+    func returnableQuantities(of sale: SaleID) async throws -> [Int: Int] {
+        try await read { db, _ in
+            var out: [Int: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT line, sold, returned FROM sale_lines WHERE sale = ? AND sold > 0",
+                arguments: [sale.rawValue])
+            {
+                out[row["line"]] = max(0, (row["sold"] as Int) - (row["returned"] as Int))
+            }
+            return out
+        }
+    }
+
+    func returnOrder(_ id: ReturnID) async throws -> ReturnOrderState? {
+        try await read { _, reader in try reader.returnState(id) }
+    }
+
+    func returns(store: StoreID?, status: ReturnStatus?, limit: Int) async throws -> [ReturnOrderState] {
+        try await read { db, reader in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM returns WHERE (?1 IS NULL OR store = ?1) AND (?2 IS NULL OR status = ?2)
+                    ORDER BY requested_at DESC, id DESC LIMIT ?3
+                    """,
+                arguments: [store?.rawValue, status?.rawValue, max(0, limit)]
+            ).compactMap { try reader.returnState(ReturnID($0)) }
+        }
+    }
+
+    func customerHistory(_ customer: CustomerID) async throws -> HubCustomerHistory {
+        try await read { db, reader in
+            let ids = try String.fetchAll(
+                db, sql: "SELECT id FROM returns WHERE customer = ? ORDER BY requested_at DESC, id DESC",
+                arguments: [customer.rawValue])
+            let credit = try Row.fetchAll(
+                db,
+                sql: "SELECT currency, balance FROM store_credit WHERE customer = ? AND balance != 0 ORDER BY currency",
+                arguments: [customer.rawValue]
+            ).map { Money($0["balance"], Currency($0["currency"] as String)) }
+            return HubCustomerHistory(
+                customer: customer, details: try reader.customer(customer),
+                returns: try ids.compactMap { try reader.returnState(ReturnID($0)) }, storeCredit: credit)
+        }
+    }
+
+    func ledger() async throws -> [LedgerKey: Int64] {
+        try await read { _, reader in try reader.ledger() }
+    }
+
+    func journal(store: StoreID?) async throws -> [JournalEntry] {
+        try await read { db, reader in
+            let keys = try String.fetchAll(
+                db, sql: "SELECT DISTINCT record FROM journal WHERE ?1 IS NULL OR store = ?1",
+                arguments: [store?.rawValue]
+            ).compactMap(RecordKey.init).sorted()
+            return try keys.flatMap { key in
+                (try reader.record(key)?.contributions.journal ?? []).filter { store == nil || $0.store == store }
+            }
+        }
+    }
+
+    func eventCount() async throws -> Int {
+        try await read { _, reader in try reader.eventCount() }
+    }
+}

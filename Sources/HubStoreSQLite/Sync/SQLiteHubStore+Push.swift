@@ -1,0 +1,97 @@
+import GRDB
+public import HubStore
+import NodeStore
+public import Replication
+import ReturnsDomain
+
+extension SQLiteHubStore {
+    /// Takes in a change set as `PushPlan` lays down, in one IMMEDIATE transaction that commits
+    /// with `synchronous = FULL` (fsync) before the receipt is returned: the events, their
+    /// projections, their feed entries and the node's acknowledged seq commit together or not
+    /// at all.
+    public func push(_ changeSet: ChangeSet, from node: NodeID, now: Int64) async throws -> PushReceipt {
+        let identity = database.identity
+        let epoch = epochValue
+        do {
+            return try await database.transaction { db in
+                let member = try HubNodeRow.active(db, node)
+                guard member.role.mayPush else {
+                    throw HubError(
+                        code: HubError.Code.forbidden,
+                        message: "node \(node) is enrolled as \(member.role.rawValue), which authors no events")
+                }
+                let plan = try PushPlan(changeSet, from: node, acked: member.acked)
+                let log = EventLog(db, identity: identity)
+                var duplicates = 0
+                for event in plan.held {
+                    switch try log.receive(event, now: now) {
+                    case .duplicate: duplicates += 1
+                    case .conflictingDot: throw DotConflict(event: event)
+                    case .applied:
+                        throw HubError(
+                            code: HubError.Code.corrupt,
+                            message: "the hub acknowledged \(node) up to \(member.acked) but did not hold \(event.dot)")
+                    }
+                }
+                let reader = NodeReader(db: db, identity: identity)
+                for event in plan.new {
+                    guard try log.receive(event, now: now) == .applied else {
+                        throw HubError(
+                            code: HubError.Code.corrupt,
+                            message: "the hub already held \(event.dot), above its acknowledged seq \(member.acked)")
+                    }
+                    let scope = FeedRelevance.scope(
+                        of: event, recordStore: try Self.repairStore(of: event, reader), authorStore: member.store)
+                    // INTEGER PRIMARY KEY: the next hub seq, inside the single writer's transaction.
+                    try db.cachedStatement(sql: "INSERT INTO hub_feed (node, seq, scope) VALUES (?, ?, ?)")
+                        .execute(arguments: [node.rawValue, Int64(event.dot.seq), scope?.rawValue])
+                }
+                try log.flush()
+                try db.execute(
+                    sql: "UPDATE hub_nodes SET acked = ?, last_push_at = ? WHERE node = ?",
+                    arguments: [Int64(plan.ackedAfter), now, node.rawValue])
+                return PushReceipt(
+                    acked: plan.ackedAfter, applied: plan.new.count, duplicates: duplicates, epoch: epoch)
+            }
+        } catch let conflict as DotConflict {
+            try await recordIncident(conflict, node: node, now: now)
+            throw HubError(
+                code: HubError.Code.dotConflict,
+                message:
+                    "the hub holds a different event under \(conflict.event.dot): node \(node) may be a restored backup or a cloned database; nothing of the change set was stored"
+            )
+        }
+    }
+
+    /// The store of the repair order a later repair event belongs to, as the hub knows it (the
+    /// events of this transaction included); nil for every other event.
+    static func repairStore(of event: Event, _ reader: NodeReader) throws -> StoreID? {
+        guard event.record.kind == .repairOrder else { return nil }
+        if case .repairOpened = event.payload { return nil }
+        return try reader.repair(RepairOrderID(event.record.id))?.order?.store
+    }
+
+    /// Records a refused dot conflict in its own transaction (the push's was rolled back). The
+    /// same offer retried counts as one incident seen again.
+    func recordIncident(_ conflict: DotConflict, node: NodeID, now: Int64) async throws {
+        let digest = HubIncident.digest(of: conflict.event)
+        let message =
+            "node \(node) offered an event under \(conflict.event.dot) that differs from the one the hub holds"
+        try await database.transaction { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO hub_incidents (code, node, seq, offered_digest, message, first_at, last_at, occurrences)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+                    ON CONFLICT (node, seq, offered_digest) DO UPDATE SET last_at = excluded.last_at, occurrences = occurrences + 1
+                    """,
+                arguments: [
+                    HubError.Code.dotConflict, node.rawValue, Int64(conflict.event.dot.seq), digest, message, now, now,
+                ])
+        }
+    }
+}
+
+/// Thrown inside the push transaction to roll it back when a held dot's content differs.
+struct DotConflict: Error {
+    var event: Event
+}
