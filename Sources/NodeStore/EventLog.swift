@@ -15,6 +15,8 @@ public final class EventLog {
     public let identity: NodeIdentity
     /// Events of the records touched in this transaction, sorted by dot.
     private var events: [RecordKey: [Event]] = [:]
+    /// The stored bytes of those events, in the same order.
+    private var bodies: [RecordKey: [Data]] = [:]
     /// The projected state of each touched record as the tables hold it now.
     private var projected: [RecordKey: RecordState] = [:]
     private var dirty: Set<RecordKey> = []
@@ -64,6 +66,10 @@ public final class EventLog {
             let new = RecordFold.fold(key: key, events: try events(of: key))
             try Projector(db: db).apply(old: old, new: new)
             projected[key] = new
+            // Later transactions read these bytes back: let them skip decoding.
+            if let b = bodies[key], let e = events[key], b.count == e.count {
+                DecodedEventCache.shared.remember(key.description, bodies: b, events: e)
+            }
         }
         dirty.removeAll()
         if let lastSeq { try setMeta("seq", String(lastSeq)) }
@@ -82,17 +88,21 @@ public final class EventLog {
         try db.cachedStatement(sql: "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [e.dot.node.rawValue, Int64(e.dot.seq), e.record.description, e.payload.kind, e.hlc.wall, Int64(e.hlc.logical), body])
         var list = try events(of: e.record)
-        // The fold's result does not depend on order, but keeping dot order keeps folds repeatable.
-        list.insert(e, at: list.firstIndex { $0.dot > e.dot } ?? list.count)
+        // The fold's result does not depend on order, but keeping dot order keeps folds repeatable
+        // (and matches the `ORDER BY node, seq` the bytes are read back in).
+        let index = list.firstIndex { $0.dot > e.dot } ?? list.count
+        list.insert(e, at: index)
         events[e.record] = list
+        bodies[e.record, default: []].insert(body, at: index)
         dirty.insert(e.record)
     }
 
     private func events(of key: RecordKey) throws -> [Event] {
         if let cached = events[key] { return cached }
-        let loaded = try Projector(db: db).events(of: key)
-        events[key] = loaded
-        return loaded
+        let loaded = try Projector(db: db).eventsWithBodies(of: key)
+        events[key] = loaded.events
+        bodies[key] = loaded.bodies
+        return loaded.events
     }
 
     /// The state the tables hold for `key`. `insert` pins it before adding an event, so it never

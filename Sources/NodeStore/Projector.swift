@@ -8,10 +8,13 @@ import ReturnsDomain
 struct Projector {
     let db: Database
 
-    func events(of record: RecordKey) throws -> [Event] {
+    func events(of record: RecordKey) throws -> [Event] { try eventsWithBodies(of: record).events }
+
+    /// The record's events in (node, seq) order, with the bytes they are stored as.
+    func eventsWithBodies(of record: RecordKey) throws -> (events: [Event], bodies: [Data]) {
         let key = record.description
         let bodies = try Data.fetchAll(db.cachedStatement(sql: "SELECT body FROM events WHERE record = ? ORDER BY node, seq"), arguments: [key])
-        return try DecodedEventCache.shared.events(of: key, bodies: bodies)
+        return (try DecodedEventCache.shared.events(of: key, bodies: bodies), bodies)
     }
 
     /// Moves the tables from the record's `old` state to its `new` one: sums by difference, the
