@@ -34,11 +34,19 @@ let package = Package(
             name: "NodeStore",
             dependencies: ["ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
+        // HTTP plumbing both servers share: RFC 9457 problems, the problem middleware, JSON coding.
+        .target(
+            name: "HTTPSupport",
+            dependencies: [
+                "ReturnsDomain", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         // The node's local HTTP API (Hummingbird) for the POS and the return desk.
         .target(
             name: "NodeServer",
             dependencies: [
-                "NodeStore", "ReturnsDomain", "Replication",
+                "HTTPSupport", "NodeStore", "ReturnsDomain", "Replication",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,3 +1,4 @@
+@_exported public import HTTPSupport
 public import Hummingbird
 public import Logging
 public import NodeStore
@@ -7,7 +8,7 @@ public enum NodeAPI {
     /// Every route lives under this prefix.
     public static let prefix = "/api/v1"
     /// Request bodies larger than this are refused with 413 `input.tooLarge` (1 MiB).
-    public static let maxBodyBytes = 1 << 20
+    public static let maxBodyBytes = JSONCoding.defaultMaxBodyBytes
 }
 
 /// Builds the node's HTTP application: the return-desk API of ``buildNodeRouter(service:)``
@@ -29,7 +30,10 @@ public func buildNodeRouter(service: NodeService) -> Router<BasicRequestContext>
     let router = Router(context: BasicRequestContext.self)
     let metrics = NodeMetrics()
     // First, so that it also wraps the not-found fallback.
-    router.add(middleware: ProblemMiddleware(metrics: metrics))
+    router.add(
+        middleware: ProblemMiddleware(maxBodyBytes: NodeAPI.maxBodyBytes) { status, code in
+            metrics.record(status: status, problemCode: code)
+        })
     let routes = NodeRoutes(service: service, metrics: metrics)
     let api = router.group(RouterPath(NodeAPI.prefix))
     routes.addSalesRoutes(to: api)
@@ -49,4 +53,11 @@ struct NodeRoutes: Sendable {
     let metrics: NodeMetrics
 
     typealias Group = RouterGroup<BasicRequestContext>
+}
+
+/// A failure of the replica itself is never the client's fault, whatever its code says.
+extension NodeStoreError: ProblemConvertible {
+    public var problemCode: String { code }
+    public var problemDetail: String { message }
+    public var problemStatus: HTTPResponse.Status? { .internalServerError }
 }

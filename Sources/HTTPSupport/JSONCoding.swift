@@ -1,28 +1,33 @@
-import Foundation
-import Hummingbird
-import ReturnsDomain
+public import Foundation
+public import Hummingbird
+public import ReturnsDomain
 
 /// JSON in and out of the node API, with the body limit and the errors clients are promised.
-enum JSONCoding {
+public enum JSONCoding {
+    /// Request bodies larger than this are refused with 413 `input.tooLarge` unless a route says otherwise.
+    public static let defaultMaxBodyBytes = 1 << 20
+
     /// Sorted keys, so the same value always gives the same bytes (handy for POS logs and tests).
-    static let encoder: JSONEncoder = {
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
 
-    /// Reads the body (at most ``NodeAPI/maxBodyBytes``) and decodes it as `T`.
+    /// Reads the body (at most `limit` bytes) and decodes it as `T`.
     ///
     /// An empty body decodes as `{}` when `emptyAllowed`, so steps whose fields are all optional
     /// (approve, receive, close) can be posted without one.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, emptyAllowed: Bool = false) async throws
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, emptyAllowed: Bool = false, limit: Int = defaultMaxBodyBytes
+    ) async throws
         -> T
     {
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: NodeAPI.maxBodyBytes)
+            buffer = try await request.body.collect(upTo: limit)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw Problem.bodyTooLarge
+            throw Problem.bodyTooLarge(limit)
         }
         var data = Data(buffer.readableBytesView)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
@@ -39,7 +44,7 @@ enum JSONCoding {
     }
 
     /// Encodes `value` as the JSON body of a response.
-    static func response<T: Encodable>(
+    public static func response<T: Encodable>(
         _ value: T, status: HTTPResponse.Status = .ok, location: String? = nil
     ) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
@@ -83,20 +88,20 @@ enum JSONCoding {
 }
 
 extension Problem {
-    static var bodyTooLarge: Problem {
-        Problem(code: Code.tooLarge, detail: "request bodies are limited to \(NodeAPI.maxBodyBytes) bytes")
+    public static func bodyTooLarge(_ limit: Int) -> Problem {
+        Problem(code: Code.tooLarge, detail: "request bodies are limited to \(limit) bytes")
     }
 }
 
 extension Request {
     /// The staff member doing this, from `X-Staff`; `unknown` when the POS sends none.
-    var staff: StaffID {
+    public var staff: StaffID {
         let value = headers[.init("X-Staff")!]?.trimmingCharacters(in: .whitespaces) ?? ""
         return StaffID(value.isEmpty ? "unknown" : value)
     }
 
     /// A query parameter, trimmed; nil when absent or empty.
-    func query(_ name: String) -> String? {
+    public func query(_ name: String) -> String? {
         guard let value = uri.queryParameters[name[...]] else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         return trimmed.isEmpty ? nil : trimmed
@@ -105,7 +110,7 @@ extension Request {
 
 extension RequestContext {
     /// A path parameter, percent-decoded (receipt numbers may carry `/` or spaces).
-    func pathID(_ name: String = "id") throws -> String {
+    public func pathID(_ name: String = "id") throws -> String {
         let raw = try parameters.require(name)
         return raw.removingPercentEncoding ?? raw
     }

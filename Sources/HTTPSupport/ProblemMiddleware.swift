@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 import Logging
 
 /// Wraps every route (and the not-found fallback): refuses oversized bodies up front, turns any
@@ -6,18 +6,26 @@ import Logging
 ///
 /// Errors are converted, never swallowed: a route that throws has written nothing, because every
 /// command runs in one transaction that the throw rolls back.
-struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    let metrics: NodeMetrics
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Told of every answer: its status and, for a refusal, the problem code (for metrics).
+    let record: @Sendable (Int, String?) -> Void
+    /// Bodies declared larger than this are refused before the route runs.
+    let maxBodyBytes: Int
 
-    func handle(
+    public init(maxBodyBytes: Int = JSONCoding.defaultMaxBodyBytes, record: @escaping @Sendable (Int, String?) -> Void) {
+        self.maxBodyBytes = maxBodyBytes
+        self.record = record
+    }
+
+    public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
-            if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > NodeAPI.maxBodyBytes {
-                throw Problem.bodyTooLarge
+            if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
+                throw Problem.bodyTooLarge(maxBodyBytes)
             }
             let response = try await next(request, context)
-            metrics.record(status: response.status.code, problemCode: nil)
+            record(response.status.code, nil)
             return response
         } catch {
             let problem = Problem(error)
@@ -36,7 +44,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                         "http.path": "\(request.uri.path)",
                     ])
             }
-            metrics.record(status: problem.status.code, problemCode: problem.code)
+            record(problem.status.code, problem.code)
             return problem.response()
         }
     }

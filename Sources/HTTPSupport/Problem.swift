@@ -1,7 +1,14 @@
 import Foundation
 public import Hummingbird
-import NodeStore
 import ReturnsDomain
+
+/// An error that knows the problem it becomes (each server module conforms its own errors).
+public protocol ProblemConvertible: Error {
+    var problemCode: String { get }
+    var problemDetail: String { get }
+    /// A fixed status, or nil to map `problemCode` through ``Problem/status(forCode:)``.
+    var problemStatus: HTTPResponse.Status? { get }
+}
 
 /// An RFC 9457 problem: what the API answers whenever it refuses or fails a request.
 ///
@@ -20,7 +27,7 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
         self.init(code: code, status: Problem.status(forCode: code), detail: detail)
     }
 
-    init(code: String, status: HTTPResponse.Status, detail: String) {
+    public init(code: String, status: HTTPResponse.Status, detail: String) {
         self.code = code
         self.status = status
         self.detail = detail
@@ -33,13 +40,14 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
             self = problem
         case let error as DomainError:
             self.init(code: error.code, detail: error.message)
-        case let error as NodeStoreError:
-            // The replica itself failed: never the client's fault, whatever the code says.
-            self.init(code: error.code, status: .internalServerError, detail: error.message)
+        case let error as any ProblemConvertible:
+            self.init(
+                code: error.problemCode, status: error.problemStatus ?? Problem.status(forCode: error.problemCode),
+                detail: error.problemDetail)
         case let error as any HTTPResponseError:
             self.init(code: Problem.code(forStatus: error.status), status: error.status, detail: "\(error)")
         default:
-            self.init(code: "node.internalError", status: .internalServerError, detail: "\(error)")
+            self.init(code: "server.internalError", status: .internalServerError, detail: "\(error)")
         }
     }
 
@@ -68,7 +76,7 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Code {
         /// The body is not JSON, or not the JSON shape the route expects.
         public static let malformedJSON = "input.malformedJSON"
-        /// The body is larger than ``NodeAPI/maxBodyBytes``.
+        /// The body is larger than the route's limit.
         public static let tooLarge = "input.tooLarge"
         /// A query parameter is missing or has a value the route does not know.
         public static let invalidQuery = "input.invalidQuery"
@@ -84,7 +92,7 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
         case .notFound: Code.routeNotFound
         case .contentTooLarge: Code.tooLarge
         case .badRequest: Code.badRequest
-        default: status.code >= 500 ? "node.internalError" : "http.status\(status.code)"
+        default: status.code >= 500 ? "server.internalError" : "http.status\(status.code)"
         }
     }
 }
@@ -94,7 +102,7 @@ extension Problem {
     public static let mediaType = "application/problem+json"
 
     /// The problem+json body: `type`, `title`, `status`, `detail` and the stable `code`.
-    struct Body: Codable, Hashable, Sendable {
+    public struct Body: Codable, Hashable, Sendable {
         var type: String
         var title: String
         var status: Int
@@ -102,14 +110,14 @@ extension Problem {
         var code: String
     }
 
-    var body: Body {
+    public var body: Body {
         Body(
             type: "urn:returnsync:problem:\(code)", title: status.reasonPhrase, status: status.code, detail: detail,
             code: code)
     }
 
     /// The response that carries this problem.
-    func response() -> Response {
+    public func response() -> Response {
         let data = (try? JSONCoding.encoder.encode(body)) ?? Data("{\"code\":\"\(code)\"}".utf8)
         return Response(
             status: status, headers: [.contentType: Problem.mediaType],
