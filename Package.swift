@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // Pure: the retail returns domain. No I/O, no clock reads, no logging.
@@ -70,7 +71,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         // The hub's storage contract and the rules every backend shares. No database driver.
-        .target(name: "HubStore", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
+        .target(name: "HubStore", dependencies: ["Replication", "ReturnsDomain", "SyncProtocol"], swiftSettings: swiftSettings),
         // The embedded hub: HubStore on SQLite (GRDB), a replica built on the node's schema.
         .target(
             name: "HubStoreSQLite",
@@ -78,11 +79,23 @@ let package = Package(
                 "HubStore", "NodeStore", "Replication", "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
+        // The hub's HTTP API (Hummingbird): sync for nodes, head-office reads, over any HubStore.
+        .target(
+            name: "HubServer",
+            dependencies: [
+                "HTTPSupport", "HubStore", "SyncProtocol", "Replication", "ReturnsDomain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
         // The CLI.
         .executableTarget(
             name: "returnsync",
             dependencies: [
                 "NodeServer", "NodeStore", "Benchmarks", "ReturnsDomain", "Replication",
+                "HubServer", "HubStore", "HubStoreSQLite", "SyncClient", "SyncProtocol",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

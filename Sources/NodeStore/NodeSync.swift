@@ -87,3 +87,34 @@ extension NodeService {
         }
     }
 }
+
+/// Where this node's hub is and the credential it was enrolled with.
+public struct HubConnection: Hashable, Sendable, Codable {
+    public var url: String
+    public var token: String
+    public init(url: String, token: String) {
+        self.url = url
+        self.token = token
+    }
+}
+
+extension NodeService {
+    /// Remembers the hub to sync with (`returnsync node connect`).
+    public func connect(_ connection: HubConnection) async throws {
+        try await database.transaction { db in
+            for (k, v) in [("hub.url", connection.url), ("hub.token", connection.token)] {
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", arguments: [k, v])
+            }
+        }
+    }
+
+    /// The hub this node syncs with, if connected.
+    public func hubConnection() async throws -> HubConnection? {
+        try await database.writer.read { db in
+            guard let url = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'hub.url'"),
+                let token = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'hub.token'")
+            else { return nil }
+            return HubConnection(url: url, token: token)
+        }
+    }
+}

@@ -32,7 +32,8 @@ public struct FeedEntry: Hashable, Sendable, Codable {
 public struct PullResponse: Hashable, Sendable, Codable {
     public var epoch: String
     public var events: [FeedEntry]
-    /// The checkpoint to ask from next time: the last hub seq in this page (or the one asked for).
+    /// The checkpoint to ask from next time: the last hub seq in this page, or the head of the
+    /// feed when nothing more is relevant to this node (so it never rescans what it may not see).
     public var checkpoint: UInt64
     /// More events wait after `checkpoint`.
     public var more: Bool

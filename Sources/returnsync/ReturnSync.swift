@@ -24,6 +24,7 @@ struct ReturnSync: AsyncParsableCommand {
             """,
         subcommands: [
             NodeCommand.self,
+            HubCommand.self,
             ProductCommand.self,
             StockCommand.self,
             SaleCommand.self,

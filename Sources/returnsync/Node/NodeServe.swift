@@ -1,8 +1,11 @@
+import Foundation
 import ArgumentParser
 import Hummingbird
 import Logging
 import NodeServer
 import NodeStore
+import ServiceLifecycle
+import SyncClient
 
 extension ReturnSync.NodeCommand {
     /// `returnsync node serve`: the node's local HTTP API for the till and the return desk.
@@ -66,8 +69,22 @@ extension ReturnSync.NodeCommand {
             logger.info(
                 "ReturnSync node serving at http://\(Self.urlHost(host)):\(port)\(NodeAPI.prefix)",
                 metadata: ["database": "\(database.path)"])
-            try await app.runService()
+            var services: [any Service] = [app]
+            if let connection = try await service.hubConnection() {
+                // Background sync with the hub; the desk works the same whether it succeeds or not.
+                let agent = SyncAgent(service: service, transport: HubClient(baseURL: connection.url, token: connection.token))
+                services.append(SyncService(agent: agent, interval: .seconds(Self.syncSeconds), logger: logger))
+                logger.info("syncing with hub", metadata: ["hub.url": "\(connection.url)"])
+            }
+            let group = ServiceGroup(
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
             logger.info("ReturnSync node stopped")
+        }
+
+        /// Seconds between sync rounds; `RETURNSYNC_SYNC_SECONDS` overrides (tests use 1).
+        static var syncSeconds: Int64 {
+            Int64(ProcessInfo.processInfo.environment["RETURNSYNC_SYNC_SECONDS"] ?? "") ?? 5
         }
 
         static func isLoopback(_ host: String) -> Bool {

@@ -1,0 +1,107 @@
+import Foundation
+import HTTPSupport
+import HubStore
+import Hummingbird
+import Replication
+import ReturnsDomain
+
+extension HubRoutes {
+    static let headOffice: Set<HubRole> = [.headOffice, .admin]
+    static let anyReader: Set<HubRole> = [.headOffice, .admin, .storeNode, .onlineChannel]
+
+    /// Head office's view of the whole company.
+    func addHeadOfficeRoutes(to api: Group) {
+        // Consolidated stock by SKU × store × location (any enrolled caller: stores check other stores' stock).
+        api.get("stock") { request, context in
+            _ = try context.caller(in: Self.anyReader)
+            let rows = try await store.state().stock(sku: request.query("sku").map(SKU.init(rawValue:)), store: request.query("store").map(StoreID.init(rawValue:)))
+            return try JSONCoding.response(rows)
+        }
+        api.get("exceptions") { _, context in
+            _ = try context.caller(in: Self.headOffice)
+            return try JSONCoding.response(try await store.state().exceptions())
+        }
+        api.get("sync-status") { _, context in
+            _ = try context.caller(in: Self.headOffice)
+            return try JSONCoding.response(try await store.syncStatus())
+        }
+        api.get("incidents") { _, context in
+            _ = try context.caller(in: Self.headOffice)
+            return try JSONCoding.response(try await store.incidents())
+        }
+        api.get("returns") { request, context in
+            _ = try context.caller(in: Self.headOffice)
+            let status = try request.query("status").map { text in
+                guard let s = ReturnStatus(rawValue: text) else {
+                    throw Problem(code: Problem.Code.invalidQuery, detail: "unknown status \"\(text)\"")
+                }
+                return s
+            }
+            let rows = try await store.state().returns(store: request.query("store").map(StoreID.init(rawValue:)), status: status, limit: Int(request.query("limit") ?? "") ?? 200)
+            return try JSONCoding.response(rows)
+        }
+        api.get("customers/:id/history") { _, context in
+            _ = try context.caller(in: Self.anyReader)
+            return try JSONCoding.response(try await store.state().customerHistory(CustomerID(try context.pathID())))
+        }
+        api.get("sales/:id") { _, context in
+            _ = try context.caller(in: Self.anyReader)
+            let id = SaleID(try context.pathID())
+            let state = try await store.state()
+            guard let sale = try await state.sale(id) else {
+                throw Problem(code: "sale.notFound", detail: "no sale \(id) at the hub")
+            }
+            return try JSONCoding.response(HubSaleView(sale: sale, returned: try await state.returnableQuantities(of: id)))
+        }
+        // The accounting journal for a spreadsheet or the books: one row per posting line.
+        api.get("journal.csv") { request, context in
+            _ = try context.caller(in: Self.headOffice)
+            let entries = try await store.state().journal(store: request.query("store").map(StoreID.init(rawValue:)))
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"journal.csv\""], body: .init(byteBuffer: .init(string: JournalCSV.render(entries))))
+        }
+        api.get("verify") { _, context in
+            _ = try context.caller(in: Self.headOffice)
+            return try JSONCoding.response(try await store.verify())
+        }
+    }
+}
+
+/// A sale as the hub sees it, with the returnable quantity of each line company-wide.
+struct HubSaleView: Codable, Sendable {
+    var sale: Sale
+    /// Sale line → units still returnable.
+    var returnable: [String: Int]
+    init(sale: Sale, returned: [Int: Int]) {
+        self.sale = sale
+        var out: [String: Int] = [:]
+        for (line, quantity) in returned { out[String(line)] = quantity }
+        self.returnable = out
+    }
+}
+
+/// The journal as CSV (RFC 4180): date, store, reference, memo, account, account name, debit, credit, currency.
+enum JournalCSV {
+    static func render(_ entries: [JournalEntry]) -> String {
+        var out = "date,store,reference,memo,account,account_name,debit,credit,currency\r\n"
+        for e in entries {
+            for l in e.lines {
+                let amount = l.amount.minor
+                let debit = amount > 0 ? Self.decimal(amount) : ""
+                let credit = amount < 0 ? Self.decimal(-amount) : ""
+                out += [e.date.day, e.store.rawValue, e.reference, e.memo, l.account.rawValue, l.account.title, debit, credit, l.amount.currency.rawValue]
+                    .map(field).joined(separator: ",") + "\r\n"
+            }
+        }
+        return out
+    }
+
+    static func decimal(_ minor: Int64) -> String {
+        let cents = minor % 100
+        return "\(minor / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+
+    static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,59 @@
+public import HTTPSupport
+public import HubStore
+public import Hummingbird
+public import Logging
+
+/// Constants of the hub's HTTP API.
+public enum HubAPI {
+    /// Change sets are up to 1,000 events; a generous body limit for them (16 MiB).
+    public static let maxPushBytes = 16 << 20
+}
+
+/// The hub's HTTP application: the sync API for nodes and the head-office API, over `store`.
+/// The result is a `Service`: run it with `runService()` or in a `ServiceGroup`.
+public func buildHubApplication(
+    store: any HubStore, configuration: ApplicationConfiguration, logger: Logger
+) -> some ApplicationProtocol {
+    Application(router: buildHubRouter(store: store), configuration: configuration, logger: logger)
+}
+
+/// The hub's router: `/sync/v1/*` for nodes, `/api/v1/*` for head office, `/healthz` and
+/// `/metrics` without a credential.
+public func buildHubRouter(store: any HubStore) -> Router<HubRequestContext> {
+    let router = Router(context: HubRequestContext.self)
+    let metrics = HubMetrics()
+    router.add(middleware: ProblemMiddleware(maxBodyBytes: HubAPI.maxPushBytes) { status, code in
+        metrics.record(status: status, problemCode: code)
+    })
+    let routes = HubRoutes(store: store, metrics: metrics)
+    routes.addProbeRoutes(to: router)
+    let sync = router.group("sync/v1").add(middleware: HubAuthMiddleware(store: store))
+    routes.addSyncRoutes(to: sync)
+    let api = router.group("api/v1").add(middleware: HubAuthMiddleware(store: store))
+    routes.addHeadOfficeRoutes(to: api)
+    return router
+}
+
+/// The handlers, one extension per concern.
+struct HubRoutes: Sendable {
+    let store: any HubStore
+    let metrics: HubMetrics
+    typealias Group = RouterGroup<HubRequestContext>
+}
+
+/// Hub errors become problems with the status their code calls for.
+extension HubError: ProblemConvertible {
+    public var problemCode: String { code }
+    public var problemDetail: String { message }
+    public var problemStatus: HTTPResponse.Status? {
+        switch code {
+        case "sync.gap", "sync.dotConflict", "auth.alreadyEnrolled", "auth.duplicateSecret": .conflict
+        case "sync.forgedAuthor", "auth.revoked", "auth.forbidden": .forbidden
+        case "auth.unknownNode", "auth.missing", "auth.unknown": .unauthorized
+        case "sync.changeSetTooLarge": .contentTooLarge
+        case _ where code.hasPrefix("hub."): .internalServerError
+        case _ where code.hasPrefix("sync."): .badRequest
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import HTTPSupport
+import HubStore
+import Hummingbird
+
+/// The hub's metrics in Prometheus text format, written by hand: request and sync counters kept
+/// in memory, per-node lag and exception counts read from the store at scrape time.
+final class HubMetrics: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requestsByStatus: [Int: Int] = [:]
+    private var problemsByCode: [String: Int] = [:]
+    private var eventsPushed = 0
+    private var eventsPulled = 0
+
+    func record(status: Int, problemCode: String?) {
+        lock.withLock {
+            requestsByStatus[status, default: 0] += 1
+            if let problemCode { problemsByCode[problemCode, default: 0] += 1 }
+        }
+    }
+    func pushed(_ n: Int) { lock.withLock { eventsPushed += n } }
+    func pulled(_ n: Int) { lock.withLock { eventsPulled += n } }
+
+    func render(status: [NodeSyncStatus], exceptions: Int, incidents: Int) -> String {
+        let (requests, problems, pushed, pulled) = lock.withLock { (requestsByStatus, problemsByCode, eventsPushed, eventsPulled) }
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for (labels, value) in samples { out += "\(name)\(labels) \(value)\n" }
+        }
+        family("returnsync_hub_events_pushed_total", "counter", "Events stored from pushes since start.", [("", "\(pushed)")])
+        family("returnsync_hub_events_pulled_total", "counter", "Events sent to nodes since start.", [("", "\(pulled)")])
+        family("returnsync_hub_http_requests_total", "counter", "Answered requests by status.", requests.sorted { $0.key < $1.key }.map { ("{status=\"\($0.key)\"}", "\($0.value)") })
+        family("returnsync_hub_http_problems_total", "counter", "Refused or failed requests by problem code.", problems.sorted { $0.key < $1.key }.map { ("{code=\"\($0.key)\"}", "\($0.value)") })
+        family("returnsync_hub_node_lag_events", "gauge", "Feed events a node has not pulled yet.", status.map { ("{node=\"\($0.node)\"}", "\($0.lag)") })
+        family("returnsync_hub_node_acked_seq", "gauge", "Highest contiguous seq held from each node.", status.map { ("{node=\"\($0.node)\"}", "\($0.acked)") })
+        family("returnsync_hub_node_last_push_timestamp_seconds", "gauge", "When each node last pushed.", status.compactMap { s in s.lastPushAt.map { ("{node=\"\(s.node)\"}", "\(Double($0) / 1000)") } })
+        family("returnsync_hub_exceptions", "gauge", "Open exceptions for head office.", [("", "\(exceptions)")])
+        family("returnsync_hub_incidents", "gauge", "Clone or restore incidents recorded.", [("", "\(incidents)")])
+        return out
+    }
+}
+
+extension HubRoutes {
+    /// `/healthz` and `/metrics`, no credential needed (keep them on an internal network).
+    func addProbeRoutes(to router: Router<HubRequestContext>) {
+        router.get("healthz") { _, _ in
+            try JSONCoding.response(["status": "ok", "epoch": try await store.epoch()])
+        }
+        router.get("metrics") { _, _ in
+            let text = metrics.render(status: try await store.syncStatus(), exceptions: try await store.state().exceptions().count, incidents: try await store.incidents().count)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: .init(string: text)))
+        }
+    }
+}

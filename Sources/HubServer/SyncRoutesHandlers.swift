@@ -1,0 +1,38 @@
+import Foundation
+import HTTPSupport
+import HubStore
+import Hummingbird
+import Replication
+import SyncProtocol
+
+extension HubRoutes {
+    /// `POST /sync/v1/push` and `GET /sync/v1/pull`.
+    func addSyncRoutes(to sync: Group) {
+        sync.post("push") { request, context in
+            let caller = try context.caller()
+            let changeSet = try await JSONCoding.decode(ChangeSet.self, from: request, limit: HubAPI.maxPushBytes)
+            do {
+                let receipt = try await store.push(changeSet, from: caller.node, now: Self.now())
+                metrics.pushed(receipt.applied)
+                return try JSONCoding.response(receipt)
+            } catch let error as HubError where error.expectedSeq != nil {
+                // The node needs `expectedSeq` to heal, so the problem carries it.
+                let status = error.problemStatus ?? .conflict
+                let body = ProblemDetails(code: error.code, status: status.code, title: status.reasonPhrase, detail: error.message, expectedSeq: error.expectedSeq)
+                return Response(status: status, headers: [.contentType: Problem.mediaType], body: .init(byteBuffer: .init(bytes: try JSONCoding.encoder.encode(body))))
+            }
+        }
+        sync.get("pull") { request, context in
+            let caller = try context.caller()
+            guard let after = UInt64(request.query("after") ?? "0") else {
+                throw Problem(code: Problem.Code.invalidQuery, detail: "`after` must be a whole number")
+            }
+            let limit = Int(request.query("limit") ?? "") ?? PullPage.maxEvents
+            let page = try await store.pull(for: caller.node, after: after, limit: limit, now: Self.now())
+            metrics.pulled(page.events.count)
+            return try JSONCoding.response(page)
+        }
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

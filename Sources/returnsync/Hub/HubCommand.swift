@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import HubServer
+import HubStore
+import HubStoreSQLite
+import Hummingbird
+import Logging
+import Replication
+import ReturnsDomain
+
+/// `returnsync hub …`: head office's hub on embedded SQLite.
+struct HubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hub",
+        abstract: "Run head office's hub: it merges every store's events and serves the company-wide view.",
+        discussion: """
+            Set up once with `hub init`, enrol each store's node with `hub enroll` (it prints the \
+            node's token once; the hub keeps only its hash), and run `hub serve`. Nodes then push \
+            their outboxes and pull what they need; see Protocol/sync.md.
+            """,
+        subcommands: [Init.self, Enroll.self, Revoke.self, Serve.self, Status.self])
+}
+
+/// `--data DIR` for the hub: the folder with `hub.sqlite`.
+struct HubFolder: ParsableArguments {
+    @Option(help: ArgumentHelp("The hub's data folder (default: $RETURNSYNC_HUB_DATA).", valueName: "dir"))
+    var data: String?
+
+    var path: String {
+        get throws {
+            guard let dir = data ?? ProcessInfo.processInfo.environment["RETURNSYNC_HUB_DATA"] else {
+                throw ValidationError("input.missingData: give --data DIR (or set RETURNSYNC_HUB_DATA)")
+            }
+            return URL(fileURLWithPath: dir).appendingPathComponent("hub.sqlite").path
+        }
+    }
+
+    func open() throws -> SQLiteHubStore { try SQLiteHubStore.open(atPath: try path) }
+}
+
+extension HubCommand {
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a hub database (embedded SQLite) in a data folder.")
+        @OptionGroup var folder: HubFolder
+        @Option(help: "The company's currency (ISO 4217).") var currency = "EUR"
+
+        func run() async throws {
+            let path = try folder.path
+            guard !FileManager.default.fileExists(atPath: path) else {
+                throw CLIError("hub.alreadyInitialised", "a hub database already exists at \(path)")
+            }
+            let hub = try SQLiteHubStore.create(atPath: path, currency: Currency(currency))
+            print("hub created: \(path)")
+            print("epoch: \(try await hub.epoch())")
+        }
+    }
+
+    struct Enroll: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enrol a node (store, channel or head-office viewer) and print its token once.",
+            discussion: """
+                The node id is the one `returnsync node init` printed (see `node status`). Keep the \
+                token secret: give it to the node with `returnsync node connect`. A node id is \
+                never enrolled twice; a store set up again gets a new node id.
+
+                Example:
+                  returnsync hub enroll --data /var/lib/returnsync-hub --node PARIS-01-3fa9c2d1 --store PARIS-01
+                """)
+        @OptionGroup var folder: HubFolder
+        @Option(help: "The node id to enrol.") var node: String
+        @Option(help: "The store or channel it records for (not needed for head office or admin).") var store: String?
+        @Option(help: "storeNode, onlineChannel, headOffice or admin.") var role = "storeNode"
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            guard let role = HubRole(rawValue: role) else {
+                throw ValidationError("input.invalidRole: use one of \(HubRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let hub = try folder.open()
+            let token = TokenHash.newToken()
+            try await hub.enroll(node: NodeID(node), store: store.map(StoreID.init(rawValue:)), role: role, secretHash: TokenHash.of(token), now: Int64(Date().timeIntervalSince1970 * 1000))
+            if json {
+                let out = ["node": node, "store": store ?? "", "role": role.rawValue, "token": token]
+                print(String(decoding: try JSONEncoder().encode(out), as: UTF8.self))
+            } else {
+                print("enrolled \(node) as \(role.rawValue)\(store.map { " for \($0)" } ?? "")")
+                print("token (shown once): \(token)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a node's credential: its pushes and pulls are refused from now on.")
+        @OptionGroup var folder: HubFolder
+        @Option(help: "The node id to revoke.") var node: String
+        func run() async throws {
+            try await folder.open().revoke(node: NodeID(node))
+            print("revoked \(node)")
+        }
+    }
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the hub's HTTP API: /sync/v1 for nodes, /api/v1 for head office, /healthz, /metrics.",
+            discussion: "Stops gracefully on Ctrl-C or SIGTERM. A push is acknowledged only after its commit is on disk.")
+        @OptionGroup var folder: HubFolder
+        @Option(help: "Address to listen on.") var host = "127.0.0.1"
+        @Option(help: "TCP port to listen on.") var port = 8090
+
+        func run() async throws {
+            LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+            let logger = Logger(label: "returnsync.hub")
+            let hub = try folder.open()
+            let app = buildHubApplication(store: hub, configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "returnsync-hub"), logger: logger)
+            let epoch = try await hub.epoch()
+            logger.info("ReturnSync hub serving at http://\(host):\(port)", metadata: ["hub.epoch": "\(epoch)"])
+            try await app.runService()
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show every node's sync status, the exceptions and incidents.")
+        @OptionGroup var folder: HubFolder
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let hub = try folder.open()
+            let status = try await hub.syncStatus()
+            let exceptions = try await hub.state().exceptions()
+            let incidents = try await hub.incidents()
+            if json {
+                struct Out: Encodable { var nodes: [NodeSyncStatus]; var exceptions: [ReplicationException]; var incidents: [HubIncident] }
+                let e = JSONEncoder()
+                e.outputFormatting = [.sortedKeys, .prettyPrinted]
+                print(String(decoding: try e.encode(Out(nodes: status, exceptions: exceptions, incidents: incidents)), as: UTF8.self))
+                return
+            }
+            print("node                      store        role           acked   pulled   lag")
+            for s in status {
+                print("\(s.node.rawValue.padding(toLength: 25, withPad: " ", startingAt: 0)) \((s.store?.rawValue ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0)) \(s.role.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(s.acked).padding(toLength: 7, withPad: " ", startingAt: 0)) \(String(s.pulledCheckpoint).padding(toLength: 8, withPad: " ", startingAt: 0)) \(s.lag)\(s.revoked ? "  (revoked)" : "")")
+            }
+            print("exceptions: \(exceptions.count)")
+            for e in exceptions.prefix(20) { print("  \(e.code)  \(e.record)  \(e.message)") }
+            print("incidents: \(incidents.count)")
+            for i in incidents { print("  \(i.code)  \(i.node)  \(i.dot)  ×\(i.occurrences)") }
+        }
+    }
+}
+
+/// An error with a stable code for the CLI to print.
+struct CLIError: Error, CustomStringConvertible {
+    var code: String
+    var message: String
+    init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+    var description: String { "\(code): \(message)" }
+}
