@@ -7,23 +7,40 @@ extension ReturnSync {
     struct DemoCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "demo",
-            abstract: "Walk a scripted day at one store in a temporary node and show the results.",
+            abstract: "Run a small chain on this machine: a hub, three stores and the online shop, one store offline.",
             discussion: """
-                Creates a node in a temporary folder, sets up a catalog of 3 products, books goods \
-                in, rings up 5 sales, takes 3 returns through approval, inspection, disposition and \
-                refund and one through an exchange, then prints stock per location, the returns, the \
-                trial balance and the result of `node verify`. Nothing outside the temporary folder \
-                is touched; it is removed afterwards unless you pass --keep.
+                Starts a hub and four nodes (stores S-A, S-B, S-C and the online channel WEB) as real \
+                HTTP servers on loopback, all on embedded SQLite in a temporary folder. Store B is cut \
+                off from the hub while it takes a return against store A's receipt and races store A \
+                for the last returnable unit of a sale; then it reconnects and everyone syncs. Prints \
+                the consolidated stock, the exceptions head office must look at (the over-return), \
+                whether every node agrees with the hub, and a return-rate report. Exits 0 when all \
+                of that holds.
+
+                --one-store walks a day at a single store instead (approval, grading, repair, \
+                refund to split tenders, store credit, an exchange, the trial balance).
+
+                Nothing outside the temporary folder is touched; it is removed afterwards unless you \
+                pass --keep.
                 """)
 
-        @Flag(help: "Keep the demo node's folder and print its path, to explore it with the other commands.")
+        @Flag(help: "Keep the demo's folder and print its path, to explore it with the other commands.")
         var keep = false
+
+        @Flag(name: .customLong("one-store"), help: "Walk a day at one store instead of the chain.")
+        var oneStore = false
 
         func run() async throws {
             let folder = FileManager.default.temporaryDirectory
                 .appendingPathComponent(
                     "returnsync-demo-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
             defer { if !keep { try? FileManager.default.removeItem(at: folder) } }
+            guard oneStore else {
+                let ok = try await ChainDemo(folder: folder).run()
+                if keep { Output.print("\nThe demo's hub and nodes are kept in \(folder.path)") }
+                if !ok { throw ExitCode.failure }
+                return
+            }
             let report = try await DemoDay(folder: folder).run()
             if keep {
                 Output.print("\nThe demo node is kept in \(folder.path); try:")
