@@ -55,7 +55,10 @@ let package = Package(
         // Benchmarks that measure the real code paths against the raw storage limit in the same run.
         .target(
             name: "Benchmarks",
-            dependencies: ["NodeStore", "ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "NodeStore", "HubStore", "HubStoreSQLite", "ReturnsDomain", "Replication",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
         // Codable wire types of the sync protocol (Protocol/sync.md), shared by hub and nodes.
         .target(name: "SyncProtocol", dependencies: ["Replication"], swiftSettings: swiftSettings),
@@ -118,11 +121,19 @@ let package = Package(
             name: "HubStoreTests",
             dependencies: ["HubStore", "HubStoreSQLite", "NodeStore", "Replication", "ReturnsDomain"],
             swiftSettings: swiftSettings),
+        // The hub's HTTP API over a real SQLite hub, and its routes against Protocol/openapi.yaml.
+        .testTarget(
+            name: "HubServerTests",
+            dependencies: [
+                "HubServer", "HubStore", "HubStoreSQLite", "SyncProtocol", "NodeStore", "Replication", "ReturnsDomain",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
         // End-to-end: the real `returnsync` binary as a process, over loopback HTTP.
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "returnsync", "NodeStore", "ReturnsDomain", "Replication",
+                "returnsync", "NodeStore", "ReturnsDomain", "Replication", "HubStore", "HubStoreSQLite", "SyncProtocol",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings),
