@@ -47,7 +47,21 @@ private final class Writer {
 
     func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
+        // Almost every string (keys, ids, codes) needs no escaping: copy it in one go.
+        let clean =
+            s.utf8.withContiguousStorageIfAvailable { buffer in
+                !buffer.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+            } ?? false
+        if clean {
+            bytes.append(contentsOf: s.utf8)
+        } else {
+            escape(s.utf8)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private func escape(_ utf8: String.UTF8View) {
+        for b in utf8 {
             switch b {
             case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
@@ -60,7 +74,6 @@ private final class Writer {
             default: bytes.append(b)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     func raw(_ s: String) { bytes += s.utf8 }
