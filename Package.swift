@@ -135,6 +135,7 @@ let package = Package(
             dependencies: [
                 "returnsync", "NodeStore", "ReturnsDomain", "Replication", "HubStore", "HubStoreSQLite", "SyncProtocol",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
     ]

@@ -18,6 +18,8 @@ final class HubMetrics: @unchecked Sendable {
             if let problemCode { problemsByCode[problemCode, default: 0] += 1 }
         }
     }
+    /// A refusal a route answers itself rather than by throwing (the middleware counts only thrown ones).
+    func refused(problemCode: String) { lock.withLock { problemsByCode[problemCode, default: 0] += 1 } }
     func pushed(_ n: Int) { lock.withLock { eventsPushed += n } }
     func pulled(_ n: Int) { lock.withLock { eventsPulled += n } }
 

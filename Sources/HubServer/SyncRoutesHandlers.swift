@@ -18,6 +18,7 @@ extension HubRoutes {
             } catch let error as HubError where error.expectedSeq != nil {
                 // The node needs `expectedSeq` to heal, so the problem carries it.
                 let status = error.problemStatus ?? .conflict
+                metrics.refused(problemCode: error.code)
                 let body = ProblemDetails(code: error.code, status: status.code, title: status.reasonPhrase, detail: error.message, expectedSeq: error.expectedSeq)
                 return Response(status: status, headers: [.contentType: Problem.mediaType], body: .init(byteBuffer: .init(bytes: try JSONCoding.encoder.encode(body))))
             }

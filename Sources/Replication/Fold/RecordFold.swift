@@ -39,7 +39,9 @@ public enum RecordFold {
         case .storeCredit:
             foldStoreCredit(&state, valid)
         }
-        state.exceptions.sort()
+        // Exception ids must be unique per record (stores key on them); merge any that coincide.
+        var seen = Set<String>()
+        state.exceptions = state.exceptions.sorted().filter { seen.insert($0.id).inserted }
         return state
     }
 
@@ -62,6 +64,8 @@ public enum RecordFold {
 
     static func foldCustomer(_ state: inout RecordState, _ events: [Event]) {
         var customer = Customer(id: CustomerID(state.key.id))
+        var conflictDots = Set<Dot>()
+        var conflictFields: [String] = []
         for field in CustomerField.allCases {
             let touching = events.filter { e in
                 switch e.payload {
@@ -86,11 +90,17 @@ public enum RecordFold {
             case .email: customer.email = value
             }
             if !losers.isEmpty {
-                state.exceptions.append(
-                    ReplicationException(
-                        code: "conflict.concurrentEdit", severity: .info, record: state.key,
-                        dots: [winner.dot] + losers.map(\.dot), message: "concurrent edits of \(field.rawValue); the latest was kept"))
+                conflictDots.insert(winner.dot)
+                for l in losers { conflictDots.insert(l.dot) }
+                conflictFields.append(field.rawValue)
             }
+        }
+        // One exception per record (its id must be unique), naming every field edited concurrently.
+        if !conflictFields.isEmpty {
+            state.exceptions.append(
+                ReplicationException(
+                    code: "conflict.concurrentEdit", severity: .info, record: state.key, dots: conflictDots.sorted(),
+                    message: "concurrent edits of \(conflictFields.joined(separator: ", ")); the latest of each was kept"))
         }
         state.body = .customer(customer)
     }

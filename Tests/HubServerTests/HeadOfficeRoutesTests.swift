@@ -1,0 +1,187 @@
+import Foundation
+import HubServer
+import HubStore
+import Hummingbird
+import HummingbirdTesting
+import NodeStore
+import Replication
+import ReturnsDomain
+import SyncProtocol
+import Testing
+
+/// Head office's reads over what the stores pushed: the journal, metrics, status, stock.
+@Suite("Hub API: head office")
+struct HeadOfficeRoutesTests {
+    /// Two stores that sold to customer C1 (registered at S01) and refunded, pushed to the hub;
+    /// head office's token.
+    static func trade(_ hub: HubFixture, _ client: any TestClientProtocol) async throws -> String {
+        for (node, store) in [("S01-a", "S01"), ("S02-b", "S02")] {
+            let shop = try StoreNode(NodeID(node), store: StoreID(store))
+            let token = try await hub.enroll(shop.id, store: shop.store)
+            try await shop.setUp(customer: store == "S01" ? "C1" : nil)
+            try await shop.sell(SaleID("R-\(store)-1"))
+            try await shop.returnAndRefund(SaleID("R-\(store)-1"))
+            expectStatus(try await client.push(try await shop.changeSet(), token: token), .ok)
+        }
+        return try await hub.enroll("HO-1", store: nil, role: .headOffice)
+    }
+
+    @Test("GET /api/v1/journal.csv is text/csv with a header row and balanced debits and credits")
+    func journal() async throws {
+        try await HubFixture.run { hub, client in
+            let office = try await Self.trade(hub, client)
+            let answer = try await client.call(.get, "/api/v1/journal.csv", token: office)
+            expectStatus(answer, .ok)
+            #expect(answer.contentType?.hasPrefix("text/csv") == true)
+            #expect(answer.headers[.contentDisposition]?.contains("journal.csv") == true)
+            let rows = CSV.parse(answer.text)
+            let header = try #require(rows.first)
+            #expect(header == ["date", "store", "reference", "memo", "account", "account_name", "debit", "credit", "currency"])
+            let lines = rows.dropFirst()
+            #expect(lines.count >= 4, "\(answer.text)")
+            #expect(lines.allSatisfy { $0.count == header.count })
+            var debit: [String: Int64] = [:]
+            var credit: [String: Int64] = [:]
+            for row in lines {
+                #expect(row[6].isEmpty != row[7].isEmpty, "one of debit and credit per line: \(row)")
+                debit[row[8], default: 0] += try CSV.minor(row[6])
+                credit[row[8], default: 0] += try CSV.minor(row[7])
+            }
+            #expect(debit == credit)
+            #expect(debit["EUR", default: 0] > 0)
+            #expect(Set(lines.map { $0[1] }) == ["S01", "S02"])
+
+            // One store's journal balances on its own.
+            let s01 = CSV.parse(try await client.call(.get, "/api/v1/journal.csv?store=S01", token: office).text)
+            #expect(s01.count > 1 && s01.dropFirst().allSatisfy { $0[1] == "S01" })
+            let d = try s01.dropFirst().reduce(Int64(0)) { $0 + (try CSV.minor($1[6])) }
+            let c = try s01.dropFirst().reduce(Int64(0)) { $0 + (try CSV.minor($1[7])) }
+            #expect(d == c)
+        }
+    }
+
+    @Test("two stores registering the same customer concurrently can both push")
+    func concurrentCustomerRegistration() async throws {
+        try await HubFixture.run { hub, client in
+            var answers: [TestResponse] = []
+            for (node, store) in [("S01-a", "S01"), ("S02-b", "S02")] {
+                let shop = try StoreNode(NodeID(node), store: StoreID(store))
+                let token = try await hub.enroll(shop.id, store: shop.store)
+                try await shop.setUp(customer: "C1")
+                answers.append(try await client.push(try await shop.changeSet(), token: token))
+            }
+            expectStatus(answers[0], .ok)
+            // The customer fold once raised one `conflict.concurrentEdit` per field with the same
+            // id, and the projection's INSERT (id PRIMARY KEY) turned the second push into a 500.
+            expectStatus(answers[1], .ok)
+            let exceptions = try await hub.store.state().exceptions()
+            #expect(exceptions.filter { $0.code == "conflict.concurrentEdit" && $0.record == .customer("C1") }.count == 1)
+        }
+    }
+
+    @Test("/metrics is Prometheus text with each node's lag")
+    func metrics() async throws {
+        try await HubFixture.run { hub, client in
+            _ = try await Self.trade(hub, client)
+            let answer = try await client.call(.get, "/metrics", token: nil)
+            expectStatus(answer, .ok)
+            #expect(answer.contentType?.hasPrefix("text/plain; version=0.0.4") == true)
+            let text = answer.text
+            #expect(text.contains("# TYPE returnsync_hub_node_lag_events gauge\n"))
+            // Neither store has pulled: each lags by what the feed holds.
+            let head = try await hub.store.state().eventCount()
+            #expect(text.contains("returnsync_hub_node_lag_events{node=\"S01-a\"} \(head)\n"), "\(text)")
+            #expect(text.contains("returnsync_hub_node_lag_events{node=\"S02-b\"} \(head)\n"))
+            #expect(text.contains("returnsync_hub_events_pushed_total \(head)\n"))
+            // Every line is a comment or `name{labels} value`.
+            for line in text.split(separator: "\n") where !line.hasPrefix("# HELP ") && !line.hasPrefix("# TYPE ") {
+                let parts = line.split(separator: " ")
+                #expect(parts.count == 2 && Double(parts[1]) != nil, "not a sample: \(line)")
+                #expect(parts.first?.hasPrefix("returnsync_hub_") == true, "\(line)")
+            }
+        }
+    }
+
+    @Test("sync status, stock, a sale, a customer's history, returns and verify")
+    func reads() async throws {
+        try await HubFixture.run { hub, client in
+            let office = try await Self.trade(hub, client)
+            let status = try await client.call(.get, "/api/v1/sync-status", token: office).decode([NodeSyncStatus].self)
+            #expect(status.map(\.node) == ["HO-1", "S01-a", "S02-b"])
+            let acked = status.first(where: { $0.node == "S01-a" })?.acked ?? 0
+            #expect(acked > 0)
+
+            let stock = try await client.call(.get, "/api/v1/stock?sku=KETTLE&store=S02", token: office)
+                .decode([StockLevel].self)
+            #expect(stock.contains { $0.location == .sellable && $0.sku == "KETTLE" && $0.quantity > 0 }, "\(stock)")
+            #expect(stock.allSatisfy { $0.store == "S02" })
+
+            let sale = try await client.call(.get, "/api/v1/sales/R-S01-1", token: office)
+            expectStatus(sale, .ok)
+            #expect(sale.text.contains(#""returnable":{"1":1}"#), "\(sale.text)")
+
+            let history = try await client.call(.get, "/api/v1/customers/C1/history", token: office)
+                .decode(HubCustomerHistory.self)
+            #expect(history.returns.count == 2)
+
+            let returns = try await client.call(.get, "/api/v1/returns?store=S01&status=closed", token: office)
+                .decode([ReturnOrderState].self)
+            #expect(returns.count == 1)
+            expectProblem(
+                try await client.call(.get, "/api/v1/returns?status=lost", token: office), .unprocessableContent,
+                "input.invalidQuery")
+
+            let report = try await client.call(.get, "/api/v1/verify", token: office).decode(HubVerificationReport.self)
+            #expect(report.isOK, "\(report.mismatches)")
+            #expect(report.events == (try await hub.store.state().eventCount()))
+        }
+    }
+}
+
+/// Just enough RFC 4180 to read the journal back.
+enum CSV {
+    static func parse(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var chars = text.makeIterator()
+        var pending: Character?
+        while let c = pending ?? chars.next() {
+            pending = nil
+            if quoted {
+                if c == "\"" {
+                    let next = chars.next()
+                    if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                } else {
+                    field.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                row.append(field)
+                field = ""
+            } else if c == "\r\n" || c == "\n" {
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
+            } else {
+                field.append(c)
+            }
+        }
+        if !field.isEmpty || !row.isEmpty { rows.append(row + [field]) }
+        return rows
+    }
+
+    struct NotAnAmount: Error { var text: String }
+
+    /// `12.34` as 1234 minor units; empty is zero.
+    static func minor(_ text: String) throws -> Int64 {
+        guard !text.isEmpty else { return 0 }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[1].count == 2, let units = Int64(parts[0]), let cents = Int64(parts[1]), units >= 0
+        else { throw NotAnAmount(text: text) }
+        return units * 100 + cents
+    }
+}
