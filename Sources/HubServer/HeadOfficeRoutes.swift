@@ -21,6 +21,17 @@ extension HubRoutes {
             _ = try context.caller(in: Self.headOffice)
             return try JSONCoding.response(try await store.state().exceptions())
         }
+        // The exceptions queue: head office records what it did about one; the exception stays.
+        api.post("exceptions/resolve") { request, context in
+            let caller = try context.caller(in: Self.headOffice)
+            let body = try await JSONCoding.decode(ResolveExceptionBody.self, from: request)
+            let resolution = try await store.resolveException(body.id, note: body.note, by: caller.node, now: Self.now())
+            return try JSONCoding.response(resolution)
+        }
+        api.get("exceptions/resolutions") { _, context in
+            _ = try context.caller(in: Self.headOffice)
+            return try JSONCoding.response(try await store.exceptionResolutions())
+        }
         api.get("sync-status") { _, context in
             _ = try context.caller(in: Self.headOffice)
             return try JSONCoding.response(try await store.syncStatus())
@@ -64,6 +75,12 @@ extension HubRoutes {
             return try JSONCoding.response(try await store.verify())
         }
     }
+}
+
+/// `POST /api/v1/exceptions/resolve`: which exception, and what was done.
+struct ResolveExceptionBody: Codable, Sendable {
+    var id: String
+    var note: String
 }
 
 /// A sale as the hub sees it, with the returnable quantity of each line company-wide.

@@ -52,4 +52,11 @@ public protocol HubStore: Sendable {
     /// Checks the hub's projections against a rebuild from its events, and its own bookkeeping
     /// (feed, acknowledgements) against the events it holds.
     func verify() async throws -> HubVerificationReport
+
+    /// Marks the current exception `id` as dealt with. Throws `exception.notFound` when no current
+    /// exception has that id, `input.missingNote` for an empty note; resolving again replaces the note.
+    func resolveException(_ id: String, note: String, by node: NodeID, now: Int64) async throws -> ExceptionResolution
+
+    /// Every resolution recorded, oldest first.
+    func exceptionResolutions() async throws -> [ExceptionResolution]
 }

@@ -42,5 +42,14 @@ enum HubSchema {
                         UNIQUE (node, seq, offered_digest)) STRICT;
                     """)
         }
+        migrator.registerMigration("hub.v2") { db in
+            try db.execute(
+                sql: """
+                    -- Head office's resolutions of exceptions, keyed by the exception's stable id.
+                    CREATE TABLE hub_resolutions (
+                        id TEXT PRIMARY KEY NOT NULL, note TEXT NOT NULL, resolved_by TEXT NOT NULL,
+                        resolved_at INTEGER NOT NULL) WITHOUT ROWID, STRICT;
+                    """)
+        }
     }
 }
