@@ -32,6 +32,18 @@ extension HubRoutes {
             _ = try context.caller(in: Self.headOffice)
             return try JSONCoding.response(try await store.exceptionResolutions())
         }
+        // Return rates, cost of returns, top items, spikes, customer abuse signals, low stock.
+        api.get("analytics") { request, context in
+            _ = try context.caller(in: Self.headOffice)
+            let input = try await store.state().analyticsInput()
+            let currency = input.products.values.first?.unitPrice.currency ?? input.sales.first?.currency ?? Currency("EUR")
+            let report = AnalyticsReport(input: input, asOf: Instant(millis: Self.now()), options: AnalyticsOptions(currency: currency))
+            switch request.query("format") ?? "json" {
+            case "json": return try JSONCoding.response(report)
+            case "text": return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string: report.render())))
+            default: throw Problem(code: Problem.Code.invalidQuery, detail: "`format` is json or text")
+            }
+        }
         api.get("sync-status") { _, context in
             _ = try context.caller(in: Self.headOffice)
             return try JSONCoding.response(try await store.syncStatus())

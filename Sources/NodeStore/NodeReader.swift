@@ -21,9 +21,34 @@ public struct NodeReader {
 
     func body(_ key: RecordKey) throws -> RecordBody? { try record(key)?.body }
 
-    func bodies(kind: RecordKind) throws -> [RecordBody] {
+    func bodies(kind: RecordKind) throws -> [RecordBody] { try records(of: kind).map(\.body) }
+
+    /// Every record of one kind, folded, in key order.
+    public func records(of kind: RecordKind) throws -> [RecordState] {
         try String.fetchAll(db, sql: "SELECT key FROM records WHERE kind = ? ORDER BY key", arguments: [kind.rawValue])
-            .compactMap { try RecordKey($0).flatMap { try body($0) } }
+            .compactMap { try RecordKey($0).flatMap { try record($0) } }
+    }
+
+    /// What the returns analytics need, over every record this replica holds.
+    public func analyticsInput() throws -> AnalyticsInput {
+        var input = AnalyticsInput()
+        for r in try records(of: .product) { if case .product(let p) = r.body { input.products[p.sku] = p } }
+        for r in try records(of: .store) { if case .store(let s) = r.body { input.stores[s.id] = s } }
+        input.sales = try records(of: .sale).compactMap(\.sale)
+        var repairCost: [ReturnID: Int64] = [:]
+        for r in try records(of: .repairOrder) {
+            if let repair = r.repair, let order = repair.order, let cost = repair.totalCost { repairCost[order.returnID, default: 0] += cost.minor }
+        }
+        input.returns = try records(of: .returnOrder).compactMap { r in
+            guard let o = r.returnOrder, let q = o.request else { return nil }
+            let refunded = o.refunds.isEmpty ? nil : Money(o.refunds.reduce(0) { $0 + $1.gross.minor }, q.currency)
+            return ReturnFacts(
+                request: q, rejected: o.rejected, refundedAmount: refunded, dispositions: o.dispositions,
+                repairCost: repairCost[q.id].map { Money($0, q.currency) })
+        }
+        for row in try stock() { input.stock[StockKey(store: row.store, location: row.location, sku: row.sku)] = row.quantity }
+        input.reorderPoints = try reorderPoints()
+        return input
     }
 
     public func product(_ sku: SKU) throws -> Product? {

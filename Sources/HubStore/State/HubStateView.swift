@@ -45,6 +45,9 @@ public protocol HubStateView: Sendable {
 
     /// How many events the hub holds.
     func eventCount() async throws -> Int
+
+    /// What the returns analytics need, company-wide (products, stores, sales, returns, stock).
+    func analyticsInput() async throws -> AnalyticsInput
 }
 
 /// One stock figure.

@@ -29,6 +29,10 @@ struct SQLiteHubStateView: HubStateView {
         try await read { _, reader in try reader.record(key) }
     }
 
+    func analyticsInput() async throws -> AnalyticsInput {
+        try await read { _, reader in try reader.analyticsInput() }
+    }
+
     func products() async throws -> [Product] {
         try await read { _, reader in try reader.products().sorted { $0.sku < $1.sku } }
     }
