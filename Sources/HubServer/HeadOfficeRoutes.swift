@@ -25,19 +25,31 @@ extension HubRoutes {
         api.post("exceptions/resolve") { request, context in
             let caller = try context.caller(in: Self.headOffice)
             let body = try await JSONCoding.decode(ResolveExceptionBody.self, from: request)
-            let resolution = try await store.resolveException(body.id, note: body.note, by: caller.node, now: Self.now())
+            let resolution = try await store.resolveException(body.id, note: body.note, by: caller.node, now: clock())
             return try JSONCoding.response(resolution)
         }
         api.get("exceptions/resolutions") { _, context in
             _ = try context.caller(in: Self.headOffice)
             return try JSONCoding.response(try await store.exceptionResolutions())
         }
+        // The online channel submits a return; a replay of its Idempotency-Key gets the first answer.
+        api.post("channel/returns") { request, context in
+            let caller = try context.caller(in: [.onlineChannel])
+            guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
+                throw Problem(code: "input.missingIdempotencyKey", detail: "send an Idempotency-Key header so a retry cannot record the return twice")
+            }
+            let body = try await JSONCoding.decode(ChannelReturnRequest.self, from: request)
+            let (receipt, replayed) = try await store.submitChannelReturn(body, from: caller, idempotencyKey: key, staff: request.staff, now: clock())
+            var response = try JSONCoding.response(receipt, status: .created, location: "/api/v1/returns/\(receipt.id)")
+            if replayed { response.headers[.init("Idempotent-Replayed")!] = "true" }
+            return response
+        }
         // Return rates, cost of returns, top items, spikes, customer abuse signals, low stock.
         api.get("analytics") { request, context in
             _ = try context.caller(in: Self.headOffice)
             let input = try await store.state().analyticsInput()
             let currency = input.products.values.first?.unitPrice.currency ?? input.sales.first?.currency ?? Currency("EUR")
-            let report = AnalyticsReport(input: input, asOf: Instant(millis: Self.now()), options: AnalyticsOptions(currency: currency))
+            let report = AnalyticsReport(input: input, asOf: Instant(millis: clock()), options: AnalyticsOptions(currency: currency))
             switch request.query("format") ?? "json" {
             case "json": return try JSONCoding.response(report)
             case "text": return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string: report.render())))

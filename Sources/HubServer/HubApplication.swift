@@ -1,3 +1,4 @@
+import Foundation
 public import HTTPSupport
 public import HubStore
 public import Hummingbird
@@ -17,15 +18,19 @@ public func buildHubApplication(
     Application(router: buildHubRouter(store: store), configuration: configuration, logger: logger)
 }
 
+/// Wall-clock milliseconds, the hub's default clock.
+public let systemMillis: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+
 /// The hub's router: `/sync/v1/*` for nodes, `/api/v1/*` for head office, `/healthz` and
 /// `/metrics` without a credential.
-public func buildHubRouter(store: any HubStore) -> Router<HubRequestContext> {
+/// `clock` dates what the hub records (pushes, pulls, channel returns); tests pass a fixed one.
+public func buildHubRouter(store: any HubStore, clock: @escaping @Sendable () -> Int64 = systemMillis) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     let metrics = HubMetrics()
     router.add(middleware: ProblemMiddleware(maxBodyBytes: HubAPI.maxPushBytes) { status, code in
         metrics.record(status: status, problemCode: code)
     })
-    let routes = HubRoutes(store: store, metrics: metrics)
+    let routes = HubRoutes(store: store, metrics: metrics, clock: clock)
     routes.addProbeRoutes(to: router)
     let sync = router.group("sync/v1").add(middleware: HubAuthMiddleware(store: store))
     routes.addSyncRoutes(to: sync)
@@ -38,6 +43,7 @@ public func buildHubRouter(store: any HubStore) -> Router<HubRequestContext> {
 struct HubRoutes: Sendable {
     let store: any HubStore
     let metrics: HubMetrics
+    let clock: @Sendable () -> Int64
     typealias Group = RouterGroup<HubRequestContext>
 }
 
@@ -47,7 +53,7 @@ extension HubError: ProblemConvertible {
     public var problemDetail: String { message }
     public var problemStatus: HTTPResponse.Status? {
         switch code {
-        case "sync.gap", "sync.dotConflict", "auth.alreadyEnrolled", "auth.duplicateSecret": .conflict
+        case "sync.gap", "sync.dotConflict", "auth.alreadyEnrolled", "auth.duplicateSecret", "idempotency.conflict": .conflict
         case "sync.forgedAuthor", "auth.revoked", "auth.forbidden": .forbidden
         case "auth.unknownNode", "auth.missing", "auth.unknown": .unauthorized
         case "sync.changeSetTooLarge": .contentTooLarge

@@ -12,7 +12,7 @@ extension HubRoutes {
             let caller = try context.caller()
             let changeSet = try await JSONCoding.decode(ChangeSet.self, from: request, limit: HubAPI.maxPushBytes)
             do {
-                let receipt = try await store.push(changeSet, from: caller.node, now: Self.now())
+                let receipt = try await store.push(changeSet, from: caller.node, now: clock())
                 metrics.pushed(receipt.applied)
                 return try JSONCoding.response(receipt)
             } catch let error as HubError where error.expectedSeq != nil {
@@ -29,11 +29,10 @@ extension HubRoutes {
                 throw Problem(code: Problem.Code.invalidQuery, detail: "`after` must be a whole number")
             }
             let limit = Int(request.query("limit") ?? "") ?? PullPage.maxEvents
-            let page = try await store.pull(for: caller.node, after: after, limit: limit, now: Self.now())
+            let page = try await store.pull(for: caller.node, after: after, limit: limit, now: clock())
             metrics.pulled(page.events.count)
             return try JSONCoding.response(page)
         }
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

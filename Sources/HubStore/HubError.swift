@@ -40,6 +40,8 @@ public struct HubError: Error, Hashable, Sendable, Codable, CustomStringConverti
         public static let reservedNode = "auth.reservedNode"
         public static let invalidSecret = "auth.invalidSecret"
         public static let notAHub = "hub.notAHub"
+        /// The same idempotency key was sent with a different request.
+        public static let idempotencyConflict = "idempotency.conflict"
         public static let corrupt = "hub.corrupt"
     }
 }

@@ -59,4 +59,14 @@ public protocol HubStore: Sendable {
 
     /// Every resolution recorded, oldest first.
     func exceptionResolutions() async throws -> [ExceptionResolution]
+
+    /// Records a return submitted by an online channel (`channel` is its credential) on its behalf:
+    /// checked against the company-wide returnable quantities and the channel's policy, written as
+    /// the hub's own events (every node pulls them), approved at once when the policy allows.
+    /// The same `idempotencyKey` with the same request answers the original receipt again
+    /// (`replayed` true) and records nothing; with a different request it throws
+    /// `idempotency.conflict`.
+    func submitChannelReturn(
+        _ request: ChannelReturnRequest, from channel: HubCredential, idempotencyKey: String, staff: StaffID, now: Int64
+    ) async throws -> (receipt: ChannelReturnReceipt, replayed: Bool)
 }

@@ -45,6 +45,12 @@ enum HubSchema {
         migrator.registerMigration("hub.v2") { db in
             try db.execute(
                 sql: """
+                    -- Channel requests by idempotency key: the request's digest and the answer given.
+                    CREATE TABLE hub_idempotency (
+                        channel TEXT NOT NULL, key TEXT NOT NULL, request_digest TEXT NOT NULL,
+                        receipt BLOB NOT NULL, created_at INTEGER NOT NULL,
+                        PRIMARY KEY (channel, key)) WITHOUT ROWID, STRICT;
+
                     -- Head office's resolutions of exceptions, keyed by the exception's stable id.
                     CREATE TABLE hub_resolutions (
                         id TEXT PRIMARY KEY NOT NULL, note TEXT NOT NULL, resolved_by TEXT NOT NULL,

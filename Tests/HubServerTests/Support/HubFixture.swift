@@ -38,7 +38,7 @@ struct HubFixture: Sendable {
     static func run(_ body: @Sendable (HubFixture, any TestClientProtocol) async throws -> Void) async throws {
         let hub = try HubFixture()
         defer { hub.folder.remove() }
-        let app = Application(router: buildHubRouter(store: hub.store))
+        let app = Application(router: buildHubRouter(store: hub.store, clock: { HubFixture.now }))
         try await app.test(.router) { client in try await body(hub, client) }
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+public import HubStore
+import NodeStore
+public import Replication
+public import ReturnsDomain
+
+extension SQLiteHubStore {
+    public func submitChannelReturn(
+        _ request: ChannelReturnRequest, from channel: HubCredential, idempotencyKey: String, staff: StaffID, now: Int64
+    ) async throws -> (receipt: ChannelReturnReceipt, replayed: Bool) {
+        guard channel.role == .onlineChannel, let store = channel.store else {
+            throw HubError(code: HubError.Code.forbidden, message: "only an online channel submits returns here")
+        }
+        let key = idempotencyKey.trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty, key.count <= 200 else {
+            throw HubError(code: "input.invalidIdempotencyKey", message: "send an Idempotency-Key header of 1 to 200 characters")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let digest = ReplicaState.fnv1a64(String(decoding: try encoder.encode(request), as: UTF8.self))
+        let identity = database.identity
+        return try await database.transaction { db in
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT request_digest, receipt FROM hub_idempotency WHERE channel = ? AND key = ?",
+                arguments: [channel.node.rawValue, key])
+            {
+                guard (row["request_digest"] as String) == digest else {
+                    throw HubError(
+                        code: HubError.Code.idempotencyConflict,
+                        message: "idempotency key \(key) was used before with a different request")
+                }
+                return (try JSONDecoder().decode(ChannelReturnReceipt.self, from: row["receipt"] as Data), true)
+            }
+            let reader = NodeReader(db: db, identity: identity)
+            var sale: Sale?
+            if let id = request.sale {
+                guard let found = try reader.sale(id) else {
+                    throw HubError(code: "sale.notFound", message: "the hub holds no sale \(id)")
+                }
+                sale = found
+            }
+            let customer = request.customer ?? sale?.customer
+            var policy = ReturnPolicy.standard(currency: sale?.currency ?? identity.currency)
+            for policyKey in [store.rawValue, "default"] {
+                if case .policy(_, let p) = try reader.record(RecordKey(.policy, policyKey))?.body {
+                    policy = p
+                    break
+                }
+            }
+            let log = EventLog(db, identity: identity)
+            let id = ReturnID(try log.mint("RT-\(store)"))
+            let (event, verdict) = try ReturnDesk.requestReturn(
+                id: id, store: store, sale: sale, customer: customer, type: request.type ?? .refund,
+                method: request.method ?? .onlineSelfService, lines: request.lines,
+                alreadyReturned: try reader.returnedQuantities(of: request.sale),
+                product: { try? reader.product($0) }, policy: policy,
+                receiptlessReturnsLast90Days: try customer.map { try reader.receiptlessReturns(of: $0, since: now - 90 * Instant.millisPerDay) } ?? 0,
+                at: Instant(millis: now), trackingNumber: request.trackingNumber)
+            var authored = [try log.author(event, on: .returnOrder(id), staff: staff, now: now)]
+            if verdict.isAllowed {
+                authored.append(try log.author(.returnApproved(at: Instant(millis: now), note: "policy allows"), on: .returnOrder(id), staff: staff, now: now))
+            }
+            for e in authored {
+                // The hub's own events go into the feed like any pushed event; no outbox: the hub
+                // is where they are kept.
+                try db.execute(sql: "INSERT INTO hub_feed (node, seq, scope) VALUES (?, ?, NULL)", arguments: [e.dot.node.rawValue, Int64(e.dot.seq)])
+                try db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [Int64(e.dot.seq)])
+            }
+            let state = try log.currentState(of: .returnOrder(id)).returnOrder
+            guard let state, let recorded = state.request else {
+                throw HubError(code: HubError.Code.corrupt, message: "return \(id) vanished")
+            }
+            let receipt = ChannelReturnReceipt(id: id, status: state.status, request: recorded, verdict: verdict)
+            try db.execute(
+                sql: "INSERT INTO hub_idempotency (channel, key, request_digest, receipt, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [channel.node.rawValue, key, digest, try JSONEncoder().encode(receipt), now])
+            return (receipt, false)
+        }
+    }
+}
