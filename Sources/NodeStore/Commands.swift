@@ -2,22 +2,7 @@ public import Replication
 public import ReturnsDomain
 
 /// Opening a return at the desk.
-public struct CreateReturnCommand: Hashable, Sendable, Codable {
-    public var sale: SaleID?
-    public var customer: CustomerID?
-    public var type: ReturnType?
-    public var method: ReturnMethod?
-    public var lines: [RequestedLine]
-    public var trackingNumber: String?
-    public init(sale: SaleID?, customer: CustomerID? = nil, type: ReturnType? = nil, method: ReturnMethod? = nil, lines: [RequestedLine], trackingNumber: String? = nil) {
-        self.sale = sale
-        self.customer = customer
-        self.type = type
-        self.method = method
-        self.lines = lines
-        self.trackingNumber = trackingNumber
-    }
-}
+public typealias CreateReturnCommand = ReturnSubmission
 
 /// Goods handed out in an exchange, as the desk enters them; prices come from the catalog.
 public struct ExchangeItem: Hashable, Sendable, Codable {

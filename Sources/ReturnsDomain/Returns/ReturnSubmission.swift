@@ -1,0 +1,22 @@
+/// A return as it is asked for, at a store's desk or by the online channel at the hub: which sale,
+/// which lines, why. `ReturnDesk.requestReturn` turns it into a return document.
+public struct ReturnSubmission: Hashable, Sendable, Codable {
+    /// The original sale, or nil for a return without receipt.
+    public var sale: SaleID?
+    public var customer: CustomerID?
+    public var type: ReturnType?
+    public var method: ReturnMethod?
+    public var lines: [RequestedLine]
+    public var trackingNumber: String?
+    public init(
+        sale: SaleID?, customer: CustomerID? = nil, type: ReturnType? = nil, method: ReturnMethod? = nil,
+        lines: [RequestedLine], trackingNumber: String? = nil
+    ) {
+        self.sale = sale
+        self.customer = customer
+        self.type = type
+        self.method = method
+        self.lines = lines
+        self.trackingNumber = trackingNumber
+    }
+}
