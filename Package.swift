@@ -104,6 +104,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // Test support: reads Protocol/openapi.yaml and checks real answers against it (both servers' tests).
+        .target(
+            name: "OpenAPITesting",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "ReturnsDomainTests", dependencies: ["ReturnsDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
         .testTarget(
@@ -112,6 +120,7 @@ let package = Package(
         .testTarget(
             name: "NodeServerTests",
             dependencies: [
+                "OpenAPITesting",
                 "NodeServer", "NodeStore", "ReturnsDomain", "Replication",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -125,6 +134,7 @@ let package = Package(
         .testTarget(
             name: "HubServerTests",
             dependencies: [
+                "OpenAPITesting",
                 "HubServer", "HubStore", "HubStoreSQLite", "SyncProtocol", "NodeStore", "Replication", "ReturnsDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NodeServer
 import NodeStore
 import ReturnsDomain
+import OpenAPITesting
 import Testing
 
 /// Protocol/openapi.yaml is the source of truth of the node API (DESIGN.md §7). These tests keep
@@ -14,7 +15,7 @@ import Testing
 struct OpenAPIConformanceTests {
     @Test("every route the router registers is documented in the spec")
     func registeredRoutesAreDocumented() throws {
-        let documented = try Set(OpenAPISpec.load().operations)
+        let documented = try Set(OpenAPISpec.load().nodeOperations)
         let registered = try Self.registeredRoutes()
         #expect(registered.count >= 35, "the router lists only \(registered.count) routes")
         for route in registered.sorted() where !documented.contains(route) {
@@ -24,7 +25,7 @@ struct OpenAPIConformanceTests {
 
     @Test("every route the spec documents is registered by the router")
     func documentedRoutesAreRegistered() throws {
-        let documented = try OpenAPISpec.load().operations
+        let documented = try OpenAPISpec.load().nodeOperations
         #expect(documented.count >= 35, "the parser found only \(documented.count) operations")
         #expect(Set(documented).count == documented.count, "an operation is documented twice")
         let registered = try Set(Self.registeredRoutes())
@@ -179,255 +180,8 @@ private func jsonText(_ value: some Encodable) throws -> String {
     String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
 }
 
-// MARK: - The spec, read with a small parser of its own
-
-/// One node of the YAML subset openapi.yaml is written in: block mappings (`key: value`, nested by
-/// indentation), block sequences (`- item`), `|`/`>` block scalars (skipped), short flow lists
-/// (`[a, b]`) and comments. Anything else is refused with its line number, so the file has to
-/// stay in that regular shape.
-private struct SpecNode: Sendable {
-    /// The mapping key; nil for a sequence item.
-    var key: String?
-    /// The scalar after the key (or the item's scalar), unquoted; empty when the value is nested.
-    var value: String
-    var children: [SpecNode]
-
-    subscript(_ key: String) -> SpecNode? { children.first { $0.key == key } }
-
-    /// `[a, b]` on the line, or the scalars of the `- a` items below it.
-    var list: [String] {
-        if value.hasPrefix("[") && value.hasSuffix("]") {
-            return value.dropFirst().dropLast().split(separator: ",")
-                .map { SpecNode.unquote($0.trimmingCharacters(in: .whitespaces)) }
-        }
-        return children.filter { $0.key == nil }.map(\.value)
-    }
-
-    /// Every value of `key`, anywhere below this node.
-    func all(_ key: String) -> [String] {
-        children.flatMap { ($0.key == key ? [$0.value] : []) + $0.all(key) }
-    }
-
-    static func unquote(_ text: String) -> String {
-        guard text.count >= 2, let first = text.first, first == "'" || first == "\"", text.last == first else {
-            return text
-        }
-        let inner = String(text.dropFirst().dropLast())
-        return first == "'" ? inner.replacingOccurrences(of: "''", with: "'") : inner
-    }
-}
-
-private struct SpecParseError: Error, CustomStringConvertible {
-    var line: Int
-    var text: String
-    var description: String { "openapi.yaml line \(line) is not in the regular shape: \(text)" }
-}
-
-private enum SpecParser {
-    private struct Line {
-        var indent: Int
-        var key: String?
-        var value: String
-    }
-
-    static func parse(_ text: String) throws -> SpecNode {
-        var lines: [Line] = []
-        var blockAbove: Int?  // inside a block scalar deeper than this indent
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let indent = raw.prefix { $0 == " " }.count
-            let content = raw.dropFirst(indent).trimmingCharacters(in: .whitespaces)
-            if let block = blockAbove {
-                if content.isEmpty || indent > block { continue }
-                blockAbove = nil
-            }
-            if content.isEmpty || content.hasPrefix("#") { continue }
-            var at = indent
-            var rest = content
-            if rest.hasPrefix("- ") {
-                rest = String(rest.dropFirst(2))
-                guard splitKey(rest) != nil else {
-                    lines.append(Line(indent: at, key: nil, value: SpecNode.unquote(rest)))
-                    continue
-                }
-                lines.append(Line(indent: at, key: nil, value: ""))
-                at += 2
-            }
-            guard let (key, value) = splitKey(rest) else { throw SpecParseError(line: number + 1, text: content) }
-            lines.append(Line(indent: at, key: key, value: value))
-            if ["|", "|-", "|+", ">", ">-", ">+"].contains(value) { blockAbove = at }
-        }
-        var index = 0
-        return SpecNode(key: nil, value: "", children: nest(lines, &index, below: -1))
-    }
-
-    private static func nest(_ lines: [Line], _ index: inout Int, below indent: Int) -> [SpecNode] {
-        var nodes: [SpecNode] = []
-        while index < lines.count, lines[index].indent > indent {
-            let line = lines[index]
-            index += 1
-            nodes.append(SpecNode(key: line.key, value: line.value, children: nest(lines, &index, below: line.indent)))
-        }
-        return nodes
-    }
-
-    /// `key: value`, `key:`, `'key': value`; the key ends at the first `: ` (or a final `:`).
-    private static func splitKey(_ text: String) -> (String, String)? {
-        let chars = Array(text)
-        var end: Int?
-        if let quote = chars.first, quote == "'" || quote == "\"" {
-            guard let close = chars.dropFirst().firstIndex(of: quote), close + 1 < chars.count, chars[close + 1] == ":"
-            else { return nil }
-            end = close + 1
-        } else {
-            end = chars.indices.first { chars[$0] == ":" && ($0 + 1 == chars.count || chars[$0 + 1] == " ") }
-        }
-        guard let end, end > 0 else { return nil }
-        let key = SpecNode.unquote(String(chars[..<end]))
-        let value = String(chars[(end + 1)...]).trimmingCharacters(in: .whitespaces)
-        return (key, SpecNode.unquote(value))
-    }
-}
-
-/// Protocol/openapi.yaml, parsed.
-private struct OpenAPISpec: Sendable {
-    let root: SpecNode
-
-    static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-
-    static func load() throws -> OpenAPISpec {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Protocol/openapi.yaml")
-        return OpenAPISpec(root: try SpecParser.parse(try String(contentsOf: url, encoding: .utf8)))
-    }
-
-    /// `METHOD /path` of every documented operation.
-    var operations: [String] {
-        (root["paths"]?.children ?? []).filter { $0.key?.hasPrefix("/") == true }.flatMap { path in
-            path.children.compactMap { $0.key }.filter(Self.methods.contains).map { "\($0.uppercased()) \(path.key!)" }
-        }
-    }
-
-    /// The operation object documenting `method` on a concrete URI (`{x}` matches one segment).
-    func operation(_ method: String, uri: String) -> SpecNode? {
-        let segments = uri.split(separator: "?")[0].split(separator: "/")
-        let path = root["paths"]?.children.first { node in
-            guard let template = node.key?.split(separator: "/"), template.count == segments.count else { return false }
-            return zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
-        }
-        return path?[method.lowercased()]
-    }
-
-    /// The node a `#/a/b/c` reference names.
-    func resolve(_ ref: String) -> SpecNode? {
-        guard ref.hasPrefix("#/") else { return nil }
-        return ref.dropFirst(2).split(separator: "/").reduce(Optional(root)) { $0?[String($1)] }
-    }
-}
-
-// MARK: - Answers against their documented schema
-
-/// Any JSON value, decoded without losing the difference between an integer and a number.
-private enum JSONValue: Decodable {
-    case null, bool(Bool), integer(Int64), number(Double), string(String)
-    case array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() {
-            self = .null
-        } else if let value = try? c.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? c.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? c.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? c.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? c.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try c.decode([String: JSONValue].self))
-        }
-    }
-}
-
-/// Checks a real answer against what the spec documents for its route and status: the media type,
-/// and for JSON the schema's `type`, `enum`, `const`, `required` and `properties` (no undocumented
-/// property), following `$ref`, `items` and `oneOf` all the way down.
-private struct SchemaChecker {
-    let spec: OpenAPISpec
-    /// The named schemas some answer was checked against.
-    private(set) var visited: Set<String> = []
-
-    mutating func check(_ response: TestResponse, method: String, uri: String) -> [String] {
-        guard let operation = spec.operation(method, uri: uri) else { return ["no documented operation"] }
-        guard var answer = operation["responses"]?[String(response.status.code)] else {
-            return ["status \(response.status.code) is not documented"]
-        }
-        if let ref = answer["$ref"]?.value {
-            guard let resolved = spec.resolve(ref) else { return ["\(ref) does not resolve"] }
-            answer = resolved
-        }
-        guard let media = answer["content"]?.children.first, let mediaType = media.key, let schema = media["schema"]
-        else { return ["the documented answer has no content schema"] }
-        guard response.headers[.contentType] == mediaType else {
-            return ["Content-Type \(response.headers[.contentType] ?? "none"), documented \(mediaType)"]
-        }
-        guard mediaType.contains("json") else { return [] }
-        do {
-            let json = try JSONDecoder().decode(JSONValue.self, from: Data(response.body.readableBytesView))
-            return check(json, against: schema, at: "$")
-        } catch {
-            return ["the body is not JSON: \(error)"]
-        }
-    }
-
-    mutating func check(_ value: JSONValue, against schema: SpecNode, at path: String) -> [String] {
-        if let ref = schema["$ref"]?.value {
-            guard let target = spec.resolve(ref) else { return ["\(path): \(ref) does not resolve"] }
-            visited.insert(String(ref.split(separator: "/").last!))
-            return check(value, against: target, at: path)
-        }
-        var issues: [String] = []
-        switch (schema["type"]?.value, value) {
-        case (nil, _), ("integer", .integer), ("number", .integer), ("number", .number), ("boolean", .bool),
-            ("string", .string):
-            break
-        case ("array", .array(let items)):
-            if let itemSchema = schema["items"] {
-                for (i, item) in items.enumerated() { issues += check(item, against: itemSchema, at: "\(path)[\(i)]") }
-            }
-        case ("object", .object(let object)):
-            for key in schema["required"]?.list ?? [] where object[key] == nil {
-                issues.append("\(path).\(key) is required by the spec but missing")
-            }
-            if let properties = schema["properties"] {
-                for (key, member) in object.sorted(by: { $0.key < $1.key }) {
-                    guard let property = properties[key] else {
-                        issues.append("\(path).\(key) is in the answer but not in the spec")
-                        continue
-                    }
-                    issues += check(member, against: property, at: "\(path).\(key)")
-                }
-            }
-        case (let type?, _):
-            issues.append("\(path) is \(value), the spec says \(type)")
-        }
-        if case .string(let text) = value {
-            if let allowed = schema["enum"]?.list, !allowed.contains(text) {
-                issues.append("\(path) is \"\(text)\", not one of \(allowed)")
-            }
-            if let constant = schema["const"]?.value, constant != text { issues.append("\(path) is not \(constant)") }
-        }
-        if let alternatives = schema["oneOf"]?.children {
-            var copy = self
-            let matching = alternatives.filter { copy.check(value, against: $0, at: path).isEmpty }
-            if matching.count == 1 {
-                _ = check(value, against: matching[0], at: path)  // to record what it visited
-            } else {
-                issues.append("\(path) matches \(matching.count) of the oneOf alternatives, not exactly 1")
-            }
-        }
-        return issues
-    }
+extension OpenAPISpec {
+    /// `METHOD /path` of every operation written inline under `paths`: the node's routes (the
+    /// hub-only paths are `$ref`s to `components.pathItems`).
+    var nodeOperations: [String] { operations(on: nil).filter { !$0.viaRef }.map(\.route) }
 }

@@ -1,0 +1,304 @@
+import Foundation
+import Hummingbird
+package import HummingbirdTesting
+
+// A reader for Protocol/openapi.yaml and a checker of real answers against its schemas, shared by
+// the node's and the hub's conformance tests. Test support only: no product depends on it.
+
+
+/// One node of the YAML subset openapi.yaml is written in: block mappings (`key: value`, nested by
+/// indentation), block sequences (`- item`), `|`/`>` block scalars (skipped), short flow lists
+/// (`[a, b]`) and comments. Anything else is refused with its line number, so the file has to
+/// stay in that regular shape.
+package struct SpecNode: Sendable {
+    /// The mapping key; nil for a sequence item.
+    package var key: String?
+    /// The scalar after the key (or the item's scalar), unquoted; empty when the value is nested.
+    package var value: String
+    package var children: [SpecNode]
+
+    package subscript(_ key: String) -> SpecNode? { children.first { $0.key == key } }
+
+    /// A schema that is just `$ref: ref`.
+    package static func ref(_ ref: String) -> SpecNode {
+        SpecNode(key: nil, value: "", children: [SpecNode(key: "$ref", value: ref, children: [])])
+    }
+
+    /// `[a, b]` on the line, or the scalars of the `- a` items below it.
+    package var list: [String] {
+        if value.hasPrefix("[") && value.hasSuffix("]") {
+            return value.dropFirst().dropLast().split(separator: ",")
+                .map { SpecNode.unquote($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        return children.filter { $0.key == nil }.map(\.value)
+    }
+
+    /// Every value of `key`, anywhere below this node.
+    package func all(_ key: String) -> [String] {
+        children.flatMap { ($0.key == key ? [$0.value] : []) + $0.all(key) }
+    }
+
+    package static func unquote(_ text: String) -> String {
+        guard text.count >= 2, let first = text.first, first == "'" || first == "\"", text.last == first else {
+            return text
+        }
+        let inner = String(text.dropFirst().dropLast())
+        return first == "'" ? inner.replacingOccurrences(of: "''", with: "'") : inner
+    }
+}
+
+package struct SpecParseError: Error, CustomStringConvertible {
+    package var line: Int
+    package var text: String
+    package var description: String { "openapi.yaml line \(line) is not in the regular shape: \(text)" }
+}
+
+package enum SpecParser {
+    private struct Line {
+        var indent: Int
+        var key: String?
+        var value: String
+    }
+
+    package static func parse(_ text: String) throws -> SpecNode {
+        var lines: [Line] = []
+        var blockAbove: Int?  // inside a block scalar deeper than this indent
+        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let indent = raw.prefix { $0 == " " }.count
+            let content = raw.dropFirst(indent).trimmingCharacters(in: .whitespaces)
+            if let block = blockAbove {
+                if content.isEmpty || indent > block { continue }
+                blockAbove = nil
+            }
+            if content.isEmpty || content.hasPrefix("#") { continue }
+            var at = indent
+            var rest = content
+            if rest.hasPrefix("- ") {
+                rest = String(rest.dropFirst(2))
+                guard splitKey(rest) != nil else {
+                    lines.append(Line(indent: at, key: nil, value: SpecNode.unquote(rest)))
+                    continue
+                }
+                lines.append(Line(indent: at, key: nil, value: ""))
+                at += 2
+            }
+            guard let (key, value) = splitKey(rest) else { throw SpecParseError(line: number + 1, text: content) }
+            lines.append(Line(indent: at, key: key, value: value))
+            if ["|", "|-", "|+", ">", ">-", ">+"].contains(value) { blockAbove = at }
+        }
+        var index = 0
+        return SpecNode(key: nil, value: "", children: nest(lines, &index, below: -1))
+    }
+
+    private static func nest(_ lines: [Line], _ index: inout Int, below indent: Int) -> [SpecNode] {
+        var nodes: [SpecNode] = []
+        while index < lines.count, lines[index].indent > indent {
+            let line = lines[index]
+            index += 1
+            nodes.append(SpecNode(key: line.key, value: line.value, children: nest(lines, &index, below: line.indent)))
+        }
+        return nodes
+    }
+
+    /// `key: value`, `key:`, `'key': value`; the key ends at the first `: ` (or a final `:`).
+    private static func splitKey(_ text: String) -> (String, String)? {
+        let chars = Array(text)
+        var end: Int?
+        if let quote = chars.first, quote == "'" || quote == "\"" {
+            guard let close = chars.dropFirst().firstIndex(of: quote), close + 1 < chars.count, chars[close + 1] == ":"
+            else { return nil }
+            end = close + 1
+        } else {
+            end = chars.indices.first { chars[$0] == ":" && ($0 + 1 == chars.count || chars[$0 + 1] == " ") }
+        }
+        guard let end, end > 0 else { return nil }
+        let key = SpecNode.unquote(String(chars[..<end]))
+        let value = String(chars[(end + 1)...]).trimmingCharacters(in: .whitespaces)
+        return (key, SpecNode.unquote(value))
+    }
+}
+
+/// Protocol/openapi.yaml, parsed.
+package struct OpenAPISpec: Sendable {
+    package let root: SpecNode
+
+    package static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+
+    package static func load() throws -> OpenAPISpec {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Protocol/openapi.yaml")
+        return OpenAPISpec(root: try SpecParser.parse(try String(contentsOf: url, encoding: .utf8)))
+    }
+
+    /// One documented operation and where the spec says it is served.
+    package struct Operation {
+        package var method: String
+        package var path: String
+        package var node: SpecNode
+        /// The URLs of its effective servers: its own, else its path item's, else the root's.
+        package var servers: [String]
+        /// Its path item is a `$ref` (to `ref`) rather than written inline under `paths`.
+        package var viaRef: Bool
+        package var ref: String?
+        package var route: String { "\(method.uppercased()) \(path)" }
+    }
+
+    /// Every documented operation, following path items' `$ref`; only those served by `server`
+    /// (a server URL) when given.
+    package func operations(on server: String?) -> [Operation] {
+        let rootServers = Self.urls(root["servers"])
+        let all = (root["paths"]?.children ?? []).filter { $0.key?.hasPrefix("/") == true }.flatMap { path in
+            let ref = path["$ref"]?.value
+            let item = ref.flatMap(resolve) ?? path
+            let itemServers = item["servers"].map { Self.urls($0) } ?? rootServers
+            return item.children.filter { $0.key.map(Self.methods.contains) == true }.map { op in
+                Operation(
+                    method: op.key!, path: path.key!, node: op, servers: op["servers"].map { Self.urls($0) } ?? itemServers,
+                    viaRef: ref != nil, ref: ref)
+            }
+        }
+        return server.map { url in all.filter { $0.servers.contains(url) } } ?? all
+    }
+
+    private static func urls(_ servers: SpecNode?) -> [String] {
+        (servers?.children ?? []).compactMap { $0["url"]?.value }
+    }
+
+    /// The operation object documenting `method` on a concrete URI (`{x}` matches one segment;
+    /// a literal match wins over a template).
+    package func operation(_ method: String, uri: String) -> SpecNode? {
+        let segments = uri.split(separator: "?")[0].split(separator: "/")
+        let candidates = (root["paths"]?.children ?? []).filter { node in
+            guard let template = node.key?.split(separator: "/"), template.count == segments.count else { return false }
+            return zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }
+        let exact = candidates.first { $0.key!.split(separator: "/") == segments }
+        guard let path = exact ?? candidates.first else { return nil }
+        let item = path["$ref"].flatMap { resolve($0.value) } ?? path
+        return item[method.lowercased()]
+    }
+
+    /// The node a `#/a/b/c` reference names.
+    package func resolve(_ ref: String) -> SpecNode? {
+        guard ref.hasPrefix("#/") else { return nil }
+        return ref.dropFirst(2).split(separator: "/").reduce(Optional(root)) { $0?[String($1)] }
+    }
+}
+
+// MARK: - Answers against their documented schema
+
+/// Any JSON value, decoded without losing the difference between an integer and a number.
+package enum JSONValue: Decodable {
+    case null, bool(Bool), integer(Int64), number(Double), string(String)
+    case array([JSONValue]), object([String: JSONValue])
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            self = .null
+        } else if let value = try? c.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? c.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? c.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? c.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? c.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
+    }
+}
+
+/// Checks a real answer against what the spec documents for its route and status: the media type,
+/// and for JSON the schema's `type`, `enum`, `const`, `required` and `properties` (no undocumented
+/// property), following `$ref`, `items` and `oneOf` all the way down.
+package struct SchemaChecker {
+    package let spec: OpenAPISpec
+    /// The named schemas some answer was checked against.
+    package private(set) var visited: Set<String> = []
+
+    package init(spec: OpenAPISpec) { self.spec = spec }
+
+    package mutating func check(_ response: TestResponse, method: String, uri: String) -> [String] {
+        guard let operation = spec.operation(method, uri: uri) else { return ["no documented operation"] }
+        guard var answer = operation["responses"]?[String(response.status.code)] else {
+            return ["status \(response.status.code) is not documented"]
+        }
+        if let ref = answer["$ref"]?.value {
+            guard let resolved = spec.resolve(ref) else { return ["\(ref) does not resolve"] }
+            answer = resolved
+        }
+        let documented = (answer["content"]?.children ?? []).compactMap(\.key)
+        guard let media = answer["content"]?.children.first(where: { $0.key == response.headers[.contentType] }),
+            let mediaType = media.key, let schema = media["schema"]
+        else {
+            return ["Content-Type \(response.headers[.contentType] ?? "none"), documented \(documented)"]
+        }
+        guard mediaType.contains("json") else { return [] }
+        do {
+            let json = try JSONDecoder().decode(JSONValue.self, from: Data(response.body.readableBytesView))
+            return check(json, against: schema, at: "$")
+        } catch {
+            return ["the body is not JSON: \(error)"]
+        }
+    }
+
+    package mutating func check(_ value: JSONValue, against schema: SpecNode, at path: String) -> [String] {
+        if let ref = schema["$ref"]?.value {
+            guard let target = spec.resolve(ref) else { return ["\(path): \(ref) does not resolve"] }
+            visited.insert(String(ref.split(separator: "/").last!))
+            return check(value, against: target, at: path)
+        }
+        var issues: [String] = []
+        switch (schema["type"]?.value, value) {
+        case (nil, _), ("integer", .integer), ("number", .integer), ("number", .number), ("boolean", .bool),
+            ("string", .string):
+            break
+        case ("array", .array(let items)):
+            if let itemSchema = schema["items"] {
+                for (i, item) in items.enumerated() { issues += check(item, against: itemSchema, at: "\(path)[\(i)]") }
+            }
+        case ("object", .object(let object)):
+            for key in schema["required"]?.list ?? [] where object[key] == nil {
+                issues.append("\(path).\(key) is required by the spec but missing")
+            }
+            let properties = schema["properties"]
+            let additional = schema["additionalProperties"]
+            if properties != nil || additional != nil {
+                for (key, member) in object.sorted(by: { $0.key < $1.key }) {
+                    if let property = properties?[key] {
+                        issues += check(member, against: property, at: "\(path).\(key)")
+                    } else if let additional, !additional.children.isEmpty {
+                        issues += check(member, against: additional, at: "\(path).\(key)")
+                    } else {
+                        issues.append("\(path).\(key) is in the answer but not in the spec")
+                    }
+                }
+            }
+            if let most = schema["maxProperties"].flatMap({ Int($0.value) }), object.count > most {
+                issues.append("\(path) has \(object.count) properties, at most \(most) documented")
+            }
+        case (let type?, _):
+            issues.append("\(path) is \(value), the spec says \(type)")
+        }
+        if case .string(let text) = value {
+            if let allowed = schema["enum"]?.list, !allowed.contains(text) {
+                issues.append("\(path) is \"\(text)\", not one of \(allowed)")
+            }
+            if let constant = schema["const"]?.value, constant != text { issues.append("\(path) is not \(constant)") }
+        }
+        if let alternatives = schema["oneOf"]?.children {
+            var copy = self
+            let matching = alternatives.filter { copy.check(value, against: $0, at: path).isEmpty }
+            if matching.count == 1 {
+                _ = check(value, against: matching[0], at: path)  // to record what it visited
+            } else {
+                issues.append("\(path) matches \(matching.count) of the oneOf alternatives, not exactly 1")
+            }
+        }
+        return issues
+    }
+}
