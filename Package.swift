@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // Pure: the retail returns domain. No I/O, no clock reads, no logging.
@@ -82,6 +83,15 @@ let package = Package(
                 "HubStore", "NodeStore", "Replication", "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
+        // The chain's hub: HubStore on PostgreSQL (PostgresNIO), for several hub processes over one database.
+        .target(
+            name: "HubStorePostgres",
+            dependencies: [
+                "HubStore", "NodeStore", "Replication", "ReturnsDomain", "SyncProtocol",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         // The hub's HTTP API (Hummingbird): sync for nodes, head-office reads, over any HubStore.
         .target(
             name: "HubServer",
@@ -97,7 +107,7 @@ let package = Package(
             name: "returnsync",
             dependencies: [
                 "NodeServer", "NodeStore", "Benchmarks", "ReturnsDomain", "Replication",
-                "HubServer", "HubStore", "HubStoreSQLite", "SyncClient", "SyncProtocol",
+                "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncClient", "SyncProtocol",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -128,7 +138,7 @@ let package = Package(
         // The hub storage behaviour suite, run against every backend (`HubBackend.all`).
         .testTarget(
             name: "HubStoreTests",
-            dependencies: ["HubStore", "HubStoreSQLite", "NodeStore", "Replication", "ReturnsDomain"],
+            dependencies: ["HubStore", "HubStoreSQLite", "HubStorePostgres", "NodeStore", "Replication", "ReturnsDomain"],
             swiftSettings: swiftSettings),
         // The hub's HTTP API over a real SQLite hub, and its routes against Protocol/openapi.yaml.
         .testTarget(

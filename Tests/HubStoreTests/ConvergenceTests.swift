@@ -12,7 +12,7 @@ import Testing
         "three real nodes working and syncing in random order: the hub verifies and equals the fold of all events",
         arguments: HubBackend.all, 1...3)
     func threeNodes(backend: HubBackend, seed: Int) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         let clock = SimulationClock()
         let nodes = try [("S-A-1", "S-A"), ("S-B-1", "S-B"), ("S-C-1", "S-C")].map {
@@ -151,7 +151,7 @@ import Testing
         "a node that takes in every page, some twice and all again from 0, holds the fold of what it was sent",
         arguments: HubBackend.all)
     func redeliveryConverges(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         let clock = SimulationClock()
         try await hub.store.enroll([("S-A-1", "S-A"), ("S-B-1", "S-B"), ("S-C-1", "S-C")])

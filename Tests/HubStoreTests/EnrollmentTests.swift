@@ -6,7 +6,7 @@ import Testing
 @Suite struct EnrollmentTests {
     @Test("an enrolled node is found by its secret's hash, and by nothing else", arguments: HubBackend.all)
     func credentialByHash(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         try await hub.store.enroll(node: "S-A-1", store: "S-A", role: .storeNode, secretHash: "h-a", now: Fixtures.t0)
         try await hub.store.enroll(node: "HQ-1", store: nil, role: .headOffice, secretHash: "h-hq", now: Fixtures.t0)
@@ -25,7 +25,7 @@ import Testing
         "a revoked credential is still found, marked revoked, and its pushes and pulls are refused",
         arguments: HubBackend.all)
     func revoke(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         try await hub.store.enroll([("S-A-1", "S-A")])
         var a = Author("S-A-1", store: "S-A")
@@ -47,7 +47,7 @@ import Testing
 
     @Test("a node that was never enrolled can neither push nor pull", arguments: HubBackend.all)
     func unknownNode(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         var a = Author("S-A-1", store: "S-A")
         await expectHubError(HubError.Code.unknownNode) {
@@ -74,7 +74,7 @@ import Testing
         "enrolment refuses a taken node id, a taken secret, a store node without a store, a reserved id",
         arguments: HubBackend.all)
     func enrolmentRefusals(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         try await hub.store.enroll([("S-A-1", "S-A")])
         for (node, store, role, hash, code) in Self.refusals {
@@ -90,7 +90,7 @@ import Testing
 
     @Test("an operator's credential authors no events", arguments: HubBackend.all)
     func adminCannotPush(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         try await hub.store.enroll([("OPS-1", nil)], role: .admin)
         var ops = Author("OPS-1", store: "HQ")

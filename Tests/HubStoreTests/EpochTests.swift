@@ -5,7 +5,7 @@ import Testing
 @Suite struct EpochTests {
     @Test("the epoch is the same after reopening the hub database and differs for a new one", arguments: HubBackend.all)
     func epoch(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         let epoch = try await hub.store.epoch()
         #expect(epoch.count >= 16)
@@ -13,12 +13,12 @@ import Testing
         var a = Author("S-A-1", store: "S-A")
         #expect(try await hub.store.push(ChangeSet([a.sale()]), from: "S-A-1", now: Fixtures.t0).epoch == epoch)
 
-        let reopened = try hub.reopen()
+        let reopened = try await hub.reopen()
         #expect(try await reopened.epoch() == epoch)
         #expect(try await reopened.pull(for: "S-A-1", after: 0, limit: 1, now: Fixtures.t0).epoch == epoch)
         #expect(try await reopened.status(of: "S-A-1")?.acked == 1, "what was pushed survives reopening")
 
-        let rebuilt = try backend.makeHub()
+        let rebuilt = try await backend.makeHub()
         defer { rebuilt.remove() }
         #expect(try await rebuilt.store.epoch() != epoch, "a rebuilt hub has a new epoch")
     }

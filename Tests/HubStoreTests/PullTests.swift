@@ -9,7 +9,7 @@ import Testing
         "pages come in hub-seq order with `more`, and a checkpoint resumes where the last page ended",
         arguments: HubBackend.all)
     func pages(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         try await hub.store.enroll([("S-A-1", "S-A"), ("S-B-1", "S-B")])
         var a = Author("S-A-1", store: "S-A")
@@ -49,7 +49,7 @@ import Testing
         "a node gets every company-wide event of others, its own store's private records, and nothing it authored",
         arguments: HubBackend.all)
     func relevance(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         try await hub.store.enroll([("S-A-1", "S-A"), ("S-A-2", "S-A"), ("S-B-1", "S-B")])
         try await hub.store.enroll([("HQ-1", nil)], role: .headOffice)
@@ -100,7 +100,7 @@ import Testing
     @Test(
         "the checkpoint moves past events a node does not receive, so it never rescans them", arguments: HubBackend.all)
     func checkpointSkipsIrrelevant(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         try await hub.store.enroll([("S-A-1", "S-A"), ("S-B-1", "S-B")])
         var a = Author("S-A-1", store: "S-A")
@@ -117,7 +117,7 @@ import Testing
 
     @Test("a checkpoint beyond the feed and a limit under 1 are refused", arguments: HubBackend.all)
     func badRequests(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         try await hub.store.enroll([("S-A-1", "S-A"), ("S-B-1", "S-B")])
         var a = Author("S-A-1", store: "S-A")
@@ -134,7 +134,7 @@ import Testing
 
     @Test("sync status shows acked, last push and pull, the pulled checkpoint and the lag", arguments: HubBackend.all)
     func status(backend: HubBackend) async throws {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         defer { hub.remove() }
         try await hub.store.enroll([("S-A-1", "S-A"), ("S-B-1", "S-B")])
         var a = Author("S-A-1", store: "S-A")

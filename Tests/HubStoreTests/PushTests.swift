@@ -8,7 +8,7 @@ import Testing
 @Suite struct PushTests {
     /// A hub with store nodes S-A-1 and S-B-1 and a head-office observer that sees the whole feed.
     static func hub(_ backend: HubBackend) async throws -> HubHandle {
-        let hub = try backend.makeHub()
+        let hub = try await backend.makeHub()
         try await hub.store.enroll([("S-A-1", "S-A"), ("S-B-1", "S-B")])
         try await hub.store.enroll([("HQ-1", nil)], role: .headOffice)
         return hub

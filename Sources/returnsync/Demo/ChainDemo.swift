@@ -1,6 +1,7 @@
 import Foundation
 import HubServer
 import HubStore
+import HubStorePostgres
 import HubStoreSQLite
 import Hummingbird
 import Logging
@@ -15,6 +16,8 @@ import SyncClient
 /// store B cut off from the hub while it takes returns, then reconnected.
 struct ChainDemo {
     let folder: URL
+    /// A PostgreSQL server to put the hub on (in a new database), instead of SQLite in `folder`.
+    var postgresServer: String?
     static let eur = Currency("EUR")
 
     struct Site {
@@ -28,7 +31,16 @@ struct ChainDemo {
     func run() async throws -> Bool {
         var logger = Logger(label: "returnsync.demo")
         logger.logLevel = .warning
-        let hub = try SQLiteHubStore.create(atPath: folder.appendingPathComponent("hub/hub.sqlite").path, currency: Self.eur)
+        let hub: any HubStore
+        let storage: String
+        if let server = postgresServer {
+            let url = try await PostgresDatabases.create(serverURL: server, prefix: "returnsync_demo_")
+            hub = try await PostgresHubStore.connect(url: url, currency: Self.eur)
+            storage = "PostgreSQL: \(URLComponents(string: url).map { var u = $0; u.password = nil; return u.string ?? url } ?? url)"
+        } else {
+            hub = try SQLiteHubStore.create(atPath: folder.appendingPathComponent("hub/hub.sqlite").path, currency: Self.eur)
+            storage = "embedded SQLite: \(folder.appendingPathComponent("hub").path)"
+        }
         let hubPort = try FreePort.find()
         let hubURL = "http://127.0.0.1:\(hubPort)"
         var services: [any Service] = [buildHubApplication(store: hub, configuration: .init(address: .hostname("127.0.0.1", port: hubPort), serverName: "returnsync-hub"), logger: logger)]
@@ -49,7 +61,7 @@ struct ChainDemo {
         let running = Task { try await group.run() }
         defer { running.cancel() }
         for port in [hubPort] + sites.map({ Int($0.url.split(separator: ":").last!)! }) { try await FreePort.waitUntilListening(port) }
-        print("hub    \(hubURL)   (embedded SQLite: \(folder.appendingPathComponent("hub").path))")
+        print("hub    \(hubURL)   (\(storage))")
         for s in sites { print("node   \(s.url)   \(s.store) (\(s.node))") }
 
         let (a, b, c, web) = (sites[0], sites[1], sites[2], sites[3])
@@ -124,14 +136,15 @@ struct ChainDemo {
         print("   converged in \(rounds) round(s), \(String(format: "%.0f", convergeMillis)) ms")
 
         // 4. What head office sees.
-        let hubEvents = try await hub.database.writer.read { db in try NodeReader(db: db, identity: hub.database.identity).allEvents() }
-        let company = ReplicaState.fold(hubEvents)
+        let view = try await hub.state()
+        var stock: [StockKey: Int] = [:]
+        for row in try await view.stock(sku: nil, store: nil) { stock[row.key] = row.quantity }
         print("\n4. consolidated stock at the hub (store × location)")
         print("   store  location            KETTLE  PHONES TOASTER")
-        let stores = Set(company.stock.keys.map(\.store)).sorted()
+        let stores = Set(stock.keys.map(\.store)).sorted()
         for store in stores {
             for location in StockLocation.allCases {
-                let q = catalog.map { company.stock(store: store, location: location, sku: $0.sku) }
+                let q = catalog.map { stock[StockKey(store: store, location: location, sku: $0.sku)] ?? 0 }
                 guard q.contains(where: { $0 != 0 }) else { continue }
                 print("   \(store.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(location.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) " + q.map { String($0).leftPad(7) }.joined(separator: " "))
             }
@@ -141,34 +154,26 @@ struct ChainDemo {
         for e in exceptions { print("   - \(e.code) on \(e.record): \(e.message)") }
         if exceptions.isEmpty { print("   (none)") }
 
-        // Every node agrees with the hub on what they share: sale lines and returns.
+        // Every node agrees with the hub on what they share: sales, returns, returnable quantities.
         var agree = true
         for s in sites {
             let mine = ReplicaState.fold(try await s.service.read { try $0.allEvents() })
-            for (key, record) in company.records where key.kind == .returnOrder || key.kind == .sale {
-                if mine.records[key]?.body != record.body { agree = false }
+            for (key, record) in mine.records where key.kind == .returnOrder || key.kind == .sale {
+                if try await view.record(key)?.body != record.body { agree = false }
+                if case .sale(let sale) = record.body {
+                    let returnable = try await view.returnableQuantities(of: sale.id)
+                    for line in sale.lines where returnable[line.line] != mine.returnableQuantity(sale: sale.id, line: line.line) {
+                        agree = false
+                    }
+                }
             }
-            if mine.returned != company.returned || mine.sold != company.sold { agree = false }
         }
         print("\n   every node's sales and returns equal the hub's: \(agree ? "yes" : "NO")")
 
-        // 5. The return-rate report.
-        var products: [SKU: Product] = [:]
-        for p in catalog { products[p.sku] = p }
-        var storesByID: [StoreID: Store] = [:]
-        var sales: [Sale] = []
-        var returns: [ReturnFacts] = []
-        for r in company.records.values {
-            switch r.body {
-            case .store(let st): storesByID[st.id] = st
-            case .sale(let sl): sales.append(sl)
-            case .returnOrder(let o):
-                guard let q = o.request else { continue }
-                returns.append(ReturnFacts(request: q, rejected: o.rejected, refundedAmount: o.refunds.first?.gross, dispositions: o.dispositions))
-            default: break
-            }
-        }
-        let report = AnalyticsReport(input: AnalyticsInput(products: products, stores: storesByID, sales: sales.sorted { $0.id < $1.id }, returns: returns.sorted { $0.request.id < $1.request.id }, stock: company.stock), asOf: Instant(millis: clock.now()), options: AnalyticsOptions(currency: Self.eur))
+        // 5. The return-rate report, from what the hub holds.
+        let report = AnalyticsReport(
+            input: try await view.analyticsInput(), asOf: Instant(millis: clock.now()),
+            options: AnalyticsOptions(currency: Self.eur))
         print("\n5. return-rate report\n")
         print(report.render())
 

@@ -20,6 +20,10 @@ extension ReturnSync {
                 --one-store walks a day at a single store instead (approval, grading, repair, \
                 refund to split tenders, store credit, an exchange, the trial balance).
 
+                --database postgres://USER@HOST:PORT/DB puts the hub on that PostgreSQL server \
+                instead, in a new database of its own (named returnsync_demo_…, left in place so \
+                that you can look at it); the nodes stay on SQLite, as stores do.
+
                 Nothing outside the temporary folder is touched; it is removed afterwards unless you \
                 pass --keep.
                 """)
@@ -30,13 +34,18 @@ extension ReturnSync {
         @Flag(name: .customLong("one-store"), help: "Walk a day at one store instead of the chain.")
         var oneStore = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Run the hub on PostgreSQL: a server URL; the demo creates a new database on it.", valueName: "url"))
+        var database: String?
+
         func run() async throws {
             let folder = FileManager.default.temporaryDirectory
                 .appendingPathComponent(
                     "returnsync-demo-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
             defer { if !keep { try? FileManager.default.removeItem(at: folder) } }
             guard oneStore else {
-                let ok = try await ChainDemo(folder: folder).run()
+                let ok = try await ChainDemo(folder: folder, postgresServer: database).run()
                 if keep { Output.print("\nThe demo's hub and nodes are kept in \(folder.path)") }
                 if !ok { throw ExitCode.failure }
                 return

@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import HubServer
 import HubStore
+import HubStorePostgres
 import HubStoreSQLite
 import Hummingbird
 import Logging
 import Replication
 import ReturnsDomain
 
-/// `returnsync hub …`: head office's hub on embedded SQLite.
+/// `returnsync hub …`: head office's hub, on embedded SQLite or on PostgreSQL.
 struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub",
@@ -17,34 +18,80 @@ struct HubCommand: AsyncParsableCommand {
             Set up once with `hub init`, enrol each store's node with `hub enroll` (it prints the \
             node's token once; the hub keeps only its hash), and run `hub serve`. Nodes then push \
             their outboxes and pull what they need; see Protocol/sync.md.
+
+            Storage: `--data DIR` keeps the hub in one SQLite file (one hub process). `--database \
+            postgres://USER@HOST:PORT/DB` (or $RETURNSYNC_HUB_DATABASE) keeps it in PostgreSQL, \
+            where several `hub serve` processes can share one database behind a load balancer; \
+            run `hub migrate` once per upgrade (serve also applies missing migrations). See \
+            docs/operations.md.
             """,
-        subcommands: [Init.self, Enroll.self, Revoke.self, Serve.self, Status.self])
+        subcommands: [Init.self, Migrate.self, Enroll.self, Revoke.self, Serve.self, Status.self])
 }
 
-/// `--data DIR` for the hub: the folder with `hub.sqlite`.
+/// Where the hub keeps its data: `--data DIR` (the folder with `hub.sqlite`) or `--database URL`
+/// (PostgreSQL). The environment gives defaults: $RETURNSYNC_HUB_DATABASE, then $RETURNSYNC_HUB_DATA.
 struct HubFolder: ParsableArguments {
-    @Option(help: ArgumentHelp("The hub's data folder (default: $RETURNSYNC_HUB_DATA).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The hub's data folder for embedded SQLite (default: $RETURNSYNC_HUB_DATA).", valueName: "dir"))
     var data: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL database, postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=disable|prefer|require] (default: $RETURNSYNC_HUB_DATABASE).",
+            valueName: "url"))
+    var database: String?
+
+    /// The PostgreSQL URL to use, if the hub is on PostgreSQL.
+    var databaseURL: String? {
+        if data != nil && database == nil { return nil }
+        return database ?? ProcessInfo.processInfo.environment["RETURNSYNC_HUB_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     var path: String {
         get throws {
             guard let dir = data ?? ProcessInfo.processInfo.environment["RETURNSYNC_HUB_DATA"] else {
-                throw ValidationError("input.missingData: give --data DIR (or set RETURNSYNC_HUB_DATA)")
+                throw ValidationError(
+                    "input.missingData: give --data DIR or --database postgres://… (or set RETURNSYNC_HUB_DATA or RETURNSYNC_HUB_DATABASE)")
             }
             return URL(fileURLWithPath: dir).appendingPathComponent("hub.sqlite").path
         }
     }
 
-    func open() throws -> SQLiteHubStore { try SQLiteHubStore.open(atPath: try path) }
+    func validate() throws {
+        if data != nil && database != nil {
+            throw ValidationError("input.conflictingStorage: give either --data (SQLite) or --database (PostgreSQL), not both")
+        }
+    }
+
+    /// The hub's store; PostgreSQL gets its missing migrations applied.
+    func open(currency: Currency = Currency("EUR")) async throws -> any HubStore {
+        if let url = databaseURL { return try await PostgresHubStore.connect(url: url, currency: currency) }
+        return try SQLiteHubStore.open(atPath: try path)
+    }
+
+    /// Where the data is, for messages (a PostgreSQL URL without its password).
+    var location: String {
+        if let url = databaseURL, var parts = URLComponents(string: url) {
+            parts.password = nil
+            return parts.string ?? "PostgreSQL"
+        }
+        return (try? path) ?? "-"
+    }
 }
 
 extension HubCommand {
     struct Init: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a hub database (embedded SQLite) in a data folder.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a hub database: SQLite in a data folder, or the tables in a PostgreSQL database.")
         @OptionGroup var folder: HubFolder
         @Option(help: "The company's currency (ISO 4217).") var currency = "EUR"
 
         func run() async throws {
+            if folder.databaseURL != nil {
+                let hub = try await folder.open(currency: Currency(currency))
+                print("hub ready: \(folder.location)")
+                print("epoch: \(try await hub.epoch())")
+                return
+            }
             let path = try folder.path
             guard !FileManager.default.fileExists(atPath: path) else {
                 throw CLIError("hub.alreadyInitialised", "a hub database already exists at \(path)")
@@ -52,6 +99,29 @@ extension HubCommand {
             let hub = try SQLiteHubStore.create(atPath: path, currency: Currency(currency))
             print("hub created: \(path)")
             print("epoch: \(try await hub.epoch())")
+        }
+    }
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply the PostgreSQL hub schema's missing migrations, then exit.",
+            discussion: """
+                Safe to run while hubs serve and from several places at once: each migration runs in \
+                its own transaction under an advisory lock, and a migration already applied is skipped. \
+                Migrations only add; they never edit what a shipped one created. The embedded SQLite \
+                hub migrates itself when opened.
+
+                Example:
+                  returnsync hub migrate --database postgres://returnsync@db.internal/returnsync
+                """)
+        @OptionGroup var folder: HubFolder
+
+        func run() async throws {
+            guard let url = folder.databaseURL else {
+                throw ValidationError("input.missingDatabase: give --database postgres://… (or set RETURNSYNC_HUB_DATABASE)")
+            }
+            let applied = try await PostgresHubStore.migrate(url: url)
+            print(applied.isEmpty ? "schema up to date: \(folder.location)" : "applied \(applied.joined(separator: ", ")) to \(folder.location)")
         }
     }
 
@@ -76,7 +146,7 @@ extension HubCommand {
             guard let role = HubRole(rawValue: role) else {
                 throw ValidationError("input.invalidRole: use one of \(HubRole.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let hub = try folder.open()
+            let hub = try await folder.open()
             let token = TokenHash.newToken()
             try await hub.enroll(node: NodeID(node), store: store.map(StoreID.init(rawValue:)), role: role, secretHash: TokenHash.of(token), now: Int64(Date().timeIntervalSince1970 * 1000))
             if json {
@@ -110,10 +180,12 @@ extension HubCommand {
         func run() async throws {
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
             let logger = Logger(label: "returnsync.hub")
-            let hub = try folder.open()
+            let hub = try await folder.open()
             let app = buildHubApplication(store: hub, configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "returnsync-hub"), logger: logger)
             let epoch = try await hub.epoch()
-            logger.info("ReturnSync hub serving at http://\(host):\(port)", metadata: ["hub.epoch": "\(epoch)"])
+            logger.info(
+                "ReturnSync hub serving at http://\(host):\(port)",
+                metadata: ["hub.epoch": "\(epoch)", "hub.storage": "\(folder.location)"])
             try await app.runService()
         }
     }
@@ -124,7 +196,7 @@ extension HubCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let hub = try folder.open()
+            let hub = try await folder.open()
             let status = try await hub.syncStatus()
             let exceptions = try await hub.state().exceptions()
             let incidents = try await hub.incidents()
