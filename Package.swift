@@ -122,6 +122,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
+        // Test support: the hub backends (SQLite, PostgreSQL) both hub suites run every test on.
+        .target(
+            name: "HubTesting",
+            dependencies: ["HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "ReturnsDomainTests", dependencies: ["ReturnsDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
         .testTarget(
@@ -138,13 +143,15 @@ let package = Package(
         // The hub storage behaviour suite, run against every backend (`HubBackend.all`).
         .testTarget(
             name: "HubStoreTests",
-            dependencies: ["HubStore", "HubStoreSQLite", "HubStorePostgres", "NodeStore", "Replication", "ReturnsDomain"],
+            dependencies: [
+                "HubTesting", "HubStore", "HubStoreSQLite", "HubStorePostgres", "NodeStore", "Replication", "ReturnsDomain",
+            ],
             swiftSettings: swiftSettings),
-        // The hub's HTTP API over a real SQLite hub, and its routes against Protocol/openapi.yaml.
+        // The hub's HTTP API on every backend (`HubBackend.all`), and its routes against Protocol/openapi.yaml.
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "OpenAPITesting",
+                "OpenAPITesting", "HubTesting",
                 "HubServer", "HubStore", "HubStoreSQLite", "SyncProtocol", "NodeStore", "Replication", "ReturnsDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -153,7 +160,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "returnsync", "NodeStore", "ReturnsDomain", "Replication", "HubStore", "HubStoreSQLite", "SyncProtocol",
+                "returnsync", "NodeStore", "ReturnsDomain", "Replication", "HubStore", "HubStoreSQLite", "HubStorePostgres",
+                "SyncProtocol",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

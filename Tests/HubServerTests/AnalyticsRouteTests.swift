@@ -1,6 +1,7 @@
 import Foundation
 import HubServer
 import HubStore
+import HubTesting
 import Hummingbird
 import HummingbirdTesting
 import Replication
@@ -11,9 +12,11 @@ import Testing
 /// Head office's return analytics over everything the stores pushed.
 @Suite("Hub API: analytics")
 struct AnalyticsRouteTests {
-    @Test("GET /api/v1/analytics reports the return rates of what the stores sold and took back")
-    func analytics() async throws {
-        try await HubFixture.run { hub, client in
+    @Test(
+        "GET /api/v1/analytics reports the return rates of what the stores sold and took back",
+        arguments: HubBackend.all)
+    func analytics(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let office = try await HeadOfficeRoutesTests.trade(hub, client)
             let answer = try await client.call(.get, "/api/v1/analytics", token: office)
             expectStatus(answer, .ok)

@@ -1,6 +1,7 @@
 import Foundation
 import HubServer
 import HubStore
+import HubTesting
 import Hummingbird
 import HummingbirdTesting
 import Replication
@@ -11,9 +12,11 @@ import Testing
 /// Who may call what: bearer tokens looked up by their SHA-256, roles per route.
 @Suite("Hub API: authentication and roles")
 struct AuthTests {
-    @Test("no token, an unknown token and a revoked one are 401 auth.missing, 401 auth.unknown, 403 auth.revoked")
-    func refusedCredentials() async throws {
-        try await HubFixture.run { hub, client in
+    @Test(
+        "no token, an unknown token and a revoked one are 401 auth.missing, 401 auth.unknown, 403 auth.revoked",
+        arguments: HubBackend.all)
+    func refusedCredentials(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let token = try await hub.enroll("S01-a", store: "S01")
             for path in ["\(SyncRoutes.pull)?after=0", "/api/v1/stock"] {
                 expectProblem(try await client.call(.get, path, token: nil), .unauthorized, "auth.missing")
@@ -39,9 +42,9 @@ struct AuthTests {
         }
     }
 
-    @Test("a store node may not call head office's routes: 403 auth.forbidden")
-    func storeNodeIsNotHeadOffice() async throws {
-        try await HubFixture.run { hub, client in
+    @Test("a store node may not call head office's routes: 403 auth.forbidden", arguments: HubBackend.all)
+    func storeNodeIsNotHeadOffice(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let store = try await hub.enroll("S01-a", store: "S01")
             let office = try await hub.enroll("HO-1", store: nil, role: .headOffice)
             for path in ["exceptions", "sync-status", "incidents", "returns", "journal.csv", "verify"] {
@@ -56,9 +59,9 @@ struct AuthTests {
         }
     }
 
-    @Test("an admin credential authors no events: its push is 403 auth.forbidden")
-    func adminMayNotPush() async throws {
-        try await HubFixture.run { hub, client in
+    @Test("an admin credential authors no events: its push is 403 auth.forbidden", arguments: HubBackend.all)
+    func adminMayNotPush(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let admin = try await hub.enroll("OPS-1", store: nil, role: .admin)
             let node = try StoreNode("OPS-1", store: "S01")
             try await node.setUp()
@@ -67,9 +70,9 @@ struct AuthTests {
         }
     }
 
-    @Test("/healthz and /metrics answer without a token")
-    func probesNeedNoToken() async throws {
-        try await HubFixture.run { hub, client in
+    @Test("/healthz and /metrics answer without a token", arguments: HubBackend.all)
+    func probesNeedNoToken(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let health = try await client.call(.get, "/healthz", token: nil)
             expectStatus(health, .ok)
             #expect(health.contentType == "application/json")

@@ -1,6 +1,7 @@
 import Foundation
 import HubServer
 import HubStore
+import HubTesting
 import Hummingbird
 import HummingbirdTesting
 import NodeStore
@@ -16,9 +17,11 @@ struct ChannelReturnTests {
         try jsonText(ChannelReturnRequest(sale: "R-S01-1", lines: [RequestedLine(saleLine: 1, quantity: quantity, reason: .changedMind, condition: .unopened)]))
     }
 
-    @Test("a channel return is recorded once per idempotency key; a replay gets the first answer; a changed body is 409")
-    func idempotentSubmission() async throws {
-        try await HubFixture.run { hub, client in
+    @Test(
+        "a channel return is recorded once per idempotency key; a replay gets the first answer; a changed body is 409",
+        arguments: HubBackend.all)
+    func idempotentSubmission(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let shop = try StoreNode("S01-a", store: "S01")
             let shopToken = try await hub.enroll(shop.id, store: shop.store)
             try await shop.setUp()

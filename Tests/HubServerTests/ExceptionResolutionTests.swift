@@ -1,6 +1,7 @@
 import Foundation
 import HubServer
 import HubStore
+import HubTesting
 import Hummingbird
 import HummingbirdTesting
 import NodeStore
@@ -12,9 +13,11 @@ import Testing
 /// Head office works the exceptions queue: a resolution is recorded, the exception stays.
 @Suite("Hub API: resolving exceptions")
 struct ExceptionResolutionTests {
-    @Test("head office resolves an exception with a note; unknown ids, empty notes and store tokens are refused")
-    func resolve() async throws {
-        try await HubFixture.run { hub, client in
+    @Test(
+        "head office resolves an exception with a note; unknown ids, empty notes and store tokens are refused",
+        arguments: HubBackend.all)
+    func resolve(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             // Two stores register one customer concurrently: a concurrent-edit exception at the hub.
             var storeToken = ""
             for (node, store) in [("S01-a", "S01"), ("S02-b", "S02")] {

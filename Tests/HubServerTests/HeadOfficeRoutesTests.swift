@@ -1,6 +1,7 @@
 import Foundation
 import HubServer
 import HubStore
+import HubTesting
 import Hummingbird
 import HummingbirdTesting
 import NodeStore
@@ -26,9 +27,11 @@ struct HeadOfficeRoutesTests {
         return try await hub.enroll("HO-1", store: nil, role: .headOffice)
     }
 
-    @Test("GET /api/v1/journal.csv is text/csv with a header row and balanced debits and credits")
-    func journal() async throws {
-        try await HubFixture.run { hub, client in
+    @Test(
+        "GET /api/v1/journal.csv is text/csv with a header row and balanced debits and credits",
+        arguments: HubBackend.all)
+    func journal(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let office = try await Self.trade(hub, client)
             let answer = try await client.call(.get, "/api/v1/journal.csv", token: office)
             expectStatus(answer, .ok)
@@ -60,9 +63,9 @@ struct HeadOfficeRoutesTests {
         }
     }
 
-    @Test("two stores registering the same customer concurrently can both push")
-    func concurrentCustomerRegistration() async throws {
-        try await HubFixture.run { hub, client in
+    @Test("two stores registering the same customer concurrently can both push", arguments: HubBackend.all)
+    func concurrentCustomerRegistration(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             var answers: [TestResponse] = []
             for (node, store) in [("S01-a", "S01"), ("S02-b", "S02")] {
                 let shop = try StoreNode(NodeID(node), store: StoreID(store))
@@ -79,9 +82,9 @@ struct HeadOfficeRoutesTests {
         }
     }
 
-    @Test("/metrics is Prometheus text with each node's lag")
-    func metrics() async throws {
-        try await HubFixture.run { hub, client in
+    @Test("/metrics is Prometheus text with each node's lag", arguments: HubBackend.all)
+    func metrics(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             _ = try await Self.trade(hub, client)
             let answer = try await client.call(.get, "/metrics", token: nil)
             expectStatus(answer, .ok)
@@ -102,9 +105,9 @@ struct HeadOfficeRoutesTests {
         }
     }
 
-    @Test("sync status, stock, a sale, a customer's history, returns and verify")
-    func reads() async throws {
-        try await HubFixture.run { hub, client in
+    @Test("sync status, stock, a sale, a customer's history, returns and verify", arguments: HubBackend.all)
+    func reads(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let office = try await Self.trade(hub, client)
             let status = try await client.call(.get, "/api/v1/sync-status", token: office).decode([NodeSyncStatus].self)
             #expect(status.map(\.node) == ["HO-1", "S01-a", "S02-b"])

@@ -1,6 +1,7 @@
 import Foundation
 import HubServer
 import HubStore
+import HubTesting
 import Hummingbird
 import HummingbirdTesting
 import NodeStore
@@ -26,9 +27,9 @@ struct HubOpenAPITests {
     static let nodeURL = "http://127.0.0.1:{port}"
 
     @Test("every route the hub's router registers is documented for the hub")
-    func registeredRoutesAreDocumented() throws {
+    func registeredRoutesAreDocumented() async throws {
         let documented = try Set(OpenAPISpec.load().operations(on: Self.hubURL).map(\.route))
-        let registered = try Self.registeredRoutes()
+        let registered = try await Self.registeredRoutes()
         #expect(registered.count >= 13, "the router lists only \(registered.count) routes")
         for route in registered.sorted() where !documented.contains(route) {
             Issue.record("\(route) is registered by buildHubRouter but not documented for the hub")
@@ -36,11 +37,11 @@ struct HubOpenAPITests {
     }
 
     @Test("every route the spec documents for the hub is registered by its router")
-    func documentedRoutesAreRegistered() throws {
+    func documentedRoutesAreRegistered() async throws {
         let documented = try OpenAPISpec.load().operations(on: Self.hubURL).map(\.route)
         #expect(documented.count >= 13, "the parser found only \(documented.count) hub operations")
         #expect(Set(documented).count == documented.count, "an operation is documented twice")
-        let registered = try Set(Self.registeredRoutes())
+        let registered = Set(try await Self.registeredRoutes())
         for route in documented.sorted() where !registered.contains(route) {
             Issue.record("\(route) is documented for the hub but buildHubRouter does not register it")
         }
@@ -73,10 +74,12 @@ struct HubOpenAPITests {
         #expect(all.filter { !$0.viaRef && $0.servers == [Self.hubURL] }.isEmpty)
     }
 
-    @Test("real hub answers have the documented content type, required properties and no undocumented ones")
-    func responsesMatchTheirSchemas() async throws {
+    @Test(
+        "real hub answers have the documented content type, required properties and no undocumented ones",
+        arguments: HubBackend.all)
+    func responsesMatchTheirSchemas(backend: HubBackend) async throws {
         let spec = try OpenAPISpec.load()
-        try await HubFixture.run { hub, client in
+        try await HubFixture.run(backend) { hub, client in
             var checker = SchemaChecker(spec: spec)
             func call(
                 _ method: HTTPRequest.Method, _ uri: String, token: String?, _ body: String? = nil,
@@ -163,9 +166,10 @@ struct HubOpenAPITests {
 
     /// `METHOD /path` of every route `buildHubRouter` registers, paths as Hummingbird prints them
     /// (`/api/v1/sales/{id}`, the OpenAPI template form).
-    static func registeredRoutes() throws -> [String] {
-        let hub = try HubFixture()
-        defer { hub.folder.remove() }
+    /// Listing routes reads no data, so one backend (SQLite, no server needed) is enough.
+    static func registeredRoutes() async throws -> [String] {
+        let hub = try await HubFixture(.sqlite)
+        defer { hub.handle.remove() }
         return buildHubRouter(store: hub.store).routes.map { "\($0.method.rawValue) \($0.path)" }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HubServer
 import HubStore
+import HubTesting
 import Hummingbird
 import HummingbirdTesting
 import NodeStore
@@ -12,9 +13,9 @@ import Testing
 /// `POST /sync/v1/push` and `GET /sync/v1/pull` with events authored by real store nodes.
 @Suite("Hub API: push and pull")
 struct SyncRoutesTests {
-    @Test("a node's outbox pushed, then pulled by another node, which takes it in")
-    func pushThenPull() async throws {
-        try await HubFixture.run { hub, client in
+    @Test("a node's outbox pushed, then pulled by another node, which takes it in", arguments: HubBackend.all)
+    func pushThenPull(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let a = try StoreNode("S01-a", store: "S01")
             let b = try StoreNode("S02-b", store: "S02")
             let tokenA = try await hub.enroll(a.id, store: a.store)
@@ -79,9 +80,9 @@ struct SyncRoutesTests {
         }
     }
 
-    @Test("replaying a change set is a no-op with the same acked")
-    func replayIsANoOp() async throws {
-        try await HubFixture.run { hub, client in
+    @Test("replaying a change set is a no-op with the same acked", arguments: HubBackend.all)
+    func replayIsANoOp(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let a = try StoreNode("S01-a", store: "S01")
             let token = try await hub.enroll(a.id, store: a.store)
             try await a.setUp()
@@ -109,9 +110,9 @@ struct SyncRoutesTests {
         }
     }
 
-    @Test("a gap is 409 sync.gap with expectedSeq, and nothing is stored")
-    func gap() async throws {
-        try await HubFixture.run { hub, client in
+    @Test("a gap is 409 sync.gap with expectedSeq, and nothing is stored", arguments: HubBackend.all)
+    func gap(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let a = try StoreNode("S01-a", store: "S01")
             let token = try await hub.enroll(a.id, store: a.store)
             try await a.setUp()
@@ -141,9 +142,11 @@ struct SyncRoutesTests {
         }
     }
 
-    @Test("the same dot with different content is 409 sync.dotConflict and an incident for head office")
-    func dotConflict() async throws {
-        try await HubFixture.run { hub, client in
+    @Test(
+        "the same dot with different content is 409 sync.dotConflict and an incident for head office",
+        arguments: HubBackend.all)
+    func dotConflict(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             // A store node and a clone of its database: the same node id writing a second history.
             let a = try StoreNode("S01-a", store: "S01")
             let clone = try StoreNode("S01-a", store: "S01")
@@ -179,9 +182,9 @@ struct SyncRoutesTests {
         }
     }
 
-    @Test("node B's token pushing node A's events is 403 sync.forgedAuthor, nothing stored")
-    func forgedAuthor() async throws {
-        try await HubFixture.run { hub, client in
+    @Test("node B's token pushing node A's events is 403 sync.forgedAuthor, nothing stored", arguments: HubBackend.all)
+    func forgedAuthor(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let a = try StoreNode("S01-a", store: "S01")
             _ = try await hub.enroll(a.id, store: a.store)
             let tokenB = try await hub.enroll("S02-b", store: "S02")
@@ -198,9 +201,9 @@ struct SyncRoutesTests {
         }
     }
 
-    @Test("malformed change sets are 400 and store nothing")
-    func malformed() async throws {
-        try await HubFixture.run { hub, client in
+    @Test("malformed change sets are 400 and store nothing", arguments: HubBackend.all)
+    func malformed(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
             let a = try StoreNode("S01-a", store: "S01")
             let token = try await hub.enroll(a.id, store: a.store)
             for body in ["{oops", "", "[]", #"{"node":"S01-a"}"#, #"{"node":"S01-a","events":[{"dot":1}]}"#] {

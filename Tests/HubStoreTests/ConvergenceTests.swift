@@ -1,4 +1,5 @@
 import HubStore
+import HubTesting
 import NodeStore
 import Replication
 import ReturnsDomain

@@ -1,4 +1,5 @@
 import HubStore
+import HubTesting
 import Replication
 import ReturnsDomain
 import Testing

@@ -1,4 +1,5 @@
 import HubStore
+import HubTesting
 import Replication
 import Testing
 

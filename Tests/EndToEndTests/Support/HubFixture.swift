@@ -245,7 +245,16 @@ final class HubFixture: @unchecked Sendable {
     }
 
     func post(_ path: String, body: Data, token: String) async throws -> HubHTTPAnswer {
-        var request = HTTPClientRequest(url: baseURL + path)
+        try await Self.post(base: baseURL, path, body: body, token: token)
+    }
+
+    func get(_ path: String, token: String) async throws -> HubHTTPAnswer {
+        try await Self.get(base: baseURL, path, token: token)
+    }
+
+    /// `POST base + path` with a JSON body and `token`'s bearer credential.
+    static func post(base: String, _ path: String, body: Data, token: String) async throws -> HubHTTPAnswer {
+        var request = HTTPClientRequest(url: base + path)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -253,14 +262,14 @@ final class HubFixture: @unchecked Sendable {
         return try await execute(request)
     }
 
-    func get(_ path: String, token: String) async throws -> HubHTTPAnswer {
-        var request = HTTPClientRequest(url: baseURL + path)
+    static func get(base: String, _ path: String, token: String) async throws -> HubHTTPAnswer {
+        var request = HTTPClientRequest(url: base + path)
         request.method = .GET
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         return try await execute(request)
     }
 
-    private func execute(_ request: HTTPClientRequest) async throws -> HubHTTPAnswer {
+    private static func execute(_ request: HTTPClientRequest) async throws -> HubHTTPAnswer {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
         let body = try await response.body.collect(upTo: 64 << 20)
         return HubHTTPAnswer(status: response.status.code, body: Data(body.readableBytesView))

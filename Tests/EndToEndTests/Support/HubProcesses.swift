@@ -66,11 +66,16 @@ final class HubServerProcess: @unchecked Sendable {
 
     struct StartupFailed: Error, CustomStringConvertible { var description: String }
 
-    /// Starts `hub serve` and returns once `/healthz` answers 200.
+    /// Starts `hub serve` on the SQLite hub in `data` and returns once `/healthz` answers 200.
     static func start(data: String, port: Int, log: URL, within seconds: Double = 20) async throws -> HubServerProcess {
+        try await start(storage: ["--data", data], port: port, log: log, within: seconds)
+    }
+
+    /// Starts `hub serve` with `storage` (`--data DIR` or `--database URL`) once `/healthz` answers 200.
+    static func start(storage: [String], port: Int, log: URL, within seconds: Double = 20) async throws -> HubServerProcess {
         let server = HubServerProcess(
             child: try HubChildProcess(
-                ["hub", "serve", "--data", data, "--host", "127.0.0.1", "--port", String(port)], log: log),
+                ["hub", "serve"] + storage + ["--host", "127.0.0.1", "--port", String(port)], log: log),
             port: port)
         do {
             try await server.waitUntilHealthy(within: seconds)

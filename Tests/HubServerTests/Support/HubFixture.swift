@@ -1,7 +1,7 @@
 import Foundation
 import HubServer
 import HubStore
-import HubStoreSQLite
+import HubTesting
 import Hummingbird
 import HummingbirdTesting
 import NodeStore
@@ -10,20 +10,21 @@ import ReturnsDomain
 import SyncProtocol
 import Testing
 
-/// A real SQLite hub in its own temporary folder, its router under test, and the tokens of the
-/// parties enrolled with it (the hub keeps only their SHA-256, as in production).
+/// A real hub on one backend (`HubBackend`, a fresh database each time), its router under test,
+/// and the tokens of the parties enrolled with it (the hub keeps only their SHA-256, as in
+/// production). Tests see the hub only as `any HubStore`.
 struct HubFixture: Sendable {
     static let eur = Currency("EUR")
     /// The clock of the store nodes: 2025-03-10 12:00 UTC (in the past, so no HLC is clamped).
     static let now = Instant.date(2025, 3, 10).millis + 12 * 3_600_000
 
-    let folder: TemporaryFolder
-    let store: SQLiteHubStore
+    let backend: HubBackend
+    let handle: HubHandle
+    var store: any HubStore { handle.store }
 
-    init() throws {
-        folder = TemporaryFolder("hub")
-        store = try SQLiteHubStore.create(
-            atPath: folder.url.appendingPathComponent("hub.sqlite").path, currency: Self.eur)
+    init(_ backend: HubBackend) async throws {
+        self.backend = backend
+        handle = try await backend.makeHub(currency: Self.eur)
     }
 
     /// Enrols `node` with a fresh random token and returns the token (the hub stores its hash).
@@ -34,10 +35,12 @@ struct HubFixture: Sendable {
         return token
     }
 
-    /// Runs `body` against `buildHubRouter` over a fresh hub, then removes the hub's folder.
-    static func run(_ body: @Sendable (HubFixture, any TestClientProtocol) async throws -> Void) async throws {
-        let hub = try HubFixture()
-        defer { hub.folder.remove() }
+    /// Runs `body` against `buildHubRouter` over a fresh hub on `backend`, then closes and removes it.
+    static func run(
+        _ backend: HubBackend, _ body: @Sendable (HubFixture, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let hub = try await HubFixture(backend)
+        defer { hub.handle.remove() }
         let app = Application(router: buildHubRouter(store: hub.store, clock: { HubFixture.now }))
         try await app.test(.router) { client in try await body(hub, client) }
     }
@@ -112,18 +115,6 @@ final class StoreNode: Sendable {
     func changeSet(limit: Int = SyncRoutes.maxChangeSetEvents) async throws -> ChangeSet {
         try #require(try await service.outboxChangeSet(limit: limit), "the outbox of \(id) is empty")
     }
-}
-
-/// A folder under the system's temporary directory, removed by `remove()`.
-struct TemporaryFolder: Sendable {
-    let url: URL
-
-    init(_ label: String) {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "returnsync-hubserver-\(label)-\(UUID().uuidString)")
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
 // MARK: - Requests and answers

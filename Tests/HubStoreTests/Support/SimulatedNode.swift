@@ -1,5 +1,6 @@
 import Foundation
 import HubStore
+import HubTesting
 import NodeStore
 import Replication
 import ReturnsDomain
