@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "NodeStore", "HubStore", "HubStoreSQLite", "ReturnsDomain", "Replication",
+                "NodeStore", "HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain", "Replication",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),

@@ -1,106 +1,149 @@
 public import Foundation
-import GRDB
-import HubStore
-import HubStoreSQLite
-import NodeStore
+public import HubStore
 import Replication
 import ReturnsDomain
 
-/// `returnsync bench hub-ingest`: events merged per second at the embedded hub from pushed change
-/// sets (decode excluded: the events are pushed as values), against raw batched inserts of the same
-/// event rows into SQLite in the same run and folder.
+/// `returnsync bench hub-ingest`: events merged per second by a hub from pushed change sets,
+/// against raw batched inserts of the same event rows into the same storage, in the same run.
+///
+/// The traffic is a `Workload` (stores pushing in turn, change sets of `changeSetSize`); the hub
+/// takes each change set through `HubStore.push` exactly as the sync route does after decoding
+/// (decoding the HTTP body is not timed; encoding the stored bytes is). Head office's set-up
+/// (stores, catalog, policy) is pushed first and not timed. The raw figure inserts the traffic's
+/// event rows — same columns, key and index, bytes already encoded — in the same batches, one
+/// durable transaction each.
 public struct HubIngestBenchmark {
     public struct Options: Sendable {
-        public var nodes: Int
-        public var eventsPerNode: Int
-        public var batch: Int
-        public var directory: URL
-        public init(nodes: Int = 4, eventsPerNode: Int = 5_000, batch: Int = 500, directory: URL) {
-            self.nodes = nodes
-            self.eventsPerNode = eventsPerNode
-            self.batch = batch
-            self.directory = directory
+        public var workload: WorkloadOptions
+        /// Also time the raw inserts (off for the memory benchmark).
+        public var raw: Bool
+        /// After the ingest, run `HubStore.verify()` and count the exceptions (slow on big runs).
+        public var verify: Bool
+        /// The first this many traffic events are pushed before the clock starts (the stores'
+        /// earlier history), so that the timed events come from stores in their steady state.
+        public var warmup: Int
+        /// Events per change set of that history (default: the workload's).
+        public var warmupChangeSetSize: Int?
+        public init(workload: WorkloadOptions, raw: Bool = true, verify: Bool = false, warmup: Int = 0, warmupChangeSetSize: Int? = nil) {
+            self.workload = workload
+            self.raw = raw
+            self.verify = verify
+            self.warmup = warmup
+            self.warmupChangeSetSize = warmupChangeSetSize
         }
     }
 
     public struct Result: Sendable, Codable {
+        public var backend: String
         public var events: Int
+        public var changeSets: Int
+        public var changeSetSize: Int
+        public var stores: Int
+        public var hubSeconds: Double
         public var hubEventsPerSecond: Double
-        public var rawRowsPerSecond: Double
-        public var ratio: Double
+        /// Microseconds of hub time per event (wall clock).
+        public var microsPerEvent: Double
+        /// Microseconds of CPU per event during the pushes (all threads of the process; the
+        /// generator is idle then): steadier than wall time on a shared machine.
+        public var cpuMicrosPerEvent: Double
+        public var pushP50Millis: Double
+        public var pushP99Millis: Double
+        public var rawRowsPerSecond: Double?
+        public var ratio: Double?
+        public var mix: WorkloadStats
+        public var verified: Bool?
+        public var verifyMismatches: Int?
+        public var exceptions: Int?
     }
 
     public let options: Options
-    public init(options: Options) { self.options = options }
+    public let backend: HubBenchBackend
+    public init(options: Options, backend: HubBenchBackend) {
+        self.options = options
+        self.backend = backend
+    }
 
-    public func run(progress: (String) -> Void = { _ in }) async throws -> Result {
-        let fm = FileManager.default
-        let root = options.directory.appendingPathComponent("bench-hub-\(UUID().uuidString)")
-        try fm.createDirectory(at: root, withIntermediateDirectories: true)
-        defer { try? fm.removeItem(at: root) }
-        let eur = Currency("EUR")
+    public func run(label: String = "ingest", progress: (String) -> Void = { _ in }) async throws -> Result {
+        let workload = Workload(options.workload)
+        let o = options.workload
+        let hub = try await backend.makeHub(label)
+        try await workload.enroll(into: hub, now: 1)
+        let setup = workload.setup()
+        progress("hub (\(backend.name)): set-up of \(setup.reduce(0) { $0 + $1.count }) head-office events, not timed")
+        for b in setup { _ = try await hub.push(b.changeSet, from: b.node, now: 1) }
 
-        // Realistic events: each node rings up sales and takes some back, through NodeService.
-        progress("generating \(options.nodes) × \(options.eventsPerNode) events at simulated stores")
-        var changeSets: [[ChangeSet]] = []
-        for n in 0..<options.nodes {
-            let store = StoreID("S-\(n)")
-            let db = try NodeDatabase.create(in: root.appendingPathComponent("node-\(n)"), identity: NodeIdentity(node: NodeID("N-\(n)"), store: store, currency: eur))
-            let clock = BenchClock(start: Instant.date(2026, 11, 1).millis)
-            let service = NodeService(database: db, clock: { clock.tick() })
-            let sku = SKU("SKU-\(n)")
-            try service.transactionSync { _, log in
-                try log.author(.productDefined(Product(sku: sku, name: "Item", category: "kitchen", unitPrice: Money(1_000, eur), unitCost: Money(600, eur), vatRate: VATRate(basisPoints: 2000))), on: .product(sku), staff: "bench", now: clock.tick())
-                for i in 0..<(options.eventsPerNode - 1) {
-                    let line = SaleLine(line: 1, sku: sku, quantity: 1, unitPrice: Money(1_000, eur), unitCost: Money(600, eur), vatRate: VATRate(basisPoints: 2000))
-                    let sale = Sale(id: SaleID("R-\(n)-\(i)"), store: store, customer: CustomerID("C-\(i % 300)"), soldAt: Instant(millis: clock.tick()), currency: eur, lines: [line], tenders: [TenderPayment(tender: .card, amount: line.gross)])
-                    try log.author(.saleRecorded(sale), on: .sale(sale.id), staff: "bench", now: clock.tick())
-                }
+        let traffic = workload.traffic()
+        if options.warmup > 0 {
+            progress("hub (\(backend.name)): \(options.warmup) events of earlier store history, not timed")
+            var pushed = 0
+            traffic.changeSetSize = options.warmupChangeSetSize ?? o.changeSetSize
+            while pushed < options.warmup, let b = traffic.next() {
+                _ = try await hub.push(b.changeSet, from: b.node, now: 2)
+                pushed += b.count
             }
-            var sets: [ChangeSet] = []
-            while let cs = try await service.outboxChangeSet(limit: options.batch) {
-                sets.append(cs)
-                try await service.acknowledge(through: cs.lastSeq!)
-            }
-            changeSets.append(sets)
+            traffic.changeSetSize = o.changeSetSize
         }
-        let total = changeSets.joined().reduce(0) { $0 + $1.events.count }
-
-        progress("hub: merging \(total) events in change sets of \(options.batch)")
-        let hub = try SQLiteHubStore.create(atPath: root.appendingPathComponent("hub/hub.sqlite").path, currency: eur)
-        for n in 0..<options.nodes {
-            try await hub.enroll(node: NodeID("N-\(n)"), store: StoreID("S-\(n)"), role: .storeNode, secretHash: "bench-\(n)", now: 0)
-        }
-        let start = monotonicNanos()
-        // Interleave the nodes, as pushes arrive from many stores.
-        let rounds = changeSets.map(\.count).max() ?? 0
-        for r in 0..<rounds {
-            for n in 0..<options.nodes where r < changeSets[n].count {
-                _ = try await hub.push(changeSets[n][r], from: NodeID("N-\(n)"), now: 1)
-            }
-        }
-        let hubSeconds = Double(monotonicNanos() - start) / 1e9
-
-        progress("raw: the same \(total) event rows in batched inserts")
-        let raw = try DatabasePool(path: root.appendingPathComponent("raw.sqlite").path)
-        try await raw.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "CREATE TABLE events (node TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (node, seq)) WITHOUT ROWID")
-        }
-        let bodies: [[(String, Int64, String, Data)]] = try changeSets.joined().map { cs in
-            try cs.events.map { (($0.dot.node.rawValue), Int64($0.dot.seq), $0.record.description, try JSONEncoder().encode($0)) }
-        }
-        let rawStart = monotonicNanos()
-        for batch in bodies {
-            try await raw.write { db in
-                for row in batch {
-                    try db.cachedStatement(sql: "INSERT INTO events (node, seq, record, body) VALUES (?, ?, ?, ?)").execute(arguments: [row.0, row.1, row.2, row.3])
-                }
+        let untimed = traffic.stats
+        let timedEvents = o.events - untimed.events
+        progress("hub (\(backend.name)): merging \(timedEvents) events from \(o.stores) stores in change sets of \(o.changeSetSize)")
+        var latency = LatencyRecorder(capacity: timedEvents / o.changeSetSize + 1)
+        var hubNanos: UInt64 = 0
+        var cpuNanos: UInt64 = 0
+        var done = 0
+        var nextReport = max(timedEvents / 10, 1)
+        while let b = traffic.next() {
+            let c0 = processCPUNanos()
+            let t0 = monotonicNanos()
+            _ = try await hub.push(b.changeSet, from: b.node, now: 2)
+            let dt = monotonicNanos() - t0
+            cpuNanos += processCPUNanos() - c0
+            hubNanos += dt
+            latency.record(dt)
+            done += b.count
+            if done >= nextReport {
+                progress("  \(done)/\(timedEvents) events, \(fixed(Double(done) / (Double(hubNanos) / 1e9), 0)) events/s so far")
+                nextReport += max(timedEvents / 10, 1)
             }
         }
-        let rawSeconds = Double(monotonicNanos() - rawStart) / 1e9
-        let hubRate = Double(total) / hubSeconds
-        let rawRate = Double(total) / rawSeconds
-        return Result(events: total, hubEventsPerSecond: hubRate, rawRowsPerSecond: rawRate, ratio: hubRate / rawRate)
+        let hubSeconds = Double(hubNanos) / 1e9
+        let timed = traffic.stats.minus(untimed)
+        var result = Result(
+            backend: backend.name, events: timed.events, changeSets: timed.changeSets,
+            changeSetSize: o.changeSetSize, stores: o.stores, hubSeconds: hubSeconds,
+            hubEventsPerSecond: Double(timed.events) / hubSeconds,
+            microsPerEvent: hubSeconds * 1e6 / Double(max(1, timed.events)),
+            cpuMicrosPerEvent: Double(cpuNanos) / 1e3 / Double(max(1, timed.events)),
+            pushP50Millis: latency.percentileMillis(50), pushP99Millis: latency.percentileMillis(99), rawRowsPerSecond: nil,
+            ratio: nil, mix: timed)
+
+        if options.verify {
+            progress("hub: verifying (projections against a rebuild, feed, acknowledgements)")
+            let report = try await hub.verify()
+            result.verified = report.isOK
+            result.verifyMismatches = report.mismatches.count
+            for m in report.mismatches.prefix(5) { progress("  mismatch: \(m)") }
+            result.exceptions = try await hub.state().exceptions().count
+        }
+
+        if options.raw {
+            progress("raw (\(backend.name)): the same \(timed.events) event rows in the same batches")
+            let sink = try await backend.makeRawSink(label + "-raw")
+            var rawNanos: UInt64 = 0
+            let again = workload.traffic()
+            again.changeSetSize = options.warmupChangeSetSize ?? o.changeSetSize
+            var skipped = 0
+            while skipped < untimed.events, let b = again.next() { skipped += b.count }
+            again.changeSetSize = o.changeSetSize
+            for b in again {
+                let rows = try b.changeSet.events.map(RawEventRow.init)
+                let t0 = monotonicNanos()
+                try await sink.insert(rows)
+                rawNanos += monotonicNanos() - t0
+            }
+            let rawRate = Double(timed.events) / (Double(rawNanos) / 1e9)
+            result.rawRowsPerSecond = rawRate
+            result.ratio = result.hubEventsPerSecond / rawRate
+        }
+        return result
     }
 }

@@ -33,3 +33,17 @@ public func fixed(_ x: Double, _ decimals: Int = 1) -> String {
     }
     return s
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// CPU time this process has used (all threads), in nanoseconds: what a measurement cost in CPU,
+/// which stays put when other work on a shared machine stretches the wall-clock time.
+public func processCPUNanos() -> UInt64 {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+}

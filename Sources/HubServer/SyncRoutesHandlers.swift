@@ -6,8 +6,9 @@ import Replication
 import SyncProtocol
 
 extension HubRoutes {
-    /// `POST /sync/v1/push` and `GET /sync/v1/pull`.
+    /// `POST /sync/v1/push`, `GET /sync/v1/pull` and `GET /sync/v1/snapshot`.
     func addSyncRoutes(to sync: Group) {
+        addSnapshotRoute(to: sync)
         sync.post("push") { request, context in
             let caller = try context.caller()
             let changeSet = try await JSONCoding.decode(ChangeSet.self, from: request, limit: HubAPI.maxPushBytes)

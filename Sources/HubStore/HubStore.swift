@@ -35,9 +35,20 @@ public protocol HubStore: Sendable {
 
     /// The events relevant to `node` (see `FeedRelevance`) with a hub sequence number above
     /// `checkpoint`, in hub-sequence order, at most `limit` (capped at `PullPage.maxEvents`).
-    /// Records the node's last pull. Refused: `sync.checkpointAhead` for a checkpoint beyond
+    /// Records the node's last pull (a backend may skip the record for the intermediate pages of a
+    /// long catch-up, if it stays at most a second stale). Refused: `sync.checkpointAhead` for a checkpoint beyond
     /// anything this hub database has handed out, `sync.badLimit` for a limit under 1.
     func pull(for node: NodeID, after checkpoint: UInt64, limit: Int, now: Int64) async throws -> PullPage
+
+    /// What a new node starts from instead of paging the feed from 0: the events relevant to
+    /// `node` (the same `FeedRelevance` rule as `pull`) up to a checkpoint, handed out in batches,
+    /// then the checkpoint. Consistent: pulling after that checkpoint misses nothing and repeats
+    /// nothing. Refused like `pull` (`auth.unknownNode`, `auth.revoked`) before anything is handed
+    /// out. Records the node's pull (`pulled_checkpoint`) when the end is reached.
+    ///
+    /// A default implementation pages `pull`; a backend that can read one consistent snapshot
+    /// (one read transaction) overrides it and also knows `expectedEvents` up front.
+    func snapshot(for node: NodeID, now: Int64) async throws -> HubSnapshot
 
     /// Every enrolled node's sync health, sorted by node.
     func syncStatus() async throws -> [NodeSyncStatus]

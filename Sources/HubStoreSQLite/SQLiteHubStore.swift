@@ -51,6 +51,15 @@ public final class SQLiteHubStore: HubStore {
                 message: "\(database.path) is the replica of node \(database.identity.node), not a hub")
         }
         self.database = database
+        // The writer merges change sets of hundreds of events: a 64 MiB page cache keeps the
+        // B-tree pages they touch (events, feed, projections) in memory across pushes, and a
+        // checkpoint every 8,192 WAL pages (32 MiB) rather than every 1,000 lets pages written by
+        // many pushes reach the database file once. Durability is unchanged: every commit still
+        // fsyncs the WAL (synchronous = FULL).
+        try database.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
+        }
         self.epochValue = try database.writer.read { db in
             guard let epoch = try String.fetchOne(db, sql: "SELECT value FROM hub_meta WHERE key = 'epoch'") else {
                 throw HubError(code: HubError.Code.corrupt, message: "the hub database has no epoch")

@@ -12,7 +12,11 @@ public enum EventCodec {
     /// Event bodies as stored: plain JSON (no key sorting, which costs and buys nothing here:
     /// stored events are compared decoded).
     public static func encodeEvent(_ e: Event) throws -> Data { try StreamingJSONEncoder.encode(e) }
-    public static func decodeEvent(_ data: Data) throws -> Event { try JSONDecoder().decode(Event.self, from: data) }
+    /// The fast decoder first (`FastJSONDecoder`); Foundation's, with its error, if it refuses the bytes.
+    public static func decodeEvent(_ data: Data) throws -> Event {
+        if let event = try? FastJSONDecoder.decode(Event.self, from: data) { return event }
+        return try JSONDecoder().decode(Event.self, from: data)
+    }
     /// A version vector as `node:seq,node:seq` sorted by node: compact and canonical.
     public static func vectorText(_ v: VersionVector) -> String { v.dots.map { "\($0.node.rawValue):\($0.seq)" }.joined(separator: ",") }
 

@@ -22,6 +22,12 @@ public final class EventLog {
     private var dirty: Set<RecordKey> = []
     private var clock: HybridLogicalClock?
     private var lastSeq: UInt64?
+    /// The insert into `events`, prepared once per log.
+    private var insertStatement: Statement?
+    /// The kinds of record whose decoded events `flush()` leaves in `DecodedEventCache` for later
+    /// transactions (nil: all). A hub, which rarely reads a sale again, keeps to the records that
+    /// get more events later, so that the cache is not churned by one-shot records.
+    public var rememberedKinds: Set<RecordKind>?
 
     public init(_ db: Database, identity: NodeIdentity) {
         self.db = db
@@ -59,17 +65,131 @@ public final class EventLog {
         return .applied
     }
 
-    /// Writes the projections of every record touched since the last flush, and the node's counters.
-    public func flush() throws {
-        for key in dirty.sorted() {
-            let old = try state(of: key)
-            let new = RecordFold.fold(key: key, events: try events(of: key))
-            try Projector(db: db).apply(old: old, new: new)
-            projected[key] = new
-            // Later transactions read these bytes back: let them skip decoding.
-            if let b = bodies[key], let e = events[key], b.count == e.count {
-                DecodedEventCache.shared.remember(key.description, bodies: b, events: e)
+    /// Takes in events from elsewhere that this replica is known not to hold yet (the hub's new
+    /// events above a node's acknowledged seq), the fast way: the touched records' events are
+    /// loaded with one query per 200 records, and the events are stored with multi-row inserts
+    /// instead of a look-up and an insert each. `each` runs for each event once it has joined its
+    /// record here (`knownEvents(of:)` includes it), in order; the rows reach the table before
+    /// this returns. A dot held after all fails the insert and throws `AlreadyHeld`; the caller's
+    /// transaction then rolls back.
+    public func receive(new events: [Event], now: Int64, each: (Event) throws -> Void = { _ in }) throws {
+        guard !events.isEmpty else { return }
+        try pin(events.map(\.record))
+        var clock = try self.clock ?? HybridLogicalClock(last: storedClock())
+        var rows = RowWriter(db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
+        for e in events {
+            let body = try EventJSON.encode(e)
+            rows.put(e.dot.node.rawValue); rows.put(Int64(e.dot.seq)); rows.put(e.record.description); rows.put(e.payload.kind)
+            rows.put(e.hlc.wall); rows.put(Int64(e.hlc.logical)); rows.put(body)
+            remember(e, body: body)
+            clock.observe(e.hlc, now: now)
+            try each(e)
+        }
+        do {
+            try rows.finish()
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            // Which one: the statement failed as a whole, so look the dots up.
+            for e in events {
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM events WHERE node = ? AND seq = ?", arguments: [e.dot.node.rawValue, Int64(e.dot.seq)]) != nil {
+                    throw AlreadyHeld(dot: e.dot)
+                }
             }
+            throw error
+        }
+        self.clock = clock
+    }
+
+    /// The events of `record` this log knows: those held before this transaction and those taken
+    /// in or authored since, in dot order.
+    public func knownEvents(of record: RecordKey) throws -> [Event] { try self.events(of: record) }
+
+    /// Loads the stored events of every record in `keys` not loaded yet, and pins their state,
+    /// with one query per 200 records.
+    func pin(_ keys: [RecordKey]) throws {
+        var seen = Set<RecordKey>()
+        let missing = keys.filter { events[$0] == nil && seen.insert($0).inserted }
+        var start = 0
+        while start < missing.count {
+            let chunk = missing[start..<min(start + 200, missing.count)]
+            start += chunk.count
+            var found: [String: [Data]] = [:]
+            let texts = chunk.map { $0.description }
+            let placeholders = String(repeating: "?, ", count: chunk.count - 1) + "?"
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT record, body FROM events WHERE record IN (\(placeholders)) ORDER BY record, node, seq"),
+                arguments: StatementArguments(texts))
+            while let row = try rows.next() { found[row[0], default: []].append(row[1]) }
+            for (key, text) in zip(chunk, texts) {
+                let bodies = found[text] ?? []
+                let list = bodies.isEmpty ? [] : try DecodedEventCache.shared.events(of: text, bodies: bodies)
+                events[key] = list
+                self.bodies[key] = bodies
+                if projected[key] == nil {
+                    projected[key] = list.isEmpty ? RecordState(key: key) : RecordFold.fold(key: key, events: list)
+                }
+            }
+        }
+    }
+
+    /// A dot `receive(new:now:each:)` was told was new is held already.
+    public struct AlreadyHeld: Error, Hashable, Sendable {
+        public var dot: Dot
+    }
+
+    /// What taking in each of `events` again would do, without writing anything: `.duplicate`
+    /// when the dot is held with the same content, `.conflictingDot` when with different content,
+    /// `.applied` when it is not held. One query per authoring node; the offered event's bytes are
+    /// compared first and only a difference is decoded (the bytes of equal events may differ, for
+    /// instance in the order of a context's entries).
+    public func compareHeld(_ events: [Event]) throws -> [ApplyOutcome] {
+        guard !events.isEmpty else { return [] }
+        var held: [Dot: Data] = [:]
+        var byNode: [NodeID: (min: UInt64, max: UInt64, count: Int)] = [:]
+        for e in events {
+            let r = byNode[e.dot.node] ?? (e.dot.seq, e.dot.seq, 0)
+            byNode[e.dot.node] = (min(r.min, e.dot.seq), max(r.max, e.dot.seq), r.count + 1)
+        }
+        for (node, r) in byNode {
+            if r.max - r.min < UInt64(2 * r.count) {
+                let rows = try Row.fetchCursor(
+                    db.cachedStatement(sql: "SELECT seq, body FROM events WHERE node = ? AND seq BETWEEN ? AND ?"),
+                    arguments: [node.rawValue, Int64(r.min), Int64(r.max)])
+                while let row = try rows.next() { held[Dot(node: node, seq: UInt64(row[0] as Int64))] = row[1] }
+            } else {
+                for e in events where e.dot.node == node {
+                    if let body = try Data.fetchOne(
+                        db.cachedStatement(sql: "SELECT body FROM events WHERE node = ? AND seq = ?"),
+                        arguments: [node.rawValue, Int64(e.dot.seq)])
+                    {
+                        held[e.dot] = body
+                    }
+                }
+            }
+        }
+        return try events.map { e in
+            guard let body = held[e.dot] else { return .applied }
+            if try EventJSON.encode(e) == body { return .duplicate }
+            return try EventCodec.decodeEvent(body) == e ? .duplicate : .conflictingDot
+        }
+    }
+
+    /// Writes the projections of every record touched since the last flush, and the node's
+    /// counters: each record folded once, the sums' differences over all of them written once per
+    /// key in key order, each record's rows as far as they changed (`ProjectionDelta`).
+    public func flush() throws {
+        if !dirty.isEmpty {
+            var delta = ProjectionDelta()
+            for key in dirty.sorted() {
+                let old = try state(of: key)
+                let new = RecordFold.fold(key: key, events: try events(of: key))
+                delta.add(old: old, new: new)
+                projected[key] = new
+                // Later transactions read these bytes back: let them skip decoding.
+                if rememberedKinds?.contains(key.kind) ?? true, let b = bodies[key], let e = events[key], b.count == e.count {
+                    DecodedEventCache.shared.remember(key.description, bodies: b, events: e)
+                }
+            }
+            try Projector(db: db).apply(delta)
         }
         dirty.removeAll()
         if let lastSeq { try setMeta("seq", String(lastSeq)) }
@@ -84,15 +204,36 @@ public final class EventLog {
 
     private func insert(_ e: Event) throws {
         _ = try state(of: e.record)
-        let body = try EventCodec.encodeEvent(e)
-        try db.cachedStatement(sql: "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [e.dot.node.rawValue, Int64(e.dot.seq), e.record.description, e.payload.kind, e.hlc.wall, Int64(e.hlc.logical), body])
-        var list = try events(of: e.record)
+        let body = try EventJSON.encode(e)
+        let statement: Statement
+        if let s = insertStatement {
+            statement = s
+        } else {
+            statement = try db.cachedStatement(sql: "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            insertStatement = statement
+        }
+        statement.setUncheckedArguments([e.dot.node.rawValue, Int64(e.dot.seq), e.record.description, e.payload.kind, e.hlc.wall, Int64(e.hlc.logical), body])
+        do {
+            try statement.execute()
+        } catch {
+            // GRDB drops a failed statement from its cache; so does this log.
+            insertStatement = nil
+            throw error
+        }
+        remember(e, body: body)
+    }
+
+    /// Adds a stored event to its record's list (dot order) and marks the record for `flush()`.
+    private func remember(_ e: Event, body: Data) {
         // The fold's result does not depend on order, but keeping dot order keeps folds repeatable
         // (and matches the `ORDER BY node, seq` the bytes are read back in).
-        let index = list.firstIndex { $0.dot > e.dot } ?? list.count
-        list.insert(e, at: index)
-        events[e.record] = list
+        let index: Int
+        if let last = events[e.record]?.last, e.dot < last.dot {
+            index = events[e.record]!.firstIndex { $0.dot > e.dot }!
+        } else {
+            index = events[e.record]?.count ?? 0
+        }
+        events[e.record, default: []].insert(e, at: index)
         bodies[e.record, default: []].insert(body, at: index)
         dirty.insert(e.record)
     }

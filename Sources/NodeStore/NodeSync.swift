@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GRDB
 public import Replication
 
@@ -57,21 +57,25 @@ extension NodeService {
     /// crash either both happened or neither did, so nothing is skipped and nothing counted twice.
     /// The sync agent restarts from checkpoint 0 when the hub's epoch differs from the stored one
     /// (a rebuilt hub): duplicates are no-ops, so a full re-pull is safe.
-    public func applyPulled(_ events: [Event], checkpoint: UInt64, epoch: String) async throws -> PullApplication {
+    ///
+    /// `bodies`, when given, are the events' JSON as received (same order): they are stored as
+    /// they are instead of being encoded again. Each touched record is folded and projected once
+    /// for the whole page (`BulkApply`).
+    public func applyPulled(_ events: [Event], bodies: [Data?]? = nil, checkpoint: UInt64, epoch: String) async throws -> PullApplication {
+        precondition(bodies == nil || bodies!.count == events.count, "one body per event")
         let now = clock()
-        return try await transaction { db, log in
-            var result = PullApplication(applied: 0, duplicates: 0, conflicts: [])
-            for e in events {
-                switch try log.receive(e, now: now) {
-                case .applied: result.applied += 1
-                case .duplicate: result.duplicates += 1
-                case .conflictingDot: result.conflicts.append(e.dot)
-                }
-            }
-            for (k, v) in [("pull.checkpoint", String(checkpoint)), ("pull.epoch", epoch)] {
-                try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", arguments: [k, v])
-            }
-            return result
+        return try await database.transaction { db in
+            var bulk = BulkApply(db: db, knownRecords: nil, rememberDecoded: true)
+            for (i, e) in events.enumerated() { try bulk.insert(e, body: bodies?[i] ?? nil) }
+            try bulk.finish(now: now)
+            try Self.setCheckpoint(db, checkpoint: checkpoint, epoch: epoch)
+            return PullApplication(applied: bulk.applied, duplicates: bulk.duplicates, conflicts: bulk.conflicts)
+        }
+    }
+
+    static func setCheckpoint(_ db: Database, checkpoint: UInt64, epoch: String) throws {
+        for (k, v) in [("pull.checkpoint", String(checkpoint)), ("pull.epoch", epoch)] {
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", arguments: [k, v])
         }
     }
 }

@@ -238,6 +238,20 @@ package struct SchemaChecker {
             return ["Content-Type \(response.headers[.contentType] ?? "none"), documented \(documented)"]
         }
         guard mediaType.contains("json") else { return [] }
+        if mediaType == "application/x-ndjson" {
+            // Newline-delimited JSON: every line is checked against the schema.
+            var issues: [String] = []
+            let lines = Data(response.body.readableBytesView).split(separator: UInt8(ascii: "\n"))
+            for (i, line) in lines.enumerated() {
+                do {
+                    let json = try JSONDecoder().decode(JSONValue.self, from: Data(line))
+                    issues += check(json, against: schema, at: "line \(i + 1)")
+                } catch {
+                    issues.append("line \(i + 1) is not JSON: \(error)")
+                }
+            }
+            return issues
+        }
         do {
             let json = try JSONDecoder().decode(JSONValue.self, from: Data(response.body.readableBytesView))
             return check(json, against: schema, at: "$")

@@ -8,4 +8,7 @@ public protocol HubTransport: Sendable {
     func push(_ changeSet: ChangeSet) async throws -> PushResponse
     /// The feed after `checkpoint`, at most `limit` events.
     func pull(after checkpoint: UInt64, limit: Int) async throws -> PullResponse
+    /// The hub's snapshot for this node (`GET /sync/v1/snapshot`), streamed; nil when the hub
+    /// offers none (the agent then pages the feed from 0). Defaults to nil.
+    func snapshot() async throws -> SnapshotDownload?
 }

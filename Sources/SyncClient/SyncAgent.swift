@@ -1,3 +1,4 @@
+import Foundation
 public import NodeStore
 public import Replication
 public import SyncProtocol
@@ -14,6 +15,8 @@ public struct SyncReport: Hashable, Sendable, Codable {
     public var epoch = ""
     /// True when the hub's epoch changed and the node re-pulled from the start.
     public var resynced = false
+    /// Events loaded from the hub's snapshot (a new node's first sync), 0 when it paged the feed.
+    public var bootstrapped = 0
     public init() {}
 }
 
@@ -24,6 +27,10 @@ public struct SyncAgent: Sendable {
     public let transport: any HubTransport
     public var pushBatch = 500
     public var pullBatch = 2_000
+    /// Pulled pages are applied together, one transaction per this many events or so.
+    public var applyBatch = 5_000
+    /// Whether a node that has never pulled starts from the hub's snapshot (Protocol/sync.md §4).
+    public var bootstrapFromSnapshot = true
 
     public init(service: NodeService, transport: any HubTransport) {
         self.service = service
@@ -32,7 +39,7 @@ public struct SyncAgent: Sendable {
 
     /// Pushes everything in the outbox, then pulls until the feed is drained.
     /// `progress` gets a line per page, for people watching a long first pull.
-    public func syncOnce(progress: @Sendable (String) -> Void = { _ in }) async throws -> SyncReport {
+    public func syncOnce(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> SyncReport {
         var report = SyncReport()
         try await push(&report)
         try await pull(&report, progress: progress)
@@ -66,27 +73,84 @@ public struct SyncAgent: Sendable {
         }
     }
 
-    func pull(_ report: inout SyncReport, progress: @Sendable (String) -> Void) async throws {
+    /// A node that has never pulled and holds no other node's events loads the hub's snapshot in
+    /// one transaction instead of paging the feed from 0; then it pulls what came after it.
+    func bootstrap(_ report: inout SyncReport, progress: @escaping @Sendable (String) -> Void) async throws {
+        guard bootstrapFromSnapshot, try await service.canBootstrap(), let download = try await transport.snapshot() else {
+            return
+        }
+        progress("bootstrap: loading the hub's snapshot (\(download.expectedEvents.map { "\($0) events" } ?? "size unknown"))")
+        let load = try await service.loadSnapshot(
+            epoch: download.epoch, expectedEvents: download.expectedEvents, next: download.next,
+            progress: { progress($0.line) })
+        report.bootstrapped = load.events
+        report.checkpoint = load.checkpoint
+        report.epoch = load.epoch
+    }
+
+    func pull(_ report: inout SyncReport, progress: @escaping @Sendable (String) -> Void) async throws {
+        try await bootstrap(&report, progress: progress)
         var cp = try await service.syncCheckpoint()
+        let start = ContinuousClock.now
+        var lastLine = start
+        func rate() -> String {
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
+            return seconds > 0 ? "\(Int(Double(report.pulled + report.pullDuplicates) / seconds)) events/s" : "-"
+        }
+        defer {
+            if report.pulled + report.pullDuplicates > 0 {
+                progress("pull: \(report.pulled) events applied (\(report.pullDuplicates) already held), \(rate()), checkpoint \(report.checkpoint)")
+            }
+        }
+        // Pages are applied in groups of about `applyBatch` events: one transaction (and one
+        // fsync) per group, with the last page's checkpoint, instead of one per page.
+        var group: [Event] = []
+        var bodies: [Data?] = []
+        var groupEnd: PullResponse?
+        func apply() async throws {
+            guard let last = groupEnd else { return }
+            let applied = try await service.applyPulled(group, bodies: bodies, checkpoint: last.checkpoint, epoch: last.epoch)
+            report.pulled += applied.applied
+            report.pullDuplicates += applied.duplicates
+            report.conflicts += applied.conflicts
+            cp = SyncCheckpoint(checkpoint: last.checkpoint, epoch: last.epoch)
+            report.checkpoint = last.checkpoint
+            report.epoch = last.epoch
+            group = []
+            bodies = []
+            groupEnd = nil
+        }
+        let transport = self.transport
+        let limit = pullBatch
+        var page = try await transport.pull(after: cp.checkpoint, limit: limit)
         while true {
-            var page = try await transport.pull(after: cp.checkpoint, limit: pullBatch)
+            if let pending = groupEnd, page.epoch != pending.epoch { try await apply() }
             if !cp.epoch.isEmpty && page.epoch != cp.epoch && !report.resynced {
                 // A different hub database: our checkpoint means nothing there. Start over;
                 // events we already hold are duplicates and change nothing.
                 report.resynced = true
                 cp = SyncCheckpoint(checkpoint: 0, epoch: page.epoch)
                 try await service.requeue(from: 1)
-                page = try await transport.pull(after: 0, limit: pullBatch)
+                page = try await transport.pull(after: 0, limit: limit)
             }
-            let applied = try await service.applyPulled(page.events.map(\.event), checkpoint: page.checkpoint, epoch: page.epoch)
-            report.pulled += applied.applied
-            report.pullDuplicates += applied.duplicates
-            report.conflicts += applied.conflicts
-            cp = SyncCheckpoint(checkpoint: page.checkpoint, epoch: page.epoch)
-            report.checkpoint = page.checkpoint
-            report.epoch = page.epoch
-            if !page.events.isEmpty { progress("pulled \(report.pulled) events, checkpoint \(page.checkpoint)") }
-            if !page.more { break }
+            group += page.events.map(\.event)
+            bodies += page.events.map(\.body)
+            groupEnd = page
+            // The next page is fetched (and decoded) while this group is applied.
+            let after = page.checkpoint
+            let prefetch = page.more ? Task { try await transport.pull(after: after, limit: limit) } : nil
+            do {
+                if group.count >= applyBatch || !page.more { try await apply() }
+            } catch {
+                prefetch?.cancel()
+                throw error
+            }
+            if page.more && ContinuousClock.now - lastLine >= .seconds(1) {
+                lastLine = ContinuousClock.now
+                progress("pull: \(report.pulled) events so far, \(rate()), checkpoint \(report.checkpoint)")
+            }
+            guard let prefetch else { break }
+            page = try await prefetch.value
         }
     }
 }

@@ -22,9 +22,9 @@ public struct SyncService: Service {
         var failures = 0
         while !Task.isCancelledOrShuttingDown {
             do {
-                let r = try await agent.syncOnce()
-                if r.pushed + r.pulled > 0 || !r.conflicts.isEmpty {
-                    logger.info("sync", metadata: ["sync.pushed": "\(r.pushed)", "sync.pulled": "\(r.pulled)", "sync.acked": "\(r.acked)", "sync.checkpoint": "\(r.checkpoint)", "sync.conflicts": "\(r.conflicts.count)"])
+                let r = try await agent.syncOnce { line in logger.info("\(line)") }
+                if r.pushed + r.pulled + r.bootstrapped > 0 || !r.conflicts.isEmpty {
+                    logger.info("sync", metadata: ["sync.pushed": "\(r.pushed)", "sync.pulled": "\(r.pulled)", "sync.bootstrapped": "\(r.bootstrapped)", "sync.acked": "\(r.acked)", "sync.checkpoint": "\(r.checkpoint)", "sync.conflicts": "\(r.conflicts.count)"])
                 }
                 failures = 0
                 try? await Task.sleep(for: interval)

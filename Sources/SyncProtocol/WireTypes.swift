@@ -1,3 +1,4 @@
+public import Foundation
 public import Replication
 
 /// The hub's answer to a push: every event up to `acked` from this node is durably held.
@@ -22,9 +23,21 @@ public struct PushResponse: Hashable, Sendable, Codable {
 public struct FeedEntry: Hashable, Sendable, Codable {
     public var hubSeq: UInt64
     public var event: Event
-    public init(hubSeq: UInt64, event: Event) {
+    /// The event's JSON as the hub stores it or as it arrived, when known: a node stores these
+    /// bytes instead of encoding the event again. Not part of the wire format, nor of equality.
+    public var body: Data?
+    public init(hubSeq: UInt64, event: Event, body: Data? = nil) {
         self.hubSeq = hubSeq
         self.event = event
+        self.body = body
+    }
+
+    enum CodingKeys: String, CodingKey { case hubSeq, event }
+
+    public static func == (a: FeedEntry, b: FeedEntry) -> Bool { a.hubSeq == b.hubSeq && a.event == b.event }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(hubSeq)
+        hasher.combine(event)
     }
 }
 

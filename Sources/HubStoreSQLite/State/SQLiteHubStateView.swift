@@ -14,10 +14,29 @@ struct SQLiteHubStateView: HubStateView {
     }
 
     func stock(sku: SKU?, store: StoreID?) async throws -> [StockLevel] {
-        try await read { _, reader in
-            try reader.stock(sku: sku, store: store).map {
-                StockLevel(store: $0.store, location: $0.location, sku: $0.sku, quantity: $0.quantity)
+        // One statement per filter, so that SQLite plans each with its index: one SKU across the
+        // company reads `stock_by_sku` (whose entries come in store, location order), one store
+        // reads its primary-key range. (`?1 IS NULL OR sku = ?1` would scan the whole table.)
+        let columns = "SELECT store, location, sku, quantity FROM stock"
+        let order = "ORDER BY store, location, sku"
+        let (sql, arguments): (String, StatementArguments) =
+            switch (sku, store) {
+            case (nil, nil): ("\(columns) WHERE quantity != 0 \(order)", [])
+            case (let sku?, nil): ("\(columns) WHERE sku = ? AND quantity != 0 \(order)", [sku.rawValue])
+            case (nil, let store?): ("\(columns) WHERE store = ? AND quantity != 0 \(order)", [store.rawValue])
+            case (let sku?, let store?):
+                ("\(columns) WHERE store = ? AND sku = ? AND quantity != 0 \(order)", [store.rawValue, sku.rawValue])
             }
+        return try await read { db, _ in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+            var out: [StockLevel] = []
+            while let row = try rows.next() {
+                guard let location = StockLocation(rawValue: row[1]) else {
+                    throw HubError(code: HubError.Code.corrupt, message: "stock row with an unknown location \(row[1] as String)")
+                }
+                out.append(StockLevel(store: StoreID(row[0] as String), location: location, sku: SKU(row[2] as String), quantity: row[3]))
+            }
+            return out
         }
     }
 

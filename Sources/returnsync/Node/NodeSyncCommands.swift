@@ -36,7 +36,9 @@ extension ReturnSync.NodeCommand {
             discussion: """
                 With --once, one round and exit (for scripts and cron); exit code 1 when the hub \
                 could not be reached or refused. Without it, keep syncing every few seconds with \
-                backoff while the hub is away, like `node serve` does.
+                backoff while the hub is away, like `node serve` does. A node's first sync starts \
+                from the hub's snapshot (every relevant event, loaded in one transaction) instead of \
+                paging the feed from the start; progress goes to stderr.
                 """)
         @OptionGroup var folder: NodeFolder
         @Flag(help: "One round, then exit.") var once = false
@@ -57,6 +59,9 @@ extension ReturnSync.NodeCommand {
                     e.outputFormatting = [.sortedKeys]
                     print(String(decoding: try e.encode(report), as: UTF8.self))
                 } else {
+                    if report.bootstrapped > 0 {
+                        print("bootstrapped from the hub's snapshot: \(report.bootstrapped) events")
+                    }
                     print("pushed \(report.pushed) (\(report.pushDuplicates) already held), acked through seq \(report.acked); pulled \(report.pulled) (\(report.pullDuplicates) already held), checkpoint \(report.checkpoint)\(report.resynced ? ", resynced with a new hub epoch" : "")\(report.conflicts.isEmpty ? "" : ", \(report.conflicts.count) conflicting dot(s) refused")")
                 }
                 if !once { try await Task.sleep(for: .seconds(5)) }

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Benchmarks
+import Foundation
+
+extension BenchCommand {
+    /// `returnsync bench all`: every benchmark in turn, each in its own process.
+    struct All: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run every benchmark in turn and end with one JSON line combining their figures.",
+            discussion: """
+                Each benchmark runs as a child process of this binary (`returnsync bench NAME`), so each \
+                starts with a fresh heap (the memory benchmark measures its own peak) and a crash in one \
+                does not stop the others. Their output passes through; the last line is one JSON object \
+                with each benchmark's JSON line under its name, null for a benchmark not built into this \
+                binary, and the seconds each took. With --quick the whole run takes a few minutes.
+                """)
+
+        /// The order benchmarks run in; a name not registered as a `bench` subcommand is reported
+        /// as missing (null) rather than failing the run.
+        static let order = ["node", "hub-ingest", "pull", "bootstrap", "stock-query", "scale", "memory"]
+        /// Benchmarks that take the hub storage options (`--backend`, `--database`).
+        static let takesBackend: Set<String> = ["hub-ingest", "stock-query", "scale", "memory"]
+
+        @Flag(help: "Small sizes: the whole run in a few minutes (what CI runs).") var quick = false
+        @OptionGroup var storage: BenchStorageOptions
+
+        func run() async throws {
+            let registered = Set(BenchCommand.configuration.subcommands.map { $0._commandName })
+            let executable = Self.executable()
+            var json = JSONLine()
+            json.add("quick", quick)
+            json.add("backend", storage.backend)
+            var seconds = JSONLine()
+            var failed: [String] = []
+            let start = monotonicNanos()
+            for name in Self.order {
+                let key = name.replacingOccurrences(of: "-", with: "_")
+                guard registered.contains(name) else {
+                    benchProgress("\(name): not built into this binary yet, skipped")
+                    json.add(key, raw: "null")
+                    continue
+                }
+                var arguments = ["bench", name]
+                if quick { arguments.append("--quick") }
+                if let dir = storage.dir { arguments += ["--dir", dir] }
+                if Self.takesBackend.contains(name) {
+                    arguments += ["--backend", storage.backend]
+                    if let database = storage.database { arguments += ["--database", database] }
+                }
+                benchProgress("── \(name) ──")
+                let t0 = monotonicNanos()
+                let (status, output) = try Self.runChild(executable, arguments)
+                let elapsed = Double(monotonicNanos() - t0) / 1e9
+                FileHandle.standardOutput.write(output)
+                let last = String(decoding: output, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+                if status == 0, last.hasPrefix("{"), last.hasSuffix("}") {
+                    json.add(key, raw: last)
+                } else {
+                    failed.append(name)
+                    json.add(key, raw: "{\"error\":\(JSONLine.quote("exit status \(status)"))}")
+                }
+                seconds.add(key, elapsed)
+                benchProgress("\(name): \(fixed(elapsed)) s")
+            }
+            let total = Double(monotonicNanos() - start) / 1e9
+            seconds.add("total", total)
+            json.add("seconds", raw: seconds.description)
+            print("")
+            print("bench all\(quick ? " --quick" : ""): \(fixed(total)) s\(failed.isEmpty ? "" : "; failed: \(failed.joined(separator: ", "))")")
+            print(json)
+            if !failed.isEmpty { throw ExitCode(1) }
+        }
+
+        /// This very binary, so that the children are the same build.
+        static func executable() -> URL {
+            let proc = URL(fileURLWithPath: "/proc/self/exe")
+            if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: proc.path) {
+                return URL(fileURLWithPath: resolved)
+            }
+            return URL(fileURLWithPath: CommandLine.arguments[0])
+        }
+
+        /// Runs a child with stderr passed through, returning its exit status and stdout.
+        static func runChild(_ executable: URL, _ arguments: [String]) throws -> (Int32, Data) {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.standardError
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, data)
+        }
+    }
+}
