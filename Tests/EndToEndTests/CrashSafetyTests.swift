@@ -27,12 +27,13 @@ struct CrashSafetyTests {
         func failed() { failures += 1; finished += 1 }
     }
 
-    static let burst = 200
+    /// Large enough that the burst is still going when the kill lands, on a fast node too.
+    static let burst = 600
     static let killAfter = 60
 
     @Test("every return acknowledged with 201 survives kill -9 mid-burst", .timeLimit(.minutes(1)))
     func killNineMidBurst() async throws {
-        let fixture = try await NodeFixture.seeded(sales: 4, unitsPerSale: 60)
+        let fixture = try await NodeFixture.seeded(sales: 4, unitsPerSale: 160)
         defer { fixture.folder.remove() }
         // The shared client needs no shutdown, so a failing expectation cannot leak one.
         let client = HTTPClient.shared

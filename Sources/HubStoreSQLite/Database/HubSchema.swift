@@ -57,5 +57,15 @@ enum HubSchema {
                         resolved_at INTEGER NOT NULL) WITHOUT ROWID, STRICT;
                     """)
         }
+        migrator.registerMigration("hub.v3") { db in
+            try db.execute(
+                sql: """
+                    -- Head office asks for one SKU across every store (1,000 stores: a thousand rows).
+                    -- The replica's index on `sku` alone made each row a look-up in the table; this one
+                    -- answers from the index, in store and location order. It replaces that index.
+                    CREATE INDEX hub_stock_by_sku ON stock (sku, store, location, quantity);
+                    DROP INDEX IF EXISTS stock_by_sku;
+                    """)
+        }
     }
 }

@@ -15,8 +15,9 @@ struct SQLiteHubStateView: HubStateView {
 
     func stock(sku: SKU?, store: StoreID?) async throws -> [StockLevel] {
         // One statement per filter, so that SQLite plans each with its index: one SKU across the
-        // company reads `stock_by_sku` (whose entries come in store, location order), one store
-        // reads its primary-key range. (`?1 IS NULL OR sku = ?1` would scan the whole table.)
+        // company reads `hub_stock_by_sku` alone (sku, store, location, quantity: the answer in
+        // order, without touching the table), one store reads its primary-key range.
+        // (`?1 IS NULL OR sku = ?1` would scan the whole table.)
         let columns = "SELECT store, location, sku, quantity FROM stock"
         let order = "ORDER BY store, location, sku"
         let (sql, arguments): (String, StatementArguments) =
