@@ -1,3 +1,4 @@
+import Foundation
 public import Replication
 public import ReturnsDomain
 
@@ -16,5 +17,29 @@ public struct ChannelReturnReceipt: Hashable, Sendable, Codable {
         self.status = status
         self.request = request
         self.verdict = verdict
+    }
+}
+
+/// What every backend checks before it records a channel return: the caller is an online channel
+/// with a store, the idempotency key is 1 to 200 characters (trimmed), and the digest that tells a
+/// replay of the same request from a different one under the same key.
+public struct ChannelSubmission: Sendable {
+    public var store: StoreID
+    public var key: String
+    public var digest: String
+
+    public init(_ request: ChannelReturnRequest, from channel: HubCredential, idempotencyKey: String) throws {
+        guard channel.role == .onlineChannel, let store = channel.store else {
+            throw HubError(code: HubError.Code.forbidden, message: "only an online channel submits returns here")
+        }
+        let key = idempotencyKey.trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty, key.count <= 200 else {
+            throw HubError(code: "input.invalidIdempotencyKey", message: "send an Idempotency-Key header of 1 to 200 characters")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        self.store = store
+        self.key = key
+        self.digest = ReplicaState.fnv1a64(String(decoding: try encoder.encode(request), as: UTF8.self))
     }
 }

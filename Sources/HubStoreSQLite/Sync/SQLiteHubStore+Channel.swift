@@ -9,16 +9,8 @@ extension SQLiteHubStore {
     public func submitChannelReturn(
         _ request: ChannelReturnRequest, from channel: HubCredential, idempotencyKey: String, staff: StaffID, now: Int64
     ) async throws -> (receipt: ChannelReturnReceipt, replayed: Bool) {
-        guard channel.role == .onlineChannel, let store = channel.store else {
-            throw HubError(code: HubError.Code.forbidden, message: "only an online channel submits returns here")
-        }
-        let key = idempotencyKey.trimmingCharacters(in: .whitespaces)
-        guard !key.isEmpty, key.count <= 200 else {
-            throw HubError(code: "input.invalidIdempotencyKey", message: "send an Idempotency-Key header of 1 to 200 characters")
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let digest = ReplicaState.fnv1a64(String(decoding: try encoder.encode(request), as: UTF8.self))
+        let submission = try ChannelSubmission(request, from: channel, idempotencyKey: idempotencyKey)
+        let (store, key, digest) = (submission.store, submission.key, submission.digest)
         let identity = database.identity
         return try await database.transaction { db in
             if let row = try Row.fetchOne(
