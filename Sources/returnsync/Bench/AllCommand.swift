@@ -12,14 +12,37 @@ extension BenchCommand {
                 starts with a fresh heap (the memory benchmark measures its own peak) and a crash in one \
                 does not stop the others. Their output passes through; the last line is one JSON object \
                 with each benchmark's JSON line under its name, null for a benchmark not built into this \
-                binary, and the seconds each took. With --quick the whole run takes a few minutes.
+                binary or not runnable (pg-hubs without --database), and the seconds each took. With \
+                --quick the whole run takes a few minutes.
+
+                With --database URL (a PostgreSQL server), hub-ingest also runs on PostgreSQL \
+                (hub_ingest_postgres) and pg-hubs runs; the other hub benchmarks use --backend.
+
+                Example (what CI runs, with its throwaway PostgreSQL):
+                  returnsync bench all --quick --database postgres://postgres@127.0.0.1:5432/postgres
                 """)
+
+        /// One run of a benchmark: its key in the JSON line, its subcommand, and how it is given storage.
+        struct Run {
+            enum Storage { case none, backend, postgres, serverOnly }
+            var key: String
+            var name: String
+            var storage: Storage
+        }
 
         /// The order benchmarks run in; a name not registered as a `bench` subcommand is reported
         /// as missing (null) rather than failing the run.
-        static let order = ["node", "hub-ingest", "pull", "bootstrap", "stock-query", "scale", "memory"]
-        /// Benchmarks that take the hub storage options (`--backend`, `--database`).
-        static let takesBackend: Set<String> = ["hub-ingest", "stock-query", "scale", "memory"]
+        static let order: [Run] = [
+            Run(key: "node", name: "node", storage: .none),
+            Run(key: "hub_ingest", name: "hub-ingest", storage: .backend),
+            Run(key: "hub_ingest_postgres", name: "hub-ingest", storage: .postgres),
+            Run(key: "pull", name: "pull", storage: .none),
+            Run(key: "bootstrap", name: "bootstrap", storage: .none),
+            Run(key: "stock_query", name: "stock-query", storage: .backend),
+            Run(key: "scale", name: "scale", storage: .backend),
+            Run(key: "memory", name: "memory", storage: .backend),
+            Run(key: "pg_hubs", name: "pg-hubs", storage: .serverOnly),
+        ]
 
         @Flag(help: "Small sizes: the whole run in a few minutes (what CI runs).") var quick = false
         @OptionGroup var storage: BenchStorageOptions
@@ -33,8 +56,8 @@ extension BenchCommand {
             var seconds = JSONLine()
             var failed: [String] = []
             let start = monotonicNanos()
-            for name in Self.order {
-                let key = name.replacingOccurrences(of: "-", with: "_")
+            for run in Self.order {
+                let (key, name) = (run.key, run.name)
                 guard registered.contains(name) else {
                     benchProgress("\(name): not built into this binary yet, skipped")
                     json.add(key, raw: "null")
@@ -42,12 +65,25 @@ extension BenchCommand {
                 }
                 var arguments = ["bench", name]
                 if quick { arguments.append("--quick") }
-                if let dir = storage.dir { arguments += ["--dir", dir] }
-                if Self.takesBackend.contains(name) {
+                switch run.storage {
+                case .none:
+                    if let dir = storage.dir { arguments += ["--dir", dir] }
+                case .backend:
+                    if let dir = storage.dir { arguments += ["--dir", dir] }
                     arguments += ["--backend", storage.backend]
                     if let database = storage.database { arguments += ["--database", database] }
+                case .postgres, .serverOnly:
+                    // A second run on PostgreSQL only when a server was given and --backend did not
+                    // already measure it.
+                    guard let database = storage.database, run.storage == .serverOnly || storage.backend != "postgres" else {
+                        if storage.database == nil { benchProgress("\(key): needs --database URL (a PostgreSQL server), skipped") }
+                        json.add(key, raw: "null")
+                        continue
+                    }
+                    if run.storage == .postgres { arguments += ["--backend", "postgres"] }
+                    arguments += ["--database", database]
                 }
-                benchProgress("── \(name) ──")
+                benchProgress("── \(key) ──")
                 let t0 = monotonicNanos()
                 let (status, output) = try Self.runChild(executable, arguments)
                 let elapsed = Double(monotonicNanos() - t0) / 1e9
