@@ -56,14 +56,15 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
     /// The one mapping from stable error codes to HTTP statuses.
     ///
     /// - `*.notFound` → 404; state conflicts (`sale.duplicateReceipt`, `return.illegalTransition`,
-    ///   `repair.finished`, `conflict.*`) → 409; malformed JSON → 400; a body over the limit → 413;
+    ///   `repair.finished`, `escrow.insufficient`, `escrow.budgetExhausted`, `conflict.*`) → 409; malformed JSON → 400; a body over the limit → 413;
     ///   failures of the node itself (`node.*`) → 500; every other refusal (policy, over-return,
     ///   invalid input, unknown SKU, insufficient store credit, …) → 422.
     public static func status(forCode code: String) -> HTTPResponse.Status {
         switch code {
         case Code.malformedJSON, Code.badRequest: .badRequest
         case Code.tooLarge: .contentTooLarge
-        case "sale.duplicateReceipt", "return.illegalTransition", "event.illegalTransition", "repair.finished":
+        case "sale.duplicateReceipt", "return.illegalTransition", "event.illegalTransition", "repair.finished",
+            "escrow.insufficient", "escrow.budgetExhausted", "escrow.claimConflict":
             .conflict
         case _ where code.hasSuffix(".notFound"): .notFound
         case _ where code.hasPrefix("conflict."): .conflict

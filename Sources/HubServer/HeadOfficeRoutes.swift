@@ -28,6 +28,11 @@ extension HubRoutes {
             let resolution = try await store.resolveException(body.id, note: body.note, by: caller.node, now: clock())
             return try JSONCoding.response(resolution)
         }
+        // Escrow claims granted to stores and not used or lapsed yet.
+        api.get("escrow/claims") { _, context in
+            _ = try context.caller(in: Self.headOffice)
+            return try JSONCoding.response(try await store.outstandingClaims(now: clock()))
+        }
         api.get("exceptions/resolutions") { _, context in
             _ = try context.caller(in: Self.headOffice)
             return try JSONCoding.response(try await store.exceptionResolutions())

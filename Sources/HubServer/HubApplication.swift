@@ -53,7 +53,9 @@ extension HubError: ProblemConvertible {
     public var problemDetail: String { message }
     public var problemStatus: HTTPResponse.Status? {
         switch code {
-        case "sync.gap", "sync.dotConflict", "auth.alreadyEnrolled", "auth.duplicateSecret", "idempotency.conflict": .conflict
+        case "sync.gap", "sync.dotConflict", "auth.alreadyEnrolled", "auth.duplicateSecret", "idempotency.conflict",
+            EscrowRules.Code.insufficient, EscrowRules.Code.claimConflict:
+            .conflict
         case "sync.forgedAuthor", "auth.revoked", "auth.forbidden": .forbidden
         case "auth.unknownNode", "auth.missing", "auth.unknown": .unauthorized
         case "sync.changeSetTooLarge": .contentTooLarge

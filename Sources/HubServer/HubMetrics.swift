@@ -11,6 +11,7 @@ final class HubMetrics: @unchecked Sendable {
     private var problemsByCode: [String: Int] = [:]
     private var eventsPushed = 0
     private var eventsPulled = 0
+    private var escrowGrants = 0
 
     func record(status: Int, problemCode: String?) {
         lock.withLock {
@@ -22,9 +23,12 @@ final class HubMetrics: @unchecked Sendable {
     func refused(problemCode: String) { lock.withLock { problemsByCode[problemCode, default: 0] += 1 } }
     func pushed(_ n: Int) { lock.withLock { eventsPushed += n } }
     func pulled(_ n: Int) { lock.withLock { eventsPulled += n } }
+    func escrowClaimed() { lock.withLock { escrowGrants += 1 } }
 
     func render(status: [NodeSyncStatus], exceptions: Int, incidents: Int) -> String {
-        let (requests, problems, pushed, pulled) = lock.withLock { (requestsByStatus, problemsByCode, eventsPushed, eventsPulled) }
+        let (requests, problems, pushed, pulled, grants) = lock.withLock {
+            (requestsByStatus, problemsByCode, eventsPushed, eventsPulled, escrowGrants)
+        }
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
@@ -32,6 +36,7 @@ final class HubMetrics: @unchecked Sendable {
         }
         family("returnsync_hub_events_pushed_total", "counter", "Events stored from pushes since start.", [("", "\(pushed)")])
         family("returnsync_hub_events_pulled_total", "counter", "Events sent to nodes since start.", [("", "\(pulled)")])
+        family("returnsync_hub_escrow_grants_total", "counter", "Escrow claims answered with a grant since start (refusals are in returnsync_hub_http_problems_total).", [("", "\(grants)")])
         family("returnsync_hub_http_requests_total", "counter", "Answered requests by status.", requests.sorted { $0.key < $1.key }.map { ("{status=\"\($0.key)\"}", "\($0.value)") })
         family("returnsync_hub_http_problems_total", "counter", "Refused or failed requests by problem code.", problems.sorted { $0.key < $1.key }.map { ("{code=\"\($0.key)\"}", "\($0.value)") })
         family("returnsync_hub_node_lag_events", "gauge", "Feed events a node has not pulled yet.", status.map { ("{node=\"\($0.node)\"}", "\($0.lag)") })

@@ -3,10 +3,11 @@ import HTTPSupport
 import HubStore
 import Hummingbird
 import Replication
+import ReturnsDomain
 import SyncProtocol
 
 extension HubRoutes {
-    /// `POST /sync/v1/push`, `GET /sync/v1/pull` and `GET /sync/v1/snapshot`.
+    /// `POST /sync/v1/push`, `GET /sync/v1/pull`, `GET /sync/v1/snapshot` and `POST /sync/v1/escrow/claims`.
     func addSyncRoutes(to sync: Group) {
         addSnapshotRoute(to: sync)
         sync.post("push") { request, context in
@@ -33,6 +34,15 @@ extension HubRoutes {
             let page = try await store.pull(for: caller.node, after: after, limit: limit, now: clock())
             metrics.pulled(page.events.count)
             return try JSONCoding.response(page)
+        }
+        // Escrow (DESIGN §4): a store node claims returnable quantities of another store's sale for
+        // the return it is about to record. 201 for a new grant, 200 when a retry gets the same one.
+        sync.post("escrow/claims") { request, context in
+            let caller = try context.caller(in: [.storeNode])
+            let claim = try await JSONCoding.decode(EscrowClaim.self, from: request)
+            let (grant, replayed) = try await store.claimEscrow(claim, from: caller, now: clock())
+            if !replayed { metrics.escrowClaimed() }
+            return try JSONCoding.response(grant, status: replayed ? .ok : .created)
         }
     }
 

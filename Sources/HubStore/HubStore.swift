@@ -80,4 +80,16 @@ public protocol HubStore: Sendable {
     func submitChannelReturn(
         _ request: ChannelReturnRequest, from channel: HubCredential, idempotencyKey: String, staff: StaffID, now: Int64
     ) async throws -> (receipt: ChannelReturnReceipt, replayed: Bool)
+
+    /// Grants a store node (`credential`) returnable quantities of a sale another store holds, for
+    /// the return named in the claim (DESIGN §4, `EscrowRules`): all lines or none, held until
+    /// that return merges or the claim expires. A retry for the same return answers the same grant
+    /// (`replayed` true).
+    /// Refused: `auth.forbidden` (not a store node), `sale.notFound`, `escrow.heldByClaimant`,
+    /// `escrow.invalidClaim`, `escrow.insufficient`, `escrow.claimConflict`. Claims are serialised
+    /// per sale, so two claims racing for the last unit get one grant.
+    func claimEscrow(_ claim: EscrowClaim, from credential: HubCredential, now: Int64) async throws -> (grant: EscrowGrant, replayed: Bool)
+
+    /// The claims outstanding at `now` (not expired, return not merged yet), oldest first.
+    func outstandingClaims(now: Int64) async throws -> [EscrowGrant]
 }

@@ -61,7 +61,9 @@ extension PostgresHubStore {
             let (payload, verdict) = try ReturnDesk.requestReturn(
                 id: id, store: store, sale: sale, customer: customer, type: request.type ?? .refund,
                 method: request.method ?? .onlineSelfService, lines: request.lines,
-                alreadyReturned: try await reader.returnedQuantities(of: request.sale), product: { products[$0] },
+                alreadyReturned: try await Self.returnedOrClaimed(
+                    connection, logger: logger, reader: reader, sale: request.sale, now: now),
+                product: { products[$0] },
                 policy: policy,
                 receiptlessReturnsLast90Days: receiptless,
                 at: Instant(millis: now), trackingNumber: request.trackingNumber)

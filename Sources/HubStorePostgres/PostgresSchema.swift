@@ -105,7 +105,20 @@ enum PostgresSchema {
                 """,
                 "CREATE TABLE customers (id text PRIMARY KEY, name text, phone text, email text)",
             ]
-        )
+        ),
+        (
+            "hub.pg.v2",
+            [
+                // Escrow claims (DESIGN §4): one row per claimed sale line of a node's return.
+                """
+                CREATE TABLE hub_escrow_claims (
+                    node text NOT NULL, return_id text NOT NULL, line bigint NOT NULL, sale text NOT NULL,
+                    quantity bigint NOT NULL, holder text NOT NULL, granted_at bigint NOT NULL,
+                    expires_at bigint NOT NULL, PRIMARY KEY (node, return_id, line))
+                """,
+                "CREATE INDEX hub_escrow_claims_by_sale ON hub_escrow_claims (sale, expires_at)",
+            ]
+        ),
     ]
 
     /// Applies the migrations the database lacks; returns the names applied.

@@ -3,33 +3,57 @@ import Replication
 
 /// Decoded events per record, keyed by a hash of the stored bytes: the same bytes always decode
 /// to the same events, so an entry can never be stale, even across rolled-back transactions.
-/// Saves decoding a sale's and a product's JSON on every return against them.
+/// Saves decoding a sale's and a product's JSON on every return against them. The record's fold
+/// is kept with its events once computed: it is a pure function of them, so it is as fresh.
 final class DecodedEventCache: @unchecked Sendable {
     static let shared = DecodedEventCache()
+    private struct Entry {
+        var hash: UInt64
+        var events: [Event]
+        var state: RecordState?
+    }
     private let lock = NSLock()
-    private var entries: [String: (hash: UInt64, events: [Event])] = [:]
+    private var entries: [String: Entry] = [:]
     private let limit = 20_000
 
     func events(of key: String, bodies: [Data]) throws -> [Event] {
         let h = Self.hash(bodies)
-        lock.lock()
-        let hit = entries[key]
-        lock.unlock()
-        if let hit, hit.hash == h, hit.events.count == bodies.count { return hit.events }
+        if let hit = entry(key, hash: h, count: bodies.count) { return hit.events }
         let events = try bodies.map { try EventCodec.decodeEvent($0) }
-        remember(key, hash: h, events: events)
+        remember(key, Entry(hash: h, events: events, state: nil))
         return events
     }
 
-    /// Records events whose stored bytes are `bodies` (in node, seq order), e.g. just written.
-    func remember(_ key: String, bodies: [Data], events: [Event]) {
-        remember(key, hash: Self.hash(bodies), events: events)
+    /// The fold of the record whose stored events are `bodies` (in node, seq order, not empty).
+    func state(of key: RecordKey, bodies: [Data]) throws -> RecordState {
+        let text = key.description
+        let h = Self.hash(bodies)
+        let hit = entry(text, hash: h, count: bodies.count)
+        if let state = hit?.state, state.key == key { return state }
+        let events = try hit?.events ?? bodies.map { try EventCodec.decodeEvent($0) }
+        let state = RecordFold.fold(key: key, events: events)
+        remember(text, Entry(hash: h, events: events, state: state))
+        return state
     }
 
-    private func remember(_ key: String, hash: UInt64, events: [Event]) {
+    /// Records events whose stored bytes are `bodies` (in node, seq order), e.g. just written,
+    /// with their fold when the caller has it.
+    func remember(_ key: String, bodies: [Data], events: [Event], state: RecordState? = nil) {
+        remember(key, Entry(hash: Self.hash(bodies), events: events, state: state))
+    }
+
+    private func entry(_ key: String, hash: UInt64, count: Int) -> Entry? {
+        lock.lock()
+        let hit = entries[key]
+        lock.unlock()
+        guard let hit, hit.hash == hash, hit.events.count == count else { return nil }
+        return hit
+    }
+
+    private func remember(_ key: String, _ entry: Entry) {
         lock.lock()
         if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
-        entries[key] = (hash, events)
+        entries[key] = entry
         lock.unlock()
     }
 

@@ -22,6 +22,13 @@ public final class EventLog {
     private var dirty: Set<RecordKey> = []
     private var clock: HybridLogicalClock?
     private var lastSeq: UInt64?
+    /// `seq` and `hlc` as `meta` held them when first read in this transaction (`mint` reads them
+    /// with its counter, in one statement); the log lives for one transaction, so they cannot go stale.
+    private var storedSeq: UInt64?
+    private var storedHLC: HLCTimestamp?
+    /// What the last `flush()` wrote to `meta`, so a second flush does not write it again.
+    private var writtenSeq: UInt64?
+    private var writtenClock: HLCTimestamp?
     /// The insert into `events`, prepared once per log.
     private var insertStatement: Statement?
     /// The kinds of record whose decoded events `flush()` leaves in `DecodedEventCache` for later
@@ -38,7 +45,7 @@ public final class EventLog {
     /// record's current version vector; it goes to the outbox at once and to the projections at `flush()`.
     @discardableResult
     public func author(_ payload: DomainEvent, on record: RecordKey, staff: StaffID, now: Int64) throws -> Event {
-        let seq = try (lastSeq ?? UInt64(meta("seq"))!) + 1
+        let seq = try (lastSeq ?? storedSequence()) + 1
         var clock = try self.clock ?? HybridLogicalClock(last: storedClock())
         let stamp = clock.tick(now: now)
         var context = VersionVector()
@@ -125,7 +132,7 @@ public final class EventLog {
                 events[key] = list
                 self.bodies[key] = bodies
                 if projected[key] == nil {
-                    projected[key] = list.isEmpty ? RecordState(key: key) : RecordFold.fold(key: key, events: list)
+                    projected[key] = list.isEmpty ? RecordState(key: key) : try DecodedEventCache.shared.state(of: key, bodies: bodies)
                 }
             }
         }
@@ -186,14 +193,25 @@ public final class EventLog {
                 projected[key] = new
                 // Later transactions read these bytes back: let them skip decoding.
                 if rememberedKinds?.contains(key.kind) ?? true, let b = bodies[key], let e = events[key], b.count == e.count {
-                    DecodedEventCache.shared.remember(key.description, bodies: b, events: e)
+                    DecodedEventCache.shared.remember(key.description, bodies: b, events: e, state: new)
                 }
             }
             try Projector(db: db).apply(delta)
         }
         dirty.removeAll()
-        if let lastSeq { try setMeta("seq", String(lastSeq)) }
-        if let clock { try setMeta("hlc", "\(clock.last.wall).\(clock.last.logical)") }
+        // Seq and clock in one statement, and only when they moved since the last flush.
+        let seq = lastSeq.flatMap { $0 == writtenSeq ? nil : $0 }
+        let hlc = clock.flatMap { $0.last == writtenClock ? nil : $0.last }
+        switch (seq, hlc) {
+        case (nil, nil): break
+        case (let seq?, let hlc?):
+            try db.cachedStatement(sql: "INSERT INTO meta (key, value) VALUES ('seq', ?), ('hlc', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .execute(arguments: [String(seq), "\(hlc.wall).\(hlc.logical)"])
+        case (let seq?, nil): try setMeta("seq", String(seq))
+        case (nil, let hlc?): try setMeta("hlc", "\(hlc.wall).\(hlc.logical)")
+        }
+        if let seq { writtenSeq = seq }
+        if let hlc { writtenClock = hlc }
     }
 
     /// The record's state including events not flushed yet.
@@ -251,7 +269,15 @@ public final class EventLog {
     private func state(of key: RecordKey) throws -> RecordState {
         if let s = projected[key] { return s }
         let list = try events(of: key)
-        let s = list.isEmpty ? RecordState(key: key) : RecordFold.fold(key: key, events: list)
+        let s: RecordState
+        if list.isEmpty {
+            s = RecordState(key: key)
+        } else if let b = bodies[key], b.count == list.count {
+            // The events are the stored ones here (nothing added yet): their fold may be cached.
+            s = try DecodedEventCache.shared.state(of: key, bodies: b)
+        } else {
+            s = RecordFold.fold(key: key, events: list)
+        }
         projected[key] = s
         return s
     }
@@ -276,14 +302,43 @@ public final class EventLog {
     }
 
     func storedClock() throws -> HLCTimestamp {
-        let parts = try meta("hlc").split(separator: ".")
-        return HLCTimestamp(wall: Int64(parts[0]) ?? 0, logical: UInt32(parts.count > 1 ? parts[1] : "0") ?? 0)
+        if let storedHLC { return storedHLC }
+        let clock = Self.parseClock(try meta("hlc"))
+        storedHLC = clock
+        return clock
+    }
+
+    private func storedSequence() throws -> UInt64 {
+        if let storedSeq { return storedSeq }
+        guard let seq = UInt64(try meta("seq")) else { throw NodeStoreError(code: "node.corrupt", message: "meta seq is not a number") }
+        storedSeq = seq
+        return seq
+    }
+
+    private static func parseClock(_ text: String) -> HLCTimestamp {
+        let parts = text.split(separator: ".")
+        return HLCTimestamp(wall: Int64(parts.first ?? "0") ?? 0, logical: UInt32(parts.count > 1 ? parts[1] : "0") ?? 0)
     }
 
     /// Mints a store-prefixed document number (`RT-S-A-000017`) from a per-prefix counter.
     public func mint(_ prefix: String) throws -> String {
         let key = "counter.\(prefix)"
-        let next = (Int(try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key]) ?? "0") ?? 0) + 1
+        var counter: String?
+        if storedSeq == nil && lastSeq == nil && storedHLC == nil && clock == nil {
+            // The first write of a command mints; `author` follows and needs seq and clock: one read.
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT key, value FROM meta WHERE key IN (?, 'seq', 'hlc')"), arguments: [key])
+            while let row = try rows.next() {
+                let k: String = row[0], v: String = row[1]
+                switch k {
+                case "seq": storedSeq = UInt64(v)
+                case "hlc": storedHLC = Self.parseClock(v)
+                default: counter = v
+                }
+            }
+        } else {
+            counter = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key])
+        }
+        let next = (Int(counter ?? "0") ?? 0) + 1
         try setMeta(key, String(next))
         let digits = String(next)
         return "\(prefix)-\(identity.store)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"

@@ -15,8 +15,7 @@ public struct NodeReader {
 
     /// A record's current state: the fold of its events (a handful per record).
     public func record(_ key: RecordKey) throws -> RecordState? {
-        let events = try Projector(db: db).events(of: key)
-        return events.isEmpty ? nil : RecordFold.fold(key: key, events: events)
+        try Projector(db: db).state(of: key)
     }
 
     func body(_ key: RecordKey) throws -> RecordBody? { try record(key)?.body }
@@ -25,7 +24,11 @@ public struct NodeReader {
 
     /// Every record of one kind, folded, in key order.
     public func records(of kind: RecordKind) throws -> [RecordState] {
-        try String.fetchAll(db, sql: "SELECT key FROM records WHERE kind = ? ORDER BY key", arguments: [kind.rawValue])
+        // A record's key starts with its kind (`return:RT-…`): a range of the primary key (which
+        // replaced the `records_by_kind` index, migration v3.records-by-key).
+        try String.fetchAll(
+            db, sql: "SELECT key FROM records WHERE key >= ? AND key < ? ORDER BY key",
+            arguments: [kind.rawValue + ":", kind.rawValue + ";"])
             .compactMap { try RecordKey($0).flatMap { try record($0) } }
     }
 
@@ -109,8 +112,16 @@ public struct NodeReader {
 
     /// The store's policy, else the chain default, else the standard policy.
     public func policy() throws -> ReturnPolicy {
-        for key in [identity.store.rawValue, "default"] {
-            if case .policy(_, let p) = try body(RecordKey(.policy, key)) { return p }
+        // Both candidates in one statement: this runs for every return.
+        let keys = [RecordKey(.policy, identity.store.rawValue), RecordKey(.policy, "default")]
+        var found: [String: [Data]] = [:]
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT record, body FROM events WHERE record IN (?, ?) ORDER BY record, node, seq"),
+            arguments: [keys[0].description, keys[1].description])
+        while let row = try rows.next() { found[row[0], default: []].append(row[1]) }
+        for key in keys {
+            guard let bodies = found[key.description], !bodies.isEmpty else { continue }
+            if case .policy(_, let p) = try DecodedEventCache.shared.state(of: key, bodies: bodies).body { return p }
         }
         return .standard(currency: identity.currency)
     }

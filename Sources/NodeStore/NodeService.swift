@@ -130,15 +130,18 @@ public final class NodeService: Sendable {
             at: Instant(millis: now), trackingNumber: c.trackingNumber, refuseDenied: refuseDenied)
     }
 
-    /// Opens a return; one the policy allows outright is approved in the same transaction.
-    public func createReturn(_ command: CreateReturnCommand, staff: StaffID) async throws -> ReturnView {
+    /// Opens a return against a line this store holds (or without a receipt); one the policy
+    /// allows outright is approved in the same transaction. `createReturn(_:staff:claimer:)`
+    /// comes here unless the sale is another store's.
+    func createHeldReturn(_ command: CreateReturnCommand, staff: StaffID) async throws -> ReturnView {
         let now = clock()
         return try await transaction { db, log in try self.createReturn(command, staff: staff, now: now, log: log) }
     }
 
     /// The body of `createReturn`, for callers that already hold a transaction (the benchmark).
-    public func createReturn(_ command: CreateReturnCommand, staff: StaffID, now: Int64, log: EventLog) throws -> ReturnView {
-        let id = ReturnID(try log.mint("RT"))
+    /// `id` is minted here unless the caller minted it already (a return claimed from the hub).
+    public func createReturn(_ command: CreateReturnCommand, staff: StaffID, now: Int64, log: EventLog, id: ReturnID? = nil) throws -> ReturnView {
+        let id = try id ?? ReturnID(log.mint("RT"))
         let (event, verdict) = try plan(command, id: id, db: log.db, now: now)
         try log.author(event, on: .returnOrder(id), staff: staff, now: now)
         if verdict.isAllowed {

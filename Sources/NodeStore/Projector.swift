@@ -19,6 +19,13 @@ struct Projector {
         return (try DecodedEventCache.shared.events(of: key, bodies: bodies), bodies)
     }
 
+    /// The record's fold over its stored events, nil when it has none (cached with the decoded
+    /// events: a sale or product read for every return is folded once, not each time).
+    func state(of record: RecordKey) throws -> RecordState? {
+        let bodies = try Data.fetchAll(db.cachedStatement(sql: "SELECT body FROM events WHERE record = ? ORDER BY node, seq"), arguments: [record.description])
+        return bodies.isEmpty ? nil : try DecodedEventCache.shared.state(of: record, bodies: bodies)
+    }
+
     /// Moves the tables from one record's `old` state to its `new` one.
     func apply(old: RecordState, new: RecordState) throws {
         var delta = ProjectionDelta()

@@ -83,6 +83,8 @@ public struct ProblemDetails: Hashable, Sendable, Codable, Error, CustomStringCo
 public enum SyncRoutes {
     public static let push = "/sync/v1/push"
     public static let pull = "/sync/v1/pull"
+    /// Escrow claims (DESIGN §4): a store node claims returnable quantities of another store's sale.
+    public static let escrowClaims = "/sync/v1/escrow/claims"
     /// Largest change set a node may push (events).
     public static let maxChangeSetEvents = 1_000
 }

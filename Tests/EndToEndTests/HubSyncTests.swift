@@ -27,15 +27,18 @@ struct HubSyncTests {
         let a = try await f.addNode("A1", store: "S-A")
         let b = try await f.addNode("B1", store: "S-B")
         let c = try await f.addNode("C1", store: "S-C")
+        let d = try await f.addNode("D1", store: "S-D")
         try await f.startHub()
 
         try await f.seedCatalog(a, stock: 20)
         try await f.recordSale(a, id: "S-A-1", quantity: 2)
         try await f.recordSale(a, id: "S-A-2", quantity: 1)
-        try await f.syncUntilQuiet([a, b, c])
+        try await f.syncUntilQuiet([a, b, c, d])
 
-        // B goes offline (it simply does not sync) and takes back goods sold at store A: one unit
-        // of S-A-1, and the last unit of S-A-2, which C takes back too and syncs first.
+        // B loses its link to the hub and takes back goods sold at store A (escrow: it cannot claim
+        // them, so its risk budget covers them): one unit of S-A-1, and the last unit of S-A-2,
+        // which C, online, claims from the hub, takes back and syncs first.
+        try await f.cutOff(b)
         try await f.createReturn(b, sale: "S-A-1")
         try await f.createReturn(c, sale: "S-A-2")
         try await f.sync(c)
@@ -43,8 +46,21 @@ struct HubSyncTests {
         try await f.sync(a)
         try await f.createReturn(b, sale: "S-A-2")
         #expect(try await f.nodeOutbox(b) == 4, "two returns, each requested and approved by policy")
+        let escrowB = try await f.service(b).escrowStatus()
+        #expect(escrowB.recent.map(\.basis) == [.riskBudget, .riskBudget] && escrowB.used.minor == 20_00, "\(escrowB)")
+        let escrowC = try await f.service(c).escrowStatus()
+        #expect(escrowC.recent.map(\.basis) == [.claim], "\(escrowC)")
+
+        // D, online but not synced since C's return, believes S-A-2 still returnable: its claim is
+        // refused by the hub and nothing is written.
+        let eventsD = try await f.nodeEvents(d).count
+        let claimRefused = try await f.tryReturn(d, sale: "S-A-2")
+        #expect(claimRefused.status != 0 && claimRefused.stderr.contains("escrow.insufficient"), "\(claimRefused)")
+        #expect(try await f.nodeEvents(d).count == eventsD)
+        #expect(try await f.nodeOutbox(d) == 0)
 
         // B comes back.
+        try await f.reconnect(b)
         let back = try await f.sync(b)
         #expect(back.pushed == 4 && back.acked == 4, "\(back)")
         #expect(back.pulled > 0, "B should pull C's return and A's new sale: \(back)")

@@ -67,5 +67,16 @@ enum HubSchema {
                     DROP INDEX IF EXISTS stock_by_sku;
                     """)
         }
+        migrator.registerMigration("hub.v4") { db in
+            try db.execute(
+                sql: """
+                    -- Escrow claims (DESIGN §4): one row per claimed sale line of a node's return.
+                    CREATE TABLE hub_escrow_claims (
+                        node TEXT NOT NULL, return_id TEXT NOT NULL, line INTEGER NOT NULL, sale TEXT NOT NULL,
+                        quantity INTEGER NOT NULL, holder TEXT NOT NULL, granted_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL, PRIMARY KEY (node, return_id, line)) WITHOUT ROWID, STRICT;
+                    CREATE INDEX hub_escrow_claims_by_sale ON hub_escrow_claims (sale, expires_at);
+                    """)
+        }
     }
 }

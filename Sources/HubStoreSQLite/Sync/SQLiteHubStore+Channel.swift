@@ -45,7 +45,7 @@ extension SQLiteHubStore {
             let (event, verdict) = try ReturnDesk.requestReturn(
                 id: id, store: store, sale: sale, customer: customer, type: request.type ?? .refund,
                 method: request.method ?? .onlineSelfService, lines: request.lines,
-                alreadyReturned: try reader.returnedQuantities(of: request.sale),
+                alreadyReturned: try Self.returnedOrClaimed(db, reader: reader, sale: request.sale, now: now),
                 product: { try? reader.product($0) }, policy: policy,
                 receiptlessReturnsLast90Days: try customer.map { try reader.receiptlessReturns(of: $0, since: now - 90 * Instant.millisPerDay) } ?? 0,
                 at: Instant(millis: now), trackingNumber: request.trackingNumber)

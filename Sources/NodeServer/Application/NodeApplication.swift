@@ -15,10 +15,16 @@ public enum NodeAPI {
 /// served with `configuration` (the caller chooses the address; the CLI binds to loopback).
 ///
 /// The result is a `Service`: run it with `runService()` or inside a `ServiceGroup`.
+///
+/// `escrowClaimer` is how the desk claims other stores' sale lines from the hub (escrow,
+/// DESIGN §4); without one such returns go against the store's risk budget.
 public func buildNodeApplication(
-    service: NodeService, configuration: ApplicationConfiguration, logger: Logger
+    service: NodeService, configuration: ApplicationConfiguration, logger: Logger,
+    escrowClaimer: (any EscrowClaimer)? = nil
 ) -> some ApplicationProtocol {
-    Application(router: buildNodeRouter(service: service), configuration: configuration, logger: logger)
+    Application(
+        router: buildNodeRouter(service: service, escrowClaimer: escrowClaimer), configuration: configuration,
+        logger: logger)
 }
 
 /// Builds the router of the node's local API under `/api/v1`; `healthz` and `metrics` are also
@@ -26,7 +32,7 @@ public func buildNodeApplication(
 ///
 /// Tests drive this router directly (`app.test(.router)`), so they exercise exactly the routes,
 /// error mapping and body limit the served application has.
-public func buildNodeRouter(service: NodeService) -> Router<BasicRequestContext> {
+public func buildNodeRouter(service: NodeService, escrowClaimer: (any EscrowClaimer)? = nil) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     let metrics = NodeMetrics()
     // First, so that it also wraps the not-found fallback.
@@ -34,7 +40,7 @@ public func buildNodeRouter(service: NodeService) -> Router<BasicRequestContext>
         middleware: ProblemMiddleware(maxBodyBytes: NodeAPI.maxBodyBytes) { status, code in
             metrics.record(status: status, problemCode: code)
         })
-    let routes = NodeRoutes(service: service, metrics: metrics)
+    let routes = NodeRoutes(service: service, metrics: metrics, escrowClaimer: escrowClaimer)
     let api = router.group(RouterPath(NodeAPI.prefix))
     routes.addSalesRoutes(to: api)
     routes.addCatalogRoutes(to: api)
@@ -51,6 +57,7 @@ public func buildNodeRouter(service: NodeService) -> Router<BasicRequestContext>
 struct NodeRoutes: Sendable {
     let service: NodeService
     let metrics: NodeMetrics
+    let escrowClaimer: (any EscrowClaimer)?
 
     typealias Group = RouterGroup<BasicRequestContext>
 }

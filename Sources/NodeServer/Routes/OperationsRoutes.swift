@@ -16,6 +16,16 @@ extension NodeRoutes {
         api.get("exceptions") { _, _ in
             try JSONCoding.response(try await service.read { try $0.exceptions() })
         }
+        // Escrow (DESIGN §4): the risk budget for offline returns against other stores' sales,
+        // what of it is in use, and the latest such returns.
+        api.get("escrow") { _, _ in
+            try JSONCoding.response(try await service.escrowStatus())
+        }
+        api.put("escrow/risk-budget") { request, _ in
+            let body = try await JSONCoding.decode(RiskBudgetBody.self, from: request)
+            try await service.setRiskBudget(body.amount)
+            return try JSONCoding.response(try await service.escrowStatus())
+        }
     }
 
     /// `GET healthz` and `GET metrics` (Prometheus text format); registered both under `/api/v1`
@@ -40,4 +50,9 @@ extension NodeRoutes {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(figures))))
         }
     }
+}
+
+/// `PUT /api/v1/escrow/risk-budget`.
+struct RiskBudgetBody: Decodable, Sendable {
+    var amount: Money
 }

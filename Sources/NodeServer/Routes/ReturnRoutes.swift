@@ -13,7 +13,7 @@ extension NodeRoutes {
         }
         api.post("returns") { request, _ in
             let command = try await JSONCoding.decode(CreateReturnCommand.self, from: request)
-            let view = try await service.createReturn(command, staff: request.staff)
+            let view = try await service.createReturn(command, staff: request.staff, claimer: escrowClaimer)
             return try JSONCoding.response(view, status: .created, location: "\(NodeAPI.prefix)/returns/\(view.id)")
         }
         api.get("returns") { request, _ in

@@ -25,6 +25,8 @@ struct ChainDemo {
         var node: NodeID
         var service: NodeService
         var agent: SyncAgent
+        /// How the desk claims other stores' sale lines from the hub while online (escrow).
+        var claimer: HubEscrowClaimer
         var url: String
     }
 
@@ -54,8 +56,11 @@ struct ChainDemo {
             let token = TokenHash.newToken()
             try await hub.enroll(node: node, store: StoreID(store), role: role, secretHash: TokenHash.of(token), now: clock.now())
             let port = try FreePort.find()
-            services.append(buildNodeApplication(service: service, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "returnsync"), logger: logger))
-            sites.append(Site(store: StoreID(store), node: node, service: service, agent: SyncAgent(service: service, transport: HubClient(baseURL: hubURL, token: token)), url: "http://127.0.0.1:\(port)"))
+            services.append(
+                buildNodeApplication(
+                    service: service, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "returnsync"),
+                    logger: logger, escrowClaimer: HubEscrowClaimer(baseURL: hubURL, token: token)))
+            sites.append(Site(store: StoreID(store), node: node, service: service, agent: SyncAgent(service: service, transport: HubClient(baseURL: hubURL, token: token)), claimer: HubEscrowClaimer(baseURL: hubURL, token: token), url: "http://127.0.0.1:\(port)"))
         }
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         let running = Task { try await group.run() }
@@ -100,16 +105,29 @@ struct ChainDemo {
 
         // 2. Store B loses its link to the hub and keeps working.
         print("2. store B is cut off from the hub and keeps taking returns")
-        func open(_ s: Site, _ sale: SaleID, line: Int = 1, quantity: Int = 1, reason: ReasonCode) async throws -> ReturnView {
-            try await s.service.createReturn(CreateReturnCommand(sale: sale, lines: [RequestedLine(saleLine: line, quantity: quantity, reason: reason, condition: .unopened)]), staff: staff)
+        // Online sites claim other stores' sale lines from the hub (escrow); B, cut off, cannot and
+        // takes such returns within its risk budget.
+        func open(_ s: Site, _ sale: SaleID, line: Int = 1, quantity: Int = 1, reason: ReasonCode, online: Bool = true) async throws -> ReturnView {
+            try await s.service.createReturn(
+                CreateReturnCommand(sale: sale, lines: [RequestedLine(saleLine: line, quantity: quantity, reason: reason, condition: .unopened)]),
+                staff: staff, claimer: online ? s.claimer : nil)
         }
-        let crossStore = try await open(b, "R-A-1", reason: .defective)
-        print("   B (offline) takes back a kettle on store A's receipt R-A-1: \(crossStore.id), \(crossStore.status.rawValue)")
+        let crossStore = try await open(b, "R-A-1", reason: .defective, online: false)
+        print("   B (offline) takes back a kettle on store A's receipt R-A-1: \(crossStore.id), \(crossStore.status.rawValue), on its risk budget")
         let raceA = try await open(a, "R-A-2", reason: .changedMind)
         _ = try await sync(a)
         print("   A (online) takes back the headphones of R-A-2, its last returnable unit: \(raceA.id)")
-        let raceB = try await open(b, "R-A-2", reason: .changedMind)
-        print("   B (offline) does not know yet and takes back the same unit: \(raceB.id)")
+        let raceB = try await open(b, "R-A-2", reason: .changedMind, online: false)
+        let budget = try await b.service.escrowStatus()
+        print("   B (offline) does not know yet and takes back the same unit: \(raceB.id); risk budget in use \(budget.used) of \(budget.riskBudget)")
+        let claimed = try await open(c, "R-A-1", reason: .changedMind)
+        print("   C (online) claims the other kettle of R-A-1 from the hub and takes it back: \(claimed.id)")
+        do {
+            _ = try await open(c, "R-A-2", reason: .changedMind)
+            print("   C's claim on R-A-2 was granted: UNEXPECTED")
+        } catch let error as DomainError {
+            print("   C (online) asks for R-A-2's unit too; the hub refuses, nothing recorded: \(error.code)")
+        }
         for (s, r) in [(b, crossStore), (a, raceA)] {
             for step: NodeService.Step in [.receive(trackingNumber: nil), .inspect(grades: [LineGrade(line: 1, grade: .a, quantity: 1)]), .dispose(dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .restock)]), .refund(method: .originalTender), .close] {
                 _ = try await s.service.advance(r.id, step, staff: staff)

@@ -11,6 +11,6 @@ extension ReturnSync {
                 -shm files while open). Create it once with `node init`, run the HTTP API with \
                 `node serve`, and check it with `node verify` after a crash or before a backup.
                 """,
-            subcommands: [Init.self, Serve.self, Verify.self, Status.self, Connect.self, Sync.self])
+            subcommands: [Init.self, Serve.self, Verify.self, Status.self, Connect.self, Sync.self, EscrowCommand.self])
     }
 }

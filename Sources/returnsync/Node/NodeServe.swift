@@ -59,10 +59,12 @@ extension ReturnSync.NodeCommand {
             let identity = database.identity
             logger[metadataKey: "node.id"] = "\(identity.node)"
             logger[metadataKey: "store.id"] = "\(identity.store)"
+            let connection = try await service.hubConnection()
             let app = buildNodeApplication(
                 service: service,
                 configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "returnsync"),
-                logger: logger)
+                logger: logger,
+                escrowClaimer: connection.map { HubEscrowClaimer(baseURL: $0.url, token: $0.token) })
             if !Self.isLoopback(host) {
                 logger.warning("listening beyond loopback: the API has no authentication; put a reverse proxy in front")
             }
@@ -70,7 +72,7 @@ extension ReturnSync.NodeCommand {
                 "ReturnSync node serving at http://\(Self.urlHost(host)):\(port)\(NodeAPI.prefix)",
                 metadata: ["database": "\(database.path)"])
             var services: [any Service] = [app]
-            if let connection = try await service.hubConnection() {
+            if let connection {
                 // Background sync with the hub; the desk works the same whether it succeeds or not.
                 let agent = SyncAgent(service: service, transport: HubClient(baseURL: connection.url, token: connection.token))
                 services.append(SyncService(agent: agent, interval: .seconds(Self.syncSeconds), logger: logger))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NodeStore
+import SyncClient
 import ReturnsDomain
 
 extension ReturnSync.ReturnCommand {
@@ -82,8 +83,10 @@ extension ReturnSync.ReturnCommand {
 
         func run() async throws {
             let service = try options.node.service()
+            // Another store's sale is claimed from the hub when this node is connected to one.
+            let claimer = try await service.hubConnection().map { HubEscrowClaimer(baseURL: $0.url, token: $0.token) }
             let view = try await service.createReturn(
-                try command(currency: service.identity.currency), staff: StaffID(options.staffID))
+                try command(currency: service.identity.currency), staff: StaffID(options.staffID), claimer: claimer)
             try options.emit(view) { Render.returnDocument(view) }
         }
     }

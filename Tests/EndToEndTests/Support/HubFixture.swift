@@ -111,6 +111,18 @@ final class HubFixture: @unchecked Sendable {
         return node
     }
 
+    /// Cuts `node` off from the hub: `node connect` to a loopback port nothing listens on, so every
+    /// attempt to reach the hub (escrow claims, sync) is refused the way a dead link is.
+    func cutOff(_ node: HubTestNode) async throws {
+        let dead = try freeLoopbackPort()
+        try await Self.expectSuccess(["node", "connect", "--data", node.data, "--hub", "http://127.0.0.1:\(dead)", "--token", node.token])
+    }
+
+    /// Connects `node` to the hub again after `cutOff`.
+    func reconnect(_ node: HubTestNode) async throws {
+        try await Self.expectSuccess(["node", "connect", "--data", node.data, "--hub", baseURL, "--token", node.token])
+    }
+
     // MARK: Desk work through the CLI
 
     /// A product at 10.00 and `stock` units received at `node`'s store.
@@ -137,10 +149,19 @@ final class HubFixture: @unchecked Sendable {
 
     /// `return create` of `quantity` units of line `line` of receipt `sale`.
     func createReturn(_ node: HubTestNode, sale: String, line: Int = 1, quantity: Int = 1) async throws {
-        try await Self.expectSuccess([
+        try await Self.expectSuccess(returnArguments(node, sale: sale, line: line, quantity: quantity))
+    }
+
+    /// `return create` as above, which may fail: the CLI's result.
+    func tryReturn(_ node: HubTestNode, sale: String, line: Int = 1, quantity: Int = 1) async throws -> CLIResult {
+        try await returnsync(returnArguments(node, sale: sale, line: line, quantity: quantity))
+    }
+
+    private func returnArguments(_ node: HubTestNode, sale: String, line: Int, quantity: Int) -> [String] {
+        [
             "return", "create", "--data", node.data, "--staff", "desk", "--sale", sale, "--line", String(line),
             "--quantity", String(quantity), "--reason", "changedMind", "--condition", "unopened", "--json",
-        ])
+        ]
     }
 
     // MARK: Sync through the CLI

@@ -1,0 +1,207 @@
+import Foundation
+public import GRDB
+public import Replication
+public import ReturnsDomain
+
+/// How a node asks the hub for escrow (`POST /sync/v1/escrow/claims`); the sync client
+/// implements it over HTTP. Throws `EscrowRefusal` when the hub answers no, any other error when
+/// the hub could not be asked (the node then falls back on its risk budget).
+public protocol EscrowClaimer: Sendable {
+    func claimEscrow(_ claim: EscrowClaim) async throws -> EscrowGrant
+}
+
+/// The hub refused a claim: the return must not be recorded (`escrow.insufficient`: the line has
+/// been returned elsewhere or is claimed by another store).
+public struct EscrowRefusal: Error, Hashable, Sendable {
+    public var code: String
+    public var message: String
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The hub's codes that refuse a claim outright; any other failure means "could not ask".
+    public static let refusingCodes: Set<String> = ["escrow.insufficient", "escrow.invalidClaim", "escrow.claimConflict"]
+}
+
+/// One return recorded against another store's sale line, and on what authority.
+public struct EscrowUse: Hashable, Sendable, Codable {
+    public var returnID: ReturnID
+    public var sale: SaleID
+    public var basis: EscrowBasis
+    /// The hub's claim id, for `claim`.
+    public var claim: String?
+    public var value: Money
+    public var recordedAt: Int64
+    /// Whether the hub holds the return's events yet (a risk-budget return stops counting then:
+    /// the hub has checked it at merge and raised any over-return).
+    public var acknowledged: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case returnID = "returnId"
+        case sale, basis, claim, value, recordedAt, acknowledged
+    }
+}
+
+/// The node's escrow position: its risk budget for offline returns against other stores' sales,
+/// what of it is in use, and the latest such returns.
+public struct EscrowStatus: Hashable, Sendable, Codable {
+    public var riskBudget: Money
+    /// Value of risk-budget returns the hub has not acknowledged yet.
+    public var used: Money
+    public var available: Money
+    /// The latest returns against other stores' lines, newest first (at most 100).
+    public var recent: [EscrowUse]
+}
+
+extension NodeService {
+    static let riskBudgetKey = "escrow.riskBudget"
+
+    /// Opens a return; one the policy allows outright is approved in the same transaction.
+    ///
+    /// Escrow (DESIGN §4): against a line this store holds (its own sale, or no receipt) the
+    /// return is checked against what this replica knows and recorded at once; against
+    /// another store's sale the quantities are first claimed from the hub through `claimer`, and
+    /// when the hub cannot be asked (no claimer, offline, timeout) the return is accepted within
+    /// the store's risk budget. A refusal from the hub (`escrow.insufficient`) or an exhausted
+    /// budget (`escrow.budgetExhausted`) records nothing.
+    public func createReturn(
+        _ command: CreateReturnCommand, staff: StaffID, claimer: (any EscrowClaimer)? = nil
+    ) async throws -> ReturnView {
+        let store = identity.store
+        let sale: Sale? = try await read { reader in try command.sale.flatMap { try reader.sale($0) } }
+        let lines = Escrow.claimedLines(command.lines)
+        guard let sale, Escrow.holder(of: sale) != store, !lines.isEmpty else {
+            return try await createHeldReturn(command, staff: staff)
+        }
+        // Everything the desk checks first, so that a claim is made only for a return that will be
+        // recorded (a claim then holds quantities at the hub until it lapses).
+        let checkTime = clock()
+        _ = try await database.writer.read { db in try self.plan(command, id: ReturnID("RT-CHECK"), db: db, now: checkTime) }
+        let id = try await transaction { _, log in ReturnID(try log.mint("RT")) }
+
+        var basis = EscrowBasis.riskBudget
+        var claimID: String?
+        if let claimer {
+            do {
+                let grant = try await claimer.claimEscrow(EscrowClaim(sale: sale.id, returnID: id, lines: lines))
+                basis = .claim
+                claimID = grant.claim
+            } catch let refusal as EscrowRefusal {
+                throw DomainError(code: refusal.code, message: refusal.message)
+            } catch {
+                // The hub could not be asked: the risk budget decides below.
+            }
+        }
+        let (decided, claimed) = (basis, claimID)
+        let value = Escrow.value(of: command.lines, in: sale)
+        let now = clock()
+        let node = identity.node
+        let currency = identity.currency
+        return try await transaction { db, log in
+            if decided == .riskBudget {
+                guard value.currency == currency else {
+                    throw DomainError(
+                        code: "escrow.budgetExhausted",
+                        message: "sale \(sale.id) is in \(value.currency), the risk budget in \(currency): claim it from the hub when online")
+                }
+                let budget = try Self.riskBudget(db, currency: currency)
+                let used = try Self.budgetUsed(db, node: node, currency: currency)
+                guard used + value.minor <= budget.minor else {
+                    throw DomainError(
+                        code: "escrow.budgetExhausted",
+                        message: "sale \(sale.id) was made at store \(sale.store) and the hub cannot be reached: this return (\(value)) "
+                            + "would take offline returns against other stores' sales to \(Money(used + value.minor, currency)), over the "
+                            + "store's risk budget of \(budget); take it when the hub is reachable again")
+                }
+            }
+            let view = try self.createReturn(command, staff: staff, now: now, log: log, id: id)
+            try db.execute(
+                sql: """
+                    INSERT INTO escrow_uses (return_id, record, sale, basis, claim, value, currency, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id.rawValue, RecordKey.returnOrder(id).description, sale.id.rawValue, decided.rawValue, claimed,
+                    value.minor, value.currency.rawValue, now,
+                ])
+            return view
+        }
+    }
+
+    /// The risk budget, what of it is in use and the latest returns against other stores' lines.
+    public func escrowStatus() async throws -> EscrowStatus {
+        let node = identity.node
+        let currency = identity.currency
+        return try await database.writer.read { db in
+            let budget = try Self.riskBudget(db, currency: currency)
+            let used = try Self.budgetUsed(db, node: node, currency: currency)
+            let recent = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT u.return_id, u.sale, u.basis, u.claim, u.value, u.currency, u.recorded_at,
+                        NOT EXISTS (SELECT 1 FROM events e JOIN outbox o ON o.seq = e.seq WHERE e.node = ? AND e.record = u.record)
+                    FROM escrow_uses u ORDER BY u.recorded_at DESC, u.return_id DESC LIMIT 100
+                    """,
+                arguments: [node.rawValue]
+            ).map { row in
+                EscrowUse(
+                    returnID: ReturnID(row[0] as String), sale: SaleID(row[1] as String),
+                    basis: EscrowBasis(rawValue: row[2]) ?? .riskBudget, claim: row[3],
+                    value: Money(row[4] as Int64, Currency(row[5] as String)), recordedAt: row[6], acknowledged: row[7])
+            }
+            return EscrowStatus(
+                riskBudget: budget, used: Money(used, currency), available: Money(max(0, budget.minor - used), currency),
+                recent: recent)
+        }
+    }
+
+    /// Sets the store's risk budget (in the node's currency; 0 takes no offline returns against
+    /// other stores' sales).
+    public func setRiskBudget(_ amount: Money) async throws {
+        guard amount.currency == identity.currency else { throw DomainError.currencyMismatch(amount.currency, identity.currency) }
+        guard amount.minor >= 0 else {
+            throw DomainError(code: "input.negativeAmount", message: "a risk budget cannot be negative")
+        }
+        try await database.transaction { db in
+            try db.execute(
+                sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [Self.riskBudgetKey, String(amount.minor)])
+        }
+    }
+
+    static func riskBudget(_ db: Database, currency: Currency) throws -> Money {
+        let minor = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [riskBudgetKey])
+            .flatMap { Int64($0) } ?? Escrow.defaultRiskBudgetMinor
+        return Money(minor, currency)
+    }
+
+    /// Value of risk-budget returns whose events are still in the outbox.
+    static func budgetUsed(_ db: Database, node: NodeID, currency: Currency) throws -> Int64 {
+        try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT COALESCE(SUM(u.value), 0) FROM escrow_uses u
+                WHERE u.basis = 'riskBudget' AND u.currency = ?
+                  AND EXISTS (SELECT 1 FROM events e JOIN outbox o ON o.seq = e.seq WHERE e.node = ? AND e.record = u.record)
+                """,
+            arguments: [currency.rawValue, node.rawValue]) ?? 0
+    }
+}
+
+extension Schema {
+    /// The node's record of returns taken against other stores' sale lines (escrow, DESIGN §4):
+    /// on what authority, and for what value. Local bookkeeping, never synced.
+    static func registerEscrow(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v2.escrow") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE escrow_uses (
+                        return_id TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL, sale TEXT NOT NULL, basis TEXT NOT NULL,
+                        claim TEXT, value INTEGER NOT NULL, currency TEXT NOT NULL, recorded_at INTEGER NOT NULL
+                    ) WITHOUT ROWID, STRICT;
+                    CREATE INDEX escrow_uses_by_time ON escrow_uses (recorded_at);
+                    """)
+        }
+    }
+}
