@@ -28,6 +28,11 @@ public struct NodeBenchmark {
         public var rawP99Millis: Double
         public var ratio: Double
         public var synchronous: Int
+        /// The storage floor of a return: only its row writes (same tables, indexes, row sizes and
+        /// durability, values bound through SQLite's C API, no domain logic), one transaction each.
+        public var floorTransactionsPerSecond: Double
+        /// floor / raw: the best ratio any implementation writing these rows could reach here.
+        public var floorRatio: Double
     }
 
     public let options: Options
@@ -105,10 +110,82 @@ public struct NodeBenchmark {
         let seconds = Double(monotonicNanos() - start) / 1e9
         let rate = Double(options.returns) / seconds
         let rawRate = Double(options.rawTransactions) / rawSeconds
+
+        progress("floor: \(options.returns) transactions writing only a return's rows")
+        let floorSeconds = try Self.floor(db, returns: options.returns)
+        let floorRate = Double(options.returns) / floorSeconds
         return Result(
             returns: options.returns, nodeReturnsPerSecond: rate, p50Millis: latency.percentileMillis(50),
             p99Millis: latency.percentileMillis(99), rawTransactionsPerSecond: rawRate,
-            rawP99Millis: rawLatency.percentileMillis(99), ratio: rate / rawRate, synchronous: try db.synchronousSetting())
+            rawP99Millis: rawLatency.percentileMillis(99), ratio: rate / rawRate, synchronous: try db.synchronousSetting(),
+            floorTransactionsPerSecond: floorRate, floorRatio: floorRate / rawRate)
+    }
+
+    /// The rows a recorded return writes, and nothing else, on the node database the returns were
+    /// just recorded in (same schema, indexes and size): the document counter, the two events (with
+    /// the byte sizes the real ones had) and their outbox entries, the return's record row, its
+    /// row in `returns` (with its indexes), its sale line's returned quantity, the node's seq and
+    /// clock. Values are bound through SQLite's C API (`RowWriter`), one IMMEDIATE transaction per
+    /// return, same `synchronous`. Returns the seconds taken.
+    static func floor(_ db: NodeDatabase, returns: Int) throws -> Double {
+        let sizes = try db.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, CAST(AVG(LENGTH(body)) AS INTEGER) FROM events WHERE kind IN ('returnRequested', 'returnApproved') GROUP BY kind")
+                .reduce(into: [String: Int]()) { $0[$1[0]] = $1[1] }
+        }
+        let requested = Data(repeating: 0x7B, count: sizes["returnRequested"] ?? 650)
+        let approved = Data(repeating: 0x7B, count: sizes["returnApproved"] ?? 260)
+        let start = monotonicNanos()
+        for i in 0..<returns {
+            // Numbered like the node's own documents (zero-padded, so each lands after the last).
+            let id = "RT-FLOOR-" + String(repeating: "0", count: max(0, 6 - String(i).count)) + String(i)
+            try db.writer.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    var meta = RowWriter(db, "INSERT INTO meta (key, value) VALUES ", "ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
+                    meta.put("counter.RT-FLOOR")
+                    meta.put(String(i))
+                    try meta.finish()
+                    var events = RowWriter(db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
+                    var outbox = RowWriter(db, "INSERT INTO outbox (seq) VALUES ", "", columns: 1)
+                    for (n, (kind, body)) in [("returnRequested", requested), ("returnApproved", approved)].enumerated() {
+                        let seq = Int64(1_000_000 + 2 * i + n)
+                        events.put("FLOOR")
+                        events.put(seq)
+                        events.put("return:\(id)")
+                        events.put(kind)
+                        events.put(seq)
+                        events.put(0)
+                        events.put(body)
+                        try events.finish()
+                        outbox.put(seq)
+                        try outbox.finish()
+                    }
+                    var record = RowWriter(db, "INSERT INTO records (key, kind, vector, pending) VALUES ", "", columns: 4)
+                    record.put("return:\(id)")
+                    record.put("returnOrder")
+                    record.put("FLOOR:\(1_000_001 + 2 * i)")
+                    record.put(0)
+                    try record.finish()
+                    var row = RowWriter(db, "INSERT INTO returns (id, store, sale, customer, status, type, gross, currency, requested_at) VALUES ", "", columns: 9)
+                    for v in [id, "BENCH", "R-BENCH-\(i)", "C-\(i % 500)", "approved", "refund"] { row.put(v) }
+                    row.put(1_200)
+                    row.put("EUR")
+                    row.put(Int64(i))
+                    try row.finish()
+                    var line = RowWriter(db, "INSERT INTO sale_lines (sale, line, sold, returned) VALUES ", "ON CONFLICT (sale, line) DO UPDATE SET returned = sale_lines.returned + 1", columns: 4)
+                    line.put("R-BENCH-\(i)")
+                    line.put(1)
+                    line.put(2)
+                    line.put(1)
+                    try line.finish()
+                    var clock = RowWriter(db, "INSERT INTO meta (key, value) VALUES ", "ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
+                    clock.put("floor.seq")
+                    clock.put(String(1_000_001 + 2 * i))
+                    try clock.finish()
+                    return .commit
+                }
+            }
+        }
+        return Double(monotonicNanos() - start) / 1e9
     }
 }
 

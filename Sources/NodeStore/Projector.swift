@@ -285,9 +285,12 @@ public struct RowWriter {
         values.removeAll(keepingCapacity: true)
     }
 
+    /// The statement's text. It ends with a comment of its own so that GRDB's statement cache
+    /// never hands the same prepared statement to code that binds through `StatementArguments`
+    /// (whose stored arguments `execute()` would bind over the values bound here).
     private func sql(rows: Int) -> String {
         let one = "(" + String(repeating: "?, ", count: columns - 1) + "?)"
-        return head + String(repeating: one + ", ", count: rows - 1) + one + tail
+        return head + String(repeating: one + ", ", count: rows - 1) + one + tail + " /* RowWriter */"
     }
 }
 
