@@ -14,6 +14,13 @@ import ReturnsDomain
 /// time per event; the goal is a flat curve (1,000 stores ≤ 1.2 × 10 stores): nothing in the merge
 /// may grow with the number of stores (version vectors are per record and sparse; B-trees grow,
 /// logarithmically in cost).
+///
+/// In that series the hub's size grows with the stores too (1,000 × 200 events is a hub 100 times
+/// the size of 10 × 200), so it measures the hub's size as much as the number of stores. A second
+/// series holds the hub's size equal: every point pushes the same total (the largest point's,
+/// stores × `eventsPerStore`) into a fresh hub, split between its stores, so that the number of
+/// stores pushing is the only thing that changes — except the stores' age, and with it the mix
+/// (few stores pushing many events each have more return steps), which each point reports.
 public struct ScaleBenchmark {
     public struct Options: Sendable {
         public var storeCounts: [Int]
@@ -55,6 +62,11 @@ public struct ScaleBenchmark {
         public var flatness: Double
         /// The same in CPU time.
         public var cpuFlatness: Double
+        /// The series with the hub's size held equal: every point pushes `equalTotal` events.
+        public var equalTotal: Int
+        public var equalSizePoints: [Point]
+        public var equalSizeFlatness: Double
+        public var equalSizeCPUFlatness: Double
     }
 
     public let options: Options
@@ -67,25 +79,43 @@ public struct ScaleBenchmark {
     public func run(progress: (String) -> Void = { _ in }) async throws -> Result {
         var points: [Point] = []
         for n in options.storeCounts {
-            let o = WorkloadOptions(
-                seed: options.seed, stores: n, skus: options.skus, customers: 20_000, events: n * options.eventsPerStore,
-                changeSetSize: options.changeSetSize)
-            progress("scale: \(n) stores × \(options.eventsPerStore) events in change sets of \(o.changeSetSize)")
-            let r = try await HubIngestBenchmark(options: .init(workload: o, raw: false), backend: backend)
-                .run(label: "scale-\(n)")
-            let returnEvents = r.mix.byKind.filter { $0.key.hasPrefix("return.") }.reduce(0) { $0 + $1.value }
-            points.append(
-                Point(
-                    stores: n, events: r.events, changeSets: r.changeSets, seconds: r.hubSeconds,
-                    microsPerEvent: r.microsPerEvent, cpuMicrosPerEvent: r.cpuMicrosPerEvent, eventsPerSecond: r.hubEventsPerSecond,
-                    returnEventShare: Double(returnEvents) / Double(max(1, r.events))))
-            progress("  \(fixed(r.microsPerEvent, 2)) µs/event, \(fixed(r.cpuMicrosPerEvent, 2)) CPU µs/event")
+            progress("scale: \(n) stores × \(options.eventsPerStore) events in change sets of \(options.changeSetSize)")
+            points.append(try await point(stores: n, events: n * options.eventsPerStore, progress: progress))
         }
-        let flatness = (points.last?.microsPerEvent ?? 0) / max(points.first?.microsPerEvent ?? 1, 1e-9)
-        let cpuFlatness = (points.last?.cpuMicrosPerEvent ?? 0) / max(points.first?.cpuMicrosPerEvent ?? 1, 1e-9)
+        // The same total at every point: the largest point's, which is reused as it is.
+        let total = (options.storeCounts.max() ?? 0) * options.eventsPerStore
+        var equal: [Point] = []
+        for n in options.storeCounts {
+            if let same = points.first(where: { $0.stores == n && $0.events == total }) {
+                equal.append(same)
+                continue
+            }
+            progress("scale, equal hub size: \(n) stores × \(total / n) events in change sets of \(options.changeSetSize)")
+            equal.append(try await point(stores: n, events: total, progress: progress))
+        }
+        func ratio(_ p: [Point], _ value: (Point) -> Double) -> Double {
+            (p.last.map(value) ?? 0) / max(p.first.map(value) ?? 1, 1e-9)
+        }
         return Result(
             backend: backend.name, changeSetSize: options.changeSetSize, eventsPerStore: options.eventsPerStore,
-            points: points, flatness: flatness, cpuFlatness: cpuFlatness)
+            points: points, flatness: ratio(points, \.microsPerEvent), cpuFlatness: ratio(points, \.cpuMicrosPerEvent),
+            equalTotal: total, equalSizePoints: equal, equalSizeFlatness: ratio(equal, \.microsPerEvent),
+            equalSizeCPUFlatness: ratio(equal, \.cpuMicrosPerEvent))
+    }
+
+    /// `stores` stores pushing `events` in all into a fresh hub.
+    func point(stores n: Int, events: Int, progress: (String) -> Void) async throws -> Point {
+        let o = WorkloadOptions(
+            seed: options.seed, stores: n, skus: options.skus, customers: 20_000, events: events,
+            changeSetSize: options.changeSetSize)
+        let r = try await HubIngestBenchmark(options: .init(workload: o, raw: false), backend: backend)
+            .run(label: "scale-\(n)-\(events)")
+        let returnEvents = r.mix.byKind.filter { $0.key.hasPrefix("return.") }.reduce(0) { $0 + $1.value }
+        progress("  \(fixed(r.microsPerEvent, 2)) µs/event, \(fixed(r.cpuMicrosPerEvent, 2)) CPU µs/event")
+        return Point(
+            stores: n, events: r.events, changeSets: r.changeSets, seconds: r.hubSeconds,
+            microsPerEvent: r.microsPerEvent, cpuMicrosPerEvent: r.cpuMicrosPerEvent, eventsPerSecond: r.hubEventsPerSecond,
+            returnEventShare: Double(returnEvents) / Double(max(1, r.events)))
     }
 }
 

@@ -15,6 +15,13 @@ public protocol HubStore: Sendable {
     /// so nodes holding a checkpoint from the old database resync instead of skipping events.
     func epoch() async throws -> String
 
+    /// Gives this hub database a new random epoch and returns it: what an operator does after
+    /// restoring the hub from an older backup (`returnsync hub rotate-epoch`), so that every node
+    /// pulls again from checkpoint 0 and sends all its own events again, instead of resuming at a
+    /// checkpoint the restored feed numbers differently. Hub processes read the epoch when they
+    /// start: stop them all first (this store answers the new epoch at once).
+    func rotateEpoch() async throws -> String
+
     /// Lets `node` sync with the credential whose secret hashes to `secretHash` (only the hash is
     /// ever stored). Node ids are never reused: a node restored from a backup enrols as a new
     /// incarnation. Refused: `auth.alreadyEnrolled`, `auth.duplicateSecret`, `auth.storeRequired`

@@ -28,7 +28,8 @@ public final class PostgresHubStore: HubStore {
     let client: PostgresClient
     let runner: Task<Void, Never>
     let logger: Logger
-    let epochValue: String
+    private let epochBox: EpochCell
+    var epochValue: String { epochBox.value }
     /// The chain's default currency (as the embedded hub's `NodeIdentity.currency`).
     public let currency: Currency
 
@@ -67,7 +68,7 @@ public final class PostgresHubStore: HubStore {
         self.client = client
         self.runner = runner
         self.logger = logger
-        self.epochValue = epoch
+        self.epochBox = EpochCell(epoch)
         self.currency = currency
     }
 
@@ -77,6 +78,16 @@ public final class PostgresHubStore: HubStore {
     public func close() { runner.cancel() }
 
     public func epoch() async throws -> String { epochValue }
+
+    public func rotateEpoch() async throws -> String {
+        let epoch = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let logger = self.logger
+        try await transaction { connection in
+            try await connection.query("UPDATE hub_meta SET value = \(epoch) WHERE key = 'epoch'", logger: logger)
+        }
+        epochBox.value = epoch
+        return epoch
+    }
 
     public func state() async throws -> any HubStateView { PostgresHubStateView(store: self) }
 
@@ -202,3 +213,4 @@ public enum PostgresDatabases {
         return text
     }
 }
+

@@ -24,7 +24,8 @@ public final class SQLiteHubStore: HubStore {
 
     /// The replica database underneath.
     public let database: NodeDatabase
-    let epochValue: String
+    private let epochBox: EpochCell
+    var epochValue: String { epochBox.value }
 
     /// Creates a hub database at `path` (which must not exist yet). `currency` is the chain's
     /// default currency (the replica's `NodeIdentity.currency`).
@@ -60,15 +61,25 @@ public final class SQLiteHubStore: HubStore {
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
         }
-        self.epochValue = try database.writer.read { db in
+        self.epochBox = try database.writer.read { db in
             guard let epoch = try String.fetchOne(db, sql: "SELECT value FROM hub_meta WHERE key = 'epoch'") else {
                 throw HubError(code: HubError.Code.corrupt, message: "the hub database has no epoch")
             }
-            return epoch
+            return EpochCell(epoch)
         }
     }
 
     public func epoch() async throws -> String { epochValue }
 
+    public func rotateEpoch() async throws -> String {
+        let epoch = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await database.transaction { db in
+            try db.execute(sql: "UPDATE hub_meta SET value = ? WHERE key = 'epoch'", arguments: [epoch])
+        }
+        epochBox.value = epoch
+        return epoch
+    }
+
     public func state() async throws -> any HubStateView { SQLiteHubStateView(database: database) }
 }
+

@@ -43,6 +43,9 @@ public struct SyncAgent: Sendable {
         var report = SyncReport()
         try await push(&report)
         try await pull(&report, progress: progress)
+        // A resync put our own events back in the outbox (a rebuilt or restored hub may lack
+        // them): send them in this round rather than the next.
+        if report.resynced { try await push(&report) }
         return report
     }
 
@@ -122,7 +125,18 @@ public struct SyncAgent: Sendable {
         }
         let transport = self.transport
         let limit = pullBatch
-        var page = try await transport.pull(after: cp.checkpoint, limit: limit)
+        var page: PullResponse
+        do {
+            page = try await transport.pull(after: cp.checkpoint, limit: limit)
+        } catch let problem as ProblemDetails where problem.code == "sync.checkpointAhead" && cp.checkpoint > 0 {
+            // The hub's feed ends before our checkpoint: it was restored from an older backup
+            // without a new epoch. Start over from 0 (what we hold is a no-op duplicate) and send
+            // our own events again (the hub may have lost some).
+            report.resynced = true
+            try await service.requeue(from: 1)
+            page = try await transport.pull(after: 0, limit: limit)
+            cp = SyncCheckpoint(checkpoint: 0, epoch: page.epoch)
+        }
         while true {
             if let pending = groupEnd, page.epoch != pending.epoch { try await apply() }
             if !cp.epoch.isEmpty && page.epoch != cp.epoch && !report.resynced {

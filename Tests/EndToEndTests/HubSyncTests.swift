@@ -338,4 +338,58 @@ struct HubSyncTests {
         let verify = try await f.hub().verify()
         #expect(verify.isOK, "hub verify: \(verify)")
     }
+
+    // MARK: 6. The hub restored from an older backup
+
+    @Test("the hub restored from an older backup: nodes resync by themselves, and after rotate-epoch too", .timeLimit(.minutes(1)))
+    func hubRestoredFromBackup() async throws {
+        let f = try await HubFixture()
+        defer { f.stopAll() }
+        let a = try await f.addNode("A1", store: "S-A")
+        let b = try await f.addNode("B1", store: "S-B")
+        try await f.startHub()
+        try await f.seedCatalog(a, stock: 10)
+        try await f.recordSale(a, id: "S-A-1", quantity: 1)
+        try await f.syncUntilQuiet([a, b])
+
+        // The backup: the hub's folder copied while the hub is stopped.
+        let backup = f.folder.file("hub-backup")
+        f.stopHub()
+        try FileManager.default.copyItem(atPath: f.hubData, toPath: backup.path)
+        try await f.startHub()
+        try await f.recordSale(a, id: "S-A-2", quantity: 1)
+        try await f.recordSale(a, id: "S-A-3", quantity: 1)
+        try await f.syncUntilQuiet([a, b])
+        let everything = try await f.hubEvents().count
+        let bCheckpoint = try await f.service(b).syncCheckpoint()
+
+        // Restored without anything else: B's checkpoint is past the restored feed's head.
+        func restore() async throws {
+            f.stopHub()
+            try FileManager.default.removeItem(atPath: f.hubData)
+            try FileManager.default.copyItem(atPath: backup.path, toPath: f.hubData)
+            try await f.startHub()
+        }
+        try await restore()
+        #expect(try await f.hubEvents().count < everything)
+        let first = try await f.sync(b)
+        #expect(first.resynced, "B starts over from 0 on sync.checkpointAhead: \(first)")
+        try await f.syncUntilQuiet([a, b])
+        #expect(try await f.hubEvents().count == everything, "A sent back what the restored hub lacked")
+        #expect(Set(try await f.nodeEvents(b).map(\.dot)).isSuperset(of: try await f.relevantHubEvents(for: b).map(\.dot)))
+
+        // Restored again, this time with a new epoch as the operations guide says: every node
+        // starts over, and the hub is whole again.
+        try await restore()
+        f.stopHub()
+        let rotated = try await HubFixture.expectSuccess(["hub", "rotate-epoch", "--data", f.hubData])
+        #expect(rotated.stdout.contains("→"), "\(rotated)")
+        try await f.startHub()
+        let again = try await f.sync(b)
+        #expect(again.resynced && again.epoch != bCheckpoint.epoch, "\(again)")
+        try await f.syncUntilQuiet([a, b])
+        #expect(try await f.hubEvents().count == everything)
+        let verify = try await f.hub().verify()
+        #expect(verify.isOK, "hub verify: \(verify)")
+    }
 }

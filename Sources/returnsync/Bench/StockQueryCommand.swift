@@ -70,9 +70,12 @@ extension BenchCommand {
         static let configuration = CommandConfiguration(
             abstract: "The hub's merge cost per event with 10, 100 and 1,000 stores pushing.",
             discussion: """
-                Each number of stores pushes into a fresh hub, every store the same number of events in \
-                change sets of the same size (so every point times the same mix). Goal: flat, ≤ 1.2 × from \
-                10 to 1,000 stores.
+                Two series. Equal events per store: each number of stores pushes into a fresh hub, every \
+                store the same number of events in change sets of the same size (so every point times the \
+                same mix), and the hub grows with the stores. Equal hub size: every point pushes the same \
+                total (the largest point's) split between its stores, so only the number of stores pushing \
+                changes (and the stores' age: each point prints its share of return events). Goal: flat, \
+                ≤ 1.2 × from 10 to 1,000 stores.
                 """)
         @Option(help: "Events each store pushes.") var eventsPerStore = 200
         @Option(help: "Events per change set.") var batch = 50
@@ -100,20 +103,32 @@ extension BenchCommand {
             try? await backend.cleanup()
             print("")
             print("scale benchmark (\(r.backend), \(r.eventsPerStore) events per store in change sets of \(r.changeSetSize))")
-            var t = TextTable()
-            t.row("stores", "µs/event", "CPU µs/event, events/s, return-event share")
-            for p in r.points {
-                t.row(
-                    "\(p.stores)", fixed(p.microsPerEvent, 2),
-                    "\(fixed(p.cpuMicrosPerEvent, 2)), \(fixed(p.eventsPerSecond, 0)), \(fixed(p.returnEventShare * 100, 1)) %")
+            func table(_ points: [ScaleBenchmark.Point], flatness: Double, cpu: Double, note: String) -> String {
+                var t = TextTable()
+                t.row("stores", "µs/event", "CPU µs/event, events/s, return-event share")
+                for p in points {
+                    t.row(
+                        "\(p.stores) × \(p.events / max(p.stores, 1))", fixed(p.microsPerEvent, 2),
+                        "\(fixed(p.cpuMicrosPerEvent, 2)), \(fixed(p.eventsPerSecond, 0)), \(fixed(p.returnEventShare * 100, 1)) %")
+                }
+                t.row("flatness (last / first)", fixed(flatness, 3), "CPU \(fixed(cpu, 3)); \(note)")
+                return t.render()
             }
-            t.row("flatness (last / first)", fixed(r.flatness, 3), "CPU \(fixed(r.cpuFlatness, 3)); goal ≤ 1.2")
-            print(t.render())
+            print(table(r.points, flatness: r.flatness, cpu: r.cpuFlatness, note: "the hub grows with the stores"))
+            print("")
+            print("equal hub size: \(r.equalTotal) events in all at every point, in change sets of \(r.changeSetSize)")
+            print(table(r.equalSizePoints, flatness: r.equalSizeFlatness, cpu: r.equalSizeCPUFlatness, note: "goal ≤ 1.2"))
             var json = JSONLine()
             json.add("backend", r.backend)
             json.add("flatness", r.flatness, decimals: 3)
             json.add("cpu_flatness", r.cpuFlatness, decimals: 3)
             json.add("us_per_event", raw: "{" + r.points.map { "\"\($0.stores)\":\(fixed($0.microsPerEvent, 2))" }.joined(separator: ",") + "}")
+            json.add("equal_hub_flatness", r.equalSizeFlatness, decimals: 3)
+            json.add("equal_hub_cpu_flatness", r.equalSizeCPUFlatness, decimals: 3)
+            json.add("equal_hub_events", r.equalTotal)
+            json.add(
+                "equal_hub_us_per_event",
+                raw: "{" + r.equalSizePoints.map { "\"\($0.stores)\":\(fixed($0.microsPerEvent, 2))" }.joined(separator: ",") + "}")
             json.add("events_per_store", r.eventsPerStore)
             json.add("change_set", r.changeSetSize)
             print(json)

@@ -25,7 +25,7 @@ struct HubCommand: AsyncParsableCommand {
             run `hub migrate` once per upgrade (serve also applies missing migrations). See \
             docs/operations.md.
             """,
-        subcommands: [Init.self, Migrate.self, Enroll.self, Revoke.self, Serve.self, Status.self])
+        subcommands: [Init.self, Migrate.self, Enroll.self, Revoke.self, Serve.self, Status.self, RotateEpoch.self])
 }
 
 /// Where the hub keeps its data: `--data DIR` (the folder with `hub.sqlite`) or `--database URL`
@@ -166,6 +166,30 @@ extension HubCommand {
         func run() async throws {
             try await folder.open().revoke(node: NodeID(node))
             print("revoked \(node)")
+        }
+    }
+
+    struct RotateEpoch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-epoch",
+            abstract: "Give the hub database a new epoch: after restoring it from a backup.",
+            discussion: """
+                A hub restored from an older backup numbers its feed again from where the backup \
+                ended, so a node's stored checkpoint no longer means what it meant. With a new epoch \
+                every node notices at its next pull, pulls again from the start (what it holds is a \
+                no-op duplicate) and sends all its own events again, so the hub gets back everything \
+                the nodes hold. Stop every `hub serve` process of this database first: they read the \
+                epoch when they start.
+
+                Example:
+                  returnsync hub rotate-epoch --data /var/lib/returnsync-hub
+                """)
+        @OptionGroup var folder: HubFolder
+        func run() async throws {
+            let store = try await folder.open()
+            let old = try await store.epoch()
+            let epoch = try await store.rotateEpoch()
+            print("epoch of \(folder.location): \(old) → \(epoch); start the hub again, nodes resync at their next pull")
         }
     }
 

@@ -26,6 +26,7 @@ struct HubSyncRound: Decodable, CustomStringConvertible {
     var pulled: Int
     var pullDuplicates: Int
     var checkpoint: UInt64
+    var epoch: String
     var conflicts: [Dot]
     var resynced: Bool
     var isQuiet: Bool { pushed == 0 && pushDuplicates == 0 && pulled == 0 && pullDuplicates == 0 }
@@ -72,6 +73,12 @@ final class HubFixture: @unchecked Sendable {
         let started = try await HubServerProcess.start(data: hubData, port: port, log: hubLog)
         servers.append(started)
         server = started
+    }
+
+    /// Stops the running `hub serve` (SIGKILL: SQLite keeps every commit, WAL included).
+    func stopHub() {
+        server?.stop()
+        server = nil
     }
 
     /// A `returnsync` command running in the background; stopped by `stopAll()` if still running.
