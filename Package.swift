@@ -152,7 +152,7 @@ let package = Package(
             name: "HubServerTests",
             dependencies: [
                 "OpenAPITesting", "HubTesting",
-                "HubServer", "HubStore", "HubStoreSQLite", "SyncProtocol", "SyncClient", "NodeStore", "Replication", "ReturnsDomain",
+                "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncProtocol", "SyncClient", "NodeStore", "Replication", "ReturnsDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),

@@ -38,6 +38,28 @@ public struct NodeBenchmark {
     public let options: Options
     public init(options: Options) { self.options = options }
 
+    /// How many turns the node, raw and floor measurements take.
+    static let rounds = 10
+
+    /// The part of `0..<total` that round `round` measures.
+    static func slice(_ total: Int, _ round: Int) -> Range<Int> {
+        (total * round / rounds)..<(total * (round + 1) / rounds)
+    }
+
+    /// Event bodies of the sizes the node's return events have (read after the first round).
+    struct FloorRows {
+        var requested: Data
+        var approved: Data
+        init(_ db: NodeDatabase) throws {
+            let sizes = try db.writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT kind, CAST(AVG(LENGTH(body)) AS INTEGER) FROM events WHERE kind IN ('returnRequested', 'returnApproved') GROUP BY kind")
+                    .reduce(into: [String: Int]()) { $0[$1[0]] = $1[1] }
+            }
+            requested = Data(repeating: 0x7B, count: sizes["returnRequested"] ?? 650)
+            approved = Data(repeating: 0x7B, count: sizes["returnApproved"] ?? 260)
+        }
+    }
+
     /// Runs both measurements; `progress` gets a line now and then for people watching.
     public func run(progress: (String) -> Void = { _ in }) throws -> Result {
         let fm = FileManager.default
@@ -49,8 +71,7 @@ public struct NodeBenchmark {
             try? fm.removeItem(at: rawDir)
         }
 
-        // Raw limit first: one-row transactions, WAL, synchronous = FULL, same disk.
-        progress("raw: \(options.rawTransactions) one-row transactions (WAL, synchronous=FULL)")
+        // The raw limit: one-row transactions, WAL, synchronous = FULL, same disk.
         try fm.createDirectory(at: rawDir, withIntermediateDirectories: true)
         var config = Configuration()
         config.busyMode = .timeout(10)
@@ -61,18 +82,6 @@ public struct NodeBenchmark {
         }
         let payload = Data(repeating: 0x61, count: 256)
         var rawLatency = LatencyRecorder(capacity: options.rawTransactions)
-        let rawStart = monotonicNanos()
-        for _ in 0..<options.rawTransactions {
-            let t0 = monotonicNanos()
-            try raw.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    try db.cachedStatement(sql: "INSERT INTO t (body) VALUES (?)").execute(arguments: [payload])
-                    return .commit
-                }
-            }
-            rawLatency.record(monotonicNanos() - t0)
-        }
-        let rawSeconds = Double(monotonicNanos() - rawStart) / 1e9
 
         // The node: a store with a catalog and enough sales to return against.
         progress("node: seeding catalog and \(options.returns) sales")
@@ -96,23 +105,46 @@ public struct NodeBenchmark {
             }
         }
 
-        progress("node: recording \(options.returns) returns, one durable transaction each")
+        // The three measurements take turns, a tenth of each per round, so that all three see the
+        // disk in the same state: its fsync time moves by a factor of two or more over a minute
+        // here, and a ratio of figures taken minutes apart would measure that instead.
+        progress("node: \(options.returns) returns, raw: \(options.rawTransactions) one-row transactions, floor: \(options.returns) transactions of a return's rows, in \(Self.rounds) rounds")
         var latency = LatencyRecorder(capacity: options.returns)
-        let start = monotonicNanos()
-        for i in 0..<options.returns {
-            let command = CreateReturnCommand(sale: SaleID("R-BENCH-\(i)"), lines: [RequestedLine(saleLine: 1, quantity: 1, reason: i % 3 == 0 ? .defective : .changedMind, condition: .unopened)])
-            let t0 = monotonicNanos()
-            let now = clock.tick()
-            _ = try service.transactionSync { _, log in try service.createReturn(command, staff: staff, now: now, log: log) }
-            latency.record(monotonicNanos() - t0)
-            if (i + 1) % 500 == 0 { progress("  \(i + 1)/\(options.returns)") }
+        var (seconds, rawSeconds, floorSeconds) = (0.0, 0.0, 0.0)
+        var floorRows: FloorRows?
+        for round in 0..<Self.rounds {
+            let returns = Self.slice(options.returns, round)
+            var start = monotonicNanos()
+            for i in returns {
+                let command = CreateReturnCommand(sale: SaleID("R-BENCH-\(i)"), lines: [RequestedLine(saleLine: 1, quantity: 1, reason: i % 3 == 0 ? .defective : .changedMind, condition: .unopened)])
+                let t0 = monotonicNanos()
+                let now = clock.tick()
+                _ = try service.transactionSync { _, log in try service.createReturn(command, staff: staff, now: now, log: log) }
+                latency.record(monotonicNanos() - t0)
+            }
+            seconds += Double(monotonicNanos() - start) / 1e9
+
+            start = monotonicNanos()
+            for _ in Self.slice(options.rawTransactions, round) {
+                let t0 = monotonicNanos()
+                try raw.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        try db.cachedStatement(sql: "INSERT INTO t (body) VALUES (?)").execute(arguments: [payload])
+                        return .commit
+                    }
+                }
+                rawLatency.record(monotonicNanos() - t0)
+            }
+            rawSeconds += Double(monotonicNanos() - start) / 1e9
+
+            // The floor's events have the sizes the node's real ones have.
+            let rows = try floorRows ?? FloorRows(db)
+            floorRows = rows
+            floorSeconds += try Self.floor(db, rows: rows, returns: returns)
+            progress("  round \(round + 1)/\(Self.rounds): \(returns.upperBound) returns")
         }
-        let seconds = Double(monotonicNanos() - start) / 1e9
         let rate = Double(options.returns) / seconds
         let rawRate = Double(options.rawTransactions) / rawSeconds
-
-        progress("floor: \(options.returns) transactions writing only a return's rows")
-        let floorSeconds = try Self.floor(db, returns: options.returns)
         let floorRate = Double(options.returns) / floorSeconds
         return Result(
             returns: options.returns, nodeReturnsPerSecond: rate, p50Millis: latency.percentileMillis(50),
@@ -127,15 +159,10 @@ public struct NodeBenchmark {
     /// row in `returns` (with its indexes), its sale line's returned quantity, the node's seq and
     /// clock. Values are bound through SQLite's C API (`RowWriter`), one IMMEDIATE transaction per
     /// return, same `synchronous`. Returns the seconds taken.
-    static func floor(_ db: NodeDatabase, returns: Int) throws -> Double {
-        let sizes = try db.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT kind, CAST(AVG(LENGTH(body)) AS INTEGER) FROM events WHERE kind IN ('returnRequested', 'returnApproved') GROUP BY kind")
-                .reduce(into: [String: Int]()) { $0[$1[0]] = $1[1] }
-        }
-        let requested = Data(repeating: 0x7B, count: sizes["returnRequested"] ?? 650)
-        let approved = Data(repeating: 0x7B, count: sizes["returnApproved"] ?? 260)
+    static func floor(_ db: NodeDatabase, rows: FloorRows, returns: Range<Int>) throws -> Double {
+        let (requested, approved) = (rows.requested, rows.approved)
         let start = monotonicNanos()
-        for i in 0..<returns {
+        for i in returns {
             // Numbered like the node's own documents (zero-padded, so each lands after the last).
             let id = "RT-FLOOR-" + String(repeating: "0", count: max(0, 6 - String(i).count)) + String(i)
             try db.writer.writeWithoutTransaction { db in

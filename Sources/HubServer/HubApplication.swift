@@ -59,6 +59,7 @@ extension HubError: ProblemConvertible {
         case "sync.forgedAuthor", "auth.revoked", "auth.forbidden": .forbidden
         case "auth.unknownNode", "auth.missing", "auth.unknown": .unauthorized
         case "sync.changeSetTooLarge": .contentTooLarge
+        case HubError.Code.databaseUnavailable: .serviceUnavailable
         case _ where code.hasPrefix("hub."): .internalServerError
         case _ where code.hasPrefix("sync."): .badRequest
         default: nil

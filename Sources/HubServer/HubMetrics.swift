@@ -50,9 +50,11 @@ final class HubMetrics: @unchecked Sendable {
 
 extension HubRoutes {
     /// `/healthz` and `/metrics`, no credential needed (keep them on an internal network).
+    /// `/healthz` reads from the database, so a probe sees a hub whose database is gone (503).
     func addProbeRoutes(to router: Router<HubRequestContext>) {
         router.get("healthz") { _, _ in
-            try JSONCoding.response(["status": "ok", "epoch": try await store.epoch()])
+            try await store.checkDatabase()
+            return try JSONCoding.response(["status": "ok", "epoch": try await store.epoch()])
         }
         router.get("metrics") { _, _ in
             let text = metrics.render(status: try await store.syncStatus(), exceptions: try await store.state().exceptions().count, incidents: try await store.incidents().count)

@@ -43,6 +43,8 @@ public struct HubError: Error, Hashable, Sendable, Codable, CustomStringConverti
         /// The same idempotency key was sent with a different request.
         public static let idempotencyConflict = "idempotency.conflict"
         public static let corrupt = "hub.corrupt"
+        /// The hub's database cannot be read right now (health check).
+        public static let databaseUnavailable = "hub.databaseUnavailable"
     }
 }
 

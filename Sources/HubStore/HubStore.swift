@@ -22,6 +22,10 @@ public protocol HubStore: Sendable {
     /// start: stop them all first (this store answers the new epoch at once).
     func rotateEpoch() async throws -> String
 
+    /// Reads from the database once, for health checks: throws `hub.databaseUnavailable` when it
+    /// cannot (PostgreSQL down or unreachable, the SQLite file closed or unreadable).
+    func checkDatabase() async throws
+
     /// Lets `node` sync with the credential whose secret hashes to `secretHash` (only the hash is
     /// ever stored). Node ids are never reused: a node restored from a backup enrols as a new
     /// incarnation. Refused: `auth.alreadyEnrolled`, `auth.duplicateSecret`, `auth.storeRequired`

@@ -79,6 +79,30 @@ public final class PostgresHubStore: HubStore {
 
     public func epoch() async throws -> String { epochValue }
 
+    public func checkDatabase() async throws {
+        let logger = self.logger
+        do {
+            // A connection from the pool and a round trip; bounded, so a probe never hangs.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await self.client.withConnection { connection in
+                        _ = try await connection.query("SELECT 1", logger: logger).collect()
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(5))
+                    throw HubError(code: HubError.Code.databaseUnavailable, message: "PostgreSQL did not answer within 5 s")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch let error as HubError {
+            throw error
+        } catch {
+            throw HubError(code: HubError.Code.databaseUnavailable, message: "PostgreSQL cannot be reached: \(String(reflecting: error))")
+        }
+    }
+
     public func rotateEpoch() async throws -> String {
         let epoch = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let logger = self.logger

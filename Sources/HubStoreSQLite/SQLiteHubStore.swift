@@ -71,6 +71,14 @@ public final class SQLiteHubStore: HubStore {
 
     public func epoch() async throws -> String { epochValue }
 
+    public func checkDatabase() async throws {
+        do {
+            _ = try await database.writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM hub_meta WHERE key = 'epoch'") }
+        } catch {
+            throw HubError(code: HubError.Code.databaseUnavailable, message: "the hub database cannot be read: \(error)")
+        }
+    }
+
     public func rotateEpoch() async throws -> String {
         let epoch = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try await database.transaction { db in

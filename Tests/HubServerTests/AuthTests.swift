@@ -1,6 +1,8 @@
 import Foundation
 import HubServer
 import HubStore
+import HubStorePostgres
+import HubStoreSQLite
 import HubTesting
 import Hummingbird
 import HummingbirdTesting
@@ -82,6 +84,24 @@ struct AuthTests {
             expectStatus(try await client.call(.get, "/metrics", token: nil), .ok)
             // Unknown routes are problems too, before any credential is asked for.
             expectProblem(try await client.call(.get, "/nowhere", token: nil), .notFound, "route.notFound")
+        }
+    }
+
+    @Test("/healthz reads the database: a hub whose database is gone answers 503 hub.databaseUnavailable", arguments: HubBackend.all)
+    func healthWithoutDatabase(backend: HubBackend) async throws {
+        let hub = try await HubFixture(backend)
+        defer { hub.handle.remove() }
+        let app = Application(router: buildHubRouter(store: hub.store, clock: { HubFixture.now }))
+        try await app.test(.router) { client in
+            expectStatus(try await client.call(.get, "/healthz", token: nil), .ok)
+            // Take the database away underneath the running hub.
+            switch hub.store {
+            case let sqlite as SQLiteHubStore: try sqlite.database.writer.close()
+            case let postgres as PostgresHubStore: postgres.close()
+            default: Issue.record("a backend this test does not know: \(type(of: hub.store))")
+            }
+            let answer = try await client.call(.get, "/healthz", token: nil)
+            _ = expectProblem(answer, .serviceUnavailable, "hub.databaseUnavailable")
         }
     }
 }
