@@ -59,6 +59,14 @@ struct HubSyncTests {
         #expect(try await f.nodeEvents(d).count == eventsD)
         #expect(try await f.nodeOutbox(d) == 0)
 
+        // The online shop, meanwhile, takes back S-A-3's unit through the hub's channel API; a
+        // retry of the same request (same Idempotency-Key) records nothing more.
+        let shop = try await f.enroll(node: "WEB-1", store: "WEB", role: "onlineChannel")
+        let channel = try await f.channelReturn(sale: "S-A-3", key: "web-order-9-return", token: shop)
+        #expect(channel.status == 201, "\(channel)")
+        let retry = try await f.channelReturn(sale: "S-A-3", key: "web-order-9-return", token: shop)
+        #expect(retry.status == 201 && retry.body == channel.body, "\(retry)")
+
         // B comes back.
         try await f.reconnect(b)
         let back = try await f.sync(b)
@@ -83,6 +91,7 @@ struct HubSyncTests {
             let hubState = ReplicaState.fold(relevant)
             #expect(nodeState.digest == hubState.digest, "state of \(node.id) differs from the hub's view of it")
             #expect(nodeState.exceptions.contains { $0.code == "return.overReturn" }, "\(node.id) sees the over-return")
+            #expect(held.contains { $0.dot.node == "hub" && $0.record.kind == .returnOrder }, "\(node.id) holds the shop's return")
             let report = try await f.verifyNode(node)
             #expect(report.ok && report.outbox == 0 && report.mismatches.isEmpty, "node verify \(node.id): \(report)")
         }

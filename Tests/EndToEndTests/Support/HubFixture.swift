@@ -272,8 +272,15 @@ final class HubFixture: @unchecked Sendable {
         try await post(SyncRoutes.push, body: try JSONEncoder().encode(changeSet), token: token)
     }
 
-    func post(_ path: String, body: Data, token: String) async throws -> HubHTTPAnswer {
-        try await Self.post(base: baseURL, path, body: body, token: token)
+    func post(_ path: String, body: Data, token: String, headers: [(String, String)] = []) async throws -> HubHTTPAnswer {
+        try await Self.post(base: baseURL, path, body: body, token: token, headers: headers)
+    }
+
+    /// The online channel's `POST /api/v1/channel/returns` of one unit of line 1 of `sale`.
+    func channelReturn(sale: String, key: String, token: String) async throws -> HubHTTPAnswer {
+        let body = Data(
+            #"{"sale": "\#(sale)", "lines": [{"saleLine": 1, "quantity": 1, "reason": "changedMind", "condition": "unopened", "serials": []}]}"#.utf8)
+        return try await post("/api/v1/channel/returns", body: body, token: token, headers: [("Idempotency-Key", key)])
     }
 
     func get(_ path: String, token: String) async throws -> HubHTTPAnswer {
@@ -281,11 +288,14 @@ final class HubFixture: @unchecked Sendable {
     }
 
     /// `POST base + path` with a JSON body and `token`'s bearer credential.
-    static func post(base: String, _ path: String, body: Data, token: String) async throws -> HubHTTPAnswer {
+    static func post(
+        base: String, _ path: String, body: Data, token: String, headers: [(String, String)] = []
+    ) async throws -> HubHTTPAnswer {
         var request = HTTPClientRequest(url: base + path)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(body)
         return try await execute(request)
     }
