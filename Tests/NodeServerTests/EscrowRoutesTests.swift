@@ -34,11 +34,19 @@ struct EscrowRoutesTests {
             expectStatus(set, .ok)
             #expect(try set.decode(EscrowStatus.self).riskBudget == Seed.money(150_00))
 
-            let first = try await Seed.open(Seed.returnOf("R-S2-1"), client)
+            // A POS may leave `serials` out of a line that has none.
+            let created = try await client.send(
+                .post, "returns",
+                raw: #"{"sale": "R-S2-1", "lines": [{"saleLine": 1, "quantity": 1, "reason": "changedMind", "condition": "openedComplete"}]}"#)
+            expectStatus(created, .created)
+            let first = try created.decode(ReturnView.self)
             let status = try await client.get("escrow").decode(EscrowStatus.self)
             #expect(status.used == Seed.money(100_00) && status.available == Seed.money(50_00))
             #expect(status.recent.map(\.returnID) == [first.id] && status.recent[0].basis == .riskBudget)
             #expect(status.recent[0].acknowledged == false)
+            let metrics = try await client.get("metrics").text
+            #expect(metrics.contains("returnsync_node_risk_budget_minor 15000"), "\(metrics)")
+            #expect(metrics.contains("returnsync_node_risk_budget_used_minor 10000"), "\(metrics)")
 
             try await node.expectNothingWritten {
                 let over = try await client.send(.post, "returns", json: Seed.returnOf("R-S2-1"))

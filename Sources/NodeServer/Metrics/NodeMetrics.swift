@@ -28,6 +28,10 @@ final class NodeMetrics: @unchecked Sendable {
         var outbox: Int
         var exceptions: Int
         var lowStockAlerts: Int
+        /// Escrow: the risk budget and what of it offline returns against other stores' sales use
+        /// (minor units of the node's currency).
+        var riskBudgetMinor: Int = 0
+        var riskBudgetUsedMinor: Int = 0
     }
 
     /// The exposition text.
@@ -53,6 +57,14 @@ final class NodeMetrics: @unchecked Sendable {
         family(
             "returnsync_node_low_stock_alerts", "gauge", "SKUs whose sellable stock is under the reorder point.",
             [("", replica.lowStockAlerts)])
+        family(
+            "returnsync_node_risk_budget_minor", "gauge",
+            "Escrow: the store's risk budget for offline returns against other stores' sales, in minor units.",
+            [("", replica.riskBudgetMinor)])
+        family(
+            "returnsync_node_risk_budget_used_minor", "gauge",
+            "Escrow: value of such returns the hub has not acknowledged yet, in minor units.",
+            [("", replica.riskBudgetUsedMinor)])
         family(
             "returnsync_node_http_requests_total", "counter", "HTTP requests answered, by status code.",
             requests.sorted { $0.key < $1.key }.map { ("{status=\"\($0.key)\"}", $0.value) })

@@ -39,12 +39,15 @@ extension NodeRoutes {
         }
         routes.get("metrics") { _, _ in
             let identity = service.identity
-            let figures = try await service.read { reader in
+            var figures = try await service.read { reader in
                 NodeMetrics.ReplicaFigures(
                     node: identity.node.rawValue, store: identity.store.rawValue, events: try reader.eventCount(),
                     outbox: try reader.outboxCount(), exceptions: try reader.exceptions().count,
                     lowStockAlerts: try reader.lowStockAlerts().count)
             }
+            let escrow = try await service.escrowStatus()
+            figures.riskBudgetMinor = Int(escrow.riskBudget.minor)
+            figures.riskBudgetUsedMinor = Int(escrow.used.minor)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(figures))))

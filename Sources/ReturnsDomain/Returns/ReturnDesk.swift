@@ -24,6 +24,22 @@ public struct RequestedLine: Hashable, Sendable, Codable {
         self.serials = serials
         self.unitRefund = unitRefund
     }
+
+    enum CodingKeys: String, CodingKey {
+        case saleLine, sku, quantity, reason, condition, serials, unitRefund
+    }
+
+    /// `serials` may be left out (no serials); everything else as written.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        saleLine = try c.decodeIfPresent(Int.self, forKey: .saleLine)
+        sku = try c.decodeIfPresent(SKU.self, forKey: .sku)
+        quantity = try c.decode(Int.self, forKey: .quantity)
+        reason = try c.decode(ReasonCode.self, forKey: .reason)
+        condition = try c.decode(ItemCondition.self, forKey: .condition)
+        serials = try c.decodeIfPresent([String].self, forKey: .serials) ?? []
+        unitRefund = try c.decodeIfPresent(Money.self, forKey: .unitRefund)
+    }
 }
 
 /// The return desk's commands: each checks a staff command against the return's state and returns
