@@ -49,9 +49,14 @@ final class HubMetrics: @unchecked Sendable {
 }
 
 extension HubRoutes {
-    /// `/healthz` and `/metrics`, no credential needed (keep them on an internal network).
-    /// `/healthz` reads from the database, so a probe sees a hub whose database is gone (503).
+    /// `/healthz`, `/livez` and `/metrics`, no credential needed (keep them on an internal network).
+    /// `/healthz` reads from the database, so a readiness probe sees a hub whose database is gone
+    /// (503); `/livez` only says the process answers, for a liveness probe that must not restart
+    /// hubs because their database is down.
     func addProbeRoutes(to router: Router<HubRequestContext>) {
+        router.get("livez") { _, _ in
+            try JSONCoding.response(["status": "ok"])
+        }
         router.get("healthz") { _, _ in
             try await store.checkDatabase()
             return try JSONCoding.response(["status": "ok", "epoch": try await store.epoch()])

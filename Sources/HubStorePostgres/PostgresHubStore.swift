@@ -90,8 +90,8 @@ public final class PostgresHubStore: HubStore {
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(5))
-                    throw HubError(code: HubError.Code.databaseUnavailable, message: "PostgreSQL did not answer within 5 s")
+                    try await Task.sleep(for: .seconds(2))
+                    throw HubError(code: HubError.Code.databaseUnavailable, message: "PostgreSQL did not answer within 2 s")
                 }
                 try await group.next()
                 group.cancelAll()

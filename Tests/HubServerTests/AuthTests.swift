@@ -102,6 +102,8 @@ struct AuthTests {
             }
             let answer = try await client.call(.get, "/healthz", token: nil)
             _ = expectProblem(answer, .serviceUnavailable, "hub.databaseUnavailable")
+            // The process itself still answers its liveness probe.
+            expectStatus(try await client.call(.get, "/livez", token: nil), .ok)
         }
     }
 }

@@ -60,7 +60,7 @@ struct HubOpenAPITests {
             }
             guard op.servers.contains(Self.hubURL) else { continue }
             let security = op.node["security"]?.children.map { $0.children.first?.key ?? $0.value } ?? []
-            let isProbe = op.path == "/healthz" || op.path == "/metrics"
+            let isProbe = op.path == "/healthz" || op.path == "/livez" || op.path == "/metrics"
             if isProbe {
                 #expect(security.isEmpty, "\(op.route) answers without a token")
             } else {
@@ -151,6 +151,7 @@ struct HubOpenAPITests {
             try await hub.store.revoke(node: b.id)
             _ = try await call(.get, "/sync/v1/pull", token: tokenB, expect: .forbidden)
             _ = try await call(.get, "/healthz", token: nil, expect: .ok)
+            _ = try await call(.get, "/livez", token: nil, expect: .ok)
             _ = try await call(.get, "/metrics", token: nil, expect: .ok)
 
             let expected: Set<String> = [
