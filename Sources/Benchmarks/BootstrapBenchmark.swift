@@ -192,14 +192,7 @@ public struct BootstrapBenchmark {
         try await raw.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(
-                sql: """
-                    CREATE TABLE events (
-                        node TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, kind TEXT NOT NULL,
-                        hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, body BLOB NOT NULL,
-                        PRIMARY KEY (node, seq)) WITHOUT ROWID, STRICT;
-                    CREATE INDEX events_by_record ON events (record);
-                    """)
+            try db.execute(sql: SQLiteRawEventTable.create)
             try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [node.path])
         }
         let t0 = monotonicNanos()

@@ -141,14 +141,7 @@ final class SQLiteRawSink: RawEventSink {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
-            try db.execute(
-                sql: """
-                    CREATE TABLE events (
-                        node TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, kind TEXT NOT NULL,
-                        hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, body BLOB NOT NULL,
-                        PRIMARY KEY (node, seq)) WITHOUT ROWID, STRICT;
-                    CREATE INDEX events_by_record ON events (record);
-                    """)
+            try db.execute(sql: SQLiteRawEventTable.create)
         }
     }
 

@@ -135,14 +135,7 @@ public struct PullBenchmark {
         let raw = try DatabasePool(path: path)
         try await raw.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(
-                sql: """
-                    CREATE TABLE events (
-                        node TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, kind TEXT NOT NULL,
-                        hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, body BLOB NOT NULL,
-                        PRIMARY KEY (node, seq)) WITHOUT ROWID, STRICT;
-                    CREATE INDEX events_by_record ON events (record);
-                    """)
+            try db.execute(sql: SQLiteRawEventTable.create)
         }
         let t0 = monotonicNanos()
         var i = 0

@@ -188,20 +188,3 @@ extension NodeService {
             arguments: [currency.rawValue, node.rawValue]) ?? 0
     }
 }
-
-extension Schema {
-    /// The node's record of returns taken against other stores' sale lines (escrow, DESIGN §4):
-    /// on what authority, and for what value. Local bookkeeping, never synced.
-    static func registerEscrow(_ m: inout DatabaseMigrator) {
-        m.registerMigration("v2.escrow") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE escrow_uses (
-                        return_id TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL, sale TEXT NOT NULL, basis TEXT NOT NULL,
-                        claim TEXT, value INTEGER NOT NULL, currency TEXT NOT NULL, recorded_at INTEGER NOT NULL
-                    ) WITHOUT ROWID, STRICT;
-                    CREATE INDEX escrow_uses_by_time ON escrow_uses (recorded_at);
-                    """)
-        }
-    }
-}

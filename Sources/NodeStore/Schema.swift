@@ -66,7 +66,19 @@ enum Schema {
                     CREATE INDEX customers_by_phone ON customers (phone);
                     """)
         }
-        registerEscrow(&m)
+        m.registerMigration("v2.escrow") { db in
+            // The node's record of returns taken against other stores' sale lines (escrow,
+            // DESIGN §4, NodeEscrow.swift): on what authority, and for what value. Local
+            // bookkeeping, never synced.
+            try db.execute(
+                sql: """
+                    CREATE TABLE escrow_uses (
+                        return_id TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL, sale TEXT NOT NULL, basis TEXT NOT NULL,
+                        claim TEXT, value INTEGER NOT NULL, currency TEXT NOT NULL, recorded_at INTEGER NOT NULL
+                    ) WITHOUT ROWID, STRICT;
+                    CREATE INDEX escrow_uses_by_time ON escrow_uses (recorded_at);
+                    """)
+        }
         m.registerMigration("v3.records-by-key") { db in
             // Records of one kind are a range of the primary key (`kind:id`), so this index only
             // cost a page write per new record.
