@@ -1,4 +1,11 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Collects per-operation latencies in nanoseconds and reports percentiles.
 public struct LatencyRecorder: Sendable {
@@ -18,6 +25,45 @@ public struct LatencyRecorder: Sendable {
 /// Monotonic nanoseconds, for timing.
 @inline(__always)
 public func monotonicNanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+/// CPU time this thread has used, in nanoseconds: user (SQLite's and the program's own work) and
+/// system (the kernel's work for its system calls: copying pages into the WAL, starting fsync),
+/// not the time it waits for the disk. From `getrusage(RUSAGE_THREAD)`, which the kernel keeps
+/// in ticks scaled to the thread's exact run time: good over many transactions, not for one.
+public struct ThreadCPU: Sendable {
+    public var user: UInt64 = 0
+    public var system: UInt64 = 0
+    public init() {}
+    public static func now() -> ThreadCPU {
+        var usage = rusage()
+        #if os(Linux)
+        // RUSAGE_THREAD (1) is declared only under _GNU_SOURCE, which Swift's Glibc does not set.
+        getrusage(1, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        var t = ThreadCPU()
+        t.user = UInt64(usage.ru_utime.tv_sec) * 1_000_000_000 + UInt64(usage.ru_utime.tv_usec) * 1_000
+        t.system = UInt64(usage.ru_stime.tv_sec) * 1_000_000_000 + UInt64(usage.ru_stime.tv_usec) * 1_000
+        return t
+    }
+    public static func + (a: ThreadCPU, b: ThreadCPU) -> ThreadCPU {
+        var t = a
+        t.user += b.user
+        t.system += b.system
+        return t
+    }
+    public static func - (a: ThreadCPU, b: ThreadCPU) -> ThreadCPU {
+        var t = a
+        t.user -= min(t.user, b.user)
+        t.system -= min(t.system, b.system)
+        return t
+    }
+    /// Microseconds per operation, user and system, over `count` operations.
+    public func micros(per count: Int) -> (user: Double, system: Double) {
+        (Double(user) / 1_000 / Double(count), Double(system) / 1_000 / Double(count))
+    }
+}
 
 /// Formats a figure with a fixed number of decimals, for tables.
 public func fixed(_ x: Double, _ decimals: Int = 1) -> String {

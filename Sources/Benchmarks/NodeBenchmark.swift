@@ -19,7 +19,7 @@ public struct NodeBenchmark {
         }
     }
 
-    public struct Result: Sendable, Codable {
+    public struct Result: Sendable {
         public var returns: Int
         public var nodeReturnsPerSecond: Double
         public var p50Millis: Double
@@ -33,6 +33,12 @@ public struct NodeBenchmark {
         public var floorTransactionsPerSecond: Double
         /// floor / raw: the best ratio any implementation writing these rows could reach here.
         public var floorRatio: Double
+        /// CPU time per transaction (µs) of the thread that runs it, user and system (`ThreadCPU`):
+        /// what a return, a raw transaction and a floor transaction cost besides waiting for the
+        /// disk. The rest of each wall time is waiting (mostly for fsync).
+        public var nodeCPUMicros: (user: Double, system: Double)
+        public var rawCPUMicros: (user: Double, system: Double)
+        public var floorCPUMicros: (user: Double, system: Double)
     }
 
     public let options: Options
@@ -111,10 +117,12 @@ public struct NodeBenchmark {
         progress("node: \(options.returns) returns, raw: \(options.rawTransactions) one-row transactions, floor: \(options.returns) transactions of a return's rows, in \(Self.rounds) rounds")
         var latency = LatencyRecorder(capacity: options.returns)
         var (seconds, rawSeconds, floorSeconds) = (0.0, 0.0, 0.0)
+        var (cpu, rawCPU, floorCPU) = (ThreadCPU(), ThreadCPU(), ThreadCPU())
         var floorRows: FloorRows?
         for round in 0..<Self.rounds {
             let returns = Self.slice(options.returns, round)
             var start = monotonicNanos()
+            var cpuStart = ThreadCPU.now()
             for i in returns {
                 let command = CreateReturnCommand(sale: SaleID("R-BENCH-\(i)"), lines: [RequestedLine(saleLine: 1, quantity: 1, reason: i % 3 == 0 ? .defective : .changedMind, condition: .unopened)])
                 let t0 = monotonicNanos()
@@ -123,8 +131,10 @@ public struct NodeBenchmark {
                 latency.record(monotonicNanos() - t0)
             }
             seconds += Double(monotonicNanos() - start) / 1e9
+            cpu = cpu + (ThreadCPU.now() - cpuStart)
 
             start = monotonicNanos()
+            cpuStart = ThreadCPU.now()
             for _ in Self.slice(options.rawTransactions, round) {
                 let t0 = monotonicNanos()
                 try raw.writeWithoutTransaction { db in
@@ -136,11 +146,14 @@ public struct NodeBenchmark {
                 rawLatency.record(monotonicNanos() - t0)
             }
             rawSeconds += Double(monotonicNanos() - start) / 1e9
+            rawCPU = rawCPU + (ThreadCPU.now() - cpuStart)
 
             // The floor's events have the sizes the node's real ones have.
             let rows = try floorRows ?? FloorRows(db)
             floorRows = rows
+            cpuStart = ThreadCPU.now()
             floorSeconds += try Self.floor(db, rows: rows, returns: returns)
+            floorCPU = floorCPU + (ThreadCPU.now() - cpuStart)
             progress("  round \(round + 1)/\(Self.rounds): \(returns.upperBound) returns")
         }
         let rate = Double(options.returns) / seconds
@@ -150,7 +163,9 @@ public struct NodeBenchmark {
             returns: options.returns, nodeReturnsPerSecond: rate, p50Millis: latency.percentileMillis(50),
             p99Millis: latency.percentileMillis(99), rawTransactionsPerSecond: rawRate,
             rawP99Millis: rawLatency.percentileMillis(99), ratio: rate / rawRate, synchronous: try db.synchronousSetting(),
-            floorTransactionsPerSecond: floorRate, floorRatio: floorRate / rawRate)
+            floorTransactionsPerSecond: floorRate, floorRatio: floorRate / rawRate,
+            nodeCPUMicros: cpu.micros(per: options.returns), rawCPUMicros: rawCPU.micros(per: options.rawTransactions),
+            floorCPUMicros: floorCPU.micros(per: options.returns))
     }
 
     /// The rows a recorded return writes, and nothing else, on the node database the returns were

@@ -80,7 +80,9 @@ extension BenchCommand {
                 Then the floor: transactions that write exactly the rows a return writes (same tables, \
                 indexes, event sizes and durability; values bound through SQLite's C API; no policy, \
                 folding or encoding). floor / raw is the best ratio any code writing those rows could \
-                reach on this disk; node / floor is what the node's own work costs on top.
+                reach on this disk; node / floor is what the node's own work costs on top. Last, \
+                where each transaction's time goes: the thread's CPU (user, system) and the rest, \
+                which is waiting for the disk, and how much CPU a return may use for ratio 0.5.
                 """)
 
         @Option(help: "How many returns to record (each against its own sale).")
@@ -115,6 +117,19 @@ extension BenchCommand {
             print("  floor: a return's rows/s   \(fixed(r.floorTransactionsPerSecond))   (its row writes only, no logic)")
             print("  floor ratio (floor / raw)  \(fixed(r.floorRatio, 3))   the best any code writing these rows gets here")
             print("  node / floor               \(fixed(r.nodeReturnsPerSecond / r.floorTransactionsPerSecond, 3))")
+            // Where each transaction's time goes: the thread's CPU, user and system, and the rest,
+            // which is waiting for the disk.
+            let wall = (node: 1e6 / r.nodeReturnsPerSecond, raw: 1e6 / r.rawTransactionsPerSecond, floor: 1e6 / r.floorTransactionsPerSecond)
+            print("")
+            print("  per transaction (µs)       wall    user  system   waiting")
+            for (name, w, c) in [("node return", wall.node, r.nodeCPUMicros), ("raw one-row", wall.raw, r.rawCPUMicros), ("floor (a return's rows)", wall.floor, r.floorCPUMicros)] {
+                let label = name.padding(toLength: 25, withPad: " ", startingAt: 0)
+                print("  \(label)\(fixed(w).leftPad(7)) \(fixed(c.user).leftPad(7)) \(fixed(c.system).leftPad(7)) \(fixed(max(0, w - c.user - c.system)).leftPad(9))")
+            }
+            // Ratio 0.5 means a return in twice a raw transaction's time; with the node's waiting
+            // as it is, this much CPU per return is left for the node's work.
+            let nodeCPU = r.nodeCPUMicros.user + r.nodeCPUMicros.system
+            print("  ratio 0.5 leaves a return  \(fixed(max(0, 2 * wall.raw - (wall.node - nodeCPU)))) µs of cpu at the node's waiting (it uses \(fixed(nodeCPU)))")
             var json = JSONLine()
             json.add("node_returns_per_s", r.nodeReturnsPerSecond)
             json.add("raw_txn_per_s", r.rawTransactionsPerSecond)
@@ -124,6 +139,9 @@ extension BenchCommand {
             json.add("returns", r.returns)
             json.add("floor_txn_per_s", r.floorTransactionsPerSecond)
             json.add("floor_ratio", r.floorRatio, decimals: 3)
+            json.add("node_cpu_us", r.nodeCPUMicros.user + r.nodeCPUMicros.system)
+            json.add("raw_cpu_us", r.rawCPUMicros.user + r.rawCPUMicros.system)
+            json.add("floor_cpu_us", r.floorCPUMicros.user + r.floorCPUMicros.system)
             print(json)
         }
     }
