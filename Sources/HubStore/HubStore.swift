@@ -92,11 +92,11 @@ public protocol HubStore: Sendable {
         _ request: ChannelReturnRequest, from channel: HubCredential, idempotencyKey: String, staff: StaffID, now: Int64
     ) async throws -> (receipt: ChannelReturnReceipt, replayed: Bool)
 
-    /// Grants a store node (`credential`) returnable quantities of a sale another store holds, for
-    /// the return named in the claim (DESIGN §4, `EscrowRules`): all lines or none, held until
+    /// Grants a store node (`credential`) returnable quantities of a sale, for the return named in
+    /// the claim (another store's sale; or its own store's, which the holder claims while online) (DESIGN §4, `EscrowRules`): all lines or none, held until
     /// that return merges or the claim expires. A retry for the same return answers the same grant
     /// (`replayed` true).
-    /// Refused: `auth.forbidden` (not a store node), `sale.notFound`, `escrow.heldByClaimant`,
+    /// Refused: `auth.forbidden` (not a store node), `sale.notFound`,
     /// `escrow.invalidClaim`, `escrow.insufficient`, `escrow.claimConflict`. Claims are serialised
     /// per sale, so two claims racing for the last unit get one grant.
     func claimEscrow(_ claim: EscrowClaim, from credential: HubCredential, now: Int64) async throws -> (grant: EscrowGrant, replayed: Bool)

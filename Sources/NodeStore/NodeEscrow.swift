@@ -59,41 +59,29 @@ extension NodeService {
 
     /// Opens a return; one the policy allows outright is approved in the same transaction.
     ///
-    /// Escrow (DESIGN §4): against a line this store holds (its own sale, or no receipt) the
-    /// return is checked against what this replica knows and recorded at once; against
-    /// another store's sale the quantities are first claimed from the hub through `claimer`, and
-    /// when the hub cannot be asked (no claimer, offline, timeout) the return is accepted within
-    /// the store's risk budget. A refusal from the hub (`escrow.insufficient`) or an exhausted
-    /// budget (`escrow.budgetExhausted`) records nothing.
+    /// Escrow (DESIGN §4): the quantities are claimed from the hub through `claimer` before the
+    /// return is recorded. Against another store's sale, when the hub cannot be asked (no
+    /// claimer, offline, timeout) the return is accepted within the store's risk budget. Against
+    /// a line this store holds (its own sale) the claim only asks whether another store holds the
+    /// units meanwhile: when the hub cannot be asked the return is checked against what this
+    /// replica knows and recorded, as the holder's right. A refusal from the hub
+    /// (`escrow.insufficient`) or an exhausted budget (`escrow.budgetExhausted`) records nothing.
+    /// A return without a receipt claims nothing.
     public func createReturn(
         _ command: CreateReturnCommand, staff: StaffID, claimer: (any EscrowClaimer)? = nil
     ) async throws -> ReturnView {
         let store = identity.store
         let sale: Sale? = try await read { reader in try command.sale.flatMap { try reader.sale($0) } }
         let lines = Escrow.claimedLines(command.lines)
-        guard let sale, Escrow.holder(of: sale) != store, !lines.isEmpty else {
+        guard let sale, !lines.isEmpty else {
             return try await createHeldReturn(command, staff: staff)
         }
-        // Everything the desk checks first, so that a claim is made only for a return that will be
-        // recorded (a claim then holds quantities at the hub until it lapses).
-        let checkTime = clock()
-        _ = try await database.writer.read { db in try self.plan(command, id: ReturnID("RT-CHECK"), db: db, now: checkTime) }
-        let id = try await transaction { _, log in ReturnID(try log.mint("RT")) }
-
-        var basis = EscrowBasis.riskBudget
-        var claimID: String?
-        if let claimer {
-            do {
-                let grant = try await claimer.claimEscrow(EscrowClaim(sale: sale.id, returnID: id, lines: lines))
-                basis = .claim
-                claimID = grant.claim
-            } catch let refusal as EscrowRefusal {
-                throw DomainError(code: refusal.code, message: refusal.message)
-            } catch {
-                // The hub could not be asked: the risk budget decides below.
-            }
+        if Escrow.holder(of: sale) == store {
+            return try await createHolderReturn(command, sale: sale, lines: lines, staff: staff, claimer: claimer)
         }
-        let (decided, claimed) = (basis, claimID)
+        // No answer from the hub: the risk budget decides below.
+        let (id, grant) = try await claimFirst(command, sale: sale, lines: lines, claimer: claimer)
+        let (decided, claimed) = grant.map { (EscrowBasis.claim, Optional($0.claim)) } ?? (.riskBudget, nil)
         let value = Escrow.value(of: command.lines, in: sale)
         let now = clock()
         let node = identity.node
@@ -167,6 +155,42 @@ extension NodeService {
             try db.execute(
                 sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 arguments: [Self.riskBudgetKey, String(amount.minor)])
+        }
+    }
+
+    /// A return against this store's own sale. While the hub can be asked the holder claims too,
+    /// so that units another store claimed (or returned and merged) meanwhile are not refunded
+    /// twice; the hub's refusal records nothing. When it cannot be asked (no claimer, offline,
+    /// timeout, or a hub that does not take the holder's claims) the return goes ahead on what this
+    /// replica knows: the holder's lines are its own to take back offline.
+    func createHolderReturn(
+        _ command: CreateReturnCommand, sale: Sale, lines: [EscrowLine], staff: StaffID, claimer: (any EscrowClaimer)?
+    ) async throws -> ReturnView {
+        guard claimer != nil else { return try await createHeldReturn(command, staff: staff) }
+        // Granted or not asked, the holder goes ahead on what it knows.
+        let (id, _) = try await claimFirst(command, sale: sale, lines: lines, claimer: claimer)
+        let now = clock()
+        return try await transaction { _, log in try self.createReturn(command, staff: staff, now: now, log: log, id: id) }
+    }
+
+    /// Checks the return as the desk would record it, mints its id and claims its lines through
+    /// `claimer`: the grant, or nil when the hub could not be asked (no claimer, no answer, or an
+    /// error that is not a refusal). A refusal throws and nothing is recorded but the minted number.
+    /// The checks come first so that a claim is made only for a return that will be recorded (a
+    /// claim holds quantities at the hub until its return merges or it lapses).
+    func claimFirst(
+        _ command: CreateReturnCommand, sale: Sale, lines: [EscrowLine], claimer: (any EscrowClaimer)?
+    ) async throws -> (id: ReturnID, grant: EscrowGrant?) {
+        let checkTime = clock()
+        _ = try await database.writer.read { db in try self.plan(command, id: ReturnID("RT-CHECK"), db: db, now: checkTime) }
+        let id = try await transaction { _, log in ReturnID(try log.mint("RT")) }
+        guard let claimer else { return (id, nil) }
+        do {
+            return (id, try await claimer.claimEscrow(EscrowClaim(sale: sale.id, returnID: id, lines: lines)))
+        } catch let refusal as EscrowRefusal {
+            throw DomainError(code: refusal.code, message: refusal.message)
+        } catch {
+            return (id, nil)
         }
     }
 

@@ -80,10 +80,12 @@ struct EscrowTests {
                 body: ByteBuffer(string: try jsonText(ChannelReturnRequest(sale: "R-S01-1", lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]))))
             _ = expectProblem(channel, .unprocessableContent, "return.overReturn")
 
-            // Shapes and parties the hub refuses.
+            // The holder's own node claims too while online, and is told the units are held elsewhere.
             _ = expectProblem(
                 try await client.call(.post, path, token: tokenA, raw: try Self.claim("R-S01-1", "RT-S01-a-9", [EscrowLine(line: 1, quantity: 1)])),
-                .unprocessableContent, "escrow.heldByClaimant")
+                .conflict, "escrow.insufficient")
+
+            // Shapes and parties the hub refuses.
             _ = expectProblem(
                 try await client.call(.post, path, token: tokenC, raw: try Self.claim("R-S01-1", "RT-S03-a-2", [EscrowLine(line: 1, quantity: 0)])),
                 .unprocessableContent, "escrow.invalidClaim")
@@ -159,6 +161,7 @@ struct EscrowTests {
             try await a.setUp()
             try await a.sell("R-S01-1", quantity: 1)
             try await a.sell("R-S01-2", quantity: 3)
+            try await a.sell("R-S01-3", quantity: 1)
             try await Self.pushAll(a, token: tokenA, client: client)
             try await Self.catchUp(b, token: tokenB, client: client)
             try await Self.catchUp(c, token: tokenC, client: client)
@@ -183,8 +186,21 @@ struct EscrowTests {
             #expect(try await c.service.read { try $0.eventCount() } == eventsBefore)
             #expect(try await c.service.escrowStatus().recent.isEmpty)
 
-            // When B's return merges, the claim is used up: it no longer holds anything.
+            // The holder, online, claims its own line too: B holds the unit, so A records nothing either.
+            let claimerA = InProcessClaimer(store: hub.store, credential: HubCredential(node: a.id, store: a.store, role: .storeNode, revoked: false))
+            let eventsA = try await a.service.read { try $0.eventCount() }
+            await expectDomainError("escrow.insufficient") {
+                _ = try await a.service.createReturn(command("R-S01-1"), staff: "desk", claimer: claimerA)
+            }
+            #expect(try await a.service.read { try $0.eventCount() } == eventsA, "a refused holder return writes nothing")
+            // A sale of its own that nobody else holds: granted and recorded, no risk budget, no escrow record.
+            let own = try await a.service.createReturn(command("R-S01-3"), staff: "desk", claimer: claimerA)
+            #expect(try await hub.store.outstandingClaims(now: HubFixture.now).contains { $0.returnID == own.id && $0.holder == "S01" })
+            #expect(try await a.service.escrowStatus().recent.isEmpty)
+
+            // When B's and A's returns merge, their claims are used up: they no longer hold anything.
             try await Self.pushAll(b, token: tokenB, client: client)
+            try await Self.pushAll(a, token: tokenA, client: client)
             #expect(try await hub.store.outstandingClaims(now: HubFixture.now).isEmpty)
             #expect(try await hub.store.state().exceptions().isEmpty)
 
@@ -224,8 +240,10 @@ struct EscrowTests {
             try await Self.pushAll(a, token: tokenA, client: client)
             try await Self.catchUp(b, token: tokenB, client: client)
             let line = [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]
-            // The holder takes the unit back; B, offline, takes the same unit on its risk budget.
-            _ = try await a.service.createReturn(CreateReturnCommand(sale: "R-S01-1", lines: line), staff: "desk")
+            // The holder, offline (its claim cannot reach the hub), takes the unit back on its own
+            // authority; B, offline, takes the same unit on its risk budget.
+            let offline = HubEscrowClaimer(baseURL: "http://127.0.0.1:1", token: "unused", timeoutSeconds: 1)
+            _ = try await a.service.createReturn(CreateReturnCommand(sale: "R-S01-1", lines: line), staff: "desk", claimer: offline)
             _ = try await b.service.createReturn(CreateReturnCommand(sale: "R-S01-1", lines: line), staff: "desk", claimer: nil)
             try await Self.pushAll(a, token: tokenA, client: client)
             try await Self.pushAll(b, token: tokenB, client: client)

@@ -7,13 +7,13 @@ public import ReturnsDomain
 /// A claim is outstanding while it has not expired and its return has not merged at the hub;
 /// once the return merges, its quantities count as returned instead. What the hub grants on a
 /// line is what was sold, less what is returned, less what outstanding claims of other returns
-/// hold. A claim is all or nothing.
+/// hold. A claim is all or nothing. The holder's own node claims too while it is online (it
+/// needs no grant, but a refusal tells it another store holds the units); offline it goes on
+/// without.
 public enum EscrowRules {
     public enum Code {
         /// Nothing (or too little) left to grant on a line.
         public static let insufficient = "escrow.insufficient"
-        /// The claimant's own store holds the sale: it needs no claim.
-        public static let heldByClaimant = "escrow.heldByClaimant"
         /// The same return was claimed before with other lines.
         public static let claimConflict = "escrow.claimConflict"
         /// A line the sale does not have, a quantity under 1, or no line at all.
@@ -55,11 +55,6 @@ public enum EscrowRules {
             throw HubError(code: "sale.notFound", message: "the hub holds no sale \(claim.sale)")
         }
         let holder = Escrow.holder(of: sale)
-        guard holder != store else {
-            throw HubError(
-                code: Code.heldByClaimant,
-                message: "store \(store) sold \(sale.id) and holds its returnable quantities; it needs no claim")
-        }
         for l in claim.lines {
             guard let line = sale.lines.first(where: { $0.line == l.line }) else {
                 throw HubError(code: Code.invalidClaim, message: "sale \(sale.id) has no line \(l.line)")
