@@ -34,7 +34,11 @@ let package = Package(
         // The store's SQLite replica (GRDB): migrations, event log, outbox, projections, commands.
         .target(
             name: "NodeStore",
-            dependencies: ["ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for binding many values at once (RowWriter).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
         // HTTP plumbing both servers share: RFC 9457 problems, the problem middleware, JSON coding.
         .target(

@@ -121,7 +121,8 @@ public final class NodeService: Sendable {
         }
         let returned = try reader.returnedQuantities(of: c.sale)
         let customer = c.customer ?? sale?.customer
-        let receiptless = try customer.map { try reader.receiptlessReturns(of: $0, since: now - 90 * Instant.millisPerDay) } ?? 0
+        // The policy counts earlier receipt-less returns only for a return without a receipt.
+        let receiptless = sale != nil ? 0 : try customer.map { try reader.receiptlessReturns(of: $0, since: now - 90 * Instant.millisPerDay) } ?? 0
         let policy = try reader.policy()
         return try ReturnDesk.requestReturn(
             id: id, store: identity.store, sale: sale, customer: customer, type: c.type ?? .refund,
