@@ -33,6 +33,9 @@ struct BulkApply {
     private(set) var conflicts: [Dot] = []
     /// Records with new events so far.
     var touchedRecords: Int { fresh.count }
+    /// The store whose document counters follow the documents applied here (`DocumentNumbers`):
+    /// the node's own store.
+    var documentsOf: StoreID?
 
     init(db: Database, knownRecords: Set<String>?, rememberDecoded: Bool) {
         self.db = db
@@ -88,6 +91,7 @@ struct BulkApply {
     mutating func finish(now: Int64) throws {
         guard !fresh.isEmpty else { return }
         let keys = fresh.keys.sorted()
+        if let documentsOf { try DocumentNumbers.advance(db, store: documentsOf, past: keys) }
         let projector = Projector(db: db)
         let chunk = 16_384
         var parts: [[RecordKey]] = []

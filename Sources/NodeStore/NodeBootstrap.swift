@@ -80,6 +80,7 @@ extension NodeService {
     ) async throws -> SnapshotLoad {
         let channel = BatchChannel<SnapshotMessage>(capacity: 3)
         let node = identity.node
+        let store = identity.store
         let now = clock()
         let start = DispatchTime.now().uptimeNanoseconds
         let seconds = { @Sendable in Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
@@ -103,6 +104,7 @@ extension NodeService {
                 // built once at the end (a sort) instead of kept up to date row by row.
                 let deferred = known.isEmpty ? try Self.dropSecondaryIndexes(db) : []
                 var bulk = BulkApply(db: db, knownRecords: known, rememberDecoded: false)
+                bulk.documentsOf = store
                 var count = 0
                 var lastReport = 0.0
                 var end: (checkpoint: UInt64, events: Int?)?

@@ -66,6 +66,7 @@ extension NodeService {
         let now = clock()
         return try await database.transaction { db in
             var bulk = BulkApply(db: db, knownRecords: nil, rememberDecoded: true)
+            bulk.documentsOf = self.identity.store
             for (i, e) in events.enumerated() { try bulk.insert(e, body: bodies?[i] ?? nil) }
             try bulk.finish(now: now)
             try Self.setCheckpoint(db, checkpoint: checkpoint, epoch: epoch)
