@@ -320,6 +320,15 @@ public final class EventLog {
         return HLCTimestamp(wall: Int64(parts.first ?? "0") ?? 0, logical: UInt32(parts.count > 1 ? parts[1] : "0") ?? 0)
     }
 
+    /// Gives back `number`, minted from `prefix` and then not used, if it is still the last one
+    /// minted: the counter goes back one. Otherwise (another was minted since) it stays a gap.
+    public func giveBack(_ prefix: String, _ number: String) throws {
+        guard let n = DocumentNumbers.parse(number, store: identity.store), n.prefix == prefix, n.number > 0 else { return }
+        try db.execute(
+            sql: "UPDATE meta SET value = ? WHERE key = ? AND value = ?",
+            arguments: [String(n.number - 1), "counter.\(prefix)", String(n.number)])
+    }
+
     /// Mints a store-prefixed document number (`RT-S-A-000017`) from a per-prefix counter.
     public func mint(_ prefix: String) throws -> String {
         let key = "counter.\(prefix)"

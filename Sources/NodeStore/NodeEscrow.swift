@@ -20,8 +20,10 @@ public struct EscrowRefusal: Error, Hashable, Sendable {
         self.message = message
     }
 
+    /// The return was claimed before with other lines: the hub holds a claim under its number.
+    public static let claimConflict = "escrow.claimConflict"
     /// The hub's codes that refuse a claim outright; any other failure means "could not ask".
-    public static let refusingCodes: Set<String> = ["escrow.insufficient", "escrow.invalidClaim", "escrow.claimConflict"]
+    public static let refusingCodes: Set<String> = ["escrow.insufficient", "escrow.invalidClaim", claimConflict]
 }
 
 /// One return recorded against another store's sale line, and on what authority.
@@ -79,8 +81,15 @@ extension NodeService {
         if Escrow.holder(of: sale) == store {
             return try await createHolderReturn(command, sale: sale, lines: lines, staff: staff, claimer: claimer)
         }
-        // No answer from the hub: the risk budget decides below.
-        let (id, grant) = try await claimFirst(command, sale: sale, lines: lines, claimer: claimer)
+        // No claimer, or no answer from the hub: the risk budget decides below. Without a claimer
+        // the return's number is minted with the return, as for any other.
+        let minted: ReturnID?
+        let grant: EscrowGrant?
+        if let claimer {
+            (minted, grant) = try await claimFirst(command, sale: sale, lines: lines, claimer: claimer)
+        } else {
+            (minted, grant) = (nil, nil)
+        }
         let (decided, claimed) = grant.map { (EscrowBasis.claim, Optional($0.claim)) } ?? (.riskBudget, nil)
         let value = Escrow.value(of: command.lines, in: sale)
         let now = clock()
@@ -103,7 +112,8 @@ extension NodeService {
                             + "store's risk budget of \(budget); take it when the hub is reachable again")
                 }
             }
-            let view = try self.createReturn(command, staff: staff, now: now, log: log, id: id)
+            let view = try self.createReturn(command, staff: staff, now: now, log: log, id: minted)
+            let id = view.id
             try db.execute(
                 sql: """
                     INSERT INTO escrow_uses (return_id, record, sale, basis, claim, value, currency, recorded_at)
@@ -166,7 +176,7 @@ extension NodeService {
     func createHolderReturn(
         _ command: CreateReturnCommand, sale: Sale, lines: [EscrowLine], staff: StaffID, claimer: (any EscrowClaimer)?
     ) async throws -> ReturnView {
-        guard claimer != nil else { return try await createHeldReturn(command, staff: staff) }
+        guard let claimer else { return try await createHeldReturn(command, staff: staff) }
         // Granted or not asked, the holder goes ahead on what it knows.
         let (id, _) = try await claimFirst(command, sale: sale, lines: lines, claimer: claimer)
         let now = clock()
@@ -174,20 +184,25 @@ extension NodeService {
     }
 
     /// Checks the return as the desk would record it, mints its id and claims its lines through
-    /// `claimer`: the grant, or nil when the hub could not be asked (no claimer, no answer, or an
-    /// error that is not a refusal). A refusal throws and nothing is recorded but the minted number.
-    /// The checks come first so that a claim is made only for a return that will be recorded (a
-    /// claim holds quantities at the hub until its return merges or it lapses).
+    /// `claimer`: the grant, or nil when the hub could not be asked (no answer, or an error that
+    /// is not a refusal). The checks come first so that a claim is made only for a return that
+    /// will be recorded (a claim holds quantities at the hub until its return merges or it lapses).
+    ///
+    /// A refusal throws and records nothing. The hub stored nothing under the number either, so
+    /// it is given back unless another was minted since: the store's return numbers stay without
+    /// gaps. (After no answer the number stays used: the hub may hold a claim under it.)
     func claimFirst(
-        _ command: CreateReturnCommand, sale: Sale, lines: [EscrowLine], claimer: (any EscrowClaimer)?
+        _ command: CreateReturnCommand, sale: Sale, lines: [EscrowLine], claimer: any EscrowClaimer
     ) async throws -> (id: ReturnID, grant: EscrowGrant?) {
         let checkTime = clock()
         _ = try await database.writer.read { db in try self.plan(command, id: ReturnID("RT-CHECK"), db: db, now: checkTime) }
         let id = try await transaction { _, log in ReturnID(try log.mint("RT")) }
-        guard let claimer else { return (id, nil) }
         do {
             return (id, try await claimer.claimEscrow(EscrowClaim(sale: sale.id, returnID: id, lines: lines)))
         } catch let refusal as EscrowRefusal {
+            if refusal.code != EscrowRefusal.claimConflict {
+                try await transaction { _, log in try log.giveBack("RT", id.rawValue) }
+            }
             throw DomainError(code: refusal.code, message: refusal.message)
         } catch {
             return (id, nil)

@@ -195,6 +195,7 @@ struct EscrowTests {
             #expect(try await a.service.read { try $0.eventCount() } == eventsA, "a refused holder return writes nothing")
             // A sale of its own that nobody else holds: granted and recorded, no risk budget, no escrow record.
             let own = try await a.service.createReturn(command("R-S01-3"), staff: "desk", claimer: claimerA)
+            #expect(own.id == "RT-S01-000001", "the refused claim gave its number back")
             #expect(try await hub.store.outstandingClaims(now: HubFixture.now).contains { $0.returnID == own.id && $0.holder == "S01" })
             #expect(try await a.service.escrowStatus().recent.isEmpty)
 
@@ -207,6 +208,7 @@ struct EscrowTests {
             // Offline (the hub's address refuses connections): the risk budget, 200.00 by default.
             let offline = HubEscrowClaimer(baseURL: "http://127.0.0.1:1", token: "unused", timeoutSeconds: 1)
             let first = try await c.service.createReturn(command("R-S01-2"), staff: "desk", claimer: offline)
+            #expect(first.id == "RT-S03-000001", "C's refused claim gave its number back")
             var statusC = try await c.service.escrowStatus()
             #expect(statusC.recent.first?.returnID == first.id && statusC.recent.first?.basis == .riskBudget)
             #expect(statusC.used.minor == 100_00 && statusC.available.minor == 100_00)
@@ -216,7 +218,8 @@ struct EscrowTests {
             }
             #expect(try await c.service.read { try $0.eventCount() } == before, "a return over the budget writes nothing")
             try await c.service.setRiskBudget(Money(500_00, HubFixture.eur))
-            _ = try await c.service.createReturn(command("R-S01-2", quantity: 2), staff: "desk", claimer: offline)
+            let third = try await c.service.createReturn(command("R-S01-2", quantity: 2), staff: "desk", claimer: offline)
+            #expect(third.id == "RT-S03-000003", "after no answer the number stays used: the hub may hold a claim under it")
             statusC = try await c.service.escrowStatus()
             #expect(statusC.used.minor == 300_00 && statusC.recent.count == 2 && statusC.recent.allSatisfy { !$0.acknowledged })
 
