@@ -21,8 +21,8 @@ public func buildHubApplication(
 /// Wall-clock milliseconds, the hub's default clock.
 public let systemMillis: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
-/// The hub's router: `/sync/v1/*` for nodes, `/api/v1/*` for head office, `/healthz` and
-/// `/metrics` without a credential.
+/// The hub's router: `/sync/v1/*` for nodes, `/api/v1/*` for head office, `/healthz`, `/livez`,
+/// `/metrics` and head office's `/dashboard` page without a credential.
 /// `clock` dates what the hub records (pushes, pulls, channel returns); tests pass a fixed one.
 public func buildHubRouter(store: any HubStore, clock: @escaping @Sendable () -> Int64 = systemMillis) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
@@ -32,6 +32,7 @@ public func buildHubRouter(store: any HubStore, clock: @escaping @Sendable () ->
     })
     let routes = HubRoutes(store: store, metrics: metrics, clock: clock)
     routes.addProbeRoutes(to: router)
+    routes.addDashboardRoutes(to: router)
     let sync = router.group("sync/v1").add(middleware: HubAuthMiddleware(store: store))
     routes.addSyncRoutes(to: sync)
     let api = router.group("api/v1").add(middleware: HubAuthMiddleware(store: store))

@@ -109,5 +109,21 @@ public struct ReplicationException: Hashable, Sendable, Codable, Comparable {
     /// A stable identifier, the same on every replica, for the resolve action.
     public var id: String { "\(code)|\(record)|" + dots.map(\.description).joined(separator: ",") }
 
+    enum CodingKeys: String, CodingKey { case code, severity, record, dots, message }
+    enum IdentifierKey: String, CodingKey { case id }
+
+    /// The stored properties, and `id` with them so that a client can resolve the exception
+    /// without rebuilding the id; decoding ignores `id` (it follows from the rest).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(record, forKey: .record)
+        try c.encode(dots, forKey: .dots)
+        try c.encode(message, forKey: .message)
+        var i = encoder.container(keyedBy: IdentifierKey.self)
+        try i.encode(id, forKey: .id)
+    }
+
     public static func < (a: ReplicationException, b: ReplicationException) -> Bool { a.id < b.id }
 }

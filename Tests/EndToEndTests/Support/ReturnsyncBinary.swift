@@ -47,6 +47,11 @@ func returnsync(_ arguments: String...) async throws -> CLIResult {
 }
 
 func returnsync(_ arguments: [String]) async throws -> CLIResult {
+    try await run(try ReturnsyncBinary.url(), arguments)
+}
+
+/// Runs `executable` with `arguments` as a child process (as `returnsync(_:)` does) and waits.
+func run(_ executable: URL, _ arguments: [String]) async throws -> CLIResult {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
@@ -58,7 +63,7 @@ func returnsync(_ arguments: [String]) async throws -> CLIResult {
     let errHandle = try FileHandle(forWritingTo: err)
 
     let process = Process()
-    process.executableURL = try ReturnsyncBinary.url()
+    process.executableURL = executable
     process.arguments = arguments
     process.standardOutput = outHandle
     process.standardError = errHandle
