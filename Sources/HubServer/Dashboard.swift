@@ -1,3 +1,4 @@
+import HTTPSupport
 import Hummingbird
 
 /// Head office's dashboard: one page and its script, served without a credential because they hold
@@ -7,31 +8,15 @@ import Hummingbird
 extension HubRoutes {
     func addDashboardRoutes(to router: Router<HubRequestContext>) {
         router.get("dashboard") { _, _ in
-            Dashboard.response(Dashboard.page, contentType: "text/html; charset=utf-8")
+            WebPage.response(Dashboard.page, contentType: WebPage.html)
         }
         router.get("dashboard.js") { _, _ in
-            Dashboard.response(Dashboard.script, contentType: "text/javascript; charset=utf-8")
+            WebPage.response(Dashboard.script, contentType: WebPage.javascript)
         }
     }
 }
 
 enum Dashboard {
-    /// The page may run only its own script and talk only to this hub; it is never framed.
-    static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; "
-        + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-
-    static func response(_ text: String, contentType: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [
-                .contentType: contentType, .cacheControl: "no-store",
-                .init("Content-Security-Policy")!: contentSecurityPolicy,
-                .init("X-Content-Type-Options")!: "nosniff", .init("Referrer-Policy")!: "no-referrer",
-            ],
-            body: .init(byteBuffer: .init(string: text)))
-    }
-
     static let page = #"""
         <!doctype html>
         <html lang="en">
@@ -113,48 +98,22 @@ enum Dashboard {
         </html>
         """#
 
-    static let script = #"""
-        "use strict";
+    static let script = WebPage.helpers + #"""
         // ReturnSync head-office dashboard. Every figure comes from the hub's API (Protocol/openapi.yaml)
         // with the head-office token; nothing here is computed that the API does not answer.
         const TOKEN_KEY = "returnsync.hub.token";
-        const $ = (id) => document.getElementById(id);
         let timer = null;
 
         function token() { return sessionStorage.getItem(TOKEN_KEY); }
 
         async function api(path) {
           const response = await fetch(path, { headers: { Authorization: "Bearer " + token(), Accept: "application/json" } });
-          if (!response.ok) {
-            let problem = { title: response.statusText, detail: "", code: "" };
-            try { problem = await response.json(); } catch (_) {}
-            const error = new Error((problem.code ? problem.code + ": " : "") + (problem.detail || problem.title || response.status));
-            error.status = response.status;
-            throw error;
-          }
+          if (!response.ok) throw await problemError(response);
           return response;
         }
         async function json(path) { return (await api(path)).json(); }
 
-        function el(tag, attributes, ...children) {
-          const node = document.createElement(tag);
-          for (const [k, v] of Object.entries(attributes || {})) {
-            if (k === "class") node.className = v; else node.setAttribute(k, v);
-          }
-          for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(c == null ? "" : String(c)));
-          return node;
-        }
-
-        // Money is integer minor units with a currency; the currency's own number of decimals
-        // comes from the browser's Intl data (JPY has none, EUR two, KWD three).
-        function money(m) {
-          if (!m) return "";
-          const format = new Intl.NumberFormat(undefined, { style: "currency", currency: m.currency });
-          const digits = format.resolvedOptions().maximumFractionDigits;
-          return format.format(m.minor / Math.pow(10, digits));
-        }
         const percent = (basisPoints) => basisPoints == null ? "–" : (basisPoints / 100).toFixed(1) + " %";
-        const when = (millis) => millis ? new Date(millis).toLocaleString() : "never";
         function ago(millis) {
           if (!millis) return "never";
           const minutes = Math.round((Date.now() - millis) / 60000);
@@ -224,7 +183,7 @@ enum Dashboard {
                 method: "POST",
                 headers: { Authorization: "Bearer " + token(), "Content-Type": "application/json" },
                 body: JSON.stringify({ id: exception.id, note: note.trim() }),
-              }).then(async (r) => { if (!r.ok) { const p = await r.json(); throw new Error(p.code + ": " + p.detail); } });
+              }).then(async (r) => { if (!r.ok) throw await problemError(r); });
               await loadExceptions();
             } catch (error) { showProblem(error); }
           });

@@ -7,28 +7,9 @@ import Testing
 /// fails and says what to install.
 @Suite("the head-office dashboard in a real browser", .serialized)
 struct DashboardBrowserTests {
-    struct NoBrowser: Error, CustomStringConvertible {
-        var description: String {
-            "no Chromium found (looked for chromium and chromium-browser on PATH, or $RETURNSYNC_BROWSER); "
-                + "install Debian's `chromium` package, as .ci/run does"
-        }
-    }
-
-    static func browser() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["RETURNSYNC_BROWSER"] { return URL(fileURLWithPath: path) }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            for name in ["chromium", "chromium-browser"] {
-                let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
-                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            }
-        }
-        throw NoBrowser()
-    }
-
     /// The page's DOM after its script ran (and its requests finished), and that DOM's text.
     static func render(_ url: String, profile: TemporaryFolder) async throws -> (dom: String, text: String) {
-        let result = try await run(try browser(), [
+        let result = try await run(try Browser.url(), [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--user-data-dir=\(profile.url.path)", "--virtual-time-budget=10000", "--dump-dom", url,
         ])
@@ -43,7 +24,7 @@ struct DashboardBrowserTests {
 
     @Test("the page reads sync health, the over-return, returns and stock through the API with a head-office token", .timeLimit(.minutes(1)))
     func dashboardShowsTheCompany() async throws {
-        _ = try Self.browser()
+        _ = try Browser.url()
         let f = try await HubFixture()
         defer { f.stopAll() }
         let a = try await f.addNode("A1", store: "S-A")

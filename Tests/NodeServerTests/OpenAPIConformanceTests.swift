@@ -142,7 +142,7 @@ struct OpenAPIConformanceTests {
             _ = try await call(.get, "stock?sku=KETTLE&store=S1", expect: .ok)
             _ = try await call(.get, "customers/C1/history", expect: .ok)
             _ = try await call(.get, "exceptions", expect: .ok)
-            for probe in ["healthz", "metrics", "/healthz", "/metrics"] {
+            for probe in ["healthz", "metrics", "/healthz", "/metrics", "/desk", "/desk.js"] {
                 _ = try await call(.get, probe, expect: .ok)
             }
 

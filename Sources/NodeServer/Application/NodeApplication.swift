@@ -50,6 +50,7 @@ public func buildNodeRouter(service: NodeService, escrowClaimer: (any EscrowClai
     routes.addOperationsRoutes(to: api)
     routes.addProbeRoutes(to: api)
     routes.addProbeRoutes(to: router)
+    routes.addDeskRoutes(to: router)
     return router
 }
 

@@ -1,0 +1,72 @@
+public import Hummingbird
+
+/// A page or script of the servers' own web pages (the hub's dashboard, the node's desk): served
+/// without a credential, since they hold no data, under a Content-Security-Policy that lets the
+/// page run only its own script and talk only to the server that served it, never framed.
+public enum WebPage {
+    public static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; "
+        + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+    public static func response(_ text: String, contentType: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: contentType, .cacheControl: "no-store",
+                .init("Content-Security-Policy")!: contentSecurityPolicy,
+                .init("X-Content-Type-Options")!: "nosniff", .init("Referrer-Policy")!: "no-referrer",
+            ],
+            body: .init(byteBuffer: .init(string: text)))
+    }
+
+    public static let html = "text/html; charset=utf-8"
+    public static let javascript = "text/javascript; charset=utf-8"
+}
+
+extension WebPage {
+    /// Script helpers both pages start with: element lookup and building, money and dates.
+    public static let helpers = #"""
+        "use strict";
+        const $ = (id) => document.getElementById(id);
+
+        // An element with attributes and children (text for anything that is not a node: never HTML).
+        function el(tag, attributes, ...children) {
+          const node = document.createElement(tag);
+          for (const [k, v] of Object.entries(attributes || {})) {
+            if (k === "class") node.className = v; else node.setAttribute(k, v);
+          }
+          for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(c == null ? "" : String(c)));
+          return node;
+        }
+
+        // Money is integer minor units with a currency; the currency's own number of decimals
+        // comes from the browser's Intl data (JPY has none, EUR two, KWD three).
+        function money(m) {
+          if (!m) return "";
+          const format = new Intl.NumberFormat(undefined, { style: "currency", currency: m.currency });
+          const digits = format.resolvedOptions().maximumFractionDigits;
+          return format.format(m.minor / Math.pow(10, digits));
+        }
+        // A decimal amount typed by a person, as minor units of `currency` (no floating point on the way).
+        function minorUnits(text, currency) {
+          const digits = new Intl.NumberFormat(undefined, { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
+          const match = /^\s*(\d+)(?:[.,](\d*))?\s*$/.exec(text || "");
+          if (!match) return null;
+          const fraction = (match[2] || "").padEnd(digits, "0");
+          if (fraction.length > digits) return null;
+          return Number(match[1]) * Math.pow(10, digits) + Number(fraction || "0");
+        }
+        const when = (millis) => millis ? new Date(millis).toLocaleString() : "never";
+
+        // An answer's problem (RFC 9457) as an Error: "code: detail".
+        async function problemError(response) {
+          let problem = { title: response.statusText, detail: "", code: "" };
+          try { problem = await response.json(); } catch (_) {}
+          const error = new Error((problem.code ? problem.code + ": " : "") + (problem.detail || problem.title || response.status));
+          error.status = response.status;
+          error.code = problem.code;
+          return error;
+        }
+
+        """#
+}

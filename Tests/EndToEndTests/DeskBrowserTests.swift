@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+/// The node's return-desk page (`GET /desk`) in a real browser: `scripts/browser-desk-walk.py`
+/// drives headless Chromium through the DevTools protocol against a real `node serve` process,
+/// clicking through the page as staff would (`Support/Browser.swift`).
+@Suite("the return desk page in a real browser", .serialized)
+struct DeskBrowserTests {
+    /// What the walk saw on the page (the script's JSON).
+    struct Walk: Decodable {
+        var header: String?
+        var sale: String?
+        var verdict: String?
+        var returnId: String?
+        var money: String?
+        var statuses: [String]?
+        var steps: String?
+        var latest: String?
+        var problem: String?
+        var error: String?
+    }
+
+    @Test("staff find the sale, check the policy, record the return and take it to closed, all in the page", .timeLimit(.minutes(1)))
+    func deskWalk() async throws {
+        let chromium = try Browser.url()
+        let fixture = try await NodeFixture.seeded(sales: 1, unitsPerSale: 2)
+        defer { fixture.folder.remove() }
+        let client = HTTPClient.shared
+        let server = try await NodeServerProcess.start(data: fixture.data, log: fixture.folder.file("serve.log"), client: client)
+        defer { server.stop() }
+
+        let result = try await run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", Browser.script("browser-desk-walk.py").path, chromium.path, server.baseURL, "S-1", "alice"])
+        #expect(result.status == 0, "\(result)")
+        let walk = try JSONDecoder().decode(Walk.self, from: Data(result.stdout.utf8))
+        #expect(walk.error == nil && walk.problem == "", "\(walk)")
+        #expect(walk.header?.contains("store E2E") == true, "\(walk)")
+        #expect(walk.sale?.contains("MUG-1") == true, "\(walk)")
+        #expect(walk.verdict?.hasPrefix("Allowed") == true, "\(walk)")
+        #expect(walk.returnId == "RT-E2E-000001")
+        #expect(walk.statuses == ["approved", "received", "inspected", "disposed", "refunded", "closed"], "\(walk)")
+        #expect(walk.money?.contains("refunded") == true && walk.money?.contains("card") == true, "\(walk)")
+        #expect(walk.steps?.contains("closed by alice") == true, "\(walk)")
+
+        // What the page did is what the node holds: the return closed, the mug back on the shelf.
+        let state = try await Self.json(client, server.baseURL + "/api/v1/returns/RT-E2E-000001")
+        #expect((state as? [String: Any])?["status"] as? String == "closed")
+        let stock = try await Self.json(client, server.baseURL + "/api/v1/stock?sku=MUG-1") as? [[String: Any]] ?? []
+        let sellable = stock.first { $0["location"] as? String == "sellable" }?["quantity"] as? Int
+        #expect(sellable == 1, "2 received, 2 sold, 1 back as grade A: \(stock)")
+        let verify = try await fixture.json(VerifyReport.self, "node", "verify", "--data", fixture.data, "--json")
+        #expect(verify.ok, "\(verify)")
+    }
+
+    static func json(_ client: HTTPClient, _ url: String) async throws -> Any {
+        let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return try JSONSerialization.jsonObject(with: Data(buffer: body))
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NodeServer
+import OpenAPITesting
+import Testing
+
+/// The page behind `GET /desk` (NodeServer/Routes/DeskPage.swift). Walked through in a real
+/// browser against a real node process: Tests/EndToEndTests/DeskBrowserTests.swift.
+@Suite("the return desk page")
+struct DeskPageTests {
+    @Test("the page and its script are served under a policy that keeps them to this node")
+    func served() async throws {
+        try await NodeAPIFixture.run { _, client in
+            let page = try await client.send(.get, "/desk", staff: nil)
+            #expect(page.status == .ok)
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            let policy = page.headers[.init("Content-Security-Policy")!] ?? ""
+            for directive in ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"] {
+                #expect(policy.contains(directive), "\(policy)")
+            }
+            let html = String(buffer: page.body)
+            #expect(html.contains("<script src=\"/desk.js\""))
+            #expect(!html.contains("<script>"), "an inline script would be blocked by the page's own policy")
+            let script = try await client.send(.get, "/desk.js", staff: nil)
+            #expect(script.status == .ok)
+            #expect(script.headers[.contentType] == "text/javascript; charset=utf-8")
+        }
+    }
+
+    @Test("every API path the script calls is documented for the node")
+    func scriptCallsTheDocumentedAPI() async throws {
+        try await NodeAPIFixture.run { _, client in
+            let script = String(buffer: try await client.send(.get, "/desk.js", staff: nil).body)
+            let pattern = try NSRegularExpression(pattern: "\"(/api/v1/[a-z0-9./-]+|/healthz)")
+            let paths = Set(
+                pattern.matches(in: script, range: NSRange(script.startIndex..., in: script)).compactMap {
+                    Range($0.range(at: 1), in: script).map { String(script[$0]) }
+                })
+            #expect(paths.count >= 5, "\(paths.sorted())")
+            let documented = try OpenAPISpec.load().operations(on: "http://127.0.0.1:{port}").map(\.path)
+            for path in paths.sorted() {
+                // The query goes; "/api/v1/sales/" + id is the start of a templated path.
+                let bare = path.split(separator: "?").first.map(String.init) ?? path
+                #expect(documented.contains { $0 == bare || $0.hasPrefix(bare) }, "\(path) is not documented for the node")
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Walks the node's return-desk page (/desk) in headless Chromium, as a person at the desk would.
+
+Drives a real Chromium through the DevTools protocol over --remote-debugging-pipe (standard
+library only): opens the page, enters the staff name, finds the sale by receipt, asks for one
+unit of line 1 back, checks the policy, records the return, then clicks through receipt, grading
+(A), disposition, refund to the original tender and closing. Every click is a real DOM event in
+the page; every answer comes from the node's API. Prints one JSON object with what the page
+showed at each step, and exits 0 when the return ended closed, 1 otherwise.
+
+Usage: browser-desk-walk.py CHROMIUM BASE_URL RECEIPT STAFF
+Used by Tests/EndToEndTests/DeskBrowserTests.swift.
+"""
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+
+class Browser:
+    """Chromium with the DevTools protocol on file descriptors 3 (commands) and 4 (answers)."""
+
+    def __init__(self, chromium, profile):
+        # Both pipes' ends are moved to descriptors of 10 and up, so that the shell below can put
+        # them on 3 and 4, where --remote-debugging-pipe expects them, without one clobbering the other.
+        def high(fd):
+            moved = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+            os.close(fd)
+            return moved
+        to_chrome_r, to_chrome_w = map(high, os.pipe())
+        from_chrome_r, from_chrome_w = map(high, os.pipe())
+        self.to_chrome, self.from_chrome = to_chrome_w, from_chrome_r
+        self.process = subprocess.Popen(
+            ["/bin/bash", "-c", f'exec "$0" "$@" 3<&{to_chrome_r} 4>&{from_chrome_w}', chromium,
+             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+             "--user-data-dir=" + profile, "--remote-debugging-pipe", "about:blank"],
+            pass_fds=(to_chrome_r, from_chrome_w), stdout=subprocess.DEVNULL, stderr=(None if os.environ.get("DESK_WALK_DEBUG") else subprocess.DEVNULL))
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self.buffer = b""
+        self.next_id = 0
+        self.session = None
+
+    def send(self, method, params=None, session=True):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session and self.session:
+            message["sessionId"] = self.session
+        os.write(self.to_chrome, json.dumps(message).encode() + b"\0")
+        while True:
+            answer = self.read()
+            if answer.get("id") == self.next_id:
+                if "error" in answer:
+                    raise RuntimeError(f"{method}: {answer['error']}")
+                return answer.get("result", {})
+
+    def read(self):
+        while b"\0" not in self.buffer:
+            chunk = os.read(self.from_chrome, 65536)
+            if not chunk:
+                raise RuntimeError("Chromium closed the DevTools pipe")
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def open(self, url):
+        target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)
+        attached = self.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}, session=False)
+        self.session = attached["sessionId"]
+        self.send("Runtime.enable")
+        self.send("Page.enable")
+        self.send("Page.navigate", {"url": url})
+
+    def evaluate(self, expression):
+        """Runs `expression` (an async function body) in the page and returns its JSON value."""
+        result = self.send("Runtime.evaluate", {
+            "expression": f"(async () => {{ {expression} }})()", "awaitPromise": True, "returnByValue": True})
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"in the page: {result['exceptionDetails'].get('exception', {}).get('description', result)}")
+        return result.get("result", {}).get("value")
+
+    def wait_for(self, condition, what, seconds=10):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if self.evaluate(f"return !!({condition});"):
+                return
+            time.sleep(0.1)
+        problem = self.evaluate("const p = document.getElementById('problem'); return p && !p.hidden ? p.textContent : '';")
+        raise RuntimeError(f"timed out waiting for {what}" + (f"; the page shows: {problem}" if problem else ""))
+
+    def close(self):
+        try:
+            self.send("Browser.close", session=False)
+        except Exception:
+            pass
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def main():
+    chromium, base, receipt, staff = sys.argv[1:5]
+    seen = {}
+    with tempfile.TemporaryDirectory(prefix="desk-walk-") as profile:
+        browser = Browser(chromium, profile)
+        try:
+            browser.open(base + "/desk")
+            browser.wait_for("document.body && document.body.dataset.loaded", "the page to load")
+            seen["header"] = browser.evaluate("return document.getElementById('whoami').textContent;")
+            # Who is at the desk, and which receipt: typed as a person would, then the Find button.
+            browser.evaluate(f"""
+                const staff = document.getElementById('staff');
+                staff.value = {json.dumps(staff)}; staff.dispatchEvent(new Event('change'));
+                document.getElementById('receipt').value = {json.dumps(receipt)};
+                document.getElementById('search').click();""")
+            browser.wait_for("!document.getElementById('sale').hidden", "the sale")
+            seen["sale"] = browser.evaluate("return document.getElementById('sale-lines').innerText;")
+            browser.evaluate("""
+                const quantity = document.querySelector('#sale-lines tr[data-line="1"] input');
+                quantity.value = '1'; quantity.dispatchEvent(new Event('input'));
+                document.getElementById('check').click();""")
+            browser.wait_for("document.getElementById('verdict').textContent.length > 0", "the policy's verdict")
+            seen["verdict"] = browser.evaluate("return document.getElementById('verdict').innerText;")
+            browser.evaluate("document.getElementById('record').click();")
+            browser.wait_for("!document.getElementById('return').hidden", "the recorded return")
+            seen["returnId"] = browser.evaluate("return document.getElementById('return-id').textContent;")
+            statuses = [browser.evaluate("return document.getElementById('return-status').textContent;")]
+
+            def click(label, then_status):
+                browser.evaluate(f"""
+                    const button = [...document.querySelectorAll('#actions button')].find((b) => b.textContent === {json.dumps(label)});
+                    if (!button) throw new Error('no button ' + {json.dumps(label)} + ' in: ' + document.getElementById('actions').innerText);
+                    button.click();""")
+                browser.wait_for(f"document.getElementById('return-status').textContent === {json.dumps(then_status)}", then_status)
+                statuses.append(then_status)
+
+            if statuses[-1] == "requested":
+                click("Approve", "approved")
+            click("Goods received", "received")
+            click("Record grades", "inspected")  # grade A, the default
+            click("Record dispositions", "disposed")  # A: back to sellable stock
+            click("Refund", "refunded")  # back on the original tender, the default
+            seen["money"] = browser.evaluate("return document.getElementById('return-money').innerText;")
+            click("Close the return", "closed")
+            seen["statuses"] = statuses
+            seen["steps"] = browser.evaluate("return document.getElementById('return-steps').innerText;")
+            seen["latest"] = browser.evaluate("return document.getElementById('latest-list').innerText;")
+            seen["problem"] = browser.evaluate("const p = document.getElementById('problem'); return p.hidden ? '' : p.textContent;")
+        except Exception as error:  # report what happened, as JSON, and fail
+            seen["error"] = str(error)
+        finally:
+            browser.close()
+    print(json.dumps(seen))
+    return 0 if seen.get("statuses", [""])[-1] == "closed" and "error" not in seen else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
