@@ -20,6 +20,44 @@ public enum WebPage {
     }
 
     public static let html = "text/html; charset=utf-8"
+
+    /// A whole page: the head both pages share (charset, viewport, the base style), then `style`,
+    /// the page's own script (`script`, a path on the same server, loaded deferred) and `body`.
+    public static func document(title: String, script: String, style: String, body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title)</title>
+        <style>
+        \(baseStyle)\(style)</style>
+        <script src="\(script)" defer></script>
+        </head>
+        <body>
+        \(body)</body>
+        </html>
+        """
+    }
+
+    /// The style both pages start from: colours, the header bar, sections, tables, the problem box.
+    static let baseStyle = """
+          :root { --line: #d8dbe0; --muted: #5f6670; --warn: #a15c00; --bad: #b3261e; --ok: #1e7a34; --accent: #1b2a41; }
+          body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1b1e23; background: #f6f7f9; }
+          header { display: flex; gap: 1rem; align-items: center; padding: .75rem 1.25rem; background: var(--accent); color: #fff; flex-wrap: wrap; }
+          header h1 { font-size: 1.1rem; margin: 0; font-weight: 600; }
+          header .spacer { flex: 1; }
+          section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; overflow-x: auto; }
+          h2 { font-size: 1rem; margin: 0 0 .5rem; }
+          table { border-collapse: collapse; width: 100%; }
+          th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
+          th { font-weight: 600; color: var(--muted); font-size: .85rem; }
+          td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+          #problem { margin: 1rem 1.25rem 0; padding: .5rem .75rem; border: 1px solid var(--bad); background: #fdecea; border-radius: 6px; }
+          [hidden] { display: none !important; }
+
+        """
     public static let javascript = "text/javascript; charset=utf-8"
 }
 

@@ -17,43 +17,24 @@ extension HubRoutes {
 }
 
 enum Dashboard {
-    static let page = #"""
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>ReturnSync — head office</title>
-        <style>
-          :root { --line: #d8dbe0; --muted: #5f6670; --warn: #a15c00; --bad: #b3261e; --ok: #1e7a34; }
-          body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1b1e23; background: #f6f7f9; }
-          header { display: flex; gap: 1rem; align-items: center; padding: .75rem 1.25rem; background: #1b2a41; color: #fff; flex-wrap: wrap; }
-          header h1 { font-size: 1.1rem; margin: 0; font-weight: 600; }
-          header .spacer { flex: 1; }
+    static let page = WebPage.document(
+        title: "ReturnSync — head office", script: "/dashboard.js",
+        style: """
           header label { color: #fff; }
           header button { color: #1b2a41; background: #fff; border: 0; border-radius: 4px; padding: .3rem .7rem; font: inherit; cursor: pointer; }
           main { padding: 1rem 1.25rem; display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(28rem, 1fr)); }
-          section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; overflow-x: auto; }
           section.wide { grid-column: 1 / -1; }
           h2 { font-size: 1rem; margin: 0 0 .5rem; display: flex; gap: .5rem; align-items: baseline; }
           h2 .count { color: var(--muted); font-weight: normal; font-size: .9rem; }
-          table { border-collapse: collapse; width: 100%; }
-          th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
-          th { font-weight: 600; color: var(--muted); font-size: .85rem; }
-          td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
           .empty { color: var(--muted); font-style: italic; }
           .warn { color: var(--warn); font-weight: 600; }
           .bad { color: var(--bad); font-weight: 600; }
           .ok { color: var(--ok); }
-          #problem { margin: 1rem 1.25rem 0; padding: .5rem .75rem; border: 1px solid var(--bad); background: #fdecea; border-radius: 6px; }
           #signin { max-width: 30rem; margin: 3rem auto; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 1.25rem; }
           #signin input { width: 100%; box-sizing: border-box; padding: .4rem; margin: .5rem 0; font-family: monospace; }
           .filters { display: flex; gap: .5rem; margin-bottom: .5rem; flex-wrap: wrap; }
-          [hidden] { display: none !important; }
-        </style>
-        <script src="/dashboard.js" defer></script>
-        </head>
-        <body>
+        """,
+        body: """
         <header>
           <h1>ReturnSync — head office</h1>
           <span id="asof"></span>
@@ -94,9 +75,7 @@ enum Dashboard {
           <section id="claims"><h2>Escrow claims outstanding <span class="count"></span></h2><div class="body"></div></section>
           <section id="incidents"><h2>Sync incidents <span class="count"></span></h2><div class="body"></div></section>
         </main>
-        </body>
-        </html>
-        """#
+        """)
 
     static let script = WebPage.helpers + #"""
         // ReturnSync head-office dashboard. Every figure comes from the hub's API (Protocol/openapi.yaml)

@@ -316,3 +316,36 @@ package struct SchemaChecker {
         return issues
     }
 }
+
+// MARK: - The servers' web pages
+
+/// Checks both servers' web pages (the hub's `/dashboard`, the node's `/desk`) have in common.
+package enum WebPageCheck {
+    /// What is wrong with a page and its script as served: their content types, the
+    /// Content-Security-Policy, and an inline script (which that policy would block).
+    package static func problems(page: TestResponse, script: TestResponse, scriptPath: String) -> [String] {
+        var problems: [String] = []
+        if page.status != .ok { problems.append("the page answered \(page.status)") }
+        if page.headers[.contentType] != "text/html; charset=utf-8" { problems.append("page: \(page.headers[.contentType] ?? "no content type")") }
+        let policy = page.headers[.init("Content-Security-Policy")!] ?? ""
+        for directive in ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"] where !policy.contains(directive) {
+            problems.append("the policy lacks \(directive): \(policy)")
+        }
+        let html = String(buffer: page.body)
+        if !html.contains("<script src=\"\(scriptPath)\"") { problems.append("the page does not load \(scriptPath)") }
+        if html.contains("<script>") { problems.append("an inline script would be blocked by the page's own policy") }
+        if script.status != .ok { problems.append("the script answered \(script.status)") }
+        if script.headers[.contentType] != "text/javascript; charset=utf-8" { problems.append("script: \(script.headers[.contentType] ?? "no content type")") }
+        return problems
+    }
+
+    /// The server paths a page's script names as string literals (`"/api/v1/…"`, `"/healthz"`),
+    /// without their query.
+    package static func apiPaths(in script: String) throws -> Set<String> {
+        let pattern = try NSRegularExpression(pattern: "\"(/api/v1/[a-z0-9./-]+|/healthz)")
+        return Set(
+            pattern.matches(in: script, range: NSRange(script.startIndex..., in: script)).compactMap {
+                Range($0.range(at: 1), in: script).map { String(script[$0]) }
+            })
+    }
+}

@@ -18,18 +18,9 @@ struct DashboardTests {
     func served() async throws {
         try await HubFixture.run(.sqlite) { _, client in
             let page = try await client.call(.get, "/dashboard", token: nil)
-            #expect(page.status == .ok)
-            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
-            let policy = page.headers[.init("Content-Security-Policy")!] ?? ""
-            for directive in ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"] {
-                #expect(policy.contains(directive), "\(policy)")
-            }
-            let html = String(buffer: page.body)
-            #expect(html.contains("<script src=\"/dashboard.js\""))
-            #expect(!html.contains("<script>"), "an inline script would be blocked by the page's own policy")
             let script = try await client.call(.get, "/dashboard.js", token: nil)
-            #expect(script.status == .ok)
-            #expect(script.headers[.contentType] == "text/javascript; charset=utf-8")
+            let problems = WebPageCheck.problems(page: page, script: script, scriptPath: "/dashboard.js")
+            #expect(problems.isEmpty, "\(problems)")
         }
     }
 
@@ -37,11 +28,7 @@ struct DashboardTests {
     func scriptCallsTheDocumentedAPI() async throws {
         try await HubFixture.run(.sqlite) { hub, client in
             let script = String(buffer: try await client.call(.get, "/dashboard.js", token: nil).body)
-            let pattern = try NSRegularExpression(pattern: "\"(/api/v1/[a-z0-9./-]+)")
-            let paths = Set(
-                pattern.matches(in: script, range: NSRange(script.startIndex..., in: script)).compactMap {
-                    Range($0.range(at: 1), in: script).map { String(script[$0]) }
-                })
+            let paths = try WebPageCheck.apiPaths(in: script)
             #expect(paths.count >= 10, "\(paths.sorted())")
             let documented = Set(try OpenAPISpec.load().operations(on: HubOpenAPITests.hubURL).map(\.route))
             let office = try await hub.enroll("HO-1", store: nil, role: .headOffice)

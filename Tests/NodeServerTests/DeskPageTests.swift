@@ -13,18 +13,9 @@ struct DeskPageTests {
     func served() async throws {
         try await NodeAPIFixture.run { _, client in
             let page = try await client.send(.get, "/desk", staff: nil)
-            #expect(page.status == .ok)
-            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
-            let policy = page.headers[.init("Content-Security-Policy")!] ?? ""
-            for directive in ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"] {
-                #expect(policy.contains(directive), "\(policy)")
-            }
-            let html = String(buffer: page.body)
-            #expect(html.contains("<script src=\"/desk.js\""))
-            #expect(!html.contains("<script>"), "an inline script would be blocked by the page's own policy")
             let script = try await client.send(.get, "/desk.js", staff: nil)
-            #expect(script.status == .ok)
-            #expect(script.headers[.contentType] == "text/javascript; charset=utf-8")
+            let problems = WebPageCheck.problems(page: page, script: script, scriptPath: "/desk.js")
+            #expect(problems.isEmpty, "\(problems)")
         }
     }
 
@@ -32,11 +23,7 @@ struct DeskPageTests {
     func scriptCallsTheDocumentedAPI() async throws {
         try await NodeAPIFixture.run { _, client in
             let script = String(buffer: try await client.send(.get, "/desk.js", staff: nil).body)
-            let pattern = try NSRegularExpression(pattern: "\"(/api/v1/[a-z0-9./-]+|/healthz)")
-            let paths = Set(
-                pattern.matches(in: script, range: NSRange(script.startIndex..., in: script)).compactMap {
-                    Range($0.range(at: 1), in: script).map { String(script[$0]) }
-                })
+            let paths = try WebPageCheck.apiPaths(in: script)
             #expect(paths.count >= 5, "\(paths.sorted())")
             let documented = try OpenAPISpec.load().operations(on: "http://127.0.0.1:{port}").map(\.path)
             for path in paths.sorted() {

@@ -15,27 +15,15 @@ extension NodeRoutes {
 /// and closing, and print the slip. Everything it shows comes from the node's API, so it works
 /// with the network to head office unplugged.
 enum DeskPage {
-    static let page = #"""
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>ReturnSync — return desk</title>
-        <style>
-          :root { --line: #d8dbe0; --muted: #5f6670; --warn: #a15c00; --bad: #b3261e; --ok: #1e7a34; --accent: #1b2a41; }
-          body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1b1e23; background: #f6f7f9; }
-          header { display: flex; gap: 1rem; align-items: center; padding: .7rem 1.25rem; background: var(--accent); color: #fff; flex-wrap: wrap; }
-          header h1 { font-size: 1.1rem; margin: 0; font-weight: 600; }
-          header .spacer { flex: 1; }
+    static let page = WebPage.document(
+        title: "ReturnSync — return desk", script: "/desk.js",
+        style: """
+          body { font-size: 15px; line-height: 1.45; }
           header input { width: 9rem; }
           main { padding: 1rem 1.25rem; display: grid; gap: 1rem; max-width: 78rem; }
-          section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; overflow-x: auto; }
           h2 { font-size: 1.05rem; margin: 0 0 .6rem; }
-          table { border-collapse: collapse; width: 100%; margin: .4rem 0; }
-          th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
-          th { font-weight: 600; color: var(--muted); font-size: .85rem; }
-          td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+          table { margin: .4rem 0; }
+          th, td { padding: .3rem .5rem; }
           input, select, button { font: inherit; }
           input[type=number] { width: 4.5rem; }
           button { padding: .3rem .8rem; border-radius: 4px; border: 1px solid #9aa3ad; background: #fff; cursor: pointer; }
@@ -45,18 +33,14 @@ enum DeskPage {
           .allow { color: var(--ok); font-weight: 600; }
           .needsApproval { color: var(--warn); font-weight: 600; }
           .deny { color: var(--bad); font-weight: 600; }
-          #problem { margin: 1rem 1.25rem 0; padding: .5rem .75rem; border: 1px solid var(--bad); background: #fdecea; border-radius: 6px; }
           .status { display: inline-block; padding: .05rem .5rem; border-radius: 999px; background: #e8ecf3; font-weight: 600; }
-          [hidden] { display: none !important; }
           @media print {
             header, #find, #sale, #latest, .actions, #problem { display: none !important; }
             body { background: #fff; }
             section { border: 0; }
           }
-        </style>
-        <script src="/desk.js" defer></script>
-        </head>
-        <body>
+        """,
+        body: """
         <header>
           <h1>ReturnSync — return desk</h1>
           <span id="whoami"></span>
@@ -99,9 +83,7 @@ enum DeskPage {
             <div id="latest-list"></div>
           </section>
         </main>
-        </body>
-        </html>
-        """#
+        """)
 
     static let script = WebPage.helpers + #"""
         // ReturnSync return desk: every figure and check comes from this node's API (/api/v1), which
