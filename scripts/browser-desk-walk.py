@@ -4,11 +4,12 @@
 Drives a real Chromium through the DevTools protocol over --remote-debugging-pipe (standard
 library only): opens the page, enters the staff name, finds the sale by receipt, asks for one
 unit of line 1 back, checks the policy, records the return, then clicks through receipt, grading
-(A), disposition, refund to the original tender and closing. Every click is a real DOM event in
-the page; every answer comes from the node's API. Prints one JSON object with what the page
-showed at each step, and exits 0 when the return ended closed, 1 otherwise.
+(A), disposition, refund to the original tender (or, with `exchange`, an exchange for the same
+SKU settled on card) and closing. Every click is a real DOM event in the page; every answer comes
+from the node's API. Prints one JSON object with what the page showed at each step, and exits 0
+when the return ended closed, 1 otherwise.
 
-Usage: browser-desk-walk.py CHROMIUM BASE_URL RECEIPT STAFF
+Usage: browser-desk-walk.py CHROMIUM BASE_URL RECEIPT STAFF [refund|exchange]
 Used by Tests/EndToEndTests/DeskBrowserTests.swift.
 """
 import fcntl
@@ -104,6 +105,7 @@ class Browser:
 
 def main():
     chromium, base, receipt, staff = sys.argv[1:5]
+    mode = sys.argv[5] if len(sys.argv) > 5 else "refund"
     seen = {}
     with tempfile.TemporaryDirectory(prefix="desk-walk-") as profile:
         browser = Browser(chromium, profile)
@@ -119,9 +121,10 @@ def main():
                 document.getElementById('search').click();""")
             browser.wait_for("!document.getElementById('sale').hidden", "the sale")
             seen["sale"] = browser.evaluate("return document.getElementById('sale-lines').innerText;")
-            browser.evaluate("""
+            browser.evaluate(f"""
                 const quantity = document.querySelector('#sale-lines tr[data-line="1"] input');
                 quantity.value = '1'; quantity.dispatchEvent(new Event('input'));
+                document.getElementById('return-type').value = {json.dumps(mode)};
                 document.getElementById('check').click();""")
             browser.wait_for("document.getElementById('verdict').textContent.length > 0", "the policy's verdict")
             seen["verdict"] = browser.evaluate("return document.getElementById('verdict').innerText;")
@@ -143,7 +146,12 @@ def main():
             click("Goods received", "received")
             click("Record grades", "inspected")  # grade A, the default
             click("Record dispositions", "disposed")  # A: back to sellable stock
-            click("Refund", "refunded")  # back on the original tender, the default
+            if mode == "exchange":
+                # The same SKU again (a swap), once the page has listed the catalog.
+                browser.wait_for("document.querySelector('[data-role=exchange-sku]').options.length > 0", "the catalog")
+                click("Exchange", "exchanged")  # difference settled on card, the default
+            else:
+                click("Refund", "refunded")  # back on the original tender, the default
             seen["money"] = browser.evaluate("return document.getElementById('return-money').innerText;")
             click("Close the return", "closed")
             seen["statuses"] = statuses

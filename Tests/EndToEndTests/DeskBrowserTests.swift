@@ -52,6 +52,17 @@ struct DeskBrowserTests {
         #expect(sellable == 1, "2 received, 2 sold, 1 back as grade A: \(stock)")
         let verify = try await fixture.json(VerifyReport.self, "node", "verify", "--data", fixture.data, "--json")
         #expect(verify.ok, "\(verify)")
+
+        // The other unit comes back as an exchange: the same mug again, no difference to settle.
+        let swap = try await run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", Browser.script("browser-desk-walk.py").path, chromium.path, server.baseURL, "S-1", "bob", "exchange"])
+        #expect(swap.status == 0, "\(swap)")
+        let exchange = try JSONDecoder().decode(Walk.self, from: Data(swap.stdout.utf8))
+        #expect(exchange.returnId == "RT-E2E-000002")
+        #expect(exchange.statuses == ["approved", "received", "inspected", "disposed", "exchanged", "closed"], "\(exchange)")
+        #expect(exchange.money?.contains("exchanged for 1 × MUG-1, no difference on card") == true, "\(exchange)")
+        #expect(exchange.steps?.contains("closed by bob") == true, "\(exchange)")
     }
 
     static func json(_ client: HTTPClient, _ url: String) async throws -> Any {

@@ -12,7 +12,7 @@ extension NodeRoutes {
 
 /// The page staff at the return desk work in: find the sale (receipt, phone or serial), check the
 /// policy, record the return, then take it through approval, receipt, grading, disposition, refund
-/// and closing, and print the slip. Everything it shows comes from the node's API, so it works
+/// or exchange and closing, and print the slip. Everything it shows comes from the node's API, so it works
 /// with the network to head office unplugged.
 enum DeskPage {
     static let page = WebPage.document(
@@ -219,7 +219,11 @@ enum DeskPage {
               el("td", {}, grades.get(l.line) || ""), el("td", {}, disposed.get(l.line) || "")))));
           const gross = r.lines.reduce((n, l) => n + l.quantity * l.unitRefund.minor, 0);
           const paid = view.refunds.map((f) => "refunded " + money({ currency: f.gross.currency, minor: f.gross.minor - f.restockingFee.minor }) + " on " + f.allocations.map((a) => a.tender).join(", "));
-          $("return-money").replaceChildren(el("p", {}, "Value " + money({ currency: r.currency, minor: gross }) + (r.restockingFee.minor > 0 ? " · restocking fee " + money(r.restockingFee) : "") + (paid.length ? " · " + paid.join("; ") : "")));
+          const exchanged = view.exchanges.map((x) => "exchanged for " + x.outLines.map((o) => o.quantity + " × " + o.sku).join(", ")
+            + (x.difference.minor === 0 ? ", no difference" : x.difference.minor > 0 ? ", customer paid " + money(x.difference) : ", customer got back " + money({ currency: x.difference.currency, minor: -x.difference.minor }))
+            + " on " + x.settlementTender);
+          $("return-money").replaceChildren(el("p", {}, "Value " + money({ currency: r.currency, minor: gross }) + (r.restockingFee.minor > 0 ? " · restocking fee " + money(r.restockingFee) : "")
+            + [...paid, ...exchanged].map((t) => " · " + t).join("")));
           $("return-steps").replaceChildren(el("p", {}, view.steps.map((s) => s.status + " by " + s.staff + " (" + s.dot.node + ":" + s.dot.seq + ")").join(" → ")));
           showActions(view);
         }
@@ -271,9 +275,21 @@ enum DeskPage {
               break;
             }
             case "disposed": {
+              const exchange = view.request.type === "exchange";
               const method = select([["originalTender", "back on the original tender"], ["cash", "cash"], ["storeCredit", "store credit"]], "originalTender");
-              box.append(el("div", { class: "row" }, el("span", {}, "Refund"), method, button("Refund", () => step("refund", { method: method.value })(), true)),
-                el("p", { class: "muted" }, "An exchange: returnsync exchange, or POST /api/v1/returns/{id}/exchange."));
+              const refundRow = el("div", { class: "row" }, el("span", {}, "Refund"), method, button("Refund", () => step("refund", { method: method.value })(), !exchange));
+              // An exchange hands goods out; the difference (new goods minus what came back) is settled on a tender.
+              const sku = el("select", { "data-role": "exchange-sku" });
+              const quantity = el("input", { type: "number", min: "1", value: "1", "data-role": "exchange-quantity" });
+              const settlement = select(["card", "cash", "bankTransfer", "storeCredit"], "card");
+              const exchangeRow = el("div", { class: "row" }, el("span", {}, "Hand out"), quantity, sku, el("span", {}, "difference on"), settlement,
+                button("Exchange", () => step("exchange", { items: [{ sku: sku.value, quantity: Number(quantity.value) }], settlement: settlement.value })(), exchange));
+              box.append(...(exchange ? [exchangeRow, refundRow] : [refundRow, exchangeRow]));
+              call("GET", "/api/v1/products").then((products) => {
+                for (const p of products) sku.append(el("option", { value: p.sku }, p.sku + " · " + p.name + " · " + money(p.unitPrice)));
+                const first = lines[0] && lines[0].sku;
+                if (first) sku.value = first;
+              }).catch(showProblem);
               break;
             }
             case "refunded":
