@@ -10,6 +10,8 @@ public final class NodeService: Sendable {
     public let database: NodeDatabase
     /// Wall-clock milliseconds; injected so tests and benchmarks control time.
     let clock: @Sendable () -> Int64
+    /// The background sync's rounds, for `/metrics` (the sync service records into it).
+    public let syncStatistics = SyncStatistics()
 
     public init(database: NodeDatabase, clock: @escaping @Sendable () -> Int64 = NodeService.systemMillis) {
         self.database = database

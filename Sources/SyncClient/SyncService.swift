@@ -23,12 +23,14 @@ public struct SyncService: Service {
         while !Task.isCancelledOrShuttingDown {
             do {
                 let r = try await agent.syncOnce { line in logger.info("\(line)") }
+                agent.service.syncStatistics.succeeded(pushed: r.pushed, pulled: r.pulled + r.bootstrapped, at: NodeService.systemMillis())
                 if r.pushed + r.pulled + r.bootstrapped > 0 || !r.conflicts.isEmpty {
                     logger.info("sync", metadata: ["sync.pushed": "\(r.pushed)", "sync.pulled": "\(r.pulled)", "sync.bootstrapped": "\(r.bootstrapped)", "sync.acked": "\(r.acked)", "sync.checkpoint": "\(r.checkpoint)", "sync.conflicts": "\(r.conflicts.count)"])
                 }
                 failures = 0
                 try? await Task.sleep(for: interval)
             } catch {
+                agent.service.syncStatistics.failed()
                 failures += 1
                 let delay = Self.backoff(failures: failures, base: interval, cap: maxBackoff, random: Double.random(in: 0...1))
                 logger.info("sync failed; retrying", metadata: ["sync.error": "\(error)", "sync.retryIn": "\(delay)"])

@@ -96,6 +96,11 @@ struct HeadOfficeRoutesTests {
             #expect(text.contains("returnsync_hub_node_lag_events{node=\"S01-a\"} \(head)\n"), "\(text)")
             #expect(text.contains("returnsync_hub_node_lag_events{node=\"S02-b\"} \(head)\n"))
             #expect(text.contains("returnsync_hub_events_pushed_total \(head)\n"))
+            #expect(text.contains("returnsync_hub_node_revoked{node=\"S01-a\"} 0\n"), "\(text)")
+            #expect(text.contains("returnsync_hub_node_info{node=\"S01-a\",store=\"S01\",role=\"storeNode\"} 1\n"), "\(text)")
+            #expect(text.contains("returnsync_hub_node_info{node=\"HO-1\",store=\"\",role=\"headOffice\"} 1\n"), "\(text)")
+            #expect(!text.contains("returnsync_hub_node_last_pull_timestamp_seconds{"), "nobody has pulled yet")
+            #expect(text.contains("returnsync_hub_node_last_push_timestamp_seconds{node=\"S01-a\"} \(Double(HubFixture.now) / 1000)\n"), "\(text)")
             // Every line is a comment or `name{labels} value`.
             for line in text.split(separator: "\n") where !line.hasPrefix("# HELP ") && !line.hasPrefix("# TYPE ") {
                 let parts = line.split(separator: " ")

@@ -32,6 +32,8 @@ final class NodeMetrics: @unchecked Sendable {
         /// (minor units of the node's currency).
         var riskBudgetMinor: Int = 0
         var riskBudgetUsedMinor: Int = 0
+        /// The background sync's rounds (all zero when the node is not connected to a hub).
+        var sync = SyncStatistics.Snapshot()
     }
 
     /// The exposition text.
@@ -65,6 +67,23 @@ final class NodeMetrics: @unchecked Sendable {
             "returnsync_node_risk_budget_used_minor", "gauge",
             "Escrow: value of such returns the hub has not acknowledged yet, in minor units.",
             [("", replica.riskBudgetUsedMinor)])
+        family(
+            "returnsync_node_sync_rounds_total", "counter", "Background sync rounds with the hub since start, by outcome.",
+            [("{outcome=\"ok\"}", replica.sync.succeeded), ("{outcome=\"failed\"}", replica.sync.failed)])
+        family(
+            "returnsync_node_sync_consecutive_failures", "gauge", "Sync rounds failed in a row (0 after a success).",
+            [("", replica.sync.consecutiveFailures)])
+        family(
+            "returnsync_node_sync_events_pushed_total", "counter", "Events the hub took from this node's pushes since start.",
+            [("", replica.sync.pushed)])
+        family(
+            "returnsync_node_sync_events_pulled_total", "counter", "Events pulled (or loaded from a snapshot) from the hub since start.",
+            [("", replica.sync.pulled)])
+        if let last = replica.sync.lastSuccessMillis {
+            out += "# HELP returnsync_node_sync_last_success_timestamp_seconds When a sync round last succeeded.\n"
+            out += "# TYPE returnsync_node_sync_last_success_timestamp_seconds gauge\n"
+            out += "returnsync_node_sync_last_success_timestamp_seconds \(Double(last) / 1000)\n"
+        }
         family(
             "returnsync_node_http_requests_total", "counter", "HTTP requests answered, by status code.",
             requests.sorted { $0.key < $1.key }.map { ("{status=\"\($0.key)\"}", $0.value) })

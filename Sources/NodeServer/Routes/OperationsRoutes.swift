@@ -48,6 +48,7 @@ extension NodeRoutes {
             let escrow = try await service.escrowStatus()
             figures.riskBudgetMinor = Int(escrow.riskBudget.minor)
             figures.riskBudgetUsedMinor = Int(escrow.used.minor)
+            figures.sync = service.syncStatistics.snapshot
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(figures))))

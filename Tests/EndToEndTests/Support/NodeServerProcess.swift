@@ -16,14 +16,15 @@ final class NodeServerProcess: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts the server on `data` and returns once `/api/v1/healthz` answers 200.
-    static func start(data: String, log: URL, client: HTTPClient) async throws -> NodeServerProcess {
-        let server = try NodeServerProcess(data: data, port: try freeLoopbackPort(), log: log)
+    /// Starts the server on `data` (with `environment` added to this process's) and returns once
+    /// `/api/v1/healthz` answers 200.
+    static func start(data: String, log: URL, client: HTTPClient, environment: [String: String] = [:]) async throws -> NodeServerProcess {
+        let server = try NodeServerProcess(data: data, port: try freeLoopbackPort(), log: log, environment: environment)
         try await server.waitUntilHealthy(client: client)
         return server
     }
 
-    private init(data: String, port: Int, log: URL) throws {
+    private init(data: String, port: Int, log: URL, environment: [String: String]) throws {
         self.port = port
         self.log = log
         if !FileManager.default.fileExists(atPath: log.path) {
@@ -36,6 +37,7 @@ final class NodeServerProcess: @unchecked Sendable {
         process.standardOutput = logHandle
         process.standardError = logHandle
         process.standardInput = FileHandle.nullDevice
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         try process.run()
     }
 
