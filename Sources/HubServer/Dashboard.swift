@@ -33,6 +33,12 @@ enum Dashboard {
           #signin { max-width: 30rem; margin: 3rem auto; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 1.25rem; }
           #signin input { width: 100%; box-sizing: border-box; padding: .4rem; margin: .5rem 0; font-family: monospace; }
           .filters { display: flex; gap: .5rem; margin-bottom: .5rem; flex-wrap: wrap; }
+          .charts { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); }
+          figure { margin: 0; }
+          figcaption { color: var(--muted); font-size: .85rem; margin-bottom: .25rem; }
+          svg.bars { width: 100%; height: auto; }
+          svg.bars rect { fill: #3b5b8c; }
+          svg.bars text { font: 11px system-ui, sans-serif; fill: #1b1e23; }
         """,
         body: """
         <header>
@@ -55,6 +61,9 @@ enum Dashboard {
         <main id="board" hidden>
           <section class="wide" id="sync"><h2>Sync health <span class="count"></span></h2><div class="body"></div></section>
           <section class="wide" id="exceptions"><h2>Exceptions to review <span class="count"></span></h2><div class="body"></div></section>
+          <section class="wide" id="trends"><h2>Trends by month</h2>
+            <div class="charts"><figure id="trend-rate"><figcaption>Return rate (units returned / sold)</figcaption></figure>
+            <figure id="trend-cost"><figcaption>Cost of returns</figcaption></figure></div></section>
           <section id="rates"><h2>Return rate by store <span class="count"></span></h2><div class="body"></div></section>
           <section id="top"><h2>Most returned items <span class="count"></span></h2><div class="body"></div></section>
           <section id="signals"><h2>Customers with abuse signals <span class="count"></span></h2><div class="body"></div></section>
@@ -169,8 +178,40 @@ enum Dashboard {
           return button;
         }
 
+        // A bar chart in SVG, one bar per item ({label, value, text}), the last twelve at most.
+        function bars(figureId, items) {
+          const figure = $(figureId);
+          for (const old of figure.querySelectorAll("svg, p")) old.remove();
+          const shown = items.slice(-12);
+          if (shown.length === 0) { figure.append(el("p", { class: "empty" }, "No sales yet.")); return; }
+          const ns = "http://www.w3.org/2000/svg";
+          const svg = (tag, attributes, text) => {
+            const node = document.createElementNS(ns, tag);
+            for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
+            if (text !== undefined) node.textContent = text;
+            return node;
+          };
+          const width = 480, height = 160, top = 18, bottom = 20, gap = 6;
+          const slot = Math.min(64, width / shown.length), max = Math.max(1, ...shown.map((i) => i.value));
+          const chart = svg("svg", { class: "bars", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": figure.querySelector("figcaption").textContent });
+          shown.forEach((item, i) => {
+            const h = Math.round((height - top - bottom) * item.value / max);
+            const x = i * slot + gap / 2, y = height - bottom - h;
+            chart.append(svg("rect", { x, y, width: Math.max(1, slot - gap), height: h }, undefined));
+            chart.append(svg("text", { x: x + (slot - gap) / 2, y: y - 4, "text-anchor": "middle" }, item.text));
+            chart.append(svg("text", { x: x + (slot - gap) / 2, y: height - 6, "text-anchor": "middle" }, item.label));
+          });
+          figure.append(chart);
+        }
+
         async function loadAnalytics() {
           const report = await json("/api/v1/analytics");
+          const periods = (report.ratesByPeriod || []).slice().sort((a, b) => a.key.localeCompare(b.key));
+          bars("trend-rate", periods.map((p) => ({ label: p.key, value: p.rateBasisPoints || 0, text: percent(p.rateBasisPoints) })));
+          // One currency per chart: the chain's main one (a chain in several shows the first; the rest is in the API).
+          const currency = (report.costByPeriod || [])[0] && report.costByPeriod[0].currency;
+          const costs = (report.costByPeriod || []).filter((c) => c.currency === currency).sort((a, b) => a.key.localeCompare(b.key));
+          bars("trend-cost", costs.map((c) => ({ label: c.key, value: c.total.minor, text: money(c.total) })));
           table("rates", [
             { title: "store", value: (r) => r.store },
             { title: "sold", num: true, value: (r) => r.soldUnits },

@@ -50,6 +50,8 @@ struct DashboardBrowserTests {
             #expect(page.text.contains(shown), "the dashboard does not show \(shown): \(page.text)")
         }
         #expect(!page.text.contains("auth."), "no problem shown: \(page.text)")
+        // The trends are drawn: one bar chart of the return rate and one of the cost, by month.
+        #expect(page.dom.components(separatedBy: "class=\"bars\"").count - 1 == 2, "\(page.dom)")
 
         // A token the hub does not know: the page shows the hub's problem and asks to sign in.
         let stranger = try TemporaryFolder("e2e-browser")
