@@ -82,6 +82,12 @@ public struct SyncAgent: Sendable {
         guard bootstrapFromSnapshot, try await service.canBootstrap(), let download = try await transport.snapshot() else {
             return
         }
+        if download.expectedEvents == 0 {
+            // An empty hub: nothing to load, and loading would write (and log) every round until
+            // the hub has events. Read the rest of the answer and page the feed as usual.
+            while try await download.next() != nil {}
+            return
+        }
         progress("bootstrap: loading the hub's snapshot (\(download.expectedEvents.map { "\($0) events" } ?? "size unknown"))")
         let load = try await service.loadSnapshot(
             epoch: download.epoch, expectedEvents: download.expectedEvents, next: download.next,

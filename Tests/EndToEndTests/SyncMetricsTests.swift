@@ -31,6 +31,20 @@ struct SyncMetricsTests {
         return samples
     }
 
+    @Test("a new node and an empty hub: a round loads no snapshot, so an idle store does not write every 5 s", .timeLimit(.minutes(1)))
+    func emptyHubLoadsNothing() async throws {
+        let f = try await HubFixture()
+        defer { f.stopAll() }
+        let a = try await f.addNode("A1", store: "S-A")
+        try await f.startHub()
+        for _ in 0..<2 {
+            let round = try await HubFixture.expectSuccess(["node", "sync", "--data", a.data, "--once"])
+            #expect(!round.stdout.contains("bootstrap") && !round.stderr.contains("bootstrap"), "\(round)")
+        }
+        let quiet = try await f.sync(a)
+        #expect(quiet.isQuiet && quiet.checkpoint == 0, "\(quiet)")
+    }
+
     @Test("the node counts its sync rounds and the hub its last pull; a stopped hub shows as failing rounds", .timeLimit(.minutes(2)))
     func syncRoundsInMetrics() async throws {
         let f = try await HubFixture()
