@@ -9,7 +9,10 @@ SKU settled on card) and closing. Every click is a real DOM event in the page; e
 from the node's API. Prints one JSON object with what the page showed at each step, and exits 0
 when the return ended closed, 1 otherwise.
 
-Usage: browser-desk-walk.py CHROMIUM BASE_URL RECEIPT STAFF [refund|exchange]
+With `receiptless` it takes one unit of the first catalog item back without a receipt (the
+RECEIPT argument is then the customer's id) and refunds it in cash.
+
+Usage: browser-desk-walk.py CHROMIUM BASE_URL RECEIPT STAFF [refund|exchange|receiptless]
 Used by Tests/EndToEndTests/DeskBrowserTests.swift.
 """
 import fcntl
@@ -86,8 +89,11 @@ class Browser:
     def wait_for(self, condition, what, seconds=10):
         deadline = time.time() + seconds
         while time.time() < deadline:
-            if self.evaluate(f"return !!({condition});"):
-                return
+            try:
+                if self.evaluate(f"return !!({condition});"):
+                    return
+            except RuntimeError:
+                pass  # the page is still loading (its elements are not there yet)
             time.sleep(0.1)
         problem = self.evaluate("const p = document.getElementById('problem'); return p && !p.hidden ? p.textContent : '';")
         raise RuntimeError(f"timed out waiting for {what}" + (f"; the page shows: {problem}" if problem else ""))
@@ -116,16 +122,24 @@ def main():
             # Who is at the desk, and which receipt: typed as a person would, then the Find button.
             browser.evaluate(f"""
                 const staff = document.getElementById('staff');
-                staff.value = {json.dumps(staff)}; staff.dispatchEvent(new Event('change'));
-                document.getElementById('receipt').value = {json.dumps(receipt)};
-                document.getElementById('search').click();""")
-            browser.wait_for("!document.getElementById('sale').hidden", "the sale")
+                staff.value = {json.dumps(staff)}; staff.dispatchEvent(new Event('change'));""")
+            if mode == "receiptless":
+                browser.evaluate("document.getElementById('no-receipt').click();")
+                browser.wait_for("document.querySelector('#sale-lines tr[data-sku]')", "the receipt-less form")
+                browser.evaluate(f"""
+                    document.getElementById('customer').value = {json.dumps(receipt)};
+                    document.getElementById('check').click();""")
+            else:
+                browser.evaluate(f"""
+                    document.getElementById('receipt').value = {json.dumps(receipt)};
+                    document.getElementById('search').click();""")
+                browser.wait_for("!document.getElementById('sale').hidden", "the sale")
+                browser.evaluate(f"""
+                    const quantity = document.querySelector('#sale-lines tr[data-line="1"] input');
+                    quantity.value = '1'; quantity.dispatchEvent(new Event('input'));
+                    document.getElementById('return-type').value = {json.dumps(mode)};
+                    document.getElementById('check').click();""")
             seen["sale"] = browser.evaluate("return document.getElementById('sale-lines').innerText;")
-            browser.evaluate(f"""
-                const quantity = document.querySelector('#sale-lines tr[data-line="1"] input');
-                quantity.value = '1'; quantity.dispatchEvent(new Event('input'));
-                document.getElementById('return-type').value = {json.dumps(mode)};
-                document.getElementById('check').click();""")
             browser.wait_for("document.getElementById('verdict').textContent.length > 0", "the policy's verdict")
             seen["verdict"] = browser.evaluate("return document.getElementById('verdict').innerText;")
             browser.evaluate("document.getElementById('record').click();")
@@ -150,6 +164,10 @@ def main():
                 # The same SKU again (a swap), once the page has listed the catalog.
                 browser.wait_for("document.querySelector('[data-role=exchange-sku]').options.length > 0", "the catalog")
                 click("Exchange", "exchanged")  # difference settled on card, the default
+            elif mode == "receiptless":
+                # No sale, so no original tender: cash.
+                browser.evaluate("const m = document.querySelector('#actions select'); m.value = 'cash';")
+                click("Refund", "refunded")
             else:
                 click("Refund", "refunded")  # back on the original tender, the default
             seen["money"] = browser.evaluate("return document.getElementById('return-money').innerText;")

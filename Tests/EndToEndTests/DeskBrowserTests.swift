@@ -63,6 +63,19 @@ struct DeskBrowserTests {
         #expect(exchange.statuses == ["approved", "received", "inspected", "disposed", "exchanged", "closed"], "\(exchange)")
         #expect(exchange.money?.contains("exchanged for 1 × MUG-1, no difference on card") == true, "\(exchange)")
         #expect(exchange.steps?.contains("closed by bob") == true, "\(exchange)")
+
+        // A mug without a receipt, for customer C-9, refunded in cash.
+        let noReceipt = try await run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", Browser.script("browser-desk-walk.py").path, chromium.path, server.baseURL, "C-9", "carol", "receiptless"])
+        #expect(noReceipt.status == 0, "\(noReceipt)")
+        let receiptless = try JSONDecoder().decode(Walk.self, from: Data(noReceipt.stdout.utf8))
+        #expect(receiptless.returnId == "RT-E2E-000003", "\(receiptless)")
+        #expect(receiptless.statuses?.last == "closed" && receiptless.statuses?.contains("refunded") == true, "\(receiptless)")
+        #expect(receiptless.money?.contains("refunded") == true && receiptless.money?.contains("cash") == true, "\(receiptless)")
+        let history = try await Self.json(client, server.baseURL + "/api/v1/returns/RT-E2E-000003") as? [String: Any]
+        let request = history?["request"] as? [String: Any]
+        #expect(request?["customer"] as? String == "C-9" && request?["sale"] == nil, "\(String(describing: history))")
     }
 
     static func json(_ client: HTTPClient, _ url: String) async throws -> Any {

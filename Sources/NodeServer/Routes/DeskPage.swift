@@ -56,11 +56,14 @@ enum DeskPage {
               <label>or phone <input id="phone" size="14"></label>
               <label>or serial <input id="serial" size="14"></label>
               <button id="search" class="primary" type="button">Find</button>
+              <button id="no-receipt" type="button">No receipt</button>
             </div>
             <div id="found"></div>
           </section>
           <section id="sale" hidden>
-            <h2>Return against <span id="sale-id"></span> <span class="muted" id="sale-info"></span></h2>
+            <h2><span id="sale-title">Return against</span> <span id="sale-id"></span> <span class="muted" id="sale-info"></span></h2>
+            <div class="row" id="receiptless-customer" hidden><label>Customer <input id="customer" size="14"></label>
+              <button id="add-line" type="button">Add a line</button></div>
             <div id="sale-lines"></div>
             <div class="row">
               <label>Type <select id="return-type"><option value="refund">refund</option><option value="exchange">exchange</option></select></label>
@@ -97,13 +100,12 @@ enum DeskPage {
 
         function staff() { return $("staff").value.trim(); }
 
-        async function call(method, path, body) {
+        // `writes`: the request records something, so it must say who (checking the policy does not).
+        async function call(method, path, body, writes = method !== "GET") {
           const headers = { Accept: "application/json" };
           if (body !== undefined) headers["Content-Type"] = "application/json";
-          if (method !== "GET") {
-            if (!staff()) throw new Error("Enter your name under Staff first: every write records who did it.");
-            headers["X-Staff"] = staff();
-          }
+          if (writes && !staff()) throw new Error("Enter your name under Staff first: every write records who did it.");
+          if (staff()) headers["X-Staff"] = staff();
           const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
           if (!response.ok) throw await problemError(response);
           return response.json();
@@ -154,6 +156,8 @@ enum DeskPage {
 
         function openSale(view) {
           currentSale = view;
+          $("sale-title").textContent = "Return against";
+          $("receiptless-customer").hidden = true;
           $("sale").hidden = false;
           $("verdict").replaceChildren();
           $("sale-id").textContent = view.sale.id;
@@ -172,7 +176,59 @@ enum DeskPage {
           $("sale-lines").replaceChildren(el("table", {}, head, ...rows));
         }
 
+        // Without a receipt: goods picked from the catalog, the refund per unit entered (the shelf
+        // price by default), and the customer, whose earlier receipt-less returns the policy counts.
+        let catalog = [];
+        async function openReceiptless() {
+          currentSale = null;
+          catalog = await call("GET", "/api/v1/products");
+          if (catalog.length === 0) throw new Error("This node has no products yet.");
+          $("sale").hidden = false;
+          $("verdict").replaceChildren();
+          $("sale-title").textContent = "Return without a receipt";
+          $("sale-id").textContent = "";
+          $("sale-info").textContent = "";
+          $("receiptless-customer").hidden = false;
+          $("sale-lines").replaceChildren(el("table", { id: "receiptless-lines" },
+            el("tr", {}, ...["SKU", "return", "refund per unit", "reason", "condition"].map((h) => el("th", {}, h)))));
+          addReceiptlessLine();
+        }
+
+        function addReceiptlessLine() {
+          const sku = el("select", { "data-role": "sku" }, ...catalog.map((p) => el("option", { value: p.sku }, p.sku + " · " + p.name)));
+          const price = el("input", { "data-role": "price", size: "9" });
+          const setPrice = () => {
+            const product = catalog.find((p) => p.sku === sku.value);
+            const digits = new Intl.NumberFormat(undefined, { style: "currency", currency: product.unitPrice.currency }).resolvedOptions().maximumFractionDigits;
+            price.value = (product.unitPrice.minor / Math.pow(10, digits)).toFixed(digits);
+          };
+          sku.addEventListener("change", setPrice);
+          setPrice();
+          const reason = select(REASONS, "changedMind"); reason.dataset.role = "reason";
+          const condition = select(CONDITIONS, "unopened"); condition.dataset.role = "condition";
+          $("receiptless-lines").append(el("tr", { "data-sku": "" }, el("td", {}, sku),
+            el("td", {}, el("input", { type: "number", min: "0", value: "1", "data-role": "quantity" })), el("td", {}, price), el("td", {}, reason), el("td", {}, condition)));
+        }
+
+        function receiptlessCommand() {
+          const lines = [];
+          for (const row of $("sale-lines").querySelectorAll("tr[data-sku]")) {
+            const quantity = Number(row.querySelector("[data-role=quantity]").value || "0");
+            if (quantity <= 0) continue;
+            const sku = row.querySelector("[data-role=sku]").value;
+            const currency = catalog.find((p) => p.sku === sku).unitPrice.currency;
+            const minor = minorUnits(row.querySelector("[data-role=price]").value, currency);
+            if (minor === null) throw new Error(sku + ": give the refund per unit, e.g. 19.90.");
+            lines.push({ sku, quantity, unitRefund: { minor, currency },
+              reason: row.querySelector("[data-role=reason]").value, condition: row.querySelector("[data-role=condition]").value });
+          }
+          if (lines.length === 0) throw new Error("Enter how many units of which item come back.");
+          const customer = $("customer").value.trim();
+          return { type: $("return-type").value, lines, ...(customer ? { customer } : {}) };
+        }
+
         function command() {
+          if (currentSale === null) return receiptlessCommand();
           const lines = [];
           for (const row of $("sale-lines").querySelectorAll("tr[data-line]")) {
             const quantity = Number(row.querySelector("input").value || "0");
@@ -192,7 +248,7 @@ enum DeskPage {
           $("verdict").replaceChildren(el("p", {}, el("span", { class: verdict.decision }, words[verdict.decision] || verdict.decision), fee), el("ul", {}, ...reasons));
         }
 
-        async function check() { showVerdict(await call("POST", "/api/v1/policy/evaluate", command())); }
+        async function check() { showVerdict(await call("POST", "/api/v1/policy/evaluate", command(), false)); }
 
         async function record() {
           const view = await call("POST", "/api/v1/returns", command());
@@ -372,6 +428,8 @@ enum DeskPage {
           $("staff").value = localStorage.getItem(STAFF_KEY) || "";
           $("staff").addEventListener("change", () => localStorage.setItem(STAFF_KEY, staff()));
           $("search").addEventListener("click", guarded(search));
+          $("no-receipt").addEventListener("click", guarded(openReceiptless));
+          $("add-line").addEventListener("click", guarded(async () => addReceiptlessLine()));
           for (const id of ["receipt", "phone", "serial"]) $(id).addEventListener("keydown", (e) => { if (e.key === "Enter") $("search").click(); });
           $("check").addEventListener("click", guarded(check));
           $("record").addEventListener("click", guarded(record));
