@@ -30,11 +30,7 @@ struct DeskBrowserTests {
         let server = try await NodeServerProcess.start(data: fixture.data, log: fixture.folder.file("serve.log"), client: client)
         defer { server.stop() }
 
-        let result = try await run(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", Browser.script("browser-desk-walk.py").path, chromium.path, server.baseURL, "S-1", "alice"])
-        #expect(result.status == 0, "\(result)")
-        let walk = try JSONDecoder().decode(Walk.self, from: Data(result.stdout.utf8))
+        let walk = try await Self.walk(chromium, server, "S-1", staff: "alice", mode: "refund")
         #expect(walk.error == nil && walk.problem == "", "\(walk)")
         #expect(walk.header?.contains("store E2E") == true, "\(walk)")
         #expect(walk.sale?.contains("MUG-1") == true, "\(walk)")
@@ -54,28 +50,33 @@ struct DeskBrowserTests {
         #expect(verify.ok, "\(verify)")
 
         // The other unit comes back as an exchange: the same mug again, no difference to settle.
-        let swap = try await run(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", Browser.script("browser-desk-walk.py").path, chromium.path, server.baseURL, "S-1", "bob", "exchange"])
-        #expect(swap.status == 0, "\(swap)")
-        let exchange = try JSONDecoder().decode(Walk.self, from: Data(swap.stdout.utf8))
+        let exchange = try await Self.walk(chromium, server, "S-1", staff: "bob", mode: "exchange")
         #expect(exchange.returnId == "RT-E2E-000002")
         #expect(exchange.statuses == ["approved", "received", "inspected", "disposed", "exchanged", "closed"], "\(exchange)")
         #expect(exchange.money?.contains("exchanged for 1 × MUG-1, no difference on card") == true, "\(exchange)")
         #expect(exchange.steps?.contains("closed by bob") == true, "\(exchange)")
 
         // A mug without a receipt, for customer C-9, refunded in cash.
-        let noReceipt = try await run(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", Browser.script("browser-desk-walk.py").path, chromium.path, server.baseURL, "C-9", "carol", "receiptless"])
-        #expect(noReceipt.status == 0, "\(noReceipt)")
-        let receiptless = try JSONDecoder().decode(Walk.self, from: Data(noReceipt.stdout.utf8))
+        let receiptless = try await Self.walk(chromium, server, "C-9", staff: "carol", mode: "receiptless")
         #expect(receiptless.returnId == "RT-E2E-000003", "\(receiptless)")
         #expect(receiptless.statuses?.last == "closed" && receiptless.statuses?.contains("refunded") == true, "\(receiptless)")
         #expect(receiptless.money?.contains("refunded") == true && receiptless.money?.contains("cash") == true, "\(receiptless)")
         let history = try await Self.json(client, server.baseURL + "/api/v1/returns/RT-E2E-000003") as? [String: Any]
         let request = history?["request"] as? [String: Any]
         #expect(request?["customer"] as? String == "C-9" && request?["sale"] == nil, "\(String(describing: history))")
+    }
+
+    /// One walk of `scripts/browser-desk-walk.py` through the page (`receipt` is the customer for
+    /// a receipt-less one); a failed walk is recorded with what the page showed.
+    static func walk(
+        _ chromium: URL, _ server: NodeServerProcess, _ receipt: String, staff: String, mode: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Walk {
+        let result = try await run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", Browser.script("browser-desk-walk.py").path, chromium.path, server.baseURL, receipt, staff, mode])
+        #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
+        return try JSONDecoder().decode(Walk.self, from: Data(result.stdout.utf8))
     }
 
     static func json(_ client: HTTPClient, _ url: String) async throws -> Any {
