@@ -127,8 +127,10 @@ def main():
                 browser.evaluate("document.getElementById('no-receipt').click();")
                 browser.wait_for("document.querySelector('#sale-lines tr[data-sku]')", "the receipt-less form")
                 browser.evaluate(f"""
-                    document.getElementById('customer').value = {json.dumps(receipt)};
-                    document.getElementById('check').click();""")
+                    const customer = document.getElementById('customer');
+                    customer.value = {json.dumps(receipt)}; customer.dispatchEvent(new Event('change'));""")
+                browser.wait_for("document.getElementById('customer-info').textContent.length > 0", "the customer's history")
+                browser.evaluate("document.getElementById('check').click();")
             else:
                 browser.evaluate(f"""
                     document.getElementById('receipt').value = {json.dumps(receipt)};
@@ -140,6 +142,7 @@ def main():
                     document.getElementById('return-type').value = {json.dumps(mode)};
                     document.getElementById('check').click();""")
             seen["sale"] = browser.evaluate("return document.getElementById('sale-lines').innerText;")
+            seen["customer"] = browser.evaluate("return document.getElementById('customer-info').textContent;")
             browser.wait_for("document.getElementById('verdict').textContent.length > 0", "the policy's verdict")
             seen["verdict"] = browser.evaluate("return document.getElementById('verdict').innerText;")
             browser.evaluate("document.getElementById('record').click();")

@@ -11,6 +11,7 @@ struct DeskBrowserTests {
     struct Walk: Decodable {
         var header: String?
         var sale: String?
+        var customer: String?
         var verdict: String?
         var returnId: String?
         var money: String?
@@ -59,6 +60,7 @@ struct DeskBrowserTests {
         // A mug without a receipt, for customer C-9, refunded in cash.
         let receiptless = try await Self.walk(chromium, server, "C-9", staff: "carol", mode: "receiptless")
         #expect(receiptless.returnId == "RT-E2E-000003", "\(receiptless)")
+        #expect(receiptless.customer?.hasPrefix("Customer C-9: 0 earlier return(s) · store credit") == true, "\(receiptless)")
         #expect(receiptless.statuses?.last == "closed" && receiptless.statuses?.contains("refunded") == true, "\(receiptless)")
         #expect(receiptless.money?.contains("refunded") == true && receiptless.money?.contains("cash") == true, "\(receiptless)")
         let history = try await Self.json(client, server.baseURL + "/api/v1/returns/RT-E2E-000003") as? [String: Any]

@@ -64,6 +64,7 @@ enum DeskPage {
             <h2><span id="sale-title">Return against</span> <span id="sale-id"></span> <span class="muted" id="sale-info"></span></h2>
             <div class="row" id="receiptless-customer" hidden><label>Customer <input id="customer" size="14"></label>
               <button id="add-line" type="button">Add a line</button></div>
+            <p class="muted" id="customer-info"></p>
             <div id="sale-lines"></div>
             <div class="row">
               <label>Type <select id="return-type"><option value="refund">refund</option><option value="exchange">exchange</option></select></label>
@@ -162,6 +163,7 @@ enum DeskPage {
           $("verdict").replaceChildren();
           $("sale-id").textContent = view.sale.id;
           $("sale-info").textContent = "sold at " + view.sale.store + " on " + when(view.sale.soldAt.millis) + (view.sale.customer ? " to " + view.sale.customer : "");
+          showCustomer(view.sale.customer).catch(showProblem);
           const head = el("tr", {}, ...["line", "SKU", "sold", "returned", "returnable", "unit price", "return", "reason", "condition"].map((h, i) => el("th", i >= 2 && i <= 5 ? { class: "num" } : {}, h)));
           const rows = view.lines.map((l) => {
             const quantity = el("input", { type: "number", min: "0", max: String(l.returnable), value: "0", "data-line": String(l.line.line) });
@@ -189,6 +191,7 @@ enum DeskPage {
           $("sale-id").textContent = "";
           $("sale-info").textContent = "";
           $("receiptless-customer").hidden = false;
+          $("customer-info").textContent = "";
           $("sale-lines").replaceChildren(el("table", { id: "receiptless-lines" },
             el("tr", {}, ...["SKU", "return", "refund per unit", "reason", "condition"].map((h) => el("th", {}, h)))));
           addReceiptlessLine();
@@ -208,6 +211,21 @@ enum DeskPage {
           const condition = select(CONDITIONS, "unopened"); condition.dataset.role = "condition";
           $("receiptless-lines").append(el("tr", { "data-sku": "" }, el("td", {}, sku),
             el("td", {}, el("input", { type: "number", min: "0", value: "1", "data-role": "quantity" })), el("td", {}, price), el("td", {}, reason), el("td", {}, condition)));
+        }
+
+        // What the desk should know about the customer: earlier returns (and how many without a
+        // receipt) and the store-credit balance, from the customer's history on this replica.
+        async function showCustomer(id) {
+          $("customer-info").textContent = "";
+          if (!id) return;
+          const [history, credit] = await Promise.all([
+            call("GET", "/api/v1/customers/" + encodeURIComponent(id) + "/history"),
+            call("GET", "/api/v1/customers/" + encodeURIComponent(id) + "/store-credit"),
+          ]);
+          const returns = history.returns || [];
+          const receiptless = returns.filter((r) => !r.request.sale).length;
+          $("customer-info").textContent = "Customer " + id + ": " + returns.length + " earlier return(s)"
+            + (receiptless ? ", " + receiptless + " without a receipt" : "") + " · store credit " + money(credit.balance);
         }
 
         function receiptlessCommand() {
@@ -430,6 +448,7 @@ enum DeskPage {
           $("search").addEventListener("click", guarded(search));
           $("no-receipt").addEventListener("click", guarded(openReceiptless));
           $("add-line").addEventListener("click", guarded(async () => addReceiptlessLine()));
+          $("customer").addEventListener("change", guarded(() => showCustomer($("customer").value.trim())));
           for (const id of ["receipt", "phone", "serial"]) $(id).addEventListener("keydown", (e) => { if (e.key === "Enter") $("search").click(); });
           $("check").addEventListener("click", guarded(check));
           $("record").addEventListener("click", guarded(record));
