@@ -30,11 +30,7 @@ final class HubMetrics: @unchecked Sendable {
             (requestsByStatus, problemsByCode, eventsPushed, eventsPulled, escrowGrants)
         }
         var out = ""
-        // A label value as the text format wants it: backslash, double quote and newline escaped.
-        func v(_ value: some CustomStringConvertible) -> String {
-            value.description.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
-        }
+        func v(_ value: some CustomStringConvertible) -> String { Prometheus.labelValue(value) }
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
             for (labels, value) in samples { out += "\(name)\(labels) \(value)\n" }

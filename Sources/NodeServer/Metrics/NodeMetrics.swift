@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import NodeStore
 
 /// The node's few metrics, in Prometheus text exposition format, written by hand.
@@ -46,7 +47,7 @@ final class NodeMetrics: @unchecked Sendable {
         }
         family(
             "returnsync_node_info", "gauge", "Which node and store this is (always 1).",
-            [("{node=\"\(escape(replica.node))\",store=\"\(escape(replica.store))\"}", 1)])
+            [("{node=\"\(Prometheus.labelValue(replica.node))\",store=\"\(Prometheus.labelValue(replica.store))\"}", 1)])
         family(
             "returnsync_node_events_total", "counter", "Events held in the node's log (its own and pulled).",
             [("", replica.events)])
@@ -89,13 +90,9 @@ final class NodeMetrics: @unchecked Sendable {
             requests.sorted { $0.key < $1.key }.map { ("{status=\"\($0.key)\"}", $0.value) })
         family(
             "returnsync_node_http_problems_total", "counter", "Requests refused or failed, by stable problem code.",
-            problems.sorted { $0.key < $1.key }.map { ("{code=\"\(escape($0.key))\"}", $0.value) })
+            problems.sorted { $0.key < $1.key }.map { ("{code=\"\(Prometheus.labelValue($0.key))\"}", $0.value) })
         return out
     }
 
     /// Label values escape backslash, quote and newline.
-    private func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-    }
 }
