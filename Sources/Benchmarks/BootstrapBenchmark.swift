@@ -190,6 +190,7 @@ public struct BootstrapBenchmark {
     static func rawInsert(from node: NodeDatabase, into path: String) async throws -> Double {
         let raw = try DatabaseQueue(path: path)
         try await raw.writeWithoutTransaction { db in
+            try db.execute(sql: SQLiteRawEventTable.pageSize)
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: SQLiteRawEventTable.create)

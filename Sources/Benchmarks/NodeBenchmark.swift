@@ -170,7 +170,8 @@ public struct NodeBenchmark {
 
     /// The rows a recorded return writes, and nothing else, on the node database the returns were
     /// just recorded in (same schema, indexes and size): the document counter, the two events (with
-    /// the byte sizes the real ones had) and their outbox entries, the return's record row, its
+    /// the byte sizes the real ones had; the outbox is every own event above a seq, no row of its
+    /// own), the return's record row, its
     /// row in `returns` (with its indexes), its sale line's returned quantity, the node's seq and
     /// clock. Values are bound through SQLite's C API (`RowWriter`), one IMMEDIATE transaction per
     /// return, same `synchronous`. Returns the seconds taken.
@@ -187,7 +188,6 @@ public struct NodeBenchmark {
                     meta.put(String(i))
                     try meta.finish()
                     var events = RowWriter(db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
-                    var outbox = RowWriter(db, "INSERT INTO outbox (seq) VALUES ", "", columns: 1)
                     for (n, (kind, body)) in [("returnRequested", requested), ("returnApproved", approved)].enumerated() {
                         let seq = Int64(1_000_000 + 2 * i + n)
                         events.put("FLOOR")
@@ -198,8 +198,6 @@ public struct NodeBenchmark {
                         events.put(0)
                         events.put(body)
                         try events.finish()
-                        outbox.put(seq)
-                        try outbox.finish()
                     }
                     var record = RowWriter(db, "INSERT INTO records (key, kind, vector, pending) VALUES ", "", columns: 4)
                     record.put("return:\(id)")

@@ -132,7 +132,9 @@ public struct PullBenchmark {
             try Row.fetchAll(db, sql: "SELECT node, seq, record, kind, hlc_wall, hlc_logical, body FROM events")
                 .map { Array($0.databaseValues) }
         }
-        let raw = try DatabasePool(path: path)
+        var config = Configuration()
+        config.prepareDatabase { db in try db.execute(sql: SQLiteRawEventTable.pageSize) }
+        let raw = try DatabasePool(path: path, configuration: config)
         try await raw.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: SQLiteRawEventTable.create)

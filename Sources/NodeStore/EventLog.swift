@@ -4,7 +4,7 @@ public import Replication
 public import ReturnsDomain
 
 /// The event log of the replica within one transaction: author local events, take in remote ones,
-/// keep the outbox, and — before the transaction commits — re-project every record it touched.
+/// and — before the transaction commits — re-project every record it touched.
 ///
 /// Records touched in the transaction are decoded and folded once and then kept in memory, so a
 /// command that writes several events on one record pays for one fold and one projection write.
@@ -42,7 +42,8 @@ public final class EventLog {
     }
 
     /// Records a new event authored by this node at wall time `now` (ms). Its causal context is the
-    /// record's current version vector; it goes to the outbox at once and to the projections at `flush()`.
+    /// record's current version vector; it is in the outbox at once (`Outbox`: every own event above the
+    /// acknowledged seq) and goes to the projections at `flush()`.
     @discardableResult
     public func author(_ payload: DomainEvent, on record: RecordKey, staff: StaffID, now: Int64) throws -> Event {
         let seq = try (lastSeq ?? storedSequence()) + 1
@@ -52,7 +53,6 @@ public final class EventLog {
         for e in try events(of: record) { context.record(e.dot) }
         let event = Event(dot: Dot(node: identity.node, seq: seq), record: record, context: context, hlc: stamp, staff: staff, payload: payload)
         try insert(event)
-        try db.cachedStatement(sql: "INSERT INTO outbox (seq) VALUES (?)").execute(arguments: [Int64(seq)])
         self.lastSeq = seq
         self.clock = clock
         return event
@@ -94,7 +94,9 @@ public final class EventLog {
         }
         do {
             try rows.finish()
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+        {
             // Which one: the statement failed as a whole, so look the dots up.
             for e in events {
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM events WHERE node = ? AND seq = ?", arguments: [e.dot.node.rawValue, Int64(e.dot.seq)]) != nil {

@@ -138,7 +138,7 @@ extension NodeService {
                 db,
                 sql: """
                     SELECT u.return_id, u.sale, u.basis, u.claim, u.value, u.currency, u.recorded_at,
-                        NOT EXISTS (SELECT 1 FROM events e JOIN outbox o ON o.seq = e.seq WHERE e.node = ? AND e.record = u.record)
+                        NOT EXISTS (SELECT 1 FROM events e WHERE e.node = ? AND e.record = u.record AND e.seq > \(Outbox.acknowledged))
                     FROM escrow_uses u ORDER BY u.recorded_at DESC, u.return_id DESC LIMIT 100
                     """,
                 arguments: [node.rawValue]
@@ -222,7 +222,7 @@ extension NodeService {
             sql: """
                 SELECT COALESCE(SUM(u.value), 0) FROM escrow_uses u
                 WHERE u.basis = 'riskBudget' AND u.currency = ?
-                  AND EXISTS (SELECT 1 FROM events e JOIN outbox o ON o.seq = e.seq WHERE e.node = ? AND e.record = u.record)
+                  AND EXISTS (SELECT 1 FROM events e WHERE e.node = ? AND e.record = u.record AND e.seq > \(Outbox.acknowledged))
                 """,
             arguments: [currency.rawValue, node.rawValue]) ?? 0
     }

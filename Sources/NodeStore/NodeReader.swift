@@ -225,7 +225,9 @@ public struct NodeReader {
     }
 
     /// Events of this node not yet acknowledged by the hub.
-    public func outboxCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+    public func outboxCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE node = ? AND seq > \(Outbox.acknowledged)", arguments: [identity.node.rawValue]) ?? 0
+    }
 
     public func eventCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
 

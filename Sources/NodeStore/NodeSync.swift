@@ -1,5 +1,5 @@
 public import Foundation
-import GRDB
+public import GRDB
 public import Replication
 
 /// Where this node stands with the hub: what it has pulled, from which hub database.
@@ -29,7 +29,7 @@ extension NodeService {
         let node = identity.node
         return try await database.writer.read { db in
             let bodies = try Data.fetchAll(
-                db, sql: "SELECT e.body FROM outbox o JOIN events e ON e.node = ? AND e.seq = o.seq ORDER BY o.seq LIMIT ?",
+                db, sql: "SELECT body FROM events WHERE node = ? AND seq > \(Outbox.acknowledged) ORDER BY seq LIMIT ?",
                 arguments: [node.rawValue, limit])
             guard !bodies.isEmpty else { return nil }
             return ChangeSet(node: node, events: try bodies.map { try EventCodec.decodeEvent($0) })
@@ -39,7 +39,7 @@ extension NodeService {
     /// The hub holds every own event up to `seq`: they leave the outbox.
     public func acknowledge(through seq: UInt64) async throws {
         try await database.transaction { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE seq <= ?", arguments: [Int64(seq)])
+            try Outbox.acknowledge(db, through: seq)
         }
     }
 
@@ -84,12 +84,32 @@ extension NodeService {
 extension NodeService {
     /// Puts this node's own events from `seq` on back into the outbox, for a hub that lost them.
     public func requeue(from seq: UInt64) async throws {
-        let node = identity.node
         try await database.transaction { db in
             try db.execute(
-                sql: "INSERT OR IGNORE INTO outbox (seq) SELECT seq FROM events WHERE node = ? AND seq >= ?",
-                arguments: [node.rawValue, Int64(seq)])
+                sql: "UPDATE meta SET value = CAST(MIN(CAST(value AS INTEGER), ?) AS TEXT) WHERE key = 'outbox.acked'",
+                arguments: [Int64(seq) - 1])
         }
+    }
+}
+
+/// The outbox: this node's events the hub has not acknowledged yet. It is not a table: the node
+/// authors its events with consecutive seqs, the hub acknowledges a prefix of them, and a requeue
+/// (for a hub that lost some) puts back a suffix, so the outbox is always every own event above
+/// one seq, `meta.outbox.acked` (schema migration v4).
+public enum Outbox {
+    /// SQL for the acknowledged seq, to compare an own event's `seq` with.
+    public static let acknowledged = "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox.acked')"
+
+    /// The hub holds every own event up to `seq`. Never beyond the last seq authored: an
+    /// acknowledgement of more than there is must not take events authored later out of the outbox.
+    public static func acknowledge(_ db: Database, through seq: UInt64) throws {
+        try db.execute(
+            sql: """
+                UPDATE meta SET value = CAST(MAX(CAST(value AS INTEGER),
+                    MIN(?, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'))) AS TEXT)
+                WHERE key = 'outbox.acked'
+                """,
+            arguments: [Int64(clamping: seq)])
     }
 }
 

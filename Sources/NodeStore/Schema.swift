@@ -84,6 +84,36 @@ enum Schema {
             // cost a page write per new record.
             try db.execute(sql: "DROP INDEX records_by_kind")
         }
+        m.registerMigration("v4.events-rowid-outbox-watermark") { db in
+            // A return's commit appends every page it changed to the WAL, and fsync's time grows
+            // with those bytes (docs/performance.md, node). Two changes cut them:
+            //
+            // - `events` becomes a rowid table with (node, seq) unique. As a `WITHOUT ROWID` table
+            //   it kept at most about a quarter of a page of a row on its leaf, so at the small
+            //   pages new node databases use (`NodeDatabase.nodePageSize`) every event body spilled
+            //   onto an overflow page of its own; a rowid table keeps a row of up to a page.
+            // - The outbox is no longer a table. Its rows were always this node's events above the
+            //   last seq the hub acknowledged (`author` appends, acknowledging removes a prefix,
+            //   a requeue puts back a suffix), so `meta.outbox.acked` says the same with no row per
+            //   event.
+            try db.execute(
+                sql: """
+                    CREATE TABLE events_v4 (
+                        node TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, kind TEXT NOT NULL,
+                        hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, body BLOB NOT NULL,
+                        UNIQUE (node, seq)) STRICT;
+                    INSERT INTO events_v4 (node, seq, record, kind, hlc_wall, hlc_logical, body)
+                        SELECT node, seq, record, kind, hlc_wall, hlc_logical, body FROM events ORDER BY node, seq;
+                    DROP TABLE events;
+                    ALTER TABLE events_v4 RENAME TO events;
+                    CREATE INDEX events_by_record ON events (record);
+                    INSERT INTO meta (key, value) VALUES ('outbox.acked', COALESCE(
+                        (SELECT CAST(MIN(seq) - 1 AS TEXT) FROM outbox),
+                        (SELECT value FROM meta WHERE key = 'seq'),
+                        '0'));
+                    DROP TABLE outbox;
+                    """)
+        }
         return m
     }
 }

@@ -93,15 +93,18 @@ extension NodeDatabase {
             for r in state.records.values { if let o = r.returnOrder, let q = o.request { expectedStatuses[q.id.rawValue] = o.status.rawValue } }
             compare("returnIndex", statuses, expectedStatuses)
 
-            // The outbox holds only this node's events, and this node's seqs have no gaps.
+            // This node's seqs have no gaps, and the outbox (own events above the acknowledged seq)
+            // starts inside them.
             let own = events.filter { $0.dot.node == identity.node }.map(\.dot.seq).sorted()
             let lastSeq = UInt64(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'seq'") ?? "0") ?? 0
             if own != Array(stride(from: own.first ?? 1, through: lastSeq, by: 1)) || (own.last ?? 0) != lastSeq {
                 mismatches.append("own events are not the contiguous seqs up to \(lastSeq)")
             }
-            let ownSet = Set(own)
-            for seq in try Int64.fetchAll(db, sql: "SELECT seq FROM outbox") where !ownSet.contains(UInt64(seq)) {
-                mismatches.append("outbox names seq \(seq), which is not in the log")
+            let acked = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox.acked'")
+            if let acked, acked < 0 || UInt64(acked) > lastSeq {
+                mismatches.append("the outbox starts after seq \(acked), which is not in the log")
+            } else if acked == nil {
+                mismatches.append("meta outbox.acked missing")
             }
             return VerificationReport(integrity: integrity, events: events.count, records: state.records.count, outbox: try reader.outboxCount(), mismatches: mismatches)
         }

@@ -57,9 +57,10 @@ extension SQLiteHubStore {
                 // The hub's own events go into the feed like any pushed event; no outbox: the hub
                 // is where they are kept.
                 try db.execute(sql: "INSERT INTO hub_feed (node, seq, scope) VALUES (?, ?, NULL)", arguments: [e.dot.node.rawValue, Int64(e.dot.seq)])
-                try db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [Int64(e.dot.seq)])
             }
             let state = try log.currentState(of: .returnOrder(id)).returnOrder
+            // (After the flush that wrote the hub's seq: an acknowledgement stops at it.)
+            try Outbox.acknowledge(db, through: authored.last!.dot.seq)
             guard let state, let recorded = state.request else {
                 throw HubError(code: HubError.Code.corrupt, message: "return \(id) vanished")
             }
