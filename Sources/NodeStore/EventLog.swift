@@ -29,8 +29,9 @@ public final class EventLog {
     /// What the last `flush()` wrote to `meta`, so a second flush does not write it again.
     private var writtenSeq: UInt64?
     private var writtenClock: HLCTimestamp?
-    /// The insert into `events`, prepared once per log.
-    private var insertStatement: Statement?
+    /// Document counters minted in this transaction (`counter.RT` → 17), written to `meta` by the
+    /// next `flush()` in the statement that writes seq and clock.
+    private var mintedCounters: [String: Int] = [:]
     /// The kinds of record whose decoded events `flush()` leaves in `DecodedEventCache` for later
     /// transactions (nil: all). A hub, which rarely reads a sale again, keeps to the records that
     /// get more events later, so that the cache is not churned by one-shot records.
@@ -106,6 +107,15 @@ public final class EventLog {
             throw error
         }
         self.clock = clock
+    }
+
+    /// Tells the log that `record` holds no event yet because its id was minted (`mint`) in this
+    /// transaction, so that authoring its first event need not look its events up.
+    public func declareNew(_ record: RecordKey) {
+        guard events[record] == nil else { return }
+        events[record] = []
+        bodies[record] = []
+        projected[record] = RecordState(key: record)
     }
 
     /// The events of `record` this log knows: those held before this transaction and those taken
@@ -201,17 +211,24 @@ public final class EventLog {
             try Projector(db: db).apply(delta)
         }
         dirty.removeAll()
-        // Seq and clock in one statement, and only when they moved since the last flush.
+        // Seq, clock and minted counters in one statement, and only what moved since the last flush.
         let seq = lastSeq.flatMap { $0 == writtenSeq ? nil : $0 }
         let hlc = clock.flatMap { $0.last == writtenClock ? nil : $0.last }
-        switch (seq, hlc) {
-        case (nil, nil): break
-        case (let seq?, let hlc?):
-            try db.cachedStatement(sql: "INSERT INTO meta (key, value) VALUES ('seq', ?), ('hlc', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-                .execute(arguments: [String(seq), "\(hlc.wall).\(hlc.logical)"])
-        case (let seq?, nil): try setMeta("seq", String(seq))
-        case (nil, let hlc?): try setMeta("hlc", "\(hlc.wall).\(hlc.logical)")
+        var meta = RowWriter(db, "INSERT INTO meta (key, value) VALUES ", " ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
+        if let seq {
+            meta.put("seq")
+            meta.put(String(seq))
         }
+        if let hlc {
+            meta.put("hlc")
+            meta.put(Self.clockText(hlc))
+        }
+        for (key, value) in mintedCounters.sorted(by: { $0.key < $1.key }) {
+            meta.put(key)
+            meta.put(String(value))
+        }
+        try meta.finish()
+        mintedCounters.removeAll()
         if let seq { writtenSeq = seq }
         if let hlc { writtenClock = hlc }
     }
@@ -225,21 +242,10 @@ public final class EventLog {
     private func insert(_ e: Event) throws {
         _ = try state(of: e.record)
         let body = try EventJSON.encode(e)
-        let statement: Statement
-        if let s = insertStatement {
-            statement = s
-        } else {
-            statement = try db.cachedStatement(sql: "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            insertStatement = statement
-        }
-        statement.setUncheckedArguments([e.dot.node.rawValue, Int64(e.dot.seq), e.record.description, e.payload.kind, e.hlc.wall, Int64(e.hlc.logical), body])
-        do {
-            try statement.execute()
-        } catch {
-            // GRDB drops a failed statement from its cache; so does this log.
-            insertStatement = nil
-            throw error
-        }
+        var row = RowWriter(db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
+        row.put(e.dot.node.rawValue); row.put(Int64(e.dot.seq)); row.put(e.record.description); row.put(e.payload.kind)
+        row.put(e.hlc.wall); row.put(Int64(e.hlc.logical)); row.put(body)
+        try row.finish()
         remember(e, body: body)
     }
 
@@ -298,11 +304,6 @@ public final class EventLog {
         return v
     }
 
-    func setMeta(_ key: String, _ value: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .execute(arguments: [key, value])
-    }
-
     func storedClock() throws -> HLCTimestamp {
         if let storedHLC { return storedHLC }
         let clock = Self.parseClock(try meta("hlc"))
@@ -317,25 +318,54 @@ public final class EventLog {
         return seq
     }
 
-    private static func parseClock(_ text: String) -> HLCTimestamp {
-        let parts = text.split(separator: ".")
-        return HLCTimestamp(wall: Int64(parts.first ?? "0") ?? 0, logical: UInt32(parts.count > 1 ? parts[1] : "0") ?? 0)
+    /// `wall.logical`, as `meta.hlc` holds a clock.
+    static func clockText(_ hlc: HLCTimestamp) -> String { "\(hlc.wall).\(hlc.logical)" }
+
+    /// Reads `clockText`'s form (anything else reads as far as it is digits).
+    static func parseClock(_ text: String) -> HLCTimestamp {
+        var wall: Int64 = 0
+        var logical: UInt32 = 0
+        var inLogical = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                if inLogical { break }
+                inLogical = true
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
+            let digit = byte &- UInt8(ascii: "0")
+            if inLogical {
+                logical = logical &* 10 &+ UInt32(digit)
+            } else {
+                wall = wall &* 10 &+ Int64(digit)
+            }
+        }
+        return HLCTimestamp(wall: wall, logical: logical)
     }
 
     /// Gives back `number`, minted from `prefix` and then not used, if it is still the last one
     /// minted: the counter goes back one. Otherwise (another was minted since) it stays a gap.
     public func giveBack(_ prefix: String, _ number: String) throws {
         guard let n = DocumentNumbers.parse(number, store: identity.store), n.prefix == prefix, n.number > 0 else { return }
+        let key = "counter.\(prefix)"
+        if let minted = mintedCounters[key] {
+            // Minted in this transaction and not written yet.
+            if minted == n.number { mintedCounters[key] = minted - 1 }
+            return
+        }
         try db.execute(
             sql: "UPDATE meta SET value = ? WHERE key = ? AND value = ?",
             arguments: [String(n.number - 1), "counter.\(prefix)", String(n.number)])
     }
 
-    /// Mints a store-prefixed document number (`RT-S-A-000017`) from a per-prefix counter.
+    /// Mints a store-prefixed document number (`RT-S-A-000017`) from a per-prefix counter. The
+    /// counter is written by the next `flush()`.
     public func mint(_ prefix: String) throws -> String {
         let key = "counter.\(prefix)"
         var counter: String?
-        if storedSeq == nil && lastSeq == nil && storedHLC == nil && clock == nil {
+        if let minted = mintedCounters[key] {
+            counter = String(minted)
+        } else if storedSeq == nil && lastSeq == nil && storedHLC == nil && clock == nil {
             // The first write of a command mints; `author` follows and needs seq and clock: one read.
             let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT key, value FROM meta WHERE key IN (?, 'seq', 'hlc')"), arguments: [key])
             while let row = try rows.next() {
@@ -350,7 +380,7 @@ public final class EventLog {
             counter = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key])
         }
         let next = (Int(counter ?? "0") ?? 0) + 1
-        try setMeta(key, String(next))
+        mintedCounters[key] = next
         let digits = String(next)
         return "\(prefix)-\(identity.store)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
     }

@@ -144,7 +144,11 @@ public final class NodeService: Sendable {
     /// The body of `createReturn`, for callers that already hold a transaction (the benchmark).
     /// `id` is minted here unless the caller minted it already (a return claimed from the hub).
     public func createReturn(_ command: CreateReturnCommand, staff: StaffID, now: Int64, log: EventLog, id: ReturnID? = nil) throws -> ReturnView {
-        let id = try id ?? ReturnID(log.mint("RT"))
+        let id = try id ?? {
+            let minted = ReturnID(try log.mint("RT"))
+            log.declareNew(.returnOrder(minted))
+            return minted
+        }()
         let (event, verdict) = try plan(command, id: id, db: log.db, now: now)
         try log.author(event, on: .returnOrder(id), staff: staff, now: now)
         if verdict.isAllowed {

@@ -248,7 +248,7 @@ public struct RowWriter {
         var done = 0
         while done < rows {
             let n = min(Self.rowsPerStatement, rows - done)
-            let statement = try db.cachedStatement(sql: sql(rows: n))
+            let statement = try db.cachedStatement(sql: RowWriterSQL.shared.text(head, tail, columns: columns, rows: n))
             let count = n * columns
             if statement.arguments.isEmpty {
                 // Once per prepared statement: let GRDB know it has all its arguments bound, so
@@ -285,12 +285,32 @@ public struct RowWriter {
         values.removeAll(keepingCapacity: true)
     }
 
+}
+
+/// `RowWriter`'s statement texts, each made once.
+private final class RowWriterSQL: @unchecked Sendable {
+    static let shared = RowWriterSQL()
+    private struct Key: Hashable {
+        var head: String
+        var tail: String
+        var columns: Int
+        var rows: Int
+    }
+    private let lock = NSLock()
+    private var texts: [Key: String] = [:]
+
     /// The statement's text. It ends with a comment of its own so that GRDB's statement cache
     /// never hands the same prepared statement to code that binds through `StatementArguments`
     /// (whose stored arguments `execute()` would bind over the values bound here).
-    private func sql(rows: Int) -> String {
+    func text(_ head: String, _ tail: String, columns: Int, rows: Int) -> String {
+        let key = Key(head: head, tail: tail, columns: columns, rows: rows)
+        lock.lock()
+        defer { lock.unlock() }
+        if let text = texts[key] { return text }
         let one = "(" + String(repeating: "?, ", count: columns - 1) + "?)"
-        return head + String(repeating: one + ", ", count: rows - 1) + one + tail + " /* RowWriter */"
+        let text = head + String(repeating: one + ", ", count: rows - 1) + one + tail + " /* RowWriter */"
+        texts[key] = text
+        return text
     }
 }
 
