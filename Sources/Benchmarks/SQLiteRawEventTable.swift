@@ -10,7 +10,7 @@ enum SQLiteRawEventTable {
             node TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, kind TEXT NOT NULL,
             hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, body BLOB NOT NULL,
             UNIQUE (node, seq)) STRICT;
-        CREATE INDEX events_by_record ON events (record);
+        CREATE INDEX events_by_record ON events (record, node, seq);
         """
 
     /// A node database's page size, to set on a new raw file before its first page is written.

@@ -134,10 +134,9 @@ public final class EventLog {
             var found: [String: [Data]] = [:]
             let texts = chunk.map { $0.description }
             let placeholders = String(repeating: "?, ", count: chunk.count - 1) + "?"
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT record, body FROM events WHERE record IN (\(placeholders)) ORDER BY record, node, seq"),
-                arguments: StatementArguments(texts))
-            while let row = try rows.next() { found[row[0], default: []].append(row[1]) }
+            let query = try RawQuery(db, "SELECT record, body FROM events WHERE record IN (\(placeholders)) ORDER BY record, node, seq /* raw */")
+            for (i, text) in texts.enumerated() { try query.bind(Int32(i + 1), text) }
+            while try query.next() { found[query.text(0), default: []].append(query.blob(1)) }
             for (key, text) in zip(chunk, texts) {
                 let bodies = found[text] ?? []
                 let list = bodies.isEmpty ? [] : try DecodedEventCache.shared.events(of: text, bodies: bodies)
@@ -367,9 +366,13 @@ public final class EventLog {
             counter = String(minted)
         } else if storedSeq == nil && lastSeq == nil && storedHLC == nil && clock == nil {
             // The first write of a command mints; `author` follows and needs seq and clock: one read.
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT key, value FROM meta WHERE key IN (?, 'seq', 'hlc')"), arguments: [key])
-            while let row = try rows.next() {
-                let k: String = row[0], v: String = row[1]
+            // Three point reads in one statement (`key IN (…)` would build a temporary index of the list).
+            let query = try RawQuery(
+                db,
+                "SELECT key, value FROM meta WHERE key = ? UNION ALL SELECT key, value FROM meta WHERE key = 'seq' UNION ALL SELECT key, value FROM meta WHERE key = 'hlc' /* raw */")
+            try query.bind(1, key)
+            while try query.next() {
+                let k = query.text(0), v = query.text(1)
                 switch k {
                 case "seq": storedSeq = UInt64(v)
                 case "hlc": storedHLC = Self.parseClock(v)
@@ -377,7 +380,12 @@ public final class EventLog {
                 }
             }
         } else {
-            counter = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key])
+            let query = try RawQuery(db, "SELECT value FROM meta WHERE key = ? /* raw */")
+            try query.bind(1, key)
+            if try query.next() {
+                counter = query.text(0)
+                query.done()
+            }
         }
         let next = (Int(counter ?? "0") ?? 0) + 1
         mintedCounters[key] = next

@@ -100,9 +100,9 @@ public struct NodeReader {
     public func returnedQuantities(of sale: SaleID?) throws -> [Int: Int] {
         guard let sale else { return [:] }
         var out: [Int: Int] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT line, returned FROM sale_lines WHERE sale = ?"), arguments: [sale.rawValue]) {
-            out[row[0]] = row[1]
-        }
+        let query = try RawQuery(db, "SELECT line, returned FROM sale_lines WHERE sale = ? /* raw */")
+        try query.bind(1, sale.rawValue)
+        while try query.next() { out[Int(query.int(0))] = Int(query.int(1)) }
         return out
     }
 
@@ -112,15 +112,11 @@ public struct NodeReader {
 
     /// The store's policy, else the chain default, else the standard policy.
     public func policy() throws -> ReturnPolicy {
-        // Both candidates in one statement: this runs for every return.
-        let keys = [RecordKey(.policy, identity.store.rawValue), RecordKey(.policy, "default")]
-        var found: [String: [Data]] = [:]
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT record, body FROM events WHERE record IN (?, ?) ORDER BY record, node, seq"),
-            arguments: [keys[0].description, keys[1].description])
-        while let row = try rows.next() { found[row[0], default: []].append(row[1]) }
-        for key in keys {
-            guard let bodies = found[key.description], !bodies.isEmpty else { continue }
+        // This runs for every return: point reads of the stored events, folds from the cache.
+        let projector = Projector(db: db)
+        for key in [RecordKey(.policy, identity.store.rawValue), RecordKey(.policy, "default")] {
+            let bodies = try projector.storedBodies(of: key.description)
+            guard !bodies.isEmpty else { continue }
             if case .policy(_, let p) = try DecodedEventCache.shared.state(of: key, bodies: bodies).body { return p }
         }
         return .standard(currency: identity.currency)

@@ -15,15 +15,24 @@ struct Projector {
     /// The record's events in (node, seq) order, with the bytes they are stored as.
     func eventsWithBodies(of record: RecordKey) throws -> (events: [Event], bodies: [Data]) {
         let key = record.description
-        let bodies = try Data.fetchAll(db.cachedStatement(sql: "SELECT body FROM events WHERE record = ? ORDER BY node, seq"), arguments: [key])
+        let bodies = try storedBodies(of: key)
         return (try DecodedEventCache.shared.events(of: key, bodies: bodies), bodies)
     }
 
     /// The record's fold over its stored events, nil when it has none (cached with the decoded
     /// events: a sale or product read for every return is folded once, not each time).
     func state(of record: RecordKey) throws -> RecordState? {
-        let bodies = try Data.fetchAll(db.cachedStatement(sql: "SELECT body FROM events WHERE record = ? ORDER BY node, seq"), arguments: [record.description])
+        let bodies = try storedBodies(of: record.description)
         return bodies.isEmpty ? nil : try DecodedEventCache.shared.state(of: record, bodies: bodies)
+    }
+
+    /// The stored bytes of the record's events, in (node, seq) order.
+    func storedBodies(of key: String) throws -> [Data] {
+        let query = try RawQuery(db, "SELECT body FROM events WHERE record = ? ORDER BY node, seq /* raw */")
+        try query.bind(1, key)
+        var bodies: [Data] = []
+        while try query.next() { bodies.append(query.blob(0)) }
+        return bodies
     }
 
     /// Moves the tables from one record's `old` state to its `new` one.
@@ -313,6 +322,3 @@ private final class RowWriterSQL: @unchecked Sendable {
         return text
     }
 }
-
-/// SQLite copies a value bound with this destructor before the call returns.
-private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

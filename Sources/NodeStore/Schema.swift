@@ -96,6 +96,9 @@ enum Schema {
             //   last seq the hub acknowledged (`author` appends, acknowledging removes a prefix,
             //   a requeue puts back a suffix), so `meta.outbox.acked` says the same with no row per
             //   event.
+            //
+            // `events_by_record` carries (node, seq): a record's events are read in dot order,
+            // which the rowid table no longer gives for free (without them every read sorts).
             try db.execute(
                 sql: """
                     CREATE TABLE events_v4 (
@@ -106,7 +109,7 @@ enum Schema {
                         SELECT node, seq, record, kind, hlc_wall, hlc_logical, body FROM events ORDER BY node, seq;
                     DROP TABLE events;
                     ALTER TABLE events_v4 RENAME TO events;
-                    CREATE INDEX events_by_record ON events (record);
+                    CREATE INDEX events_by_record ON events (record, node, seq);
                     INSERT INTO meta (key, value) VALUES ('outbox.acked', COALESCE(
                         (SELECT CAST(MIN(seq) - 1 AS TEXT) FROM outbox),
                         (SELECT value FROM meta WHERE key = 'seq'),

@@ -12,13 +12,16 @@ enum CausalOrdering {
             let ready = e.context.entries.allSatisfy { Dot(node: $0.key, seq: $0.value) == e.dot }
             return ready ? (events, []) : ([], events)
         }
-        let present = Set(events.map(\.dot))
+        // A record has a handful of events: looking a dot up in the list is cheaper than hashing
+        // it into a set, and a context's entries are read as they are (`dots` sorts a copy).
+        let present: Set<Dot>? = events.count > 16 ? Set(events.map(\.dot)) : nil
+        func isPresent(_ dot: Dot) -> Bool { present?.contains(dot) ?? events.contains { $0.dot == dot } }
         // An event is ready only when every dot its context names on this record is present.
         // (A context entry (n, s) names n's latest event on the record that the author had seen.)
         var complete: [Event] = []
         var waiting: [Event] = []
         for e in events {
-            if e.context.dots.allSatisfy({ present.contains($0) }) { complete.append(e) } else { waiting.append(e) }
+            if e.context.entries.allSatisfy({ isPresent(Dot(node: $0.key, seq: $0.value)) }) { complete.append(e) } else { waiting.append(e) }
         }
         // Anything depending on a waiting event waits too.
         var changed = true
@@ -26,7 +29,7 @@ enum CausalOrdering {
             changed = false
             let waitingDots = Set(waiting.map(\.dot))
             complete.removeAll { e in
-                let blocked = e.context.dots.contains { waitingDots.contains($0) }
+                let blocked = e.context.entries.contains { waitingDots.contains(Dot(node: $0.key, seq: $0.value)) }
                 if blocked {
                     waiting.append(e)
                     changed = true
@@ -35,15 +38,18 @@ enum CausalOrdering {
             }
         }
         var remaining = complete.sorted(by: Event.tieBreak)
-        // Fast path: with well-behaved clocks the tie-break order is already causal.
-        var emitted = Set<Dot>()
+        // Fast path: with well-behaved clocks the tie-break order is already causal: every event's
+        // context names only events before it.
         var causal = true
-        for e in remaining {
-            if e.context.dots.contains(where: { !emitted.contains($0) }) {
+        var emitted = Set<Dot>()
+        for (i, e) in remaining.enumerated() {
+            let before = remaining[..<i]
+            let seen: (Dot) -> Bool = present == nil ? { d in before.contains { $0.dot == d } } : { emitted.contains($0) }
+            if e.context.entries.contains(where: { !seen(Dot(node: $0.key, seq: $0.value)) }) {
                 causal = false
                 break
             }
-            emitted.insert(e.dot)
+            if present != nil { emitted.insert(e.dot) }
         }
         if causal { return (remaining, waiting.sorted { $0.dot < $1.dot }) }
         var ordered: [Event] = []

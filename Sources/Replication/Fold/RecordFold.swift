@@ -40,8 +40,10 @@ public enum RecordFold {
             foldStoreCredit(&state, valid)
         }
         // Exception ids must be unique per record (stores key on them); merge any that coincide.
-        var seen = Set<String>()
-        state.exceptions = state.exceptions.sorted().filter { seen.insert($0.id).inserted }
+        if !state.exceptions.isEmpty {
+            var seen = Set<String>()
+            state.exceptions = state.exceptions.sorted().filter { seen.insert($0.id).inserted }
+        }
         return state
     }
 
