@@ -57,17 +57,24 @@ final class DecodedEventCache: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// FNV-1a over the bytes, eight at a time (a body is hashed on every read of its record).
     static func hash(_ bodies: [Data]) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        let prime: UInt64 = 0x0000_0100_0000_01b3
         for body in bodies {
             body.withUnsafeBytes { raw in
-                for b in raw {
-                    h ^= UInt64(b)
-                    h = h &* 0x0000_0100_0000_01b3
+                let words = raw.count / 8
+                for i in 0..<words {
+                    h ^= raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+                    h = h &* prime
+                }
+                for i in (words * 8)..<raw.count {
+                    h ^= UInt64(raw[i])
+                    h = h &* prime
                 }
             }
-            h ^= 0xFF
-            h = h &* 0x0000_0100_0000_01b3
+            h ^= UInt64(truncatingIfNeeded: body.count) &+ 0xFF
+            h = h &* prime
         }
         return h
     }

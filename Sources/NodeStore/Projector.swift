@@ -211,12 +211,14 @@ struct Projector {
 /// each (one statement per row count, prepared once and cached by GRDB), rather than a statement
 /// per row: the per-statement work (reset, step, GRDB's bookkeeping) is paid once per 64 rows.
 ///
-/// Values are bound through SQLite's C API on the statement GRDB prepared (`sqliteStatement`,
-/// GRDB's documented escape hatch), then the statement runs through GRDB's `execute()`, which
-/// re-runs a statement with the arguments bound to it: so errors, the transaction's bookkeeping
-/// and observation are GRDB's as usual, while a value costs one `sqlite3_bind_*` call instead of
-/// a trip through `StatementArguments` (which was a third of a hub merge's CPU). Rows given with
-/// the same key in one writer are applied in order, as single inserts would be.
+/// Values are bound and the statement stepped through SQLite's C API on the statement GRDB
+/// prepared and caches (`sqliteStatement`, GRDB's documented escape hatch): a value costs one
+/// `sqlite3_bind_*` call instead of a trip through `StatementArguments` (which was a third of a hub
+/// merge's CPU), and a statement one `sqlite3_step` instead of GRDB's execution bookkeeping, which
+/// is about transaction boundaries and observers: an insert inside the caller's transaction moves
+/// neither, and no observer is registered. Errors are `DatabaseError`s with SQLite's extended code,
+/// as GRDB's would be. Rows given with the same key in one writer are applied in order, as single
+/// inserts would be.
 public struct RowWriter {
     public static let rowsPerStatement = 64
 
@@ -259,14 +261,7 @@ public struct RowWriter {
             let n = min(Self.rowsPerStatement, rows - done)
             let statement = try db.cachedStatement(sql: RowWriterSQL.shared.text(head, tail, columns: columns, rows: n))
             let count = n * columns
-            if statement.arguments.isEmpty {
-                // Once per prepared statement: let GRDB know it has all its arguments bound, so
-                // that `execute()` runs it with the values bound below.
-                statement.setUncheckedArguments(StatementArguments(Array(repeating: nil, count: count) as [(any DatabaseValueConvertible)?]))
-            }
             let handle = statement.sqliteStatement
-            // GRDB resets a statement before it runs it, not after: a statement that ran must be
-            // reset before new values can be bound to it.
             sqlite3_reset(handle)
             for i in 0..<count {
                 let index = Int32(i + 1)
@@ -288,7 +283,15 @@ public struct RowWriter {
                     throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot bind argument \(index)", sql: statement.sql)
                 }
             }
-            try statement.execute()
+            let code = sqlite3_step(handle)
+            if code != SQLITE_DONE && code != SQLITE_ROW {
+                let connection = sqlite3_db_handle(handle)
+                let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
+                let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+                sqlite3_reset(handle)
+                throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: statement.sql)
+            }
+            sqlite3_reset(handle)
             done += n
         }
         values.removeAll(keepingCapacity: true)
@@ -309,8 +312,7 @@ private final class RowWriterSQL: @unchecked Sendable {
     private var texts: [Key: String] = [:]
 
     /// The statement's text. It ends with a comment of its own so that GRDB's statement cache
-    /// never hands the same prepared statement to code that binds through `StatementArguments`
-    /// (whose stored arguments `execute()` would bind over the values bound here).
+    /// never hands the same prepared statement to code that binds through `StatementArguments`.
     func text(_ head: String, _ tail: String, columns: Int, rows: Int) -> String {
         let key = Key(head: head, tail: tail, columns: columns, rows: rows)
         lock.lock()
