@@ -42,10 +42,24 @@ public struct ThreadCPU: Sendable {
         #else
         getrusage(RUSAGE_SELF, &usage)
         #endif
-        var t = ThreadCPU()
-        t.user = UInt64(usage.ru_utime.tv_sec) * 1_000_000_000 + UInt64(usage.ru_utime.tv_usec) * 1_000
-        t.system = UInt64(usage.ru_stime.tv_sec) * 1_000_000_000 + UInt64(usage.ru_stime.tv_usec) * 1_000
-        return t
+        return ThreadCPU(usage)
+    }
+
+    /// CPU time every thread of the process has used: for work that runs on other threads than
+    /// the caller's (an async API whose transactions run on GRDB's writer and reader queues).
+    public static func process() -> ThreadCPU {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(0, &usage)  // RUSAGE_SELF
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return ThreadCPU(usage)
+    }
+
+    private init(_ usage: rusage) {
+        user = UInt64(usage.ru_utime.tv_sec) * 1_000_000_000 + UInt64(usage.ru_utime.tv_usec) * 1_000
+        system = UInt64(usage.ru_stime.tv_sec) * 1_000_000_000 + UInt64(usage.ru_stime.tv_usec) * 1_000
     }
     public static func + (a: ThreadCPU, b: ThreadCPU) -> ThreadCPU {
         var t = a

@@ -5,27 +5,43 @@ import Replication
 import ReturnsDomain
 
 /// `returnsync bench node`: records returns durably the way the node's API does (policy check,
-/// events, projections, outbox, one transaction each) and, in the same run and on the same disk,
-/// the raw rate of one-row SQLite transactions with the same `synchronous` setting.
+/// events, projections, outbox, one transaction each), through the API's own entry point
+/// (`NodeService.createReturn(_:staff:claimer:)`, async, as the HTTP route calls it), one at a
+/// time and then from a few tills at once, and, in the same run and on the same disk, the raw
+/// rate of one-row SQLite transactions with the same `synchronous` setting.
 public struct NodeBenchmark {
     public struct Options: Sendable {
         public var returns: Int
         public var rawTransactions: Int
         public var directory: URL
-        public init(returns: Int = 2_000, rawTransactions: Int = 2_000, directory: URL) {
+        /// How many clients record returns at once (a store's tills and desk).
+        public var tills: Int
+        public init(returns: Int = 2_000, rawTransactions: Int = 2_000, directory: URL, tills: Int = 2) {
             self.returns = returns
             self.rawTransactions = rawTransactions
             self.directory = directory
+            self.tills = tills
         }
     }
 
     public struct Result: Sendable {
         public var returns: Int
+        public var tills: Int
+        /// Returns per second from one client, each return waiting for the one before (as the
+        /// raw transactions do), and their latencies.
         public var nodeReturnsPerSecond: Double
         public var p50Millis: Double
         public var p99Millis: Double
+        /// The same with `tills` clients at once; a return's latency as its client saw it
+        /// (waiting for the writer included).
+        public var tillsReturnsPerSecond: Double
+        public var tillsP50Millis: Double
+        public var tillsP99Millis: Double
         public var rawTransactionsPerSecond: Double
         public var rawP99Millis: Double
+        /// Raw one-row transactions in a file with the node's page size (`NodeDatabase.nodePageSize`)
+        /// instead of SQLite's default: smaller pages make every commit shorter, raw ones too.
+        public var rawNodePageTransactionsPerSecond: Double
         public var ratio: Double
         public var synchronous: Int
         /// The storage floor of a return: only its row writes (same tables, indexes, row sizes and
@@ -33,10 +49,12 @@ public struct NodeBenchmark {
         public var floorTransactionsPerSecond: Double
         /// floor / raw: the best ratio any implementation writing these rows could reach here.
         public var floorRatio: Double
-        /// CPU time per transaction (µs) of the thread that runs it, user and system (`ThreadCPU`):
-        /// what a return, a raw transaction and a floor transaction cost besides waiting for the
-        /// disk. The rest of each wall time is waiting (mostly for fsync).
+        /// CPU time per transaction (µs) of the whole process, user and system (`ThreadCPU.process`):
+        /// with several tills a return's work runs on several threads, so it can exceed the wall
+        /// time per return. The rest of a one-at-a-time transaction's wall time is waiting (mostly
+        /// for fsync).
         public var nodeCPUMicros: (user: Double, system: Double)
+        public var tillsCPUMicros: (user: Double, system: Double)
         public var rawCPUMicros: (user: Double, system: Double)
         public var floorCPUMicros: (user: Double, system: Double)
     }
@@ -66,8 +84,64 @@ public struct NodeBenchmark {
         }
     }
 
-    /// Runs both measurements; `progress` gets a line now and then for people watching.
-    public func run(progress: (String) -> Void = { _ in }) throws -> Result {
+    /// A raw one-row table: WAL, synchronous = FULL, `pageSize` (nil: SQLite's default).
+    static func rawDatabase(_ path: String, pageSize: Int?) throws -> DatabasePool {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        if let pageSize { config.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = \(pageSize)") } }
+        let raw = try DatabasePool(path: path, configuration: config)
+        try raw.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+        }
+        return raw
+    }
+
+    /// `count` raw one-row transactions; returns the seconds taken.
+    static func rawTransactions(_ raw: DatabasePool, count: Int, latency: inout LatencyRecorder) throws -> Double {
+        let payload = Data(repeating: 0x61, count: 256)
+        let start = monotonicNanos()
+        for _ in 0..<count {
+            let t0 = monotonicNanos()
+            try raw.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.cachedStatement(sql: "INSERT INTO t (body) VALUES (?)").execute(arguments: [payload])
+                    return .commit
+                }
+            }
+            latency.record(monotonicNanos() - t0)
+        }
+        return Double(monotonicNanos() - start) / 1e9
+    }
+
+    /// Records the returns against sales `range` through the API's entry point, `tills` at a
+    /// time; returns the seconds taken.
+    static func recordReturns(_ service: NodeService, _ range: Range<Int>, tills: Int, staff: StaffID, latency: inout LatencyRecorder) async throws -> Double {
+        let start = monotonicNanos()
+        let measured = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+            for till in 0..<tills {
+                group.addTask {
+                    var times: [UInt64] = []
+                    for i in stride(from: range.lowerBound + till, to: range.upperBound, by: tills) {
+                        let command = CreateReturnCommand(sale: SaleID("R-BENCH-\(i)"), lines: [RequestedLine(saleLine: 1, quantity: 1, reason: i % 3 == 0 ? .defective : .changedMind, condition: .unopened)])
+                        let t0 = monotonicNanos()
+                        _ = try await service.createReturn(command, staff: staff)
+                        times.append(monotonicNanos() - t0)
+                    }
+                    return times
+                }
+            }
+            var all: [UInt64] = []
+            for try await times in group { all += times }
+            return all
+        }
+        let seconds = Double(monotonicNanos() - start) / 1e9
+        for t in measured { latency.record(t) }
+        return seconds
+    }
+
+    /// Runs the measurements; `progress` gets a line now and then for people watching.
+    public func run(progress: (String) -> Void = { _ in }) async throws -> Result {
         let fm = FileManager.default
         try fm.createDirectory(at: options.directory, withIntermediateDirectories: true)
         let nodeDir = options.directory.appendingPathComponent("bench-node-\(UUID().uuidString)")
@@ -77,20 +151,18 @@ public struct NodeBenchmark {
             try? fm.removeItem(at: rawDir)
         }
 
-        // The raw limit: one-row transactions, WAL, synchronous = FULL, same disk.
+        // The raw limit: one-row transactions, WAL, synchronous = FULL, same disk; once with
+        // SQLite's default page size (the ratio's), once with the node's.
         try fm.createDirectory(at: rawDir, withIntermediateDirectories: true)
-        var config = Configuration()
-        config.busyMode = .timeout(10)
-        let raw = try DatabasePool(path: rawDir.appendingPathComponent("raw.sqlite").path, configuration: config)
-        try raw.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
-        }
-        let payload = Data(repeating: 0x61, count: 256)
+        let raw = try Self.rawDatabase(rawDir.appendingPathComponent("raw.sqlite").path, pageSize: nil)
+        let rawSmall = try Self.rawDatabase(rawDir.appendingPathComponent("raw-node-pages.sqlite").path, pageSize: NodeDatabase.nodePageSize)
         var rawLatency = LatencyRecorder(capacity: options.rawTransactions)
+        var rawSmallLatency = LatencyRecorder(capacity: options.rawTransactions)
 
-        // The node: a store with a catalog and enough sales to return against.
-        progress("node: seeding catalog and \(options.returns) sales")
+        // The node: a store with a catalog and a sale for every return (one set for the tills,
+        // one for the single till).
+        progress("node: seeding catalog and \(2 * options.returns) sales")
+        // (Sales 0..<returns are returned one at a time, the rest from the tills.)
         let eur = Currency("EUR")
         let db = try NodeDatabase.create(in: nodeDir, identity: NodeIdentity(node: "BENCH-node", store: "BENCH", currency: eur))
         let base = Instant.date(2026, 11, 1).millis
@@ -103,7 +175,7 @@ public struct NodeBenchmark {
                 let p = Product(sku: sku, name: "Item \(i)", category: i % 5 == 0 ? "audio" : "kitchen", unitPrice: Money(Int64(1_000 + 100 * i), eur), unitCost: Money(Int64(600 + 50 * i), eur), vatRate: VATRate(basisPoints: 2000))
                 try log.author(.productDefined(p), on: .product(sku), staff: staff, now: clock.tick())
             }
-            for i in 0..<options.returns {
+            for i in 0..<(2 * options.returns) {
                 let sku = skus[i % skus.count]
                 let line = SaleLine(line: 1, sku: sku, quantity: 2, unitPrice: Money(Int64(1_000 + 100 * (i % skus.count)), eur), unitCost: Money(600, eur), vatRate: VATRate(basisPoints: 2000))
                 let sale = Sale(id: SaleID("R-BENCH-\(i)"), store: "BENCH", customer: CustomerID("C-\(i % 500)"), soldAt: Instant(millis: clock.tick()), currency: eur, lines: [line], tenders: [TenderPayment(tender: .card, amount: line.gross)])
@@ -111,61 +183,53 @@ public struct NodeBenchmark {
             }
         }
 
-        // The three measurements take turns, a tenth of each per round, so that all three see the
-        // disk in the same state: its fsync time moves by a factor of two or more over a minute
-        // here, and a ratio of figures taken minutes apart would measure that instead.
-        progress("node: \(options.returns) returns, raw: \(options.rawTransactions) one-row transactions, floor: \(options.returns) transactions of a return's rows, in \(Self.rounds) rounds")
+        // The measurements take turns, a tenth of each per round, so that all of them see the disk
+        // in the same state: its fsync time moves by a factor of two or more over a minute here,
+        // and a ratio of figures taken minutes apart would measure that instead.
+        let tills = max(1, options.tills)
+        progress("node: \(options.returns) returns one at a time and \(options.returns) from \(tills) tills at once; raw: \(options.rawTransactions) one-row transactions (twice: default and node page size); floor: \(options.returns) transactions of a return's rows; in \(Self.rounds) rounds")
         var latency = LatencyRecorder(capacity: options.returns)
-        var (seconds, rawSeconds, floorSeconds) = (0.0, 0.0, 0.0)
-        var (cpu, rawCPU, floorCPU) = (ThreadCPU(), ThreadCPU(), ThreadCPU())
+        var tillsLatency = LatencyRecorder(capacity: options.returns)
+        var (seconds, tillsSeconds, rawSeconds, rawSmallSeconds, floorSeconds) = (0.0, 0.0, 0.0, 0.0, 0.0)
+        var (cpu, tillsCPU, rawCPU, floorCPU) = (ThreadCPU(), ThreadCPU(), ThreadCPU(), ThreadCPU())
         var floorRows: FloorRows?
         for round in 0..<Self.rounds {
             let returns = Self.slice(options.returns, round)
-            var start = monotonicNanos()
-            var cpuStart = ThreadCPU.now()
-            for i in returns {
-                let command = CreateReturnCommand(sale: SaleID("R-BENCH-\(i)"), lines: [RequestedLine(saleLine: 1, quantity: 1, reason: i % 3 == 0 ? .defective : .changedMind, condition: .unopened)])
-                let t0 = monotonicNanos()
-                let now = clock.tick()
-                _ = try service.transactionSync { _, log in try service.createReturn(command, staff: staff, now: now, log: log) }
-                latency.record(monotonicNanos() - t0)
-            }
-            seconds += Double(monotonicNanos() - start) / 1e9
-            cpu = cpu + (ThreadCPU.now() - cpuStart)
+            var cpuStart = ThreadCPU.process()
+            seconds += try await Self.recordReturns(service, returns, tills: 1, staff: staff, latency: &latency)
+            cpu = cpu + (ThreadCPU.process() - cpuStart)
 
-            start = monotonicNanos()
-            cpuStart = ThreadCPU.now()
-            for _ in Self.slice(options.rawTransactions, round) {
-                let t0 = monotonicNanos()
-                try raw.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        try db.cachedStatement(sql: "INSERT INTO t (body) VALUES (?)").execute(arguments: [payload])
-                        return .commit
-                    }
-                }
-                rawLatency.record(monotonicNanos() - t0)
-            }
-            rawSeconds += Double(monotonicNanos() - start) / 1e9
-            rawCPU = rawCPU + (ThreadCPU.now() - cpuStart)
+            cpuStart = ThreadCPU.process()
+            let fromTills = (options.returns + returns.lowerBound)..<(options.returns + returns.upperBound)
+            tillsSeconds += try await Self.recordReturns(service, fromTills, tills: tills, staff: staff, latency: &tillsLatency)
+            tillsCPU = tillsCPU + (ThreadCPU.process() - cpuStart)
+
+            cpuStart = ThreadCPU.process()
+            let rawCount = Self.slice(options.rawTransactions, round).count
+            rawSeconds += try Self.rawTransactions(raw, count: rawCount, latency: &rawLatency)
+            rawCPU = rawCPU + (ThreadCPU.process() - cpuStart)
+            rawSmallSeconds += try Self.rawTransactions(rawSmall, count: rawCount, latency: &rawSmallLatency)
 
             // The floor's events have the sizes the node's real ones have.
             let rows = try floorRows ?? FloorRows(db)
             floorRows = rows
-            cpuStart = ThreadCPU.now()
+            cpuStart = ThreadCPU.process()
             floorSeconds += try Self.floor(db, rows: rows, returns: returns)
-            floorCPU = floorCPU + (ThreadCPU.now() - cpuStart)
+            floorCPU = floorCPU + (ThreadCPU.process() - cpuStart)
             progress("  round \(round + 1)/\(Self.rounds): \(returns.upperBound) returns")
         }
         let rate = Double(options.returns) / seconds
         let rawRate = Double(options.rawTransactions) / rawSeconds
         let floorRate = Double(options.returns) / floorSeconds
         return Result(
-            returns: options.returns, nodeReturnsPerSecond: rate, p50Millis: latency.percentileMillis(50),
-            p99Millis: latency.percentileMillis(99), rawTransactionsPerSecond: rawRate,
-            rawP99Millis: rawLatency.percentileMillis(99), ratio: rate / rawRate, synchronous: try db.synchronousSetting(),
+            returns: options.returns, tills: tills, nodeReturnsPerSecond: rate, p50Millis: latency.percentileMillis(50),
+            p99Millis: latency.percentileMillis(99), tillsReturnsPerSecond: Double(options.returns) / tillsSeconds,
+            tillsP50Millis: tillsLatency.percentileMillis(50), tillsP99Millis: tillsLatency.percentileMillis(99), rawTransactionsPerSecond: rawRate,
+            rawP99Millis: rawLatency.percentileMillis(99), rawNodePageTransactionsPerSecond: Double(options.rawTransactions) / rawSmallSeconds,
+            ratio: rate / rawRate, synchronous: try db.synchronousSetting(),
             floorTransactionsPerSecond: floorRate, floorRatio: floorRate / rawRate,
-            nodeCPUMicros: cpu.micros(per: options.returns), rawCPUMicros: rawCPU.micros(per: options.rawTransactions),
-            floorCPUMicros: floorCPU.micros(per: options.returns))
+            nodeCPUMicros: cpu.micros(per: options.returns), tillsCPUMicros: tillsCPU.micros(per: options.returns),
+            rawCPUMicros: rawCPU.micros(per: options.rawTransactions), floorCPUMicros: floorCPU.micros(per: options.returns))
     }
 
     /// The rows a recorded return writes, and nothing else, on the node database the returns were

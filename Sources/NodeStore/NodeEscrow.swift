@@ -69,10 +69,24 @@ extension NodeService {
     /// replica knows and recorded, as the holder's right. A refusal from the hub
     /// (`escrow.insufficient`) or an exhausted budget (`escrow.budgetExhausted`) records nothing.
     /// A return without a receipt claims nothing.
+    ///
+    /// Without a claimer the whole decision is made in the return's own transaction: the sale is
+    /// read by the writer, whose page cache is warm. (A read on another connection starts with a
+    /// cold one after every commit, and cost a return as much again as its transaction.)
     public func createReturn(
         _ command: CreateReturnCommand, staff: StaffID, claimer: (any EscrowClaimer)? = nil
     ) async throws -> ReturnView {
         let store = identity.store
+        guard let claimer else {
+            let now = clock()
+            return try await transaction { db, log in
+                let sale = try command.sale.flatMap { try NodeReader(db: db, identity: self.identity).sale($0) }
+                guard let sale, !Escrow.claimedLines(command.lines).isEmpty, Escrow.holder(of: sale) != store else {
+                    return try self.createReturn(command, staff: staff, now: now, log: log)
+                }
+                return try self.recordAgainstOtherStore(command, sale: sale, minted: nil, grant: nil, staff: staff, now: now, db: db, log: log)
+            }
+        }
         let sale: Sale? = try await read { reader in try command.sale.flatMap { try reader.sale($0) } }
         let lines = Escrow.claimedLines(command.lines)
         guard let sale, !lines.isEmpty else {
@@ -81,50 +95,53 @@ extension NodeService {
         if Escrow.holder(of: sale) == store {
             return try await createHolderReturn(command, sale: sale, lines: lines, staff: staff, claimer: claimer)
         }
-        // No claimer, or no answer from the hub: the risk budget decides below. Without a claimer
-        // the return's number is minted with the return, as for any other.
-        let minted: ReturnID?
-        let grant: EscrowGrant?
-        if let claimer {
-            (minted, grant) = try await claimFirst(command, sale: sale, lines: lines, claimer: claimer)
-        } else {
-            (minted, grant) = (nil, nil)
+        // No answer from the hub: the risk budget decides.
+        let (minted, grant) = try await claimFirst(command, sale: sale, lines: lines, claimer: claimer)
+        let now = clock()
+        return try await transaction { db, log in
+            try self.recordAgainstOtherStore(command, sale: sale, minted: minted, grant: grant, staff: staff, now: now, db: db, log: log)
         }
+    }
+
+    /// Records a return against another store's sale: on the hub's grant, or within the risk
+    /// budget when there is none (refused with `escrow.budgetExhausted` beyond it), and notes
+    /// on what authority in `escrow_uses`. `minted` is the number the claim was made under.
+    func recordAgainstOtherStore(
+        _ command: CreateReturnCommand, sale: Sale, minted: ReturnID?, grant: EscrowGrant?, staff: StaffID, now: Int64, db: Database,
+        log: EventLog
+    ) throws -> ReturnView {
         let (decided, claimed) = grant.map { (EscrowBasis.claim, Optional($0.claim)) } ?? (.riskBudget, nil)
         let value = Escrow.value(of: command.lines, in: sale)
-        let now = clock()
         let node = identity.node
         let currency = identity.currency
-        return try await transaction { db, log in
-            if decided == .riskBudget {
-                guard value.currency == currency else {
-                    throw DomainError(
-                        code: "escrow.budgetExhausted",
-                        message: "sale \(sale.id) is in \(value.currency), the risk budget in \(currency): claim it from the hub when online")
-                }
-                let budget = try Self.riskBudget(db, currency: currency)
-                let used = try Self.budgetUsed(db, node: node, currency: currency)
-                guard used + value.minor <= budget.minor else {
-                    throw DomainError(
-                        code: "escrow.budgetExhausted",
-                        message: "sale \(sale.id) was made at store \(sale.store) and the hub cannot be reached: this return (\(value)) "
-                            + "would take offline returns against other stores' sales to \(Money(used + value.minor, currency)), over the "
-                            + "store's risk budget of \(budget); take it when the hub is reachable again")
-                }
+        if decided == .riskBudget {
+            guard value.currency == currency else {
+                throw DomainError(
+                    code: "escrow.budgetExhausted",
+                    message: "sale \(sale.id) is in \(value.currency), the risk budget in \(currency): claim it from the hub when online")
             }
-            let view = try self.createReturn(command, staff: staff, now: now, log: log, id: minted)
-            let id = view.id
-            try db.execute(
-                sql: """
-                    INSERT INTO escrow_uses (return_id, record, sale, basis, claim, value, currency, recorded_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id.rawValue, RecordKey.returnOrder(id).description, sale.id.rawValue, decided.rawValue, claimed,
-                    value.minor, value.currency.rawValue, now,
-                ])
-            return view
+            let budget = try Self.riskBudget(db, currency: currency)
+            let used = try Self.budgetUsed(db, node: node, currency: currency)
+            guard used + value.minor <= budget.minor else {
+                throw DomainError(
+                    code: "escrow.budgetExhausted",
+                    message: "sale \(sale.id) was made at store \(sale.store) and the hub cannot be reached: this return (\(value)) "
+                        + "would take offline returns against other stores' sales to \(Money(used + value.minor, currency)), over the "
+                        + "store's risk budget of \(budget); take it when the hub is reachable again")
+            }
         }
+        let view = try createReturn(command, staff: staff, now: now, log: log, id: minted)
+        let id = view.id
+        try db.execute(
+            sql: """
+                INSERT INTO escrow_uses (return_id, record, sale, basis, claim, value, currency, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id.rawValue, RecordKey.returnOrder(id).description, sale.id.rawValue, decided.rawValue, claimed,
+                value.minor, value.currency.rawValue, now,
+            ])
+        return view
     }
 
     /// The risk budget, what of it is in use and the latest returns against other stores' lines.
