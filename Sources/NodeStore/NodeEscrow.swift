@@ -95,7 +95,7 @@ extension NodeService {
         if Escrow.holder(of: sale) == store {
             return try await createHolderReturn(command, sale: sale, lines: lines, staff: staff, claimer: claimer)
         }
-        // No answer from the hub: the risk budget decides.
+        // Against another store's sale: the hub's grant, or without an answer the risk budget.
         let (minted, grant) = try await claimFirst(command, sale: sale, lines: lines, claimer: claimer)
         let now = clock()
         return try await transaction { db, log in
@@ -189,11 +189,11 @@ extension NodeService {
     /// so that units another store claimed (or returned and merged) meanwhile are not refunded
     /// twice; the hub's refusal records nothing. When it cannot be asked (no claimer, offline,
     /// timeout, or a hub that does not take the holder's claims) the return goes ahead on what this
-    /// replica knows: the holder's lines are its own to take back offline.
+    /// replica knows: the holder's lines are its own to take back offline. (Without a claimer
+    /// `createReturn(_:staff:claimer:)` records it in one transaction and does not come here.)
     func createHolderReturn(
-        _ command: CreateReturnCommand, sale: Sale, lines: [EscrowLine], staff: StaffID, claimer: (any EscrowClaimer)?
+        _ command: CreateReturnCommand, sale: Sale, lines: [EscrowLine], staff: StaffID, claimer: any EscrowClaimer
     ) async throws -> ReturnView {
-        guard let claimer else { return try await createHeldReturn(command, staff: staff) }
         // Granted or not asked, the holder goes ahead on what it knows.
         let (id, _) = try await claimFirst(command, sale: sale, lines: lines, claimer: claimer)
         let now = clock()

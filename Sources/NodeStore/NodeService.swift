@@ -141,7 +141,7 @@ public final class NodeService: Sendable {
         return try await transaction { db, log in try self.createReturn(command, staff: staff, now: now, log: log) }
     }
 
-    /// The body of `createReturn`, for callers that already hold a transaction (the benchmark).
+    /// The body of `createReturn`, for callers that already hold a transaction.
     /// `id` is minted here unless the caller minted it already (a return claimed from the hub).
     public func createReturn(_ command: CreateReturnCommand, staff: StaffID, now: Int64, log: EventLog, id: ReturnID? = nil) throws -> ReturnView {
         let id = try id ?? {
