@@ -31,11 +31,13 @@ let package = Package(
         .target(name: "ReturnsDomain", swiftSettings: swiftSettings),
         // Pure: dots, version vectors, HLC, events, change sets and the fold to state.
         .target(name: "Replication", dependencies: ["ReturnsDomain"], swiftSettings: swiftSettings),
+        // C: a VFS that hands SQLite's writes of one commit to a WAL file to the kernel as one write.
+        .target(name: "SQLiteWALBuffer", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The store's SQLite replica (GRDB): migrations, event log, outbox, projections, commands.
         .target(
             name: "NodeStore",
             dependencies: [
-                "ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift"),
+                "ReturnsDomain", "Replication", "SQLiteWALBuffer", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for binding many values at once (RowWriter).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
