@@ -222,10 +222,11 @@ struct Projector {
 public struct RowWriter {
     public static let rowsPerStatement = 64
 
+    /// A value to bind; text and blob bytes live in `bytes`, from `start`, `count` long.
     enum Value {
-        case text(String)
+        case text(start: Int, count: Int)
         case int(Int64)
-        case blob(Data)
+        case blob(start: Int, count: Int)
         case null
     }
 
@@ -234,6 +235,10 @@ public struct RowWriter {
     let tail: String
     let columns: Int
     private var values: [Value] = []
+    /// Every text's UTF-8 and every blob, one after another: bound in place (`SQLITE_STATIC`)
+    /// while the statement runs, where binding each value as `SQLITE_TRANSIENT` had SQLite
+    /// allocate, copy and free it again (about 5 µs of a return's CPU in a profile).
+    private var bytes: [UInt8] = []
 
     /// Rows of `columns` values for `head` (`INSERT INTO t (a, b) VALUES `), each statement ending
     /// with `tail` (an `ON CONFLICT` clause, or empty).
@@ -246,11 +251,22 @@ public struct RowWriter {
 
     public var isEmpty: Bool { values.isEmpty }
 
-    public mutating func put(_ v: String) { values.append(.text(v)) }
-    public mutating func put(_ v: String?) { values.append(v.map(Value.text) ?? .null) }
+    public mutating func put(_ v: String) {
+        let start = bytes.count
+        var v = v
+        v.withUTF8 { bytes.append(contentsOf: $0) }
+        values.append(.text(start: start, count: bytes.count - start))
+    }
+    public mutating func put(_ v: String?) {
+        if let v { put(v) } else { values.append(.null) }
+    }
     public mutating func put(_ v: Int64) { values.append(.int(v)) }
     public mutating func put(_ v: Int) { values.append(.int(Int64(v))) }
-    public mutating func put(_ v: Data) { values.append(.blob(v)) }
+    public mutating func put(_ v: Data) {
+        let start = bytes.count
+        bytes.append(contentsOf: v)
+        values.append(.blob(start: start, count: v.count))
+    }
 
     /// Writes the rows added so far.
     public mutating func finish() throws {
@@ -260,41 +276,48 @@ public struct RowWriter {
         while done < rows {
             let n = min(Self.rowsPerStatement, rows - done)
             let statement = try db.cachedStatement(sql: RowWriterSQL.shared.text(head, tail, columns: columns, rows: n))
-            let count = n * columns
             let handle = statement.sqliteStatement
-            sqlite3_reset(handle)
-            for i in 0..<count {
-                let index = Int32(i + 1)
-                let code: Int32
-                switch values[done * columns + i] {
-                case .text(var s):
-                    code = s.withUTF8 { utf8 in
-                        guard let base = utf8.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT) }
-                        return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
-                            sqlite3_bind_text(handle, index, $0, Int32(utf8.count), SQLITE_TRANSIENT)
-                        }
-                    }
-                case .int(let v): code = sqlite3_bind_int64(handle, index, v)
-                case .blob(let d):
-                    code = d.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
-                case .null: code = sqlite3_bind_null(handle, index)
-                }
-                guard code == SQLITE_OK else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot bind argument \(index)", sql: statement.sql)
-                }
-            }
-            let code = sqlite3_step(handle)
-            if code != SQLITE_DONE && code != SQLITE_ROW {
-                let connection = sqlite3_db_handle(handle)
-                let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
-                let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+            let first = done * columns
+            // The bytes stay where they are until the statement is reset, after its step.
+            try bytes.withUnsafeBufferPointer { buffer in
                 sqlite3_reset(handle)
-                throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: statement.sql)
+                for i in 0..<(n * columns) {
+                    let index = Int32(i + 1)
+                    let code: Int32
+                    switch values[first + i] {
+                    case .text(let start, let count):
+                        if count == 0 {
+                            code = sqlite3_bind_text(handle, index, "", 0, nil)
+                        } else {
+                            code = (buffer.baseAddress! + start).withMemoryRebound(to: CChar.self, capacity: count) {
+                                sqlite3_bind_text(handle, index, $0, Int32(count), nil)
+                            }
+                        }
+                    case .int(let v): code = sqlite3_bind_int64(handle, index, v)
+                    case .blob(let start, let count):
+                        code = count == 0
+                            ? sqlite3_bind_zeroblob(handle, index, 0)
+                            : sqlite3_bind_blob(handle, index, buffer.baseAddress! + start, Int32(count), nil)
+                    case .null: code = sqlite3_bind_null(handle, index)
+                    }
+                    guard code == SQLITE_OK else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot bind argument \(index)", sql: statement.sql)
+                    }
+                }
+                let code = sqlite3_step(handle)
+                if code != SQLITE_DONE && code != SQLITE_ROW {
+                    let connection = sqlite3_db_handle(handle)
+                    let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
+                    let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+                    sqlite3_reset(handle)
+                    throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: statement.sql)
+                }
+                sqlite3_reset(handle)
             }
-            sqlite3_reset(handle)
             done += n
         }
         values.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
     }
 
 }
