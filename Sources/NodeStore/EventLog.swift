@@ -252,15 +252,18 @@ public final class EventLog {
     private func remember(_ e: Event, body: Data) {
         // The fold's result does not depend on order, but keeping dot order keeps folds repeatable
         // (and matches the `ORDER BY node, seq` the bytes are read back in).
-        let index: Int
-        if let last = events[e.record]?.last, e.dot < last.dot {
-            index = events[e.record]!.firstIndex { $0.dot > e.dot }!
-        } else {
-            index = events[e.record]?.count ?? 0
-        }
-        events[e.record, default: []].insert(e, at: index)
+        // Each list is changed in place: one lookup each, no copy of the list.
+        let index = Self.insertInDotOrder(e, into: &events[e.record, default: []])
         bodies[e.record, default: []].insert(body, at: index)
         dirty.insert(e.record)
+    }
+
+    /// Inserts `e` after every event with a smaller dot (at the end, almost always); returns where.
+    private static func insertInDotOrder(_ e: Event, into list: inout [Event]) -> Int {
+        var index = list.count
+        if let last = list.last, e.dot < last.dot { index = list.firstIndex { $0.dot > e.dot }! }
+        list.insert(e, at: index)
+        return index
     }
 
     private func events(of key: RecordKey) throws -> [Event] {
