@@ -164,8 +164,8 @@ static int walDeviceCharacteristics(sqlite3_file *p) {
     return f->real->pMethods->xDeviceCharacteristics(f->real);
 }
 
-// A WAL file has no shared memory and is never memory-mapped; these only keep the methods
-// complete (version 1 of the methods, so SQLite does not call them).
+// Version 1 of the methods: a WAL file has no shared memory and is never memory-mapped, so the
+// later methods (xShm*, xFetch, xUnfetch) stay NULL and SQLite never asks for them.
 
 static const sqlite3_io_methods walMethods = {
     1,
