@@ -82,7 +82,7 @@ extension NodeService {
             return try await transaction { db, log in
                 let sale = try command.sale.flatMap { try NodeReader(db: db, identity: self.identity).sale($0) }
                 guard let sale, !Escrow.claimedLines(command.lines).isEmpty, Escrow.holder(of: sale) != store else {
-                    return try self.createReturn(command, staff: staff, now: now, log: log)
+                    return try self.createReturn(command, staff: staff, now: now, log: log, sale: sale)
                 }
                 return try self.recordAgainstOtherStore(command, sale: sale, minted: nil, grant: nil, staff: staff, now: now, db: db, log: log)
             }

@@ -112,11 +112,12 @@ public final class NodeService: Sendable {
         }
     }
 
-    func plan(_ c: CreateReturnCommand, id: ReturnID, db: Database, now: Int64, refuseDenied: Bool = true) throws -> (DomainEvent, PolicyVerdict) {
+    /// `read` is the sale when the caller has read it already in this transaction.
+    func plan(_ c: CreateReturnCommand, id: ReturnID, db: Database, now: Int64, refuseDenied: Bool = true, read: Sale? = nil) throws -> (DomainEvent, PolicyVerdict) {
         let reader = NodeReader(db: db, identity: identity)
         var sale: Sale?
         if let saleID = c.sale {
-            guard let s = try reader.sale(saleID) else {
+            guard let s = try read.flatMap({ $0.id == saleID ? $0 : nil }) ?? reader.sale(saleID) else {
                 throw DomainError.invalid("sale.notFound", "no sale with receipt \(saleID) on this node; look it up online or return without receipt")
             }
             sale = s
@@ -142,14 +143,15 @@ public final class NodeService: Sendable {
     }
 
     /// The body of `createReturn`, for callers that already hold a transaction.
-    /// `id` is minted here unless the caller minted it already (a return claimed from the hub).
-    public func createReturn(_ command: CreateReturnCommand, staff: StaffID, now: Int64, log: EventLog, id: ReturnID? = nil) throws -> ReturnView {
+    /// `id` is minted here unless the caller minted it already (a return claimed from the hub);
+    /// `sale` is the command's sale when the caller has read it in this transaction.
+    public func createReturn(_ command: CreateReturnCommand, staff: StaffID, now: Int64, log: EventLog, id: ReturnID? = nil, sale: Sale? = nil) throws -> ReturnView {
         let id = try id ?? {
             let minted = ReturnID(try log.mint("RT"))
             log.declareNew(.returnOrder(minted))
             return minted
         }()
-        let (event, verdict) = try plan(command, id: id, db: log.db, now: now)
+        let (event, verdict) = try plan(command, id: id, db: log.db, now: now, read: sale)
         try log.author(event, on: .returnOrder(id), staff: staff, now: now)
         if verdict.isAllowed {
             try log.author(.returnApproved(at: Instant(millis: now), note: "policy allows"), on: .returnOrder(id), staff: staff, now: now)
