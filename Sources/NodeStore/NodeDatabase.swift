@@ -4,6 +4,7 @@ public import Replication
 public import ReturnsDomain
 import GRDBSQLite
 import SQLiteWALBuffer
+import Synchronization
 
 /// Who this node is: fixed at `node init`.
 public struct NodeIdentity: Hashable, Sendable, Codable {
@@ -26,6 +27,9 @@ public final class NodeDatabase: Sendable {
     public let writer: DatabasePool
     public let identity: NodeIdentity
     public let path: String
+    /// Transactions running or waiting through `transaction` and `transactionSync`: 0 means the
+    /// writer is idle, and an async transaction may run on the caller's thread.
+    private let writerJobs = Atomic<Int>(0)
 
     public static func databasePath(in directory: URL) -> String {
         directory.appendingPathComponent("node.sqlite").path
@@ -156,14 +160,34 @@ public final class NodeDatabase: Sendable {
     }
 
     /// Runs `body` in one IMMEDIATE transaction: all of it commits durably, or none of it does.
+    ///
+    /// When no other transaction is running or waiting, it runs at once on the caller's thread
+    /// (GRDB's synchronous write, which takes the writer's queue without a thread switch), and
+    /// otherwise waits its turn on the writer's queue without blocking (GRDB's async write). The
+    /// async write costs two thread switches, resuming the writer's thread and then the caller's:
+    /// 20–40 µs of a return that takes about 330 (docs/performance.md, node, seventh round).
+    /// So at most one caller's thread at a time is held by the disk, and only for its own commit.
     @discardableResult
     public func transaction<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        try await writer.writeWithoutTransaction { db in try Self.immediateTransaction(db, body) }
+        if writerJobs.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
+            defer { writerJobs.subtract(1, ordering: .releasing) }
+            return try onThisThread(body)
+        }
+        writerJobs.add(1, ordering: .acquiringAndReleasing)
+        defer { writerJobs.subtract(1, ordering: .releasing) }
+        return try await writer.writeWithoutTransaction { db in try Self.immediateTransaction(db, body) }
     }
 
     /// The synchronous variant, for the CLI and benchmarks.
     @discardableResult
     public func transactionSync<T>(_ body: (Database) throws -> T) throws -> T {
+        writerJobs.add(1, ordering: .acquiringAndReleasing)
+        defer { writerJobs.subtract(1, ordering: .releasing) }
+        return try onThisThread(body)
+    }
+
+    /// GRDB's synchronous write (a synchronous function, so that the overload is not the async one).
+    private func onThisThread<T>(_ body: (Database) throws -> T) throws -> T {
         try writer.writeWithoutTransaction { db in try Self.immediateTransaction(db, body) }
     }
 
