@@ -169,7 +169,7 @@ public final class NodeDatabase: Sendable {
     /// So at most one caller's thread at a time is held by the disk, and only for its own commit.
     @discardableResult
     public func transaction<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        if writerJobs.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
+        if !Self.alwaysAsync, writerJobs.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
             defer { writerJobs.subtract(1, ordering: .releasing) }
             return try onThisThread(body)
         }
@@ -185,6 +185,10 @@ public final class NodeDatabase: Sendable {
         defer { writerJobs.subtract(1, ordering: .releasing) }
         return try onThisThread(body)
     }
+
+    /// `RETURNSYNC_ASYNC_WRITES=1`: every async transaction waits on the writer's queue, as before
+    /// the idle writer ran them on the caller's thread; for comparisons (docs/node.md).
+    static let alwaysAsync = ProcessInfo.processInfo.environment["RETURNSYNC_ASYNC_WRITES"] == "1"
 
     /// GRDB's synchronous write (a synchronous function, so that the overload is not the async one).
     private func onThisThread<T>(_ body: (Database) throws -> T) throws -> T {
