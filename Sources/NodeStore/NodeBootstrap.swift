@@ -86,7 +86,7 @@ extension NodeService {
         let seconds = { @Sendable in Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let database = self.database
 
-        async let loaded: SnapshotLoad = database.writer.writeWithoutTransaction { db in
+        async let loaded: SnapshotLoad = database.bulkWrite { db in
             defer { channel.cancel() }
             let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             // 64 MiB of page cache while the whole load is one transaction (the default is 2 MiB).
