@@ -134,7 +134,7 @@ public final class EventLog {
             var found: [String: [Data]] = [:]
             let texts = chunk.map { $0.description }
             let placeholders = String(repeating: "?, ", count: chunk.count - 1) + "?"
-            let query = try RawQuery(db, "SELECT record, body FROM events WHERE record IN (\(placeholders)) ORDER BY record, node, seq /* raw */")
+            let query = try RawQuery(db, text: "SELECT record, body FROM events WHERE record IN (\(placeholders)) ORDER BY record, node, seq /* raw */")
             for (i, text) in texts.enumerated() { try query.bind(Int32(i + 1), text) }
             while try query.next() { found[query.text(0), default: []].append(query.blob(1)) }
             for (key, text) in zip(chunk, texts) {

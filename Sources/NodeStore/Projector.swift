@@ -210,6 +210,8 @@ struct Projector {
 /// Inserts rows with multi-row statements, `INSERT … VALUES (?, …), (?, …) …` of up to 64 rows
 /// each (one statement per row count, prepared once and cached by GRDB), rather than a statement
 /// per row: the per-statement work (reset, step, GRDB's bookkeeping) is paid once per 64 rows.
+/// The statement texts are literals (`StaticString`), so a statement is found by their addresses
+/// (`StatementSlots`) and not by hashing the text each time.
 ///
 /// Values are bound and the statement stepped through SQLite's C API on the statement GRDB
 /// prepared and caches (`sqliteStatement`, GRDB's documented escape hatch): a value costs one
@@ -231,8 +233,8 @@ public struct RowWriter {
     }
 
     let db: Database
-    let head: String
-    let tail: String
+    let head: StaticString
+    let tail: StaticString
     let columns: Int
     private var values: [Value] = []
     /// Every text's UTF-8 and every blob, one after another: bound in place (`SQLITE_STATIC`)
@@ -242,7 +244,7 @@ public struct RowWriter {
 
     /// Rows of `columns` values for `head` (`INSERT INTO t (a, b) VALUES `), each statement ending
     /// with `tail` (an `ON CONFLICT` clause, or empty).
-    public init(_ db: Database, _ head: String, _ tail: String, columns: Int) {
+    public init(_ db: Database, _ head: StaticString, _ tail: StaticString, columns: Int) {
         self.db = db
         self.head = head
         self.tail = tail
@@ -275,7 +277,9 @@ public struct RowWriter {
         var done = 0
         while done < rows {
             let n = min(Self.rowsPerStatement, rows - done)
-            let statement = try db.cachedStatement(sql: RowWriterSQL.shared.text(head, tail, columns: columns, rows: n))
+            let statement = try StatementSlots.shared.statement(db, head, tail, rows: n) { [head, tail, columns] in
+                RowWriterSQL.shared.text("\(head)", "\(tail)", columns: columns, rows: n)
+            }
             let handle = statement.sqliteStatement
             let first = done * columns
             // The bytes stay where they are until the statement is reset, after its step.

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+@testable import NodeStore
+import Replication
+import ReturnsDomain
+import Testing
+
+/// `StatementSlots`: statements found by the address of their literal SQL, per connection, never
+/// keeping a connection's statements alive past its close.
+@Suite struct StatementSlotsTests {
+    static func database(_ name: String) throws -> (NodeDatabase, URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slots-\(name)-\(UUID().uuidString)")
+        let db = try NodeDatabase.create(in: dir, identity: NodeIdentity(node: NodeID("S-\(name)"), store: "S", currency: Currency("EUR")))
+        return (db, dir)
+    }
+
+    /// One call site, so one literal: the slot is shared by every connection that runs it.
+    static func write(_ db: Database, _ key: String, _ value: String) throws {
+        var row = RowWriter(db, "INSERT INTO meta (key, value) VALUES ", " ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
+        row.put(key)
+        row.put(value)
+        try row.finish()
+    }
+
+    static func read(_ db: Database, _ key: String) throws -> String? {
+        let query = try RawQuery(db, "SELECT value FROM meta WHERE key = ? /* raw, StatementSlotsTests */")
+        try query.bind(1, key)
+        guard try query.next() else { return nil }
+        defer { query.done() }
+        return query.text(0)
+    }
+
+    @Test("the same literal on two databases reaches each one's own connection")
+    func perConnection() throws {
+        let (a, dirA) = try Self.database("a")
+        let (b, dirB) = try Self.database("b")
+        defer {
+            try? FileManager.default.removeItem(at: dirA)
+            try? FileManager.default.removeItem(at: dirB)
+        }
+        for i in 0..<3 {
+            try a.transactionSync { try Self.write($0, "test.k", "a\(i)") }
+            try b.transactionSync { try Self.write($0, "test.k", "b\(i)") }
+            #expect(try a.transactionSync { try Self.read($0, "test.k") } == "a\(i)")
+            #expect(try b.transactionSync { try Self.read($0, "test.k") } == "b\(i)")
+        }
+        // The statement the slot hands out is the one GRDB caches for that connection.
+        try a.transactionSync { db in
+            let found = try StatementSlots.shared.statement(db, "SELECT 1 /* slots */") { "SELECT 1 /* slots */" }
+            #expect(found === (try db.cachedStatement(sql: "SELECT 1 /* slots */")))
+            #expect(sqlite3_db_handle(found.sqliteStatement) == db.sqliteConnection)
+        }
+    }
+
+    @Test("a database that used slotted statements closes cleanly, and one opened after it works")
+    func closesCleanly() throws {
+        let (a, dirA) = try Self.database("closing")
+        defer { try? FileManager.default.removeItem(at: dirA) }
+        try a.transactionSync { try Self.write($0, "test.k", "before") }
+        #expect(try a.transactionSync { try Self.read($0, "test.k") } == "before")
+        // GRDB's close fails with SQLITE_BUSY if any statement of the connection is still alive.
+        try a.writer.close()
+
+        let reopened = try NodeDatabase.open(in: dirA)
+        #expect(try reopened.transactionSync { try Self.read($0, "test.k") } == "before")
+        try reopened.transactionSync { try Self.write($0, "test.k", "after") }
+        #expect(try reopened.transactionSync { try Self.read($0, "test.k") } == "after")
+        try reopened.writer.close()
+    }
+}
