@@ -20,6 +20,7 @@ import Testing
         let events = try #require(tables["events"])
         #expect(!events.contains("WITHOUT ROWID"))
         #expect(events.contains("UNIQUE (node, seq)"))
+        #expect(try #require(tables["meta"]).contains("WITHOUT ROWID"))
     }
 
     /// A database made by the schema as it was before v4 (events `WITHOUT ROWID`, an outbox table
@@ -46,6 +47,12 @@ import Testing
         #expect(outbox == events - 4)
 
         let migrated = try NodeDatabase.open(atPath: oldPath)
+        // v5 rebuilt `meta` keyed by its text: the same rows (the acknowledged seq is v4's, above).
+        let metaSQL = "SELECT key, value FROM meta WHERE key <> 'outbox.acked' ORDER BY key"
+        let migratedMeta = try await migrated.writer.read { try Row.fetchAll($0, sql: metaSQL) }
+        let sourceMeta = try await source.writer.read { try Row.fetchAll($0, sql: metaSQL) }
+        #expect(migratedMeta == sourceMeta)
+        #expect(try await migrated.writer.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'outbox.acked'") } == "4")
         let service = NodeService(database: migrated, clock: { Instant.date(2026, 11, 2).millis })
         #expect(try await service.read { try $0.eventCount() } == events)
         #expect(try await service.read { try $0.outboxCount() } == events - 4)
