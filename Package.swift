@@ -151,6 +151,7 @@ let package = Package(
             name: "HubStoreTests",
             dependencies: [
                 "HubTesting", "HubStore", "HubStoreSQLite", "HubStorePostgres", "NodeStore", "Replication", "ReturnsDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
         // The hub's HTTP API on every backend (`HubBackend.all`), and its routes against Protocol/openapi.yaml.
