@@ -31,13 +31,15 @@ let package = Package(
         .target(name: "ReturnsDomain", swiftSettings: swiftSettings),
         // Pure: dots, version vectors, HLC, events, change sets and the fold to state.
         .target(name: "Replication", dependencies: ["ReturnsDomain"], swiftSettings: swiftSettings),
+        // Pure: the one gate every door calls: events' values and who may author what about which record.
+        .target(name: "Admission", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
         // C: a VFS that hands SQLite's writes of one commit to a WAL file to the kernel as one write.
         .target(name: "SQLiteWALBuffer", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The store's SQLite replica (GRDB): migrations, event log, outbox, projections, commands.
         .target(
             name: "NodeStore",
             dependencies: [
-                "ReturnsDomain", "Replication", "SQLiteWALBuffer", .product(name: "GRDB", package: "GRDB.swift"),
+                "Admission", "ReturnsDomain", "Replication", "SQLiteWALBuffer", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for binding many values at once (RowWriter).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -81,19 +83,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         // The hub's storage contract and the rules every backend shares. No database driver.
-        .target(name: "HubStore", dependencies: ["Replication", "ReturnsDomain", "SyncProtocol"], swiftSettings: swiftSettings),
+        .target(
+            name: "HubStore", dependencies: ["Admission", "Replication", "ReturnsDomain", "SyncProtocol"],
+            swiftSettings: swiftSettings),
         // The embedded hub: HubStore on SQLite (GRDB), a replica built on the node's schema.
         .target(
             name: "HubStoreSQLite",
             dependencies: [
-                "HubStore", "NodeStore", "Replication", "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                "Admission", "HubStore", "NodeStore", "Replication", "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
         // The chain's hub: HubStore on PostgreSQL (PostgresNIO), for several hub processes over one database.
         .target(
             name: "HubStorePostgres",
             dependencies: [
-                "HubStore", "NodeStore", "Replication", "ReturnsDomain", "SyncProtocol",
+                "Admission", "HubStore", "NodeStore", "Replication", "ReturnsDomain", "SyncProtocol",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -131,10 +135,13 @@ let package = Package(
         // Test support: the hub backends (SQLite, PostgreSQL) both hub suites run every test on.
         .target(
             name: "HubTesting",
-            dependencies: ["HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain"],
+            dependencies: ["Admission", "HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain"],
             swiftSettings: swiftSettings),
         .testTarget(name: "ReturnsDomainTests", dependencies: ["ReturnsDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AdmissionTests", dependencies: ["Admission", "HubTesting", "Replication", "ReturnsDomain"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "NodeStoreTests", dependencies: ["NodeStore", "ReturnsDomain", "Replication"],
             swiftSettings: swiftSettings),

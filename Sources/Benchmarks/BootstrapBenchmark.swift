@@ -39,7 +39,7 @@ public struct BenchCompany: Sendable {
         } else {
             hub = try SQLiteHubStore.create(atPath: path, currency: options.currency)
             progress("company: pushing \(events) events from \(stores) stores into an embedded hub (setup, not timed)")
-            try await workload.load(into: hub, now: options.start) { pushed in progress("company: \(pushed) events pushed") }
+            try await workload.load(into: hub, now: Workload.hubClock) { pushed in progress("company: \(pushed) events pushed") }
             if let cached {
                 try await hub.database.writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
                 try fm.createDirectory(at: cached.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -62,7 +62,7 @@ public struct BenchCompany: Sendable {
         if enroll {
             try await hub.enroll(node: node, store: store, role: .storeNode, secretHash: "bench-\(name)", now: 0)
         }
-        return NodeService(database: database)
+        return NodeService(database: database, clock: { Workload.hubClock })
     }
 
     /// How many events the feed holds for `node` (what a pull from 0 or a snapshot hands out).

@@ -70,7 +70,7 @@ public struct HubIngestBenchmark {
         try await workload.enroll(into: hub, now: 1)
         let setup = workload.setup()
         progress("hub (\(backend.name)): set-up of \(setup.reduce(0) { $0 + $1.count }) head-office events, not timed")
-        for b in setup { _ = try await hub.push(b.changeSet, from: b.node, now: 1) }
+        for b in setup { _ = try await hub.push(b.changeSet, from: b.node, now: Workload.hubClock) }
 
         let traffic = workload.traffic()
         if options.warmup > 0 {
@@ -78,7 +78,7 @@ public struct HubIngestBenchmark {
             var pushed = 0
             traffic.changeSetSize = options.warmupChangeSetSize ?? o.changeSetSize
             while pushed < options.warmup, let b = traffic.next() {
-                _ = try await hub.push(b.changeSet, from: b.node, now: 2)
+                _ = try await hub.push(b.changeSet, from: b.node, now: Workload.hubClock)
                 pushed += b.count
             }
             traffic.changeSetSize = o.changeSetSize
@@ -94,7 +94,7 @@ public struct HubIngestBenchmark {
         while let b = traffic.next() {
             let c0 = processCPUNanos()
             let t0 = monotonicNanos()
-            _ = try await hub.push(b.changeSet, from: b.node, now: 2)
+            _ = try await hub.push(b.changeSet, from: b.node, now: Workload.hubClock)
             let dt = monotonicNanos() - t0
             cpuNanos += processCPUNanos() - c0
             hubNanos += dt

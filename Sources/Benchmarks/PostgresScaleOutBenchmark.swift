@@ -40,7 +40,7 @@ public struct PostgresScaleOutBenchmark {
         defer { stores.forEach { $0.close() } }
         let generator = Workload(workload)
         try await generator.enroll(into: stores[0], now: 1)
-        for b in generator.setup() { _ = try await stores[0].push(b.changeSet, from: b.node, now: 1) }
+        for b in generator.setup() { _ = try await stores[0].push(b.changeSet, from: b.node, now: Workload.hubClock) }
 
         // Each hub's share of the traffic, in the order the nodes made it.
         var nodeHub: [NodeID: Int] = [:]
@@ -58,7 +58,7 @@ public struct PostgresScaleOutBenchmark {
             for (i, share) in shares.enumerated() {
                 let store = stores[i]
                 group.addTask {
-                    for b in share { _ = try await store.push(b.changeSet, from: b.node, now: 2) }
+                    for b in share { _ = try await store.push(b.changeSet, from: b.node, now: Workload.hubClock) }
                 }
             }
             try await group.waitForAll()

@@ -78,7 +78,7 @@ public struct StockQueryBenchmark {
         progress("populate (\(o.populate.rawValue)): \(setup.reduce(0) { $0 + $1.count }) head-office events through push")
         var pushed = 0
         for b in setup {
-            _ = try await hub.push(b.changeSet, from: b.node, now: 1)
+            _ = try await hub.push(b.changeSet, from: b.node, now: Workload.hubClock)
             pushed += b.count
             if pushed % 100_000 < b.count { progress("  \(pushed) events") }
         }
@@ -104,7 +104,7 @@ public struct StockQueryBenchmark {
             }
         }
         progress("populate: \(o.trafficEvents) events of store traffic through push")
-        for b in workload.traffic() { _ = try await hub.push(b.changeSet, from: b.node, now: 2) }
+        for b in workload.traffic() { _ = try await hub.push(b.changeSet, from: b.node, now: Workload.hubClock) }
         let populateSeconds = Double(monotonicNanos() - t0) / 1e9
 
         progress("query: consolidated stock of \(o.queries) random SKUs across \(o.stores) stores")

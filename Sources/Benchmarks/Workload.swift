@@ -171,8 +171,8 @@ public struct WorkloadStats: Hashable, Sendable, Codable {
 ///
 ///     let workload = Workload(seed: 7, stores: 100, skus: 10_000, customers: 50_000, events: 1_000_000)
 ///     try await workload.enroll(into: hub, now: 0)
-///     for batch in workload.setup() { _ = try await hub.push(batch.changeSet, from: batch.node, now: 0) }
-///     for batch in workload.traffic() { _ = try await hub.push(batch.changeSet, from: batch.node, now: 0) }
+///     for batch in workload.setup() { _ = try await hub.push(batch.changeSet, from: batch.node, now: Workload.hubClock) }
+///     for batch in workload.traffic() { _ = try await hub.push(batch.changeSet, from: batch.node, now: Workload.hubClock) }
 ///
 /// `load(into:now:progress:)` does the three steps.
 public struct Workload: Sendable {
@@ -203,6 +203,11 @@ public struct Workload: Sendable {
 
     /// Head office first, then the stores.
     public var participants: [WorkloadParticipant] { [headOffice] + storeParticipants }
+
+    /// The clock a benchmark's hub and nodes run on: a century after the simulation's start, past
+    /// every simulated event, which admission refuses when it is more than a day ahead of the
+    /// admitting side's clock.
+    public static let hubClock: Int64 = Instant.date(2126, 1, 1).millis
 
     static func storeID(_ i: Int) -> StoreID { StoreID("S\(pad(i + 1, 4))") }
 

@@ -63,6 +63,9 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
         switch code {
         case Code.malformedJSON, Code.badRequest: .badRequest
         case Code.tooLarge: .contentTooLarge
+        // Admission: who may author what is a matter of permission; every other admission rule
+        // (values, shapes) is an unprocessable event, the default below.
+        case "admission.notOwner", "admission.roleMayNotAuthor": .forbidden
         case "sale.duplicateReceipt", "return.illegalTransition", "event.illegalTransition", "repair.finished",
             "escrow.insufficient", "escrow.budgetExhausted", "escrow.claimConflict":
             .conflict

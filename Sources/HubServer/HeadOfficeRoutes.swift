@@ -6,8 +6,11 @@ import Replication
 import ReturnsDomain
 
 extension HubRoutes {
-    static let headOffice: Set<HubRole> = [.headOffice, .admin]
-    static let anyReader: Set<HubRole> = [.headOffice, .admin, .storeNode, .onlineChannel]
+    /// Head office's reads: head office, its viewers and operators.
+    static let headOffice: Set<HubRole> = [.headOffice, .viewer, .admin]
+    /// Head office's decisions (resolving exceptions): not a viewer.
+    static let headOfficeWriters: Set<HubRole> = [.headOffice, .admin]
+    static let anyReader: Set<HubRole> = [.headOffice, .viewer, .admin, .storeNode, .onlineChannel]
 
     /// Head office's view of the whole company.
     func addHeadOfficeRoutes(to api: Group) {
@@ -23,7 +26,7 @@ extension HubRoutes {
         }
         // The exceptions queue: head office records what it did about one; the exception stays.
         api.post("exceptions/resolve") { request, context in
-            let caller = try context.caller(in: Self.headOffice)
+            let caller = try context.caller(in: Self.headOfficeWriters)
             let body = try await JSONCoding.decode(ResolveExceptionBody.self, from: request)
             let resolution = try await store.resolveException(body.id, note: body.note, by: caller.node, now: clock())
             return try JSONCoding.response(resolution)

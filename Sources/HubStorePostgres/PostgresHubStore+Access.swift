@@ -1,3 +1,4 @@
+import Admission
 public import HubStore
 import Logging
 import PostgresNIO
@@ -93,6 +94,9 @@ struct PostgresNodeRow {
     var pulledCheckpoint: UInt64
 
     typealias Columns = (String, String?, String, Bool, Int64, Int64?, Int64?, Int64)
+
+    /// Who this node is when it authors events.
+    var author: EventAuthor { EventAuthor(node: node, role: role.authorRole, store: store) }
 
     init(_ c: Columns) throws {
         node = NodeID(c.0)

@@ -1,3 +1,4 @@
+import Admission
 import Foundation
 public import HubStore
 import Logging
@@ -76,7 +77,15 @@ extension PostgresHubStore {
                         .returnApproved(at: Instant(millis: now), note: "policy allows"), on: .returnOrder(id),
                         context: context, staff: staff, now: now))
             }
-            try await PostgresIngest(connection: connection, logger: logger).apply(events, scoping: .everyone)
+            try await PostgresIngest(connection: connection, logger: logger).apply(events, scoping: .everyone) { _ in
+                // The channel API is a door like any other: the hub's own events pass the same gate.
+                var owners = RecordOwners()
+                do {
+                    try AdmissionRules.admit(events, by: EventAuthor(node: Self.hubNode, role: .hub, store: nil), owners: &owners, now: now)
+                } catch let error as AdmissionError {
+                    throw HubError(error)
+                }
+            }
             try await authoring.save(connection, logger: logger)
             guard let state = RecordFold.fold(key: .returnOrder(id), events: events).returnOrder,
                 let recorded = state.request

@@ -1,3 +1,4 @@
+import Admission
 import Foundation
 public import HubStore
 import Logging
@@ -44,7 +45,11 @@ extension PostgresHubStore {
                     }
                 }
                 try await PostgresIngest(connection: connection, logger: logger)
-                    .apply(plan.new, scoping: .relevance(authorStore: member.store))
+                    .apply(plan.new, scoping: .relevance(authorStore: member.store)) { states in
+                        var owners = RecordOwners()
+                        for key in plan.ownedRecords { if let state = states[key] { owners.learn(state) } }
+                        try plan.admit(by: member.author, owners: owners, now: now)
+                    }
                 try await connection.query(
                     "UPDATE hub_nodes SET acked = \(Int64(plan.ackedAfter)), last_push_at = \(now) WHERE node = \(node.rawValue)",
                     logger: logger)

@@ -24,8 +24,12 @@ struct PostgresIngest {
     /// Locks the records `events` touch, folds them with and without the events, moves the
     /// projections by the difference, numbers the events under the feed-head lock and inserts
     /// them. Returns the hub sequence numbers given, in `events` order.
+    /// `admit`, when given, is called with the touched records' states before `events` (as this
+    /// transaction holds them) and may refuse the batch before anything is written.
     @discardableResult
-    func apply(_ events: [Event], scoping: Scoping) async throws -> [UInt64] {
+    func apply(
+        _ events: [Event], scoping: Scoping, admit: (([RecordKey: RecordState]) throws -> Void)? = nil
+    ) async throws -> [UInt64] {
         guard !events.isEmpty else { return [] }
         let keys = Set(events.map(\.record)).sorted()
         let keyTexts = keys.map(\.description)
@@ -42,13 +46,18 @@ struct PostgresIngest {
         var arriving: [RecordKey: [Event]] = [:]
         for event in events { arriving[event.record, default: []].append(event) }
 
+        var oldStates: [RecordKey: RecordState] = [:]
+        for key in keys {
+            let before = held[key] ?? []
+            oldStates[key] = before.isEmpty ? RecordState(key: key) : RecordFold.fold(key: key, events: before)
+        }
+        // Before the arriving events are folded: the fold may rely on what admission bounds.
+        try admit?(oldStates)
         var writes = ProjectionWrites()
         var newStates: [RecordKey: RecordState] = [:]
         for key in keys {
-            let before = held[key] ?? []
-            let old = before.isEmpty ? RecordState(key: key) : RecordFold.fold(key: key, events: before)
-            let new = RecordFold.fold(key: key, events: (before + (arriving[key] ?? [])).sorted { $0.dot < $1.dot })
-            writes.add(old: old, new: new)
+            let new = RecordFold.fold(key: key, events: ((held[key] ?? []) + (arriving[key] ?? [])).sorted { $0.dot < $1.dot })
+            writes.add(old: oldStates[key]!, new: new)
             newStates[key] = new
         }
         try await writes.execute(on: connection, keys: keyTexts, logger: logger)

@@ -1,3 +1,4 @@
+import Admission
 import Foundation
 public import GRDB
 public import Replication
@@ -51,8 +52,18 @@ public final class EventLog {
         var clock = try self.clock ?? HybridLogicalClock(last: storedClock())
         let stamp = clock.tick(now: now)
         var context = VersionVector()
-        for e in try events(of: record) { context.record(e.dot) }
+        var owners = RecordOwners()
+        for e in try events(of: record) {
+            context.record(e.dot)
+            owners.learn(e)
+        }
         let event = Event(dot: Dot(node: identity.node, seq: seq), record: record, context: context, hlc: stamp, staff: staff, payload: payload)
+        // The same gate as the hub's push: what this node may not author, it does not store.
+        do {
+            try AdmissionRules.admit(CollectionOfOne(event), by: .local(node: identity.node, store: identity.store), owners: &owners, now: now)
+        } catch {
+            throw DomainError.invalid(error.code.rawValue, error.message)
+        }
         try insert(event)
         self.lastSeq = seq
         self.clock = clock

@@ -1,3 +1,4 @@
+import Admission
 public import Foundation
 import GRDB
 public import Replication
@@ -150,7 +151,7 @@ extension NodeService {
             receiving: while let part = try await next() {
                 switch part {
                 case .events(let bodies):
-                    let events = try await Self.decodeInParallel(bodies)
+                    let events = try await Self.decodeInParallel(bodies, now: now)
                     // The writer stopped (it failed): its error is the answer.
                     guard await channel.send(.batch(events, bodies)) else { break receiving }
                 case .end(let checkpoint, let events):
@@ -179,13 +180,23 @@ extension NodeService {
     }
 
     /// JSON to events, split over the cores.
-    static func decodeInParallel(_ bodies: [Data]) async throws -> [Event] {
+    /// Each event's values are checked as a pulled page's are (`AdmissionRules.checkValues`).
+    static func decodeInParallel(_ bodies: [Data], now: Int64) async throws -> [Event] {
+        @Sendable func decode(_ body: Data) throws -> Event {
+            let event = try EventCodec.decodeEvent(body)
+            do {
+                try AdmissionRules.checkValues(event, now: now)
+            } catch {
+                throw NodeStoreError(code: error.code.rawValue, message: "the hub's snapshot holds an event this node refuses: \(error.message)")
+            }
+            return event
+        }
         let parts = bodies.count >= 256 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
-        if parts == 1 { return try bodies.map { try EventCodec.decodeEvent($0) } }
+        if parts == 1 { return try bodies.map(decode) }
         return try await withThrowingTaskGroup(of: (Int, [Event]).self) { group in
             for p in 0..<parts {
                 let slice = bodies[(p * bodies.count / parts)..<((p + 1) * bodies.count / parts)]
-                group.addTask { (p, try slice.map { try EventCodec.decodeEvent($0) }) }
+                group.addTask { (p, try slice.map(decode)) }
             }
             var out = [[Event]](repeating: [], count: parts)
             for try await (p, events) in group { out[p] = events }

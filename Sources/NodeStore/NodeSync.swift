@@ -1,3 +1,4 @@
+import Admission
 public import Foundation
 public import GRDB
 public import Replication
@@ -64,6 +65,12 @@ extension NodeService {
     public func applyPulled(_ events: [Event], bodies: [Data?]? = nil, checkpoint: UInt64, epoch: String) async throws -> PullApplication {
         precondition(bodies == nil || bodies!.count == events.count, "one body per event")
         let now = clock()
+        // Values are checked again on this side (who authored what, the hub has checked on push).
+        do {
+            for e in events { try AdmissionRules.checkValues(e, now: now) }
+        } catch {
+            throw NodeStoreError(code: error.code.rawValue, message: "the hub's feed holds an event this node refuses: \(error.message)")
+        }
         return try await database.transaction { db in
             var bulk = BulkApply(db: db, knownRecords: nil, rememberDecoded: true)
             bulk.documentsOf = self.identity.store

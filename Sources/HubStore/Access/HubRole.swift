@@ -1,3 +1,5 @@
+public import Admission
+
 /// What an enrolled party is to the hub.
 public enum HubRole: String, Hashable, Sendable, Codable, CaseIterable {
     /// A branch store's node: pushes its events, pulls what it needs.
@@ -8,10 +10,24 @@ public enum HubRole: String, Hashable, Sendable, Codable, CaseIterable {
     case headOffice
     /// An operator: runs the hub; authors no events.
     case admin
+    /// Head office, read only: the dashboard and reports; authors no events.
+    case viewer
 
     /// Whether events authored under this role are accepted.
-    public var mayPush: Bool { self != .admin }
+    public var mayPush: Bool { self != .admin && self != .viewer }
 
     /// Whether this role belongs to one store or channel.
     public var needsStore: Bool { self == .storeNode || self == .onlineChannel }
+}
+
+extension HubRole {
+    /// What this role is when it authors events (`Admission`'s ownership table).
+    public var authorRole: AuthorRole {
+        switch self {
+        case .storeNode: .store
+        case .onlineChannel: .channel
+        case .headOffice: .headOffice
+        case .admin, .viewer: .reader
+        }
+    }
 }

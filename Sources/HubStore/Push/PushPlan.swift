@@ -1,3 +1,4 @@
+public import Admission
 public import Replication
 
 /// How the hub takes in one change set, decided before anything is written; every backend uses
@@ -11,7 +12,8 @@ public import Replication
 ///    it holds — identical is a duplicate (a no-op, counted); different refuses the whole change
 ///    set (`sync.dotConflict`) and is recorded as a `HubIncident`.
 /// 4. The first event above `acked` must be `acked + 1`, else `sync.gap` with `expectedSeq`.
-/// 5. The `new` events are applied in one durable transaction, each getting the next hub
+/// 5. The `new` events pass `admit(by:owners:now:)` (see there).
+/// 6. The `new` events are applied in one durable transaction, each getting the next hub
 ///    sequence number, and `acked` becomes `ackedAfter`.
 public struct PushPlan: Hashable, Sendable {
     /// The largest change set a node may push.
@@ -47,5 +49,28 @@ public struct PushPlan: Hashable, Sendable {
                 expectedSeq: acked + 1)
         }
         ackedAfter = new.last?.dot.seq ?? acked
+    }
+
+    /// The records whose state `admit(by:owners:now:)` needs: the backend loads them into a
+    /// `RecordOwners` (`RecordOwners.learn(_:)` for each state it holds).
+    public var ownedRecords: Set<RecordKey> { AdmissionRules.ownedRecords(of: new) }
+
+    /// 5. The `new` events pass `Admission` (values, and whether `author` may write each about its
+    ///    record), else the whole change set is refused under the rule's code (`admission.*`) and
+    ///    nothing is stored.
+    public func admit(by author: EventAuthor, owners: RecordOwners, now: Int64) throws(HubError) {
+        var owners = owners
+        do {
+            try AdmissionRules.admit(new, by: author, owners: &owners, now: now)
+        } catch {
+            throw HubError(error)
+        }
+    }
+}
+
+extension HubError {
+    /// A refusal of `Admission`, under the rule's code (`admission.notOwner`).
+    public init(_ error: AdmissionError) {
+        self.init(code: error.code.rawValue, message: error.message)
     }
 }

@@ -1,3 +1,4 @@
+import Admission
 import GRDB
 import HubStore
 import Replication
@@ -13,6 +14,9 @@ struct HubNodeRow {
     var lastPushAt: Int64?
     var lastPullAt: Int64?
     var pulledCheckpoint: UInt64
+
+    /// Who this node is when it authors events.
+    var author: EventAuthor { EventAuthor(node: node, role: role.authorRole, store: store) }
 
     static let columns = "node, store, role, revoked, acked, last_push_at, last_pull_at, pulled_checkpoint"
 

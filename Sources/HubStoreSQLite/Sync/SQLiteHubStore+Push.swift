@@ -1,3 +1,4 @@
+import Admission
 import GRDB
 public import HubStore
 import NodeStore
@@ -25,6 +26,9 @@ extension SQLiteHubStore {
                 // Records that get more events later (a return's steps, a repair's progress) are
                 // worth keeping decoded; the hub rarely reads a sale or a goods receipt again.
                 log.rememberedKinds = [.returnOrder, .repairOrder, .customer, .storeCredit, .product]
+                var owners = RecordOwners()
+                for key in plan.ownedRecords { owners.learn(try log.currentState(of: key)) }
+                try plan.admit(by: member.author, owners: owners, now: now)
                 var duplicates = 0
                 // The held events against what is stored, in one query.
                 for (event, outcome) in zip(plan.held, try log.compareHeld(plan.held)) {

@@ -61,6 +61,10 @@ public struct ChangeSet: Hashable, Sendable, Codable {
         }
         var expected = events[0].dot.seq
         guard expected >= 1 else { throw .init(.badSequence, "seqs start at 1") }
+        // A run of `events.count` seqs from `expected` must fit in UInt64 before anything adds to it.
+        guard expected <= UInt64.max - UInt64(events.count) else {
+            throw .init(.badSequence, "seq \(expected) leaves no room for the change set's events")
+        }
         for e in events {
             guard e.dot.node == node else {
                 throw .init(.forgedAuthor, "event \(e.dot) is not authored by \(node)")

@@ -139,7 +139,9 @@ extension HubCommand {
         @OptionGroup var folder: HubFolder
         @Option(help: "The node id to enrol.") var node: String
         @Option(help: "The store or channel it records for (not needed for head office or admin).") var store: String?
-        @Option(help: "storeNode, onlineChannel, headOffice or admin.") var role = "storeNode"
+        @Option(
+            help: "storeNode, onlineChannel, headOffice (authors the catalog and policies, reads everything), viewer (head office, read only) or admin."
+        ) var role = "storeNode"
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {

@@ -1,16 +1,20 @@
 import HubStore
+import HubTesting
 import NodeStore
 import Replication
 import ReturnsDomain
 
 /// Random desk work at the simulated nodes: sales, returns (also against other stores' sales the
-/// node has pulled), every lifecycle step (also on returns opened elsewhere, which makes
-/// concurrent transitions), repairs. Refusals by the domain are part of the game.
+/// node has pulled), every lifecycle step (mostly on returns its store holds; now and then on
+/// another store's, which admission refuses), repairs. Refusals by the domain and by admission are
+/// part of the game.
 struct DeskWorkload {
     static let customers: [CustomerID] = ["C-1", "C-2", "C-3", "C-4"]
     var rng: SeededRNG
     var sales: [SaleID] = []
     var returns: [ReturnID] = []
+    /// The store holding each return.
+    var holders: [ReturnID: StoreID] = [:]
     var repairs: [RepairOrderID] = []
     var refused = 0
     var done = 0
@@ -43,6 +47,7 @@ struct DeskWorkload {
                 lines: [RequestedLine(saleLine: 1, quantity: quantity, reason: reason, condition: .unopened)]),
             staff: staff)
         returns.append(view.id)
+        holders[view.id] = node.store
         return view.id
     }
 
@@ -61,7 +66,8 @@ struct DeskWorkload {
                     id, status: .inProgress, parts: [RepairPart(name: "fuse", cost: Money(200, Fixtures.eur))],
                     laborCost: Money(500, Fixtures.eur), staff: staff)
             default:
-                guard let id = returns.randomElement(using: &rng),
+                let own = returns.filter { holders[$0] == node.store }
+                guard let id = (rng.chance(5) || own.isEmpty ? returns : own).randomElement(using: &rng),
                     let view = try await node.service.read({ try $0.returnView(id) })
                 else { return }
                 let result = try await node.service.advance(id, nextStep(view), staff: staff)

@@ -18,20 +18,6 @@ final class SimulationClock: @unchecked Sendable {
     }
 }
 
-/// SplitMix64, seeded: the same run on every machine.
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-    mutating func chance(_ oneIn: Int) -> Bool { int(1...oneIn) == 1 }
-}
-
 /// A real store node (NodeStore replica in a temporary folder) that syncs with a hub the way the
 /// sync agent will: push its own events in change sets, pull pages and take them in.
 final class SimulatedNode {
