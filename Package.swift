@@ -102,6 +102,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // The hub's post-commit extension point: tails the feed for subscribers (webhooks, notices).
+        .target(
+            name: "HubFeed",
+            dependencies: [
+                "HubStore", "Replication",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
         // The hub's HTTP API (Hummingbird): sync for nodes, head-office reads, over any HubStore.
         .target(
             name: "HubServer",
@@ -157,15 +166,16 @@ let package = Package(
         .testTarget(
             name: "HubStoreTests",
             dependencies: [
-                "HubTesting", "HubStore", "HubStoreSQLite", "HubStorePostgres", "NodeStore", "Replication", "ReturnsDomain",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "HubTesting", "HubFeed", "HubStore", "HubStoreSQLite", "HubStorePostgres", "NodeStore", "Replication",
+                "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
         // The hub's HTTP API on every backend (`HubBackend.all`), and its routes against Protocol/openapi.yaml.
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "OpenAPITesting", "HubTesting",
+                "OpenAPITesting", "HubTesting", "HubFeed",
                 "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncProtocol", "SyncClient", "NodeStore", "Replication", "ReturnsDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

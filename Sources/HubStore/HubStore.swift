@@ -10,7 +10,7 @@ public import ReturnsDomain
 /// with `credential(secretHash:)` and passes the authenticated node to `push` and `pull`.
 ///
 /// Times (`now`) are wall-clock milliseconds passed in by the caller, so tests control them.
-public protocol HubStore: Sendable {
+public protocol HubStore: HubFeedLog {
     /// The random id minted when this hub database was created. A rebuilt hub has a new one,
     /// so nodes holding a checkpoint from the old database resync instead of skipping events.
     func epoch() async throws -> String

@@ -119,6 +119,14 @@ enum PostgresSchema {
                 "CREATE INDEX hub_escrow_claims_by_sale ON hub_escrow_claims (sale, expires_at)",
             ]
         ),
+        (
+            "hub.pg.v3",
+            [
+                // The hub feed's subscribers (HubFeedTail): how far each has been handed the feed.
+                // A delivery holds its subscriber's row locked, so hub processes take turns.
+                "CREATE TABLE hub_subscribers (name text PRIMARY KEY, checkpoint bigint NOT NULL)"
+            ]
+        ),
     ]
 
     /// Applies the migrations the database lacks; returns the names applied.

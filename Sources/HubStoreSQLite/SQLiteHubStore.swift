@@ -26,6 +26,8 @@ public final class SQLiteHubStore: HubStore {
     public let database: NodeDatabase
     private let epochBox: EpochCell
     var epochValue: String { epochBox.value }
+    /// One delivery at a time per feed subscriber in this process (`advance(subscriber:_:)`).
+    let subscriberGate = SubscriberGate()
 
     /// Creates a hub database at `path` (which must not exist yet). `currency` is the chain's
     /// default currency (the replica's `NodeIdentity.currency`).

@@ -78,5 +78,13 @@ enum HubSchema {
                     CREATE INDEX hub_escrow_claims_by_sale ON hub_escrow_claims (sale, expires_at);
                     """)
         }
+        migrator.registerMigration("hub.v5") { db in
+            try db.execute(
+                sql: """
+                    -- The hub feed's subscribers (HubFeedTail): how far each has been handed the feed.
+                    CREATE TABLE hub_subscribers (
+                        name TEXT PRIMARY KEY NOT NULL, checkpoint INTEGER NOT NULL) WITHOUT ROWID, STRICT;
+                    """)
+        }
     }
 }
