@@ -65,6 +65,9 @@ let package = Package(
             dependencies: [
                 "NodeStore", "HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain", "Replication",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // Codable wire types of the sync protocol (Protocol/sync.md), shared by hub and nodes.
