@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "returnsync", targets: ["returnsync"]),
+        .executable(name: "returnsync-bench", targets: ["returnsync-bench"]),
         .library(name: "ReturnsDomain", targets: ["ReturnsDomain"]),
         .library(name: "Replication", targets: ["Replication"]),
     ],
@@ -115,12 +116,23 @@ let package = Package(
         .executableTarget(
             name: "returnsync",
             dependencies: [
-                "NodeServer", "NodeStore", "Benchmarks", "ReturnsDomain", "Replication",
+                "NodeServer", "NodeStore", "ReturnsDomain", "Replication",
                 "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncClient", "SyncProtocol",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        // The benchmarks' CLI, a binary of its own so that the product carries no benchmark code.
+        .executableTarget(
+            name: "returnsync-bench",
+            dependencies: [
+                "Benchmarks", "HubServer", "HubStoreSQLite", "NodeStore", "SyncClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
         // Test support: reads Protocol/openapi.yaml and checks real answers against it (both servers' tests).

@@ -2,21 +2,24 @@ import ArgumentParser
 import Benchmarks
 import Foundation
 
-/// `returnsync bench …`: benchmarks that measure the real code paths and, in the same run, the raw
+/// `returnsync-bench`: benchmarks that measure the real code paths and, in the same run, the raw
 /// limit of the storage underneath, so each figure is also a ratio that holds on a noisy machine.
+/// A binary of its own, so that the product (`returnsync`) carries no benchmark code.
 ///
-/// Every benchmark subcommand accepts `--quick` (the small sizes `bench all --quick` uses) and
-/// `--dir DIR`, prints a table for people on stdout with progress on stderr, and ends its output
-/// with one JSON object on a line of its own; `bench all` runs each in a child process and
-/// combines those lines.
+/// Every benchmark subcommand accepts `--quick` (the small sizes `returnsync-bench all --quick`
+/// uses) and `--dir DIR`, prints a table for people on stdout with progress on stderr, and ends
+/// its output with one JSON object on a line of its own; `returnsync-bench all` runs each in a
+/// child process and combines those lines.
+@main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "returnsync-bench",
         abstract: "Measure ReturnSync against the raw limit of its storage, on this machine.",
         discussion: """
-            Build in release mode for figures worth quoting: `swift build -c release --product returnsync`, \
-            then `.build/release/returnsync bench all`. Each benchmark prints a table for people and, as its \
-            last line, one JSON object for scripts; progress goes to stderr. See docs/performance.md.
+            Build in release mode for figures worth quoting: `swift build -c release --product returnsync-bench`, \
+            then `.build/release/returnsync-bench all`. Each benchmark prints a table for people and, as its \
+            last line, one JSON object for scripts; progress goes to stderr. `returnsync-bench NAME --help` \
+            explains a benchmark and its options. See docs/performance.md.
             """,
         subcommands: [
             Node.self, HubIngest.self, Pull.self, Bootstrap.self,
@@ -67,7 +70,7 @@ struct BenchStorageOptions: ParsableArguments {
 }
 
 extension BenchCommand {
-    /// `returnsync bench node`: durable returns per second at a store node.
+    /// `returnsync-bench node`: durable returns per second at a store node.
     struct Node: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record returns durably the way the node's API does, against raw one-row SQLite transactions.",
@@ -99,7 +102,7 @@ extension BenchCommand {
         @Option(help: "How many clients record returns at once.")
         var tills = 2
 
-        @Flag(help: "Small sizes (500 returns, 500 raw transactions), for `bench all --quick`.")
+        @Flag(help: "Small sizes (500 returns, 500 raw transactions), for `returnsync-bench all --quick`.")
         var quick = false
 
         @Option(help: "Folder for the throwaway databases (default: the system's temporary folder). Use the disk the node will run on.")
@@ -163,4 +166,8 @@ extension BenchCommand {
             print(json)
         }
     }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }
