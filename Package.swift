@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "returnsync", targets: ["returnsync"]),
+        .executable(name: "returnsync-bench", targets: ["returnsync-bench"]),
         .library(name: "ReturnsDomain", targets: ["ReturnsDomain"]),
         .library(name: "Replication", targets: ["Replication"]),
     ],
@@ -67,6 +68,9 @@ let package = Package(
             dependencies: [
                 "NodeStore", "HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain", "Replication",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // Codable wire types of the sync protocol (Protocol/sync.md), shared by hub and nodes.
@@ -125,12 +129,23 @@ let package = Package(
         .executableTarget(
             name: "returnsync",
             dependencies: [
-                "NodeServer", "NodeStore", "Benchmarks", "ReturnsDomain", "Replication",
+                "NodeServer", "NodeStore", "ReturnsDomain", "Replication",
                 "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncClient", "SyncProtocol",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        // The benchmarks' CLI, a binary of its own so that the product carries no benchmark code.
+        .executableTarget(
+            name: "returnsync-bench",
+            dependencies: [
+                "Benchmarks", "HubServer", "HubStoreSQLite", "NodeStore", "SyncClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
         // Test support: reads Protocol/openapi.yaml and checks real answers against it (both servers' tests).

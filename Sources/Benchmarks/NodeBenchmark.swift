@@ -16,14 +16,11 @@ public struct NodeBenchmark {
         public var directory: URL
         /// How many clients record returns at once (a store's tills and desk).
         public var tills: Int
-        /// Also time the floor with the rows a leaner schema would write (`FloorShape`).
-        public var leanFloors: Bool
-        public init(returns: Int = 2_000, rawTransactions: Int = 2_000, directory: URL, tills: Int = 2, leanFloors: Bool = false) {
+        public init(returns: Int = 2_000, rawTransactions: Int = 2_000, directory: URL, tills: Int = 2) {
             self.returns = returns
             self.rawTransactions = rawTransactions
             self.directory = directory
             self.tills = tills
-            self.leanFloors = leanFloors
         }
     }
 
@@ -52,8 +49,6 @@ public struct NodeBenchmark {
         public var floorTransactionsPerSecond: Double
         /// floor / raw: the best ratio any implementation writing these rows could reach here.
         public var floorRatio: Double
-        /// With `leanFloors`: the floor's rate for `FloorShape.dotKeyed` and `.bare`, over raw.
-        public var leanFloorRatios: (dotKeyed: Double, bare: Double)?
         /// CPU time per transaction (µs) of the whole process, user and system (`ThreadCPU.process`):
         /// with several tills a return's work runs on several threads, so it can exceed the wall
         /// time per return. The rest of a one-at-a-time transaction's wall time is waiting (mostly
@@ -73,46 +68,6 @@ public struct NodeBenchmark {
     /// The part of `0..<total` that round `round` measures.
     static func slice(_ total: Int, _ round: Int) -> Range<Int> {
         (total * round / rounds)..<(total * (round + 1) / rounds)
-    }
-
-    /// Which rows a floor transaction writes.
-    enum FloorShape {
-        /// A return's rows in the node's schema.
-        case current
-        /// A leaner schema's: each event keyed by its dot in the rowid (the authoring node's number
-        /// in the high bits, its seq in the low), so no unique (node, seq) index, and a record's
-        /// events found by an index on the record alone; no `records` row. The `returns` row, the
-        /// sale line and `meta` as now.
-        case dotKeyed
-        /// The least any schema could write: the two events and the `returns` row in tables
-        /// without any index, no `records` row; the sale line and `meta` as now. Not a schema the
-        /// node could run on (nothing could find a record's events or a customer's returns).
-        case bare
-    }
-
-    /// Makes the tables of the lean shapes, with copies of the rows `events` holds after the
-    /// seeding (the node's own events only), so that their B-trees have the node's depth
-    /// (`returns` is empty then).
-    static func createLeanFloorTables(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE lean_events_dot (
-                    dot INTEGER PRIMARY KEY, record TEXT NOT NULL, kind TEXT NOT NULL, hlc_wall INTEGER NOT NULL,
-                    hlc_logical INTEGER NOT NULL, body BLOB NOT NULL) STRICT;
-                INSERT INTO lean_events_dot (dot, record, kind, hlc_wall, hlc_logical, body)
-                    SELECT (1 << 40) + seq, record, kind, hlc_wall, hlc_logical, body
-                    FROM events ORDER BY node, seq;
-                CREATE INDEX lean_events_dot_by_record ON lean_events_dot (record);
-                CREATE TABLE lean_events_bare (
-                    node TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, kind TEXT NOT NULL,
-                    hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, body BLOB NOT NULL) STRICT;
-                INSERT INTO lean_events_bare SELECT node, seq, record, kind, hlc_wall, hlc_logical, body FROM events ORDER BY node, seq;
-                CREATE TABLE lean_returns_bare (
-                    id TEXT PRIMARY KEY NOT NULL, store TEXT NOT NULL, sale TEXT, customer TEXT, status TEXT NOT NULL,
-                    type TEXT NOT NULL, gross INTEGER NOT NULL, currency TEXT NOT NULL, requested_at INTEGER NOT NULL
-                ) WITHOUT ROWID, STRICT;
-                INSERT INTO lean_returns_bare SELECT * FROM returns;
-                """)
     }
 
     /// Event bodies of the sizes the node's return events have (read after the first round).
@@ -247,12 +202,6 @@ public struct NodeBenchmark {
             }
         }
 
-        if options.leanFloors {
-            // Before any measurement: the copies go through the WAL, which a checkpoint then
-            // starts over, as after the seeding.
-            try await db.writer.write { db in try Self.createLeanFloorTables(db) }
-        }
-
         // The measurements take turns, a tenth of each per round, so that all of them see the disk
         // in the same state: its fsync time moves by a factor of two or more over a minute here,
         // and a ratio of figures taken minutes apart would measure that instead.
@@ -263,7 +212,6 @@ public struct NodeBenchmark {
         var (seconds, tillsSeconds, rawSeconds, rawSmallSeconds, floorSeconds) = (0.0, 0.0, 0.0, 0.0, 0.0)
         var (cpu, tillsCPU, rawCPU, floorCPU) = (ThreadCPU(), ThreadCPU(), ThreadCPU(), ThreadCPU())
         var floorRows: FloorRows?
-        var leanSeconds: [FloorShape: Double] = [:]
         for round in 0..<Self.rounds {
             let returns = Self.slice(options.returns, round)
             var cpuStart = ThreadCPU.process()
@@ -285,13 +233,8 @@ public struct NodeBenchmark {
             let rows = try floorRows ?? FloorRows(db)
             floorRows = rows
             cpuStart = ThreadCPU.process()
-            floorSeconds += try Self.floor(db, rows: rows, returns: returns, shape: .current)
+            floorSeconds += try Self.floor(db, rows: rows, returns: returns)
             floorCPU = floorCPU + (ThreadCPU.process() - cpuStart)
-            if options.leanFloors {
-                for shape in [FloorShape.dotKeyed, .bare] {
-                    leanSeconds[shape, default: 0] += try Self.floor(db, rows: rows, returns: returns, shape: shape)
-                }
-            }
             progress("  round \(round + 1)/\(Self.rounds): \(returns.upperBound) returns")
         }
         let rate = Double(options.returns) / seconds
@@ -304,9 +247,6 @@ public struct NodeBenchmark {
             rawP99Millis: rawLatency.percentileMillis(99), rawNodePageTransactionsPerSecond: Double(options.rawTransactions) / rawSmallSeconds,
             ratio: rate / rawRate, synchronous: try db.synchronousSetting(),
             floorTransactionsPerSecond: floorRate, floorRatio: floorRate / rawRate,
-            leanFloorRatios: options.leanFloors
-                ? (Double(options.returns) / leanSeconds[.dotKeyed, default: 0] / rawRate, Double(options.returns) / leanSeconds[.bare, default: 0] / rawRate)
-                : nil,
             nodeCPUMicros: cpu.micros(per: options.returns), tillsCPUMicros: tillsCPU.micros(per: options.returns),
             rawCPUMicros: rawCPU.micros(per: options.rawTransactions), floorCPUMicros: floorCPU.micros(per: options.returns))
     }
@@ -317,39 +257,24 @@ public struct NodeBenchmark {
     /// own), the return's record row, its
     /// row in `returns` (with its indexes), its sale line's returned quantity, the node's seq and
     /// clock. Values are bound through SQLite's C API (`RowWriter`), one IMMEDIATE transaction per
-    /// return, same `synchronous`. `shape` other than `.current` writes a leaner schema's rows
-    /// instead (`createLeanFloorTables` first). Returns the seconds taken.
-    static func floor(_ db: NodeDatabase, rows: FloorRows, returns: Range<Int>, shape: FloorShape) throws -> Double {
+    /// return, same `synchronous`. Returns the seconds taken.
+    static func floor(_ db: NodeDatabase, rows: FloorRows, returns: Range<Int>) throws -> Double {
         let (requested, approved) = (rows.requested, rows.approved)
-        let prefix = switch shape {
-        case .current: "RT-FLOOR-"
-        case .dotKeyed: "RT-FLOOR-DOT-"
-        case .bare: "RT-FLOOR-BARE-"
-        }
         let start = monotonicNanos()
         for i in returns {
             // Numbered like the node's own documents (zero-padded, so each lands after the last).
-            let id = prefix + String(repeating: "0", count: max(0, 6 - String(i).count)) + String(i)
+            let id = "RT-FLOOR-" + String(repeating: "0", count: max(0, 6 - String(i).count)) + String(i)
             try db.writer.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     var meta = RowWriter(db, "INSERT INTO meta (key, value) VALUES ", "ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
                     meta.put("counter.RT-FLOOR")
                     meta.put(String(i))
                     try meta.finish()
+                    var events = RowWriter(db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
                     for (n, (kind, body)) in [("returnRequested", requested), ("returnApproved", approved)].enumerated() {
                         let seq = Int64(1_000_000 + 2 * i + n)
-                        var events: RowWriter
-                        switch shape {
-                        case .current, .bare:
-                            events = shape == .current
-                                ? RowWriter(db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
-                                : RowWriter(db, "INSERT INTO lean_events_bare (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
-                            events.put("FLOOR")
-                            events.put(seq)
-                        case .dotKeyed:
-                            events = RowWriter(db, "INSERT INTO lean_events_dot (dot, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 6)
-                            events.put((Int64(2) << 40) + seq)  // the copied events are all node 1's (the node's own)
-                        }
+                        events.put("FLOOR")
+                        events.put(seq)
                         events.put("return:\(id)")
                         events.put(kind)
                         events.put(seq)
@@ -357,17 +282,13 @@ public struct NodeBenchmark {
                         events.put(body)
                         try events.finish()
                     }
-                    if shape == .current {
-                        var record = RowWriter(db, "INSERT INTO records (key, kind, vector, pending) VALUES ", "", columns: 4)
-                        record.put("return:\(id)")
-                        record.put("returnOrder")
-                        record.put("FLOOR:\(1_000_001 + 2 * i)")
-                        record.put(0)
-                        try record.finish()
-                    }
-                    var row = shape == .bare
-                        ? RowWriter(db, "INSERT INTO lean_returns_bare (id, store, sale, customer, status, type, gross, currency, requested_at) VALUES ", "", columns: 9)
-                        : RowWriter(db, "INSERT INTO returns (id, store, sale, customer, status, type, gross, currency, requested_at) VALUES ", "", columns: 9)
+                    var record = RowWriter(db, "INSERT INTO records (key, kind, vector, pending) VALUES ", "", columns: 4)
+                    record.put("return:\(id)")
+                    record.put("returnOrder")
+                    record.put("FLOOR:\(1_000_001 + 2 * i)")
+                    record.put(0)
+                    try record.finish()
+                    var row = RowWriter(db, "INSERT INTO returns (id, store, sale, customer, status, type, gross, currency, requested_at) VALUES ", "", columns: 9)
                     for v in [id, "BENCH", "R-BENCH-\(i)", "C-\(i % 500)", "approved", "refund"] { row.put(v) }
                     row.put(1_200)
                     row.put("EUR")

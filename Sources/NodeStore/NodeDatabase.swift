@@ -44,8 +44,8 @@ public final class NodeDatabase: Sendable {
     /// The page size of a new node database: 1 KB instead of SQLite's default 4 KB. Every commit
     /// appends each page it changed to the WAL and fsyncs it, and fsync's time here grows with
     /// those bytes: a return changes about seventeen pages, so small pages make its commit
-    /// shorter (docs/performance.md, node). Every row a node writes, an event body included,
-    /// fits on a 1 KB page. A database keeps the page size it was created with.
+    /// shorter. Every row a node writes, an event body included, fits on a 1 KB page. A database
+    /// keeps the page size it was created with.
     public static let nodePageSize = 1024
 
     /// Creates a new replica database file at `path` (which must not exist yet; missing folders are
@@ -131,7 +131,6 @@ public final class NodeDatabase: Sendable {
     /// each commit's WAL writes into one (SQLiteWALBuffer). The file is an ordinary SQLite
     /// database; any SQLite opens it.
     static func connectionPath(_ path: String) throws -> String {
-        if ProcessInfo.processInfo.environment["RETURNSYNC_PLAIN_WAL"] == "1" { return path }
         let code = returnsync_wal_buffer_register()
         guard code == SQLITE_OK else {
             throw NodeStoreError(code: "node.storage", message: "could not register SQLite's WAL buffer (SQLite error \(code))")
@@ -164,14 +163,14 @@ public final class NodeDatabase: Sendable {
     /// When no other transaction is running or waiting, it runs at once on the caller's thread
     /// (GRDB's synchronous write, which takes the writer's queue without a thread switch), and
     /// otherwise waits its turn on the writer's queue without blocking (GRDB's async write). The
-    /// async write costs two thread switches, resuming the writer's thread and then the caller's:
-    /// 15–40 µs of a return that takes about 300 (docs/performance.md, node, seventh round).
+    /// async write costs two thread switches, resuming the writer's thread and then the caller's,
+    /// a noticeable share of a return's time.
     /// So at most one caller's thread at a time is held by the disk, and only for its own commit.
     /// The product's writes after opening go through this, `transactionSync` or `bulkWrite`, so
     /// that the count sees them (a benchmark's own setup on `writer` may not; it only waits).
     @discardableResult
     public func transaction<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        if !Self.alwaysAsync, writerJobs.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
+        if writerJobs.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
             defer { writerJobs.subtract(1, ordering: .releasing) }
             return try onThisThread(body)
         }
@@ -196,10 +195,6 @@ public final class NodeDatabase: Sendable {
         defer { writerJobs.subtract(1, ordering: .releasing) }
         return try await writer.writeWithoutTransaction(body)
     }
-
-    /// `RETURNSYNC_ASYNC_WRITES=1`: every async transaction waits on the writer's queue, as before
-    /// the idle writer ran them on the caller's thread; for comparisons (docs/node.md).
-    static let alwaysAsync = ProcessInfo.processInfo.environment["RETURNSYNC_ASYNC_WRITES"] == "1"
 
     /// GRDB's synchronous write (a synchronous function, so that the overload is not the async one).
     private func onThisThread<T>(_ body: (Database) throws -> T) throws -> T {

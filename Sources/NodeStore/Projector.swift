@@ -210,8 +210,7 @@ struct Projector {
 /// Inserts rows with multi-row statements, `INSERT … VALUES (?, …), (?, …) …` of up to 64 rows
 /// each (one statement per row count, prepared once and cached by GRDB), rather than a statement
 /// per row: the per-statement work (reset, step, GRDB's bookkeeping) is paid once per 64 rows.
-/// The statement texts are literals (`StaticString`), so a statement is found by their addresses
-/// (`StatementSlots`) and not by hashing the text each time.
+/// The statement texts are literals (`StaticString`), so no value is ever written into the SQL.
 ///
 /// Values are bound and the statement stepped through SQLite's C API on the statement GRDB
 /// prepared and caches (`sqliteStatement`, GRDB's documented escape hatch): a value costs one
@@ -277,9 +276,7 @@ public struct RowWriter {
         var done = 0
         while done < rows {
             let n = min(Self.rowsPerStatement, rows - done)
-            let statement = try StatementSlots.shared.statement(db, head, tail, rows: n) { [head, tail, columns] in
-                RowWriterSQL.shared.text("\(head)", "\(tail)", columns: columns, rows: n)
-            }
+            let statement = try db.cachedStatement(sql: RowWriterSQL.shared.text("\(head)", "\(tail)", columns: columns, rows: n))
             let handle = statement.sqliteStatement
             let first = done * columns
             // The bytes stay where they are until the statement is reset, after its step.

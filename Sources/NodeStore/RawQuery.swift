@@ -16,33 +16,18 @@ import GRDBSQLite
 struct RawQuery {
     private let handle: OpaquePointer
     /// For error messages only (GRDB's `Statement.sql` makes and trims a new string each time).
-    private let sql: SQLText
+    private let sql: String
 
-    private enum SQLText {
-        case literal(StaticString)
-        case text(String)
-        var string: String {
-            switch self {
-            case .literal(let s): "\(s)"
-            case .text(let s): s
-            }
-        }
-    }
-
-    /// A query whose text is a literal: its statement is found by the literal's address
-    /// (`StatementSlots`), without hashing the text.
+    /// A query whose text is a literal.
     init(_ db: Database, _ sql: StaticString) throws {
-        let statement = try StatementSlots.shared.statement(db, sql) { "\(sql)" }
-        handle = statement.sqliteStatement
-        self.sql = .literal(sql)
-        sqlite3_reset(handle)
+        try self.init(db, text: "\(sql)")
     }
 
-    /// A query whose text is made at run time (GRDB's cache, by text).
+    /// A query whose text is made at run time.
     init(_ db: Database, text sql: String) throws {
         let statement = try db.cachedStatement(sql: sql)
         handle = statement.sqliteStatement
-        self.sql = .text(sql)
+        self.sql = sql
         sqlite3_reset(handle)
     }
 
@@ -92,7 +77,7 @@ struct RawQuery {
 
     private func error(_ code: Int32) -> DatabaseError {
         let message = sqlite3_db_handle(handle).flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
-        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql.string)
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
     }
 }
 

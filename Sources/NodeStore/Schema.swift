@@ -86,7 +86,7 @@ enum Schema {
         }
         m.registerMigration("v4.events-rowid-outbox-watermark") { db in
             // A return's commit appends every page it changed to the WAL, and fsync's time grows
-            // with those bytes (docs/performance.md, node). Two changes cut them:
+            // with those bytes. Two changes cut them:
             //
             // - `events` becomes a rowid table with (node, seq) unique. As a `WITHOUT ROWID` table
             //   it kept at most about a quarter of a page of a row on its leaf, so at the small
@@ -120,8 +120,7 @@ enum Schema {
         m.registerMigration("v5.meta-without-rowid") { db in
             // Every command reads `meta` (seq, clock, a document counter) and writes it back at
             // flush. As a rowid table with a text key, each of those rows was two B-tree searches,
-            // the key's index and then the row; keyed by its text directly it is one. A return's
-            // CPU fell by about 4 µs of 142 (docs/performance.md, node, eighth round).
+            // the key's index and then the row; keyed by its text directly it is one.
             try db.execute(
                 sql: """
                     CREATE TABLE meta_v5 (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID, STRICT;

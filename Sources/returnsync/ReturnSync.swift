@@ -35,6 +35,5 @@ struct ReturnSync: AsyncParsableCommand {
             ExceptionsCommand.self,
             LedgerCommand.self,
             DemoCommand.self,
-            BenchCommand.self,
         ])
 }

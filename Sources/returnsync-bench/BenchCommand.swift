@@ -2,21 +2,24 @@ import ArgumentParser
 import Benchmarks
 import Foundation
 
-/// `returnsync bench …`: benchmarks that measure the real code paths and, in the same run, the raw
+/// `returnsync-bench`: benchmarks that measure the real code paths and, in the same run, the raw
 /// limit of the storage underneath, so each figure is also a ratio that holds on a noisy machine.
+/// A binary of its own, so that the product (`returnsync`) carries no benchmark code.
 ///
-/// Every benchmark subcommand accepts `--quick` (the small sizes `bench all --quick` uses) and
-/// `--dir DIR`, prints a table for people on stdout with progress on stderr, and ends its output
-/// with one JSON object on a line of its own; `bench all` runs each in a child process and
-/// combines those lines.
+/// Every benchmark subcommand accepts `--quick` (the small sizes `returnsync-bench all --quick`
+/// uses) and `--dir DIR`, prints a table for people on stdout with progress on stderr, and ends
+/// its output with one JSON object on a line of its own; `returnsync-bench all` runs each in a
+/// child process and combines those lines.
+@main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "returnsync-bench",
         abstract: "Measure ReturnSync against the raw limit of its storage, on this machine.",
         discussion: """
-            Build in release mode for figures worth quoting: `swift build -c release --product returnsync`, \
-            then `.build/release/returnsync bench all`. Each benchmark prints a table for people and, as its \
-            last line, one JSON object for scripts; progress goes to stderr. See docs/performance.md.
+            Build in release mode for figures worth quoting: `swift build -c release --product returnsync-bench`, \
+            then `.build/release/returnsync-bench all`. Each benchmark prints a table for people and, as its \
+            last line, one JSON object for scripts; progress goes to stderr. `returnsync-bench NAME --help` \
+            explains a benchmark and its options. See docs/performance.md.
             """,
         subcommands: [
             Node.self, HubIngest.self, Pull.self, Bootstrap.self,
@@ -67,7 +70,7 @@ struct BenchStorageOptions: ParsableArguments {
 }
 
 extension BenchCommand {
-    /// `returnsync bench node`: durable returns per second at a store node.
+    /// `returnsync-bench node`: durable returns per second at a store node.
     struct Node: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record returns durably the way the node's API does, against raw one-row SQLite transactions.",
@@ -88,13 +91,6 @@ extension BenchCommand {
                 folding or encoding). floor / raw is the best ratio any code writing those rows could \
                 reach on this disk. Last, where each transaction's time goes: the process's CPU (user, \
                 system) per transaction and, one at a time, the rest, which is waiting for the disk.
-
-                With --lean-floors, two more floors in tables of their own: the rows a leaner schema \
-                would write (each event keyed by its dot, so no unique (node, seq) index; a record's \
-                events indexed by record alone; no version-vector row), and the least any schema \
-                could (the events and the return's row without any index). They bound what changing \
-                the schema could give. Their tables are copied from the seeded events before the \
-                measurements, which can slow the first few returns (p99 with --quick).
                 """)
 
         @Option(help: "How many returns to record one at a time, and again from the tills at once (each against its own sale).")
@@ -106,11 +102,8 @@ extension BenchCommand {
         @Option(help: "How many clients record returns at once.")
         var tills = 2
 
-        @Flag(help: "Small sizes (500 returns, 500 raw transactions), for `bench all --quick`.")
+        @Flag(help: "Small sizes (500 returns, 500 raw transactions), for `returnsync-bench all --quick`.")
         var quick = false
-
-        @Flag(help: "Also time the floor with a leaner schema's rows and with no index at all (see above).")
-        var leanFloors = false
 
         @Option(help: "Folder for the throwaway databases (default: the system's temporary folder). Use the disk the node will run on.")
         var dir: String?
@@ -121,7 +114,7 @@ extension BenchCommand {
 
         func run() async throws {
             let folder = dir.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("returnsync-bench")
-            let bench = NodeBenchmark(options: .init(returns: quick ? 500 : returns, rawTransactions: quick ? 500 : raw, directory: folder, tills: tills, leanFloors: leanFloors))
+            let bench = NodeBenchmark(options: .init(returns: quick ? 500 : returns, rawTransactions: quick ? 500 : raw, directory: folder, tills: tills))
             let r = try await bench.run(progress: benchProgress)
             print("")
             print("node benchmark (synchronous=\(r.synchronous == 2 ? "FULL" : String(r.synchronous)), \(r.returns) returns one at a time, \(r.returns) from \(r.tills) tills at once)")
@@ -136,10 +129,6 @@ extension BenchCommand {
             print("  raw at 1 KB pages, txn/s   \(fixed(r.rawNodePageTransactionsPerSecond))   node / this: \(fixed(r.nodeReturnsPerSecond / r.rawNodePageTransactionsPerSecond, 3))")
             print("  floor: a return's rows/s   \(fixed(r.floorTransactionsPerSecond))   (its row writes only, no logic)")
             print("  floor ratio (floor / raw)  \(fixed(r.floorRatio, 3))   the best any code writing these rows gets here")
-            if let lean = r.leanFloorRatios {
-                print("  floor, events by dot       \(fixed(lean.dotKeyed, 3))   ratio: no (node, seq) index, no version-vector row")
-                print("  floor, no index at all     \(fixed(lean.bare, 3))   ratio: the least any schema could write")
-            }
             // Where each transaction's time goes: the process's CPU, user and system, and for those
             // made one at a time the rest, which is waiting for the disk.
             let wall = (
@@ -170,10 +159,6 @@ extension BenchCommand {
             json.add("raw_1k_pages_txn_per_s", r.rawNodePageTransactionsPerSecond)
             json.add("floor_txn_per_s", r.floorTransactionsPerSecond)
             json.add("floor_ratio", r.floorRatio, decimals: 3)
-            if let lean = r.leanFloorRatios {
-                json.add("floor_dot_keyed_ratio", lean.dotKeyed, decimals: 3)
-                json.add("floor_bare_ratio", lean.bare, decimals: 3)
-            }
             json.add("node_cpu_us", r.nodeCPUMicros.user + r.nodeCPUMicros.system)
             json.add("tills_cpu_us", r.tillsCPUMicros.user + r.tillsCPUMicros.system)
             json.add("raw_cpu_us", r.rawCPUMicros.user + r.rawCPUMicros.system)
@@ -181,4 +166,8 @@ extension BenchCommand {
             print(json)
         }
     }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }

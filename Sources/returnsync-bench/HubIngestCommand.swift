@@ -3,7 +3,7 @@ import Benchmarks
 import Foundation
 
 extension BenchCommand {
-    /// `returnsync bench hub-ingest`: events merged per second at the hub.
+    /// `returnsync-bench hub-ingest`: events merged per second at the hub.
     struct HubIngest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "hub-ingest",
@@ -23,7 +23,7 @@ extension BenchCommand {
         @Option(help: "Products in the catalog.") var skus = 10_000
         @Option(help: "Customers.") var customers = 50_000
         @Option(help: "Seed of the workload.") var seed: UInt64 = 42
-        @Flag(help: "Small sizes (10 stores, 30k events, 2k SKUs), for `bench all --quick`.") var quick = false
+        @Flag(help: "Small sizes (10 stores, 30k events, 2k SKUs), for `returnsync-bench all --quick`.") var quick = false
         @Flag(help: "Skip the raw inserts.") var noRaw = false
         @Flag(help: "Afterwards check the hub against a rebuild from its events (HubStore.verify) and count exceptions.")
         var verify = false

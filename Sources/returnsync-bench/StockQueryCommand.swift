@@ -3,7 +3,7 @@ import Benchmarks
 import Foundation
 
 extension BenchCommand {
-    /// `returnsync bench stock-query`: consolidated stock of one SKU across every store.
+    /// `returnsync-bench stock-query`: consolidated stock of one SKU across every store.
     struct StockQuery: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "stock-query",
@@ -21,7 +21,7 @@ extension BenchCommand {
         @Option(help: "Store traffic events pushed on top of the opening stock.") var traffic = 50_000
         @Option(help: "How to fill the hub: ingest (all through push) or direct (opening stock into the table); default by size.")
         var populate: String?
-        @Flag(help: "Small sizes (100 stores × 1,000 SKUs through push, 500 queries), for `bench all --quick`.") var quick = false
+        @Flag(help: "Small sizes (100 stores × 1,000 SKUs through push, 500 queries), for `returnsync-bench all --quick`.") var quick = false
         @OptionGroup var storage: BenchStorageOptions
 
         func validate() throws {
@@ -65,7 +65,7 @@ extension BenchCommand {
         }
     }
 
-    /// `returnsync bench scale`: merge cost per event with 10, 100 and 1,000 stores pushing.
+    /// `returnsync-bench scale`: merge cost per event with 10, 100 and 1,000 stores pushing.
     struct Scale: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The hub's merge cost per event with 10, 100 and 1,000 stores pushing.",
@@ -81,7 +81,7 @@ extension BenchCommand {
         @Option(help: "Events per change set.") var batch = 50
         @Option(help: "Store counts, comma-separated.") var stores = "10,100,1000"
         @Option(help: "SKUs.") var skus = 5_000
-        @Flag(help: "Small sizes (60 events per store in change sets of 20), for `bench all --quick`.") var quick = false
+        @Flag(help: "Small sizes (60 events per store in change sets of 20), for `returnsync-bench all --quick`.") var quick = false
         @OptionGroup var storage: BenchStorageOptions
 
         func run() async throws {
@@ -135,19 +135,19 @@ extension BenchCommand {
         }
     }
 
-    /// `returnsync bench memory`: the hub's peak RSS while it ingests 1M events.
+    /// `returnsync-bench memory`: the hub's peak RSS while it ingests 1M events.
     struct Memory: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The hub's peak resident memory while it ingests 1M events.",
             discussion: """
                 Pushes a streamed workload into a fresh hub in this process and reads the peak resident set \
-                size (VmHWM, /proc/self/status) afterwards. Run it on its own (`bench all` gives each \
+                size (VmHWM, /proc/self/status) afterwards. Run it on its own (`returnsync-bench all` gives each \
                 benchmark its own process). Goal: < 300 MB.
                 """)
         @Option(help: "Events to ingest.") var events = 1_000_000
         @Option(help: "Stores.") var stores = 100
         @Option(help: "SKUs.") var skus = 10_000
-        @Flag(help: "Small sizes (100k events), for `bench all --quick`.") var quick = false
+        @Flag(help: "Small sizes (100k events), for `returnsync-bench all --quick`.") var quick = false
         @OptionGroup var storage: BenchStorageOptions
 
         func run() async throws {

@@ -1,21 +1,20 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 @testable import NodeStore
 import Replication
 import ReturnsDomain
 import Testing
 
-/// `StatementSlots`: statements found by the address of their literal SQL, per connection, never
-/// keeping a connection's statements alive past its close.
-@Suite struct StatementSlotsTests {
+/// `RowWriter` and `RawQuery` on GRDB's cached statements: each connection runs its own, and
+/// none keeps a connection's statements alive past its close.
+@Suite struct CachedStatementTests {
     static func database(_ name: String) throws -> (NodeDatabase, URL) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slots-\(name)-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cached-\(name)-\(UUID().uuidString)")
         let db = try NodeDatabase.create(in: dir, identity: NodeIdentity(node: NodeID("S-\(name)"), store: "S", currency: Currency("EUR")))
         return (db, dir)
     }
 
-    /// One call site, so one literal: the slot is shared by every connection that runs it.
+    /// One call site, so one literal, run on every connection.
     static func write(_ db: Database, _ key: String, _ value: String) throws {
         var row = RowWriter(db, "INSERT INTO meta (key, value) VALUES ", " ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
         row.put(key)
@@ -24,7 +23,7 @@ import Testing
     }
 
     static func read(_ db: Database, _ key: String) throws -> String? {
-        let query = try RawQuery(db, "SELECT value FROM meta WHERE key = ? /* raw, StatementSlotsTests */")
+        let query = try RawQuery(db, "SELECT value FROM meta WHERE key = ? /* raw, CachedStatementTests */")
         try query.bind(1, key)
         guard try query.next() else { return nil }
         defer { query.done() }
@@ -45,15 +44,9 @@ import Testing
             #expect(try a.transactionSync { try Self.read($0, "test.k") } == "a\(i)")
             #expect(try b.transactionSync { try Self.read($0, "test.k") } == "b\(i)")
         }
-        // The statement the slot hands out is the one GRDB caches for that connection.
-        try a.transactionSync { db in
-            let found = try StatementSlots.shared.statement(db, "SELECT 1 /* slots */") { "SELECT 1 /* slots */" }
-            #expect(found === (try db.cachedStatement(sql: "SELECT 1 /* slots */")))
-            #expect(sqlite3_db_handle(found.sqliteStatement) == db.sqliteConnection)
-        }
     }
 
-    @Test("a database that used slotted statements closes cleanly, and one opened after it works")
+    @Test("a database that used cached statements closes cleanly, and one opened after it works")
     func closesCleanly() throws {
         let (a, dirA) = try Self.database("closing")
         defer { try? FileManager.default.removeItem(at: dirA) }

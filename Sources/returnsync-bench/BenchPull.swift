@@ -3,7 +3,7 @@ import Benchmarks
 import Foundation
 
 extension BenchCommand {
-    /// `returnsync bench pull`: events per second a node receives from the feed and applies.
+    /// `returnsync-bench pull`: events per second a node receives from the feed and applies.
     struct Pull: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Pull a company's feed into a new node page by page, against raw batched inserts of the same rows.",
@@ -17,7 +17,7 @@ extension BenchCommand {
                 """)
         @Option(help: "Events in the company (the stores' traffic).") var events = 200_000
         @Option(help: "Stores.") var stores = 20
-        @Flag(help: "About 50k events, for `bench all --quick`.") var quick = false
+        @Flag(help: "About 50k events, for `returnsync-bench all --quick`.") var quick = false
         @Flag(help: "Skip the run over HTTP.") var noHTTP = false
         @Option(help: "Folder for the throwaway databases (default: the system's temporary folder).") var dir: String?
         @Option(help: "Keep built companies in this folder and reuse them in later runs (the setup is not timed either way).")

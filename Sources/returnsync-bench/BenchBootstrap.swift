@@ -10,7 +10,7 @@ import NodeStore
 import SyncClient
 
 extension BenchCommand {
-    /// `returnsync bench bootstrap`: seconds for a new node to start from a snapshot.
+    /// `returnsync-bench bootstrap`: seconds for a new node to start from a snapshot.
     struct Bootstrap: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Start a new node from the hub's snapshot of a company of N events, against raw inserts of the same rows.",
@@ -27,7 +27,7 @@ extension BenchCommand {
                 """)
         @Option(help: "Events in the company (the stores' traffic).") var events = 1_000_000
         @Option(help: "Stores.") var stores = 20
-        @Flag(help: "About 100k events, for `bench all --quick`.") var quick = false
+        @Flag(help: "About 100k events, for `returnsync-bench all --quick`.") var quick = false
         @Flag(help: "Skip the node verify after the load.") var noVerify = false
         @Flag(help: "Skip the run over HTTP.") var noHTTP = false
         @Option(help: "Folder for the throwaway databases (default: the system's temporary folder).") var dir: String?
@@ -101,7 +101,7 @@ enum BenchHTTP {
             let report = try await agent.syncOnce(progress: benchProgress)
             let seconds = Double(monotonicNanos() - t0) / 1e9
             if bootstrap && report.bootstrapped == 0 {
-                throw CLIError("bench.noSnapshot", "the node did not bootstrap from the snapshot")
+                throw BenchError("bench.noSnapshot: the node did not bootstrap from the snapshot")
             }
             return seconds
         }

@@ -3,12 +3,12 @@ import Benchmarks
 import Foundation
 
 extension BenchCommand {
-    /// `returnsync bench all`: every benchmark in turn, each in its own process.
+    /// `returnsync-bench all`: every benchmark in turn, each in its own process.
     struct All: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run every benchmark in turn and end with one JSON line combining their figures.",
             discussion: """
-                Each benchmark runs as a child process of this binary (`returnsync bench NAME`), so each \
+                Each benchmark runs as a child process of this binary (`returnsync-bench NAME`), so each \
                 starts with a fresh heap (the memory benchmark measures its own peak) and a crash in one \
                 does not stop the others. Their output passes through; the last line is one JSON object \
                 with each benchmark's JSON line under its name, null for a benchmark not built into this \
@@ -19,7 +19,7 @@ extension BenchCommand {
                 (hub_ingest_postgres) and pg-hubs runs; the other hub benchmarks use --backend.
 
                 Example (what CI runs, with its throwaway PostgreSQL):
-                  returnsync bench all --quick --database postgres://postgres@127.0.0.1:5432/postgres
+                  returnsync-bench all --quick --database postgres://postgres@127.0.0.1:5432/postgres
                 """)
 
         /// One run of a benchmark: its key in the JSON line, its subcommand, and how it is given storage.
@@ -30,7 +30,7 @@ extension BenchCommand {
             var storage: Storage
         }
 
-        /// The order benchmarks run in; a name not registered as a `bench` subcommand is reported
+        /// The order benchmarks run in; a name not registered as a subcommand is reported
         /// as missing (null) rather than failing the run.
         static let order: [Run] = [
             Run(key: "node", name: "node", storage: .none),
@@ -63,7 +63,7 @@ extension BenchCommand {
                     json.add(key, raw: "null")
                     continue
                 }
-                var arguments = ["bench", name]
+                var arguments = [name]
                 if quick { arguments.append("--quick") }
                 switch run.storage {
                 case .none:
@@ -102,7 +102,7 @@ extension BenchCommand {
             seconds.add("total", total)
             json.add("seconds", raw: seconds.description)
             print("")
-            print("bench all\(quick ? " --quick" : ""): \(fixed(total)) s\(failed.isEmpty ? "" : "; failed: \(failed.joined(separator: ", "))")")
+            print("returnsync-bench all\(quick ? " --quick" : ""): \(fixed(total)) s\(failed.isEmpty ? "" : "; failed: \(failed.joined(separator: ", "))")")
             print(json)
             if !failed.isEmpty { throw ExitCode(1) }
         }

@@ -3,7 +3,7 @@ import Benchmarks
 import Foundation
 
 extension BenchCommand {
-    /// `returnsync bench pg-hubs`: events merged per second by one and by several hubs over one
+    /// `returnsync-bench pg-hubs`: events merged per second by one and by several hubs over one
     /// PostgreSQL database.
     struct HubsOverPostgres: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -17,7 +17,7 @@ extension BenchCommand {
                 and for --hubs hubs, and their ratio.
 
                 Example:
-                  returnsync bench pg-hubs --database postgres://postgres@127.0.0.1:5432/postgres --hubs 2
+                  returnsync-bench pg-hubs --database postgres://postgres@127.0.0.1:5432/postgres --hubs 2
                 """)
         @Option(help: "A PostgreSQL server URL (any database on it).") var database: String
         @Option(help: "Hubs pushing at once in the second run.") var hubs = 2
@@ -25,7 +25,7 @@ extension BenchCommand {
         @Option(help: "Traffic events in total.") var events = 100_000
         @Option(help: "Events per change set.") var batch = 500
         @Option(help: "Seed of the workload.") var seed: UInt64 = 42
-        @Flag(help: "Small sizes (10 stores, 20k events), for `bench all --quick`.") var quick = false
+        @Flag(help: "Small sizes (10 stores, 20k events), for `returnsync-bench all --quick`.") var quick = false
         @Flag(help: "Check each hub against a rebuild from its events afterwards.") var verify = false
 
         func run() async throws {
