@@ -35,6 +35,23 @@ extension HubRoutes {
             metrics.pulled(page.events.count)
             return try JSONCoding.response(page)
         }
+        // A node refused an event of the feed: recorded as an incident for head office. Repeats
+        // of the same refusal are counted, so a retry is harmless.
+        sync.post("refusals") { request, context in
+            let caller = try context.caller()
+            let report = try await JSONCoding.decode(FeedRefusalReport.self, from: request, limit: 16 * 1024)
+            guard report.code.utf8.count <= 100, !report.code.isEmpty, report.message.count <= 2_000,
+                report.dot.seq >= 1
+            else {
+                throw Problem(
+                    code: "input.invalid",
+                    detail: "a refusal names an event (seq from 1), a code of 1 to 100 bytes and a message of at most 2,000 characters")
+            }
+            try await store.recordRefusal(
+                by: caller.node, of: report.dot, code: report.code, message: report.message, now: clock())
+            metrics.refused(problemCode: HubIncident.feedRefusedCode)
+            return Response(status: .noContent)
+        }
         // Escrow (DESIGN §4): a store node claims returnable quantities of another store's sale for
         // the return it is about to record. 201 for a new grant, 200 when a retry gets the same one.
         sync.post("escrow/claims") { request, context in

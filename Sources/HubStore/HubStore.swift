@@ -61,6 +61,12 @@ public protocol HubStore: HubFeedLog {
     /// (one read transaction) overrides it and also knows `expectedEvents` up front.
     func snapshot(for node: NodeID, now: Int64) async throws -> HubSnapshot
 
+    /// Records that `node` refused to take in event `dot` from the feed, for `code` (an
+    /// `admission.*` rule) and `message`: an incident (`HubIncident.feedRefusedCode`) head office
+    /// sees. The same refusal again is counted, not repeated. Refused: `auth.unknownNode`,
+    /// `auth.revoked`.
+    func recordRefusal(by node: NodeID, of dot: Dot, code: String, message: String, now: Int64) async throws
+
     /// Every enrolled node's sync health, sorted by node.
     func syncStatus() async throws -> [NodeSyncStatus]
 

@@ -84,6 +84,22 @@ extension PostgresHubStore {
         }
     }
 
+    public func recordRefusal(by node: NodeID, of dot: Dot, code: String, message: String, now: Int64) async throws {
+        let (digest, text) = HubIncident.feedRefusal(of: dot, by: node, code: code, message: message)
+        let refused = HubIncident.feedRefusedCode
+        let logger = self.logger
+        try await transaction { connection in
+            _ = try await PostgresNodeRow.active(connection, node, logger: logger)
+            try await connection.query(
+                """
+                INSERT INTO hub_incidents (code, node, seq, offered_digest, message, first_at, last_at, occurrences)
+                VALUES (\(refused), \(dot.node.rawValue), \(Int64(dot.seq)), \(digest), \(text), \(now), \(now), 1)
+                ON CONFLICT (node, seq, offered_digest)
+                DO UPDATE SET last_at = excluded.last_at, occurrences = hub_incidents.occurrences + 1
+                """, logger: logger)
+        }
+    }
+
     /// Reads a page of the feed in one snapshot, then records the pull.
     ///
     /// Why no event is ever skipped with several hub processes: a push numbers its events by

@@ -184,11 +184,7 @@ extension NodeService {
     static func decodeInParallel(_ bodies: [Data], now: Int64) async throws -> [Event] {
         @Sendable func decode(_ body: Data) throws -> Event {
             let event = try EventCodec.decodeEvent(body)
-            do {
-                try AdmissionRules.checkValues(event, now: now)
-            } catch {
-                throw NodeStoreError(code: error.code.rawValue, message: "the hub's snapshot holds an event this node refuses: \(error.message)")
-            }
+            try FeedRefusal.check(event, now: now)
             return event
         }
         let parts = bodies.count >= 256 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1

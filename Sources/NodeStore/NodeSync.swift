@@ -66,11 +66,7 @@ extension NodeService {
         precondition(bodies == nil || bodies!.count == events.count, "one body per event")
         let now = clock()
         // Values are checked again on this side (who authored what, the hub has checked on push).
-        do {
-            for e in events { try AdmissionRules.checkValues(e, now: now) }
-        } catch {
-            throw NodeStoreError(code: error.code.rawValue, message: "the hub's feed holds an event this node refuses: \(error.message)")
-        }
+        for e in events { try FeedRefusal.check(e, now: now) }
         return try await database.transaction { db in
             var bulk = BulkApply(db: db, knownRecords: nil, rememberDecoded: true)
             bulk.documentsOf = self.identity.store
@@ -149,4 +145,23 @@ extension NodeService {
             return HubConnection(url: url, token: token)
         }
     }
+}
+
+/// An event of the hub's feed (a pulled page or a snapshot) that this node refuses to take in: it
+/// fails `AdmissionRules.checkValues`. Nothing of its page is stored; the sync agent reports it
+/// to the hub (an incident for head office) and stops pulling at it.
+public struct FeedRefusal: Error, Hashable, Sendable, CustomStringConvertible {
+    public var dot: Dot
+    public var code: String
+    public var message: String
+
+    static func check(_ event: Event, now: Int64) throws(FeedRefusal) {
+        do {
+            try AdmissionRules.checkValues(event, now: now)
+        } catch {
+            throw FeedRefusal(dot: event.dot, code: error.code.rawValue, message: error.message)
+        }
+    }
+
+    public var description: String { "\(code): the hub's feed holds an event this node refuses: \(message)" }
 }

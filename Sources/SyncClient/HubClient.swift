@@ -34,6 +34,10 @@ public struct HubClient: HubTransport {
         return page
     }
 
+    public func reportRefusal(_ report: FeedRefusalReport) async throws {
+        _ = try await exchange("POST", SyncRoutes.refusals, body: try JSONEncoder().encode(report))
+    }
+
     func send<T: Decodable>(_ method: String, _ path: String, body: Data?) async throws -> T {
         try Self.decode(T.self, try await exchange(method, path, body: body))
     }

@@ -8,6 +8,8 @@ public protocol HubTransport: Sendable {
     func push(_ changeSet: ChangeSet) async throws -> PushResponse
     /// The feed after `checkpoint`, at most `limit` events.
     func pull(after checkpoint: UInt64, limit: Int) async throws -> PullResponse
+    /// Tells the hub this node refused an event of the feed (`POST /sync/v1/refusals`).
+    func reportRefusal(_ report: FeedRefusalReport) async throws
     /// The hub's snapshot for this node (`GET /sync/v1/snapshot`), streamed; nil when the hub
     /// offers none (the agent then pages the feed from 0). Defaults to nil.
     func snapshot() async throws -> SnapshotDownload?

@@ -161,6 +161,11 @@ public struct SyncAgent: Sendable {
             let prefetch = page.more ? Task { try await transport.pull(after: after, limit: limit) } : nil
             do {
                 if group.count >= applyBatch || !page.more { try await apply() }
+            } catch let refusal as FeedRefusal {
+                // Not a silent drop: the hub records it for head office; pulling stops here.
+                prefetch?.cancel()
+                try? await transport.reportRefusal(FeedRefusalReport(dot: refusal.dot, code: refusal.code, message: refusal.message))
+                throw refusal
             } catch {
                 prefetch?.cancel()
                 throw error

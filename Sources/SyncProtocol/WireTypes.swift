@@ -41,6 +41,19 @@ public struct FeedEntry: Hashable, Sendable, Codable {
     }
 }
 
+/// A node's report that it refused an event of the feed (`POST /sync/v1/refusals`): the event,
+/// the rule it failed (`admission.*`) and why. The hub records it as an incident for head office.
+public struct FeedRefusalReport: Hashable, Sendable, Codable {
+    public var dot: Dot
+    public var code: String
+    public var message: String
+    public init(dot: Dot, code: String, message: String) {
+        self.dot = dot
+        self.code = code
+        self.message = message
+    }
+}
+
 /// A page of the feed after a checkpoint.
 public struct PullResponse: Hashable, Sendable, Codable {
     public var epoch: String
@@ -85,6 +98,8 @@ public enum SyncRoutes {
     public static let pull = "/sync/v1/pull"
     /// Escrow claims (DESIGN §4): a store node claims returnable quantities of another store's sale.
     public static let escrowClaims = "/sync/v1/escrow/claims"
+    /// A node's report of a feed event it refused (an incident for head office).
+    public static let refusals = "/sync/v1/refusals"
     /// Largest change set a node may push (events).
     public static let maxChangeSetEvents = 1_000
 }

@@ -1,9 +1,14 @@
 public import Foundation
 public import Replication
 
-/// A refused push that head office must look at. Today: a node offered an event under a dot the
-/// hub already holds with different content (`sync.dotConflict`) — a node restored from an old
-/// backup, or a cloned database, is writing a second history under the same node id.
+/// Something refused in sync that head office must look at:
+/// - `sync.dotConflict`: a node offered an event under a dot the hub already holds with different
+///   content — a node restored from an old backup, or a cloned database, is writing a second
+///   history under the same node id;
+/// - `feed.refused`: a node refused to take in an event of the hub's feed (it failed the node's
+///   admission check); the node stops pulling at that event until it is resolved.
+///
+/// `node` and `dot` name the event concerned (its author and seq).
 public struct HubIncident: Hashable, Sendable, Codable {
     /// The backend's id for the incident.
     public var id: Int64
@@ -34,6 +39,20 @@ public struct HubIncident: Hashable, Sendable, Codable {
         self.lastSeenAt = lastSeenAt
         self.occurrences = occurrences
         self.message = message
+    }
+
+    /// The code of a node's refusal of a feed event.
+    public static let feedRefusedCode = "feed.refused"
+
+    /// How every backend records `refuser`'s refusal of `dot` from the feed: the digest tells
+    /// refusals by different nodes or for different reasons apart; the same one again is counted.
+    public static func feedRefusal(of dot: Dot, by refuser: NodeID, code: String, message: String) -> (
+        digest: String, message: String
+    ) {
+        (
+            ReplicaState.fnv1a64("\(refuser) \(code)"),
+            "node \(refuser) refused \(dot) from the feed (\(code)): \(message)"
+        )
     }
 
     /// A digest of an event's content (FNV-1a over its JSON with sorted keys), the same in every

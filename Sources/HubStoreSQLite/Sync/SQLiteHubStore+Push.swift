@@ -106,6 +106,22 @@ extension SQLiteHubStore {
     }
 }
 
+extension SQLiteHubStore {
+    public func recordRefusal(by node: NodeID, of dot: Dot, code: String, message: String, now: Int64) async throws {
+        let (digest, text) = HubIncident.feedRefusal(of: dot, by: node, code: code, message: message)
+        try await database.transaction { db in
+            _ = try HubNodeRow.active(db, node)
+            try db.execute(
+                sql: """
+                    INSERT INTO hub_incidents (code, node, seq, offered_digest, message, first_at, last_at, occurrences)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+                    ON CONFLICT (node, seq, offered_digest) DO UPDATE SET last_at = excluded.last_at, occurrences = occurrences + 1
+                    """,
+                arguments: [HubIncident.feedRefusedCode, dot.node.rawValue, Int64(dot.seq), digest, text, now, now])
+        }
+    }
+}
+
 /// Thrown inside the push transaction to roll it back when a held dot's content differs.
 struct DotConflict: Error {
     var event: Event

@@ -55,11 +55,11 @@ final class StoreNode: Sendable {
     var id: NodeID { service.identity.node }
     var store: StoreID { service.identity.store }
 
-    init(_ node: NodeID, store: StoreID) throws {
+    init(_ node: NodeID, store: StoreID, clock: @escaping @Sendable () -> Int64 = { HubFixture.now }) throws {
         folder = TemporaryFolder("node-\(node)")
         let database = try NodeDatabase.create(
             in: folder.url, identity: NodeIdentity(node: node, store: store, currency: HubFixture.eur))
-        service = NodeService(database: database, clock: { HubFixture.now })
+        service = NodeService(database: database, clock: clock)
     }
 
     deinit { folder.remove() }
