@@ -31,14 +31,14 @@ public protocol HubFeedSubscriber: Sendable {
 /// every event over exactly once; one killed mid-batch hands that batch over again when it or
 /// another process resumes.
 public struct HubFeedTail: Service {
-    let store: any HubStore
+    let store: any HubFeedLog & HubReadModel
     let subscribers: [any HubFeedSubscriber]
     let batchSize: Int
     let idleDelay: Duration
     let logger: Logger
 
     public init(
-        store: any HubStore, subscribers: [any HubFeedSubscriber], batchSize: Int = 200,
+        store: any HubFeedLog & HubReadModel, subscribers: [any HubFeedSubscriber], batchSize: Int = 200,
         idleDelay: Duration = .milliseconds(200), logger: Logger = Logger(label: "returnsync.hub.feed")
     ) {
         self.store = store

@@ -10,7 +10,10 @@ public import ReturnsDomain
 /// with `credential(secretHash:)` and passes the authenticated node to `push` and `pull`.
 ///
 /// Times (`now`) are wall-clock milliseconds passed in by the caller, so tests control them.
-public protocol HubStore: HubFeedLog {
+public protocol HubStore: HubAccess, HubSyncLog, HubReadModel, HubOperations, HubFeedLog {}
+
+/// Who may sync: the hub database's identity (its epoch, its health) and the enrolled credentials.
+public protocol HubAccess: Sendable {
     /// The random id minted when this hub database was created. A rebuilt hub has a new one,
     /// so nodes holding a checkpoint from the old database resync instead of skipping events.
     func epoch() async throws -> String
@@ -38,6 +41,11 @@ public protocol HubStore: HubFeedLog {
 
     /// The credential whose secret hashes to `secretHash`, revoked or not; nil when none does.
     func credential(secretHash: String) async throws -> HubCredential?
+}
+
+/// The sync log: change sets nodes push, the feed they pull, the snapshot new nodes start from, and
+/// what nodes refuse of it.
+public protocol HubSyncLog: Sendable {
 
     /// Takes in a change set authored by the authenticated `node` (DESIGN §5), atomically and
     /// durably, before answering. See `PushPlan` for the rules every backend applies; a refused
@@ -66,6 +74,10 @@ public protocol HubStore: HubFeedLog {
     /// sees. The same refusal again is counted, not repeated. Refused: `auth.unknownNode`,
     /// `auth.revoked`.
     func recordRefusal(by node: NodeID, of dot: Dot, code: String, message: String, now: Int64) async throws
+}
+
+/// Head office's reads: sync health, incidents, the company-wide projections and their check.
+public protocol HubReadModel: Sendable {
 
     /// Every enrolled node's sync health, sorted by node.
     func syncStatus() async throws -> [NodeSyncStatus]
@@ -80,6 +92,10 @@ public protocol HubStore: HubFeedLog {
     /// Checks the hub's projections against a rebuild from its events, and its own bookkeeping
     /// (feed, acknowledgements) against the events it holds.
     func verify() async throws -> HubVerificationReport
+}
+
+/// The decisions the hub takes itself: resolving exceptions, channel returns, escrow claims.
+public protocol HubOperations: Sendable {
 
     /// Marks the current exception `id` as dealt with. Throws `exception.notFound` when no current
     /// exception has that id, `input.missingNote` for an empty note; resolving again replaces the note.
