@@ -5,93 +5,66 @@ import PostgresNIO
 import Replication
 import ReturnsDomain
 
-/// The projection changes of a batch of records, gathered in memory and written with one
-/// set-based statement per table: sums move by the difference between each record's old and new
-/// contributions (rows sorted by key, so concurrent pushes lock them in the same order), and the
-/// records' own rows are replaced.
+/// Writes a batch's `ProjectionDelta` (the one projection contract every backend consumes) with
+/// one set-based statement per table: sums move by the delta (rows sorted by key, so concurrent
+/// pushes lock them in the same order), and the records' own rows are replaced.
 struct ProjectionWrites {
-    var stock: [StockKey: Int] = [:]
-    var sold: [SaleLineKey: Int] = [:]
-    var returned: [SaleLineKey: Int] = [:]
-    var soldSerials: [SaleSerialKey: Int] = [:]
-    var returnedSerials: [SaleSerialKey: Int] = [:]
-    var storeCredit: [StoreCreditKey: Int64] = [:]
-    var ledger: [LedgerKey: Int64] = [:]
-    var states: [RecordState] = []
+    var delta = ProjectionDelta()
+    var states: [RecordState] { delta.records.map(\.new) }
 
-    mutating func add(old: RecordState, new: RecordState) {
-        Self.accumulate(&stock, old.contributions.stock, new.contributions.stock)
-        Self.accumulate(&sold, old.contributions.sold, new.contributions.sold)
-        Self.accumulate(&returned, old.contributions.returned, new.contributions.returned)
-        Self.accumulate(&soldSerials, old.contributions.soldSerials, new.contributions.soldSerials)
-        Self.accumulate(&returnedSerials, old.contributions.returnedSerials, new.contributions.returnedSerials)
-        Self.accumulate(&storeCredit, old.contributions.storeCredit, new.contributions.storeCredit)
-        Self.accumulate(&ledger, old.contributions.ledger, new.contributions.ledger)
-        states.append(new)
-    }
-
-    static func accumulate<K: Hashable, V: BinaryInteger>(_ sum: inout [K: V], _ old: [K: V], _ new: [K: V]) {
-        for (k, v) in new { sum[k, default: 0] += v }
-        for (k, v) in old { sum[k, default: 0] -= v }
-    }
+    mutating func add(old: RecordState, new: RecordState) { delta.add(old: old, new: new) }
 
     /// Writes everything; `keys` are the records' keys (their old rows are replaced).
     func execute(on connection: PostgresConnection, keys: [String], logger: Logger) async throws {
-        let stock = self.stock.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+        let stock = delta.sortedStock
         if !stock.isEmpty {
             try await connection.query(
                 """
                 INSERT INTO stock (store, location, sku, quantity)
                 SELECT * FROM unnest(\(stock.map(\.key.store.rawValue)), \(stock.map(\.key.location.rawValue)),
-                    \(stock.map(\.key.sku.rawValue)), \(stock.map { Int64($0.value) }))
+                    \(stock.map(\.key.sku.rawValue)), \(stock.map { Int64($0.delta) }))
                 ON CONFLICT (store, location, sku) DO UPDATE SET quantity = stock.quantity + excluded.quantity
                 """, logger: logger)
         }
-        var lines: [SaleLineKey: (sold: Int, returned: Int)] = [:]
-        for (k, v) in sold where v != 0 { lines[k, default: (0, 0)].sold += v }
-        for (k, v) in returned where v != 0 { lines[k, default: (0, 0)].returned += v }
-        let lineRows = lines.sorted { $0.key < $1.key }
+        let lineRows = delta.sortedSaleLines
         if !lineRows.isEmpty {
             try await connection.query(
                 """
                 INSERT INTO sale_lines (sale, line, sold, returned)
                 SELECT * FROM unnest(\(lineRows.map(\.key.sale.rawValue)), \(lineRows.map { Int64($0.key.line) }),
-                    \(lineRows.map { Int64($0.value.sold) }), \(lineRows.map { Int64($0.value.returned) }))
+                    \(lineRows.map { Int64($0.delta.sold) }), \(lineRows.map { Int64($0.delta.returned) }))
                 ON CONFLICT (sale, line) DO UPDATE SET sold = sale_lines.sold + excluded.sold,
                     returned = sale_lines.returned + excluded.returned
                 """, logger: logger)
         }
-        var serials: [SaleSerialKey: (sold: Int, returned: Int)] = [:]
-        for (k, v) in soldSerials where v != 0 { serials[k, default: (0, 0)].sold += v }
-        for (k, v) in returnedSerials where v != 0 { serials[k, default: (0, 0)].returned += v }
-        let serialRows = serials.sorted { $0.key < $1.key }
+        let serialRows = delta.sortedSerials
         if !serialRows.isEmpty {
             try await connection.query(
                 """
                 INSERT INTO serials (sale, serial, sold, returned)
                 SELECT * FROM unnest(\(serialRows.map(\.key.sale.rawValue)), \(serialRows.map(\.key.serial)),
-                    \(serialRows.map { Int64($0.value.sold) }), \(serialRows.map { Int64($0.value.returned) }))
+                    \(serialRows.map { Int64($0.delta.sold) }), \(serialRows.map { Int64($0.delta.returned) }))
                 ON CONFLICT (sale, serial) DO UPDATE SET sold = serials.sold + excluded.sold,
                     returned = serials.returned + excluded.returned
                 """, logger: logger)
         }
-        let credit = storeCredit.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+        let credit = delta.sortedStoreCredit
         if !credit.isEmpty {
             try await connection.query(
                 """
                 INSERT INTO store_credit (customer, currency, balance)
                 SELECT * FROM unnest(\(credit.map(\.key.customer.rawValue)), \(credit.map(\.key.currency.rawValue)),
-                    \(credit.map(\.value)))
+                    \(credit.map(\.delta)))
                 ON CONFLICT (customer, currency) DO UPDATE SET balance = store_credit.balance + excluded.balance
                 """, logger: logger)
         }
-        let ledger = self.ledger.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+        let ledger = delta.sortedLedger
         if !ledger.isEmpty {
             try await connection.query(
                 """
                 INSERT INTO ledger (account, currency, balance)
                 SELECT * FROM unnest(\(ledger.map(\.key.account.rawValue)), \(ledger.map(\.key.currency.rawValue)),
-                    \(ledger.map(\.value)))
+                    \(ledger.map(\.delta)))
                 ON CONFLICT (account, currency) DO UPDATE SET balance = ledger.balance + excluded.balance
                 """, logger: logger)
         }
@@ -100,6 +73,7 @@ struct ProjectionWrites {
 
     /// The records' own rows: version vector, exceptions, journal lines and lookup rows.
     private func writeRecords(on connection: PostgresConnection, keys: [String], logger: Logger) async throws {
+        let states = self.states
         try await connection.query(
             """
             UPDATE records SET vector = t.v, pending = t.p
