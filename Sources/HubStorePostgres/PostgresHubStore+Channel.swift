@@ -58,7 +58,7 @@ extension PostgresHubStore {
                 receiptless = try await reader.receiptlessReturns(of: customer, since: now - 90 * Instant.millisPerDay)
             }
             var authoring = counters
-            let id = ReturnID(authoring.mint("RT-\(store)", hubStore: Self.hubStore))
+            let id = ReturnID(authoring.state.mint("RT-\(store)"))
             let (payload, verdict) = try ReturnDesk.requestReturn(
                 id: id, store: store, sale: sale, customer: customer, type: request.type ?? .refund,
                 method: request.method ?? .onlineSelfService, lines: request.lines,
@@ -68,12 +68,12 @@ extension PostgresHubStore {
                 policy: policy,
                 receiptlessReturnsLast90Days: receiptless,
                 at: Instant(millis: now), trackingNumber: request.trackingNumber)
-            var events = [authoring.author(payload, on: .returnOrder(id), context: VersionVector(), staff: staff, now: now)]
+            var events = [authoring.state.author(payload, on: .returnOrder(id), context: VersionVector(), staff: staff, now: now)]
             if verdict.isAllowed {
                 var context = VersionVector()
                 context.record(events[0].dot)
                 events.append(
-                    authoring.author(
+                    authoring.state.author(
                         .returnApproved(at: Instant(millis: now), note: "policy allows"), on: .returnOrder(id),
                         context: context, staff: staff, now: now))
             }
@@ -137,12 +137,11 @@ extension PostgresHubStore {
     }
 }
 
-/// The hub's own authoring state in `hub_meta`: its last seq, its HLC and its document counters.
-/// `lock` takes the `seq` row FOR UPDATE, so one transaction at a time authors hub events.
+/// The hub's own authoring state (`EventAuthoring`) as `hub_meta` stores it: its last seq, its
+/// HLC and its document counters. `lock` takes the `seq` row FOR UPDATE, so one transaction at a
+/// time authors hub events.
 struct HubCounters {
-    var seq: UInt64
-    var clock: HybridLogicalClock
-    var counters: [String: Int] = [:]
+    var state: EventAuthoring
 
     static func lock(_ connection: PostgresConnection, logger: Logger) async throws -> HubCounters {
         try await connection.query(
@@ -155,37 +154,20 @@ struct HubCounters {
         ).decode((String, String).self) {
             values[key] = value
         }
-        let parts = (values["hlc"] ?? "0.0").split(separator: ".")
-        var out = HubCounters(
-            seq: UInt64(values["seq"] ?? "0") ?? 0,
-            clock: HybridLogicalClock(
-                last: HLCTimestamp(
-                    wall: Int64(parts.first ?? "0") ?? 0, logical: UInt32(parts.count > 1 ? parts[1] : "0") ?? 0)))
+        var counters: [String: Int] = [:]
         for (key, value) in values where key.hasPrefix("counter.") {
-            out.counters[String(key.dropFirst("counter.".count))] = Int(value) ?? 0
+            counters[String(key.dropFirst("counter.".count))] = Int(value) ?? 0
         }
-        return out
-    }
-
-    /// The next document number of `prefix`: `RT-WEB-HQ-000001` (as `EventLog.mint`).
-    mutating func mint(_ prefix: String, hubStore: StoreID) -> String {
-        let next = (counters[prefix] ?? 0) + 1
-        counters[prefix] = next
-        let digits = String(next)
-        return "\(prefix)-\(hubStore)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
-    }
-
-    mutating func author(_ payload: DomainEvent, on record: RecordKey, context: VersionVector, staff: StaffID, now: Int64) -> Event {
-        seq += 1
-        return Event(
-            dot: Dot(node: PostgresHubStore.hubNode, seq: seq), record: record, context: context,
-            hlc: clock.tick(now: now), staff: staff, payload: payload)
+        return HubCounters(
+            state: EventAuthoring(
+                node: PostgresHubStore.hubNode, store: PostgresHubStore.hubStore, seq: UInt64(values["seq"] ?? "0") ?? 0,
+                clock: HybridLogicalClock(last: EventAuthoring.parseClock(values["hlc"] ?? "0.0")), counters: counters))
     }
 
     func save(_ connection: PostgresConnection, logger: Logger) async throws {
         var keys = ["seq", "hlc"]
-        var values = [String(seq), "\(clock.last.wall).\(clock.last.logical)"]
-        for (prefix, value) in counters.sorted(by: { $0.key < $1.key }) {
+        var values = [String(state.seq), EventAuthoring.clockText(state.clock.last)]
+        for (prefix, value) in state.counters.sorted(by: { $0.key < $1.key }) {
             keys.append("counter.\(prefix)")
             values.append(String(value))
         }
