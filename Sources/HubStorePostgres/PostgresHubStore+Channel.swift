@@ -40,42 +40,37 @@ extension PostgresHubStore {
                 }
                 sale = found
             }
-            let customer = request.customer ?? sale?.customer
-            var policy = ReturnPolicy.standard(currency: sale?.currency ?? currency)
-            for policyKey in [store.rawValue, "default"] {
-                if case .policy(_, let p) = try await reader.record(RecordKey(.policy, policyKey))?.body {
-                    policy = p
-                    break
-                }
+            let policies = try await reader.records(ReturnIntake.policyIDs(for: store).map { RecordKey(.policy, $0) })
+            func storedPolicy(_ id: String) -> ReturnPolicy? {
+                guard let found = policies.first(where: { $0.key.id == id }), case .policy(_, let p) = found.body else { return nil }
+                return p
             }
             let skus = Set(request.lines.compactMap(\.sku) + (sale?.lines.map(\.sku) ?? [])).sorted()
             let products = Dictionary(
                 uniqueKeysWithValues: try await reader.records(skus.map { .product($0) }).compactMap(\.product).map {
                     ($0.sku, $0)
                 })
+            let at = Instant(millis: now)
             var receiptless = 0
-            if let customer {
-                receiptless = try await reader.receiptlessReturns(of: customer, since: now - 90 * Instant.millisPerDay)
+            if let counted = ReturnIntake.receiptlessCount(of: request, sale: sale, at: at) {
+                receiptless = try await reader.receiptlessReturns(of: counted.customer, since: counted.since)
             }
             var authoring = counters
             let id = ReturnID(authoring.state.mint("RT-\(store)"))
-            let (payload, verdict) = try ReturnDesk.requestReturn(
-                id: id, store: store, sale: sale, customer: customer, type: request.type ?? .refund,
-                method: request.method ?? .onlineSelfService, lines: request.lines,
+            let outcome = try ReturnIntake.take(
+                request, id: id, store: store, sale: sale, defaultMethod: .onlineSelfService,
                 alreadyReturned: try await Self.returnedOrClaimed(
                     connection, logger: logger, reader: reader, sale: request.sale, now: now),
                 product: { products[$0] },
-                policy: policy,
-                receiptlessReturnsLast90Days: receiptless,
-                at: Instant(millis: now), trackingNumber: request.trackingNumber)
-            var events = [authoring.state.author(payload, on: .returnOrder(id), context: VersionVector(), staff: staff, now: now)]
-            if verdict.isAllowed {
-                var context = VersionVector()
-                context.record(events[0].dot)
-                events.append(
-                    authoring.state.author(
-                        .returnApproved(at: Instant(millis: now), note: "policy allows"), on: .returnOrder(id),
-                        context: context, staff: staff, now: now))
+                policy: ReturnIntake.policy(
+                    store: storedPolicy(store.rawValue), chainDefault: storedPolicy(ReturnIntake.chainDefaultPolicyID), sale: sale,
+                    chainCurrency: currency),
+                receiptlessReturnsLast90Days: receiptless, at: at)
+            var context = VersionVector()
+            let events = outcome.events.map { payload in
+                let event = authoring.state.author(payload, on: .returnOrder(id), context: context, staff: staff, now: now)
+                context.record(event.dot)
+                return event
             }
             try await PostgresIngest(connection: connection, logger: logger).apply(events, scoping: .everyone) { _ in
                 // The channel API is a door like any other: the hub's own events pass the same gate.
@@ -92,7 +87,7 @@ extension PostgresHubStore {
             else {
                 throw HubError(code: HubError.Code.corrupt, message: "return \(id) vanished")
             }
-            let receipt = ChannelReturnReceipt(id: id, status: state.status, request: recorded, verdict: verdict)
+            let receipt = ChannelReturnReceipt(id: id, status: state.status, request: recorded, verdict: outcome.verdict)
             try await connection.query(
                 """
                 INSERT INTO hub_idempotency (channel, key, request_digest, receipt, created_at)
