@@ -185,18 +185,11 @@ public final class NodeService: Sendable {
             case .inspect(let grades): event = try ReturnDesk.inspect(current: current, request: request, at: at, grades: grades)
             case .dispose(let given):
                 // Repair dispositions without an order number get one minted here.
-                var dispositions = given
-                for i in dispositions.indices {
-                    if case .repair(let order, let technician) = dispositions[i].disposition, order.rawValue.isEmpty {
-                        dispositions[i].disposition = .repair(order: RepairOrderID(try log.mint("RO")), technician: technician)
-                    }
-                }
+                let dispositions = try ReturnDesk.numberRepairs(given) { RepairOrderID(try log.mint(ReturnDesk.repairOrderPrefix)) }
                 event = try ReturnDesk.dispose(current: current, request: request, grades: state.grades, dispositions: dispositions, at: at)
                 try log.author(event, on: .returnOrder(id), staff: staff, now: now)
-                for d in dispositions {
-                    guard case .repair(let order, let technician) = d.disposition, let line = request.line(d.line) else { continue }
-                    let ro = RepairOrder(id: order, returnID: id, store: request.store, sku: line.sku, quantity: d.quantity, unitCost: line.unitCost, technician: technician, openedAt: at)
-                    try log.author(.repairOpened(ro), on: .repairOrder(order), staff: staff, now: now)
+                for (order, opened) in ReturnDesk.repairsOpened(by: dispositions, of: request, at: at) {
+                    try log.author(opened, on: .repairOrder(order), staff: staff, now: now)
                 }
                 return ReturnView(try log.currentState(of: .returnOrder(id)).returnOrder!)
             case .refund(let method):
@@ -206,12 +199,7 @@ public final class NodeService: Sendable {
                 event = .refundIssued(try RefundPlanner.plan(request: request, sale: sale, method: method, alreadyRefunded: already, at: at))
             case .exchange(let items, let settlement):
                 _ = try current.next(after: .exchange)
-                var out: [ExchangeLine] = []
-                for item in items {
-                    guard item.quantity > 0 else { throw DomainError.invalidQuantity(item.quantity) }
-                    guard let p = try reader.product(item.sku) else { throw DomainError.unknownSKU(item.sku) }
-                    out.append(ExchangeLine(sku: p.sku, quantity: item.quantity, unitPrice: p.unitPrice, unitCost: p.unitCost, vatRate: p.vatRate, serials: item.serials ?? []))
-                }
+                let out = try ExchangePlanner.outLines(items.map { ($0.sku, $0.quantity, $0.serials) }) { try reader.product($0) }
                 event = .exchangeCompleted(try ExchangePlanner.plan(request: request, outLines: out, settlementTender: settlement, at: at))
             case .close: event = try ReturnDesk.close(current: current, request: request, at: at)
             }
