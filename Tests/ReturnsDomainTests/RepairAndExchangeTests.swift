@@ -1,18 +1,15 @@
 import ReturnsDomain
 import Testing
 
-/// A cable and a phone in the catalog, and a return of two cables.
+/// A phone in the catalog (for exchanges) and a return of two cables (for repairs).
 private enum R {
     static let eur = Currency("EUR")
-    static func eur(_ minor: Int64) -> Money { Money(minor, eur) }
     static let vat = VATRate(basisPoints: 2000)
     static let soldAt = Instant.date(2025, 3, 1)
-    static let catalog: [SKU: Product] = [
-        "CB-1": Product(
-            sku: "CB-1", name: "Cable", category: "accessories", unitPrice: eur(2_000), unitCost: eur(800), vatRate: vat),
-        "PH-1": Product(
-            sku: "PH-1", name: "Phone", category: "phones", unitPrice: eur(150_000), unitCost: eur(90_000), vatRate: vat),
-    ]
+    static func eur(_ minor: Int64) -> Money { Money(minor, eur) }
+    static let phone = Product(
+        sku: "PH-1", name: "Phone", category: "phones", unitPrice: eur(150_000), unitCost: eur(90_000), vatRate: vat)
+    static let catalog: [SKU: Product] = ["PH-1": phone]
 }
 
 @Suite struct RepairAndExchangeLineTests {
