@@ -40,42 +40,37 @@ extension PostgresHubStore {
                 }
                 sale = found
             }
-            let customer = request.customer ?? sale?.customer
-            var policy = ReturnPolicy.standard(currency: sale?.currency ?? currency)
-            for policyKey in [store.rawValue, "default"] {
-                if case .policy(_, let p) = try await reader.record(RecordKey(.policy, policyKey))?.body {
-                    policy = p
-                    break
-                }
+            let policies = try await reader.records(ReturnIntake.policyIDs(for: store).map { RecordKey(.policy, $0) })
+            func storedPolicy(_ id: String) -> ReturnPolicy? {
+                guard let found = policies.first(where: { $0.key.id == id }), case .policy(_, let p) = found.body else { return nil }
+                return p
             }
             let skus = Set(request.lines.compactMap(\.sku) + (sale?.lines.map(\.sku) ?? [])).sorted()
             let products = Dictionary(
                 uniqueKeysWithValues: try await reader.records(skus.map { .product($0) }).compactMap(\.product).map {
                     ($0.sku, $0)
                 })
+            let at = Instant(millis: now)
             var receiptless = 0
-            if let customer {
-                receiptless = try await reader.receiptlessReturns(of: customer, since: now - 90 * Instant.millisPerDay)
+            if let counted = ReturnIntake.receiptlessCount(of: request, sale: sale, at: at) {
+                receiptless = try await reader.receiptlessReturns(of: counted.customer, since: counted.since)
             }
             var authoring = counters
-            let id = ReturnID(authoring.mint("RT-\(store)", hubStore: Self.hubStore))
-            let (payload, verdict) = try ReturnDesk.requestReturn(
-                id: id, store: store, sale: sale, customer: customer, type: request.type ?? .refund,
-                method: request.method ?? .onlineSelfService, lines: request.lines,
+            let id = ReturnID(authoring.state.mint("RT-\(store)"))
+            let outcome = try ReturnIntake.take(
+                request, id: id, store: store, sale: sale, defaultMethod: .onlineSelfService,
                 alreadyReturned: try await Self.returnedOrClaimed(
                     connection, logger: logger, reader: reader, sale: request.sale, now: now),
                 product: { products[$0] },
-                policy: policy,
-                receiptlessReturnsLast90Days: receiptless,
-                at: Instant(millis: now), trackingNumber: request.trackingNumber)
-            var events = [authoring.author(payload, on: .returnOrder(id), context: VersionVector(), staff: staff, now: now)]
-            if verdict.isAllowed {
-                var context = VersionVector()
-                context.record(events[0].dot)
-                events.append(
-                    authoring.author(
-                        .returnApproved(at: Instant(millis: now), note: "policy allows"), on: .returnOrder(id),
-                        context: context, staff: staff, now: now))
+                policy: ReturnIntake.policy(
+                    store: storedPolicy(store.rawValue), chainDefault: storedPolicy(ReturnIntake.chainDefaultPolicyID), sale: sale,
+                    chainCurrency: currency),
+                receiptlessReturnsLast90Days: receiptless, at: at)
+            var context = VersionVector()
+            let events = outcome.events.map { payload in
+                let event = authoring.state.author(payload, on: .returnOrder(id), context: context, staff: staff, now: now)
+                context.record(event.dot)
+                return event
             }
             try await PostgresIngest(connection: connection, logger: logger).apply(events, scoping: .everyone) { _ in
                 // The channel API is a door like any other: the hub's own events pass the same gate.
@@ -92,7 +87,7 @@ extension PostgresHubStore {
             else {
                 throw HubError(code: HubError.Code.corrupt, message: "return \(id) vanished")
             }
-            let receipt = ChannelReturnReceipt(id: id, status: state.status, request: recorded, verdict: verdict)
+            let receipt = ChannelReturnReceipt(id: id, status: state.status, request: recorded, verdict: outcome.verdict)
             try await connection.query(
                 """
                 INSERT INTO hub_idempotency (channel, key, request_digest, receipt, created_at)
@@ -137,12 +132,11 @@ extension PostgresHubStore {
     }
 }
 
-/// The hub's own authoring state in `hub_meta`: its last seq, its HLC and its document counters.
-/// `lock` takes the `seq` row FOR UPDATE, so one transaction at a time authors hub events.
+/// The hub's own authoring state (`EventAuthoring`) as `hub_meta` stores it: its last seq, its
+/// HLC and its document counters. `lock` takes the `seq` row FOR UPDATE, so one transaction at a
+/// time authors hub events.
 struct HubCounters {
-    var seq: UInt64
-    var clock: HybridLogicalClock
-    var counters: [String: Int] = [:]
+    var state: EventAuthoring
 
     static func lock(_ connection: PostgresConnection, logger: Logger) async throws -> HubCounters {
         try await connection.query(
@@ -155,37 +149,20 @@ struct HubCounters {
         ).decode((String, String).self) {
             values[key] = value
         }
-        let parts = (values["hlc"] ?? "0.0").split(separator: ".")
-        var out = HubCounters(
-            seq: UInt64(values["seq"] ?? "0") ?? 0,
-            clock: HybridLogicalClock(
-                last: HLCTimestamp(
-                    wall: Int64(parts.first ?? "0") ?? 0, logical: UInt32(parts.count > 1 ? parts[1] : "0") ?? 0)))
+        var counters: [String: Int] = [:]
         for (key, value) in values where key.hasPrefix("counter.") {
-            out.counters[String(key.dropFirst("counter.".count))] = Int(value) ?? 0
+            counters[String(key.dropFirst("counter.".count))] = Int(value) ?? 0
         }
-        return out
-    }
-
-    /// The next document number of `prefix`: `RT-WEB-HQ-000001` (as `EventLog.mint`).
-    mutating func mint(_ prefix: String, hubStore: StoreID) -> String {
-        let next = (counters[prefix] ?? 0) + 1
-        counters[prefix] = next
-        let digits = String(next)
-        return "\(prefix)-\(hubStore)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
-    }
-
-    mutating func author(_ payload: DomainEvent, on record: RecordKey, context: VersionVector, staff: StaffID, now: Int64) -> Event {
-        seq += 1
-        return Event(
-            dot: Dot(node: PostgresHubStore.hubNode, seq: seq), record: record, context: context,
-            hlc: clock.tick(now: now), staff: staff, payload: payload)
+        return HubCounters(
+            state: EventAuthoring(
+                node: PostgresHubStore.hubNode, store: PostgresHubStore.hubStore, seq: UInt64(values["seq"] ?? "0") ?? 0,
+                clock: HybridLogicalClock(last: EventAuthoring.parseClock(values["hlc"] ?? "0.0")), counters: counters))
     }
 
     func save(_ connection: PostgresConnection, logger: Logger) async throws {
         var keys = ["seq", "hlc"]
-        var values = [String(seq), "\(clock.last.wall).\(clock.last.logical)"]
-        for (prefix, value) in counters.sorted(by: { $0.key < $1.key }) {
+        var values = [String(state.seq), EventAuthoring.clockText(state.clock.last)]
+        for (prefix, value) in state.counters.sorted(by: { $0.key < $1.key }) {
             keys.append("counter.\(prefix)")
             values.append(String(value))
         }

@@ -48,16 +48,16 @@ public final class EventLog {
     /// acknowledged seq) and goes to the projections at `flush()`.
     @discardableResult
     public func author(_ payload: DomainEvent, on record: RecordKey, staff: StaffID, now: Int64) throws -> Event {
-        let seq = try (lastSeq ?? storedSequence()) + 1
-        var clock = try self.clock ?? HybridLogicalClock(last: storedClock())
-        let stamp = clock.tick(now: now)
+        var authoring = EventAuthoring(
+            node: identity.node, store: identity.store, seq: try lastSeq ?? storedSequence(),
+            clock: try self.clock ?? HybridLogicalClock(last: storedClock()))
         var context = VersionVector()
         var owners = RecordOwners()
         for e in try events(of: record) {
             context.record(e.dot)
             owners.learn(e)
         }
-        let event = Event(dot: Dot(node: identity.node, seq: seq), record: record, context: context, hlc: stamp, staff: staff, payload: payload)
+        let event = authoring.author(payload, on: record, context: context, staff: staff, now: now)
         // The same gate as the hub's push: what this node may not author, it does not store.
         do {
             try AdmissionRules.admit(CollectionOfOne(event), by: .local(node: identity.node, store: identity.store), owners: &owners, now: now)
@@ -65,8 +65,8 @@ public final class EventLog {
             throw DomainError.invalid(error.code.rawValue, error.message)
         }
         try insert(event)
-        self.lastSeq = seq
-        self.clock = clock
+        self.lastSeq = authoring.seq
+        self.clock = authoring.clock
         return event
     }
 
@@ -231,7 +231,7 @@ public final class EventLog {
         }
         if let hlc {
             meta.put("hlc")
-            meta.put(Self.clockText(hlc))
+            meta.put(EventAuthoring.clockText(hlc))
         }
         for (key, value) in mintedCounters.sorted(by: { $0.key < $1.key }) {
             meta.put(key)
@@ -319,7 +319,7 @@ public final class EventLog {
 
     func storedClock() throws -> HLCTimestamp {
         if let storedHLC { return storedHLC }
-        let clock = Self.parseClock(try meta("hlc"))
+        let clock = EventAuthoring.parseClock(try meta("hlc"))
         storedHLC = clock
         return clock
     }
@@ -329,31 +329,6 @@ public final class EventLog {
         guard let seq = UInt64(try meta("seq")) else { throw NodeStoreError(code: "node.corrupt", message: "meta seq is not a number") }
         storedSeq = seq
         return seq
-    }
-
-    /// `wall.logical`, as `meta.hlc` holds a clock.
-    static func clockText(_ hlc: HLCTimestamp) -> String { "\(hlc.wall).\(hlc.logical)" }
-
-    /// Reads `clockText`'s form (anything else reads as far as it is digits).
-    static func parseClock(_ text: String) -> HLCTimestamp {
-        var wall: Int64 = 0
-        var logical: UInt32 = 0
-        var inLogical = false
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: ".") {
-                if inLogical { break }
-                inLogical = true
-                continue
-            }
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
-            let digit = byte &- UInt8(ascii: "0")
-            if inLogical {
-                logical = logical &* 10 &+ UInt32(digit)
-            } else {
-                wall = wall &* 10 &+ Int64(digit)
-            }
-        }
-        return HLCTimestamp(wall: wall, logical: logical)
     }
 
     /// Gives back `number`, minted from `prefix` and then not used, if it is still the last one
@@ -389,7 +364,7 @@ public final class EventLog {
                 let k = query.text(0), v = query.text(1)
                 switch k {
                 case "seq": storedSeq = UInt64(v)
-                case "hlc": storedHLC = Self.parseClock(v)
+                case "hlc": storedHLC = EventAuthoring.parseClock(v)
                 default: counter = v
                 }
             }
@@ -403,7 +378,6 @@ public final class EventLog {
         }
         let next = (Int(counter ?? "0") ?? 0) + 1
         mintedCounters[key] = next
-        let digits = String(next)
-        return "\(prefix)-\(identity.store)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
+        return EventAuthoring.documentNumber(prefix, store: identity.store, number: next)
     }
 }

@@ -110,16 +110,18 @@ public struct NodeReader {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM returns WHERE customer = ? AND sale IS NULL AND requested_at >= ? AND status != 'rejected'"), arguments: [customer.rawValue, since]) ?? 0
     }
 
-    /// The store's policy, else the chain default, else the standard policy.
-    public func policy() throws -> ReturnPolicy {
+    /// The policy that applies to a return of `store` (this node's by default) against `sale`
+    /// (`ReturnIntake.policy`): the store's, else the chain default, else the standard policy.
+    public func policy(of store: StoreID? = nil, for sale: Sale? = nil) throws -> ReturnPolicy {
         // This runs for every return: point reads of the stored events, folds from the cache.
         let projector = Projector(db: db)
-        for key in [RecordKey(.policy, identity.store.rawValue), RecordKey(.policy, "default")] {
+        let found = try ReturnIntake.policyIDs(for: store ?? identity.store).map { id -> ReturnPolicy? in
+            let key = RecordKey(.policy, id)
             let bodies = try projector.storedBodies(of: key.description)
-            guard !bodies.isEmpty else { continue }
-            if case .policy(_, let p) = try DecodedEventCache.shared.state(of: key, bodies: bodies).body { return p }
+            guard !bodies.isEmpty, case .policy(_, let p) = try DecodedEventCache.shared.state(of: key, bodies: bodies).body else { return nil }
+            return p
         }
-        return .standard(currency: identity.currency)
+        return ReturnIntake.policy(store: found[0], chainDefault: found[1], sale: sale, chainCurrency: identity.currency)
     }
 
     public func returnState(_ id: ReturnID) throws -> ReturnOrderState? {

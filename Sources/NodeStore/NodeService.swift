@@ -108,12 +108,12 @@ public final class NodeService: Sendable {
     public func evaluate(_ command: CreateReturnCommand) async throws -> PolicyVerdict {
         let now = clock()
         return try await database.writer.read { db in
-            try self.plan(command, id: ReturnID("RT-PREVIEW"), db: db, now: now, refuseDenied: false).1
+            try self.plan(command, id: ReturnID("RT-PREVIEW"), db: db, now: now, refuseDenied: false).verdict
         }
     }
 
     /// `read` is the sale when the caller has read it already in this transaction.
-    func plan(_ c: CreateReturnCommand, id: ReturnID, db: Database, now: Int64, refuseDenied: Bool = true, read: Sale? = nil) throws -> (DomainEvent, PolicyVerdict) {
+    func plan(_ c: CreateReturnCommand, id: ReturnID, db: Database, now: Int64, refuseDenied: Bool = true, read: Sale? = nil) throws -> ReturnIntake.Outcome {
         let reader = NodeReader(db: db, identity: identity)
         var sale: Sale?
         if let saleID = c.sale {
@@ -122,16 +122,12 @@ public final class NodeService: Sendable {
             }
             sale = s
         }
-        let returned = try reader.returnedQuantities(of: c.sale)
-        let customer = c.customer ?? sale?.customer
-        // The policy counts earlier receipt-less returns only for a return without a receipt.
-        let receiptless = sale != nil ? 0 : try customer.map { try reader.receiptlessReturns(of: $0, since: now - 90 * Instant.millisPerDay) } ?? 0
-        let policy = try reader.policy()
-        return try ReturnDesk.requestReturn(
-            id: id, store: identity.store, sale: sale, customer: customer, type: c.type ?? .refund,
-            method: c.method ?? .counter, lines: c.lines, alreadyReturned: returned,
-            product: { sku in try? reader.product(sku) }, policy: policy, receiptlessReturnsLast90Days: receiptless,
-            at: Instant(millis: now), trackingNumber: c.trackingNumber, refuseDenied: refuseDenied)
+        let at = Instant(millis: now)
+        let receiptless = try ReturnIntake.receiptlessCount(of: c, sale: sale, at: at).map { try reader.receiptlessReturns(of: $0.customer, since: $0.since) } ?? 0
+        return try ReturnIntake.take(
+            c, id: id, store: identity.store, sale: sale, defaultMethod: .counter,
+            alreadyReturned: try reader.returnedQuantities(of: c.sale), product: { sku in try? reader.product(sku) },
+            policy: try reader.policy(for: sale), receiptlessReturnsLast90Days: receiptless, at: at, refuseDenied: refuseDenied)
     }
 
     /// Opens a return against a line this store holds (or without a receipt); one the policy
@@ -151,15 +147,12 @@ public final class NodeService: Sendable {
             log.declareNew(.returnOrder(minted))
             return minted
         }()
-        let (event, verdict) = try plan(command, id: id, db: log.db, now: now, read: sale)
-        try log.author(event, on: .returnOrder(id), staff: staff, now: now)
-        if verdict.isAllowed {
-            try log.author(.returnApproved(at: Instant(millis: now), note: "policy allows"), on: .returnOrder(id), staff: staff, now: now)
-        }
+        let outcome = try plan(command, id: id, db: log.db, now: now, read: sale)
+        for event in outcome.events { try log.author(event, on: .returnOrder(id), staff: staff, now: now) }
         guard let state = try log.currentState(of: .returnOrder(id)).returnOrder, state.request != nil else {
             throw NodeStoreError(code: "node.corrupt", message: "return \(id) vanished")
         }
-        return ReturnView(state, verdict: verdict)
+        return ReturnView(state, verdict: outcome.verdict)
     }
 
     /// A step of the lifecycle.
@@ -192,18 +185,11 @@ public final class NodeService: Sendable {
             case .inspect(let grades): event = try ReturnDesk.inspect(current: current, request: request, at: at, grades: grades)
             case .dispose(let given):
                 // Repair dispositions without an order number get one minted here.
-                var dispositions = given
-                for i in dispositions.indices {
-                    if case .repair(let order, let technician) = dispositions[i].disposition, order.rawValue.isEmpty {
-                        dispositions[i].disposition = .repair(order: RepairOrderID(try log.mint("RO")), technician: technician)
-                    }
-                }
+                let dispositions = try ReturnDesk.numberRepairs(given) { RepairOrderID(try log.mint(ReturnDesk.repairOrderPrefix)) }
                 event = try ReturnDesk.dispose(current: current, request: request, grades: state.grades, dispositions: dispositions, at: at)
                 try log.author(event, on: .returnOrder(id), staff: staff, now: now)
-                for d in dispositions {
-                    guard case .repair(let order, let technician) = d.disposition, let line = request.line(d.line) else { continue }
-                    let ro = RepairOrder(id: order, returnID: id, store: request.store, sku: line.sku, quantity: d.quantity, unitCost: line.unitCost, technician: technician, openedAt: at)
-                    try log.author(.repairOpened(ro), on: .repairOrder(order), staff: staff, now: now)
+                for (order, opened) in ReturnDesk.repairsOpened(by: dispositions, of: request, at: at) {
+                    try log.author(opened, on: .repairOrder(order), staff: staff, now: now)
                 }
                 return ReturnView(try log.currentState(of: .returnOrder(id)).returnOrder!)
             case .refund(let method):
@@ -213,12 +199,7 @@ public final class NodeService: Sendable {
                 event = .refundIssued(try RefundPlanner.plan(request: request, sale: sale, method: method, alreadyRefunded: already, at: at))
             case .exchange(let items, let settlement):
                 _ = try current.next(after: .exchange)
-                var out: [ExchangeLine] = []
-                for item in items {
-                    guard item.quantity > 0 else { throw DomainError.invalidQuantity(item.quantity) }
-                    guard let p = try reader.product(item.sku) else { throw DomainError.unknownSKU(item.sku) }
-                    out.append(ExchangeLine(sku: p.sku, quantity: item.quantity, unitPrice: p.unitPrice, unitCost: p.unitCost, vatRate: p.vatRate, serials: item.serials ?? []))
-                }
+                let out = try ExchangePlanner.outLines(items.map { ($0.sku, $0.quantity, $0.serials) }) { try reader.product($0) }
                 event = .exchangeCompleted(try ExchangePlanner.plan(request: request, outLines: out, settlementTender: settlement, at: at))
             case .close: event = try ReturnDesk.close(current: current, request: request, at: at)
             }

@@ -32,27 +32,18 @@ extension SQLiteHubStore {
                 }
                 sale = found
             }
-            let customer = request.customer ?? sale?.customer
-            var policy = ReturnPolicy.standard(currency: sale?.currency ?? identity.currency)
-            for policyKey in [store.rawValue, "default"] {
-                if case .policy(_, let p) = try reader.record(RecordKey(.policy, policyKey))?.body {
-                    policy = p
-                    break
-                }
-            }
             let log = EventLog(db, identity: identity)
             let id = ReturnID(try log.mint("RT-\(store)"))
-            let (event, verdict) = try ReturnDesk.requestReturn(
-                id: id, store: store, sale: sale, customer: customer, type: request.type ?? .refund,
-                method: request.method ?? .onlineSelfService, lines: request.lines,
+            let at = Instant(millis: now)
+            let outcome = try ReturnIntake.take(
+                request, id: id, store: store, sale: sale, defaultMethod: .onlineSelfService,
                 alreadyReturned: try Self.returnedOrClaimed(db, reader: reader, sale: request.sale, now: now),
-                product: { try? reader.product($0) }, policy: policy,
-                receiptlessReturnsLast90Days: try customer.map { try reader.receiptlessReturns(of: $0, since: now - 90 * Instant.millisPerDay) } ?? 0,
-                at: Instant(millis: now), trackingNumber: request.trackingNumber)
-            var authored = [try log.author(event, on: .returnOrder(id), staff: staff, now: now)]
-            if verdict.isAllowed {
-                authored.append(try log.author(.returnApproved(at: Instant(millis: now), note: "policy allows"), on: .returnOrder(id), staff: staff, now: now))
-            }
+                product: { try? reader.product($0) }, policy: try reader.policy(of: store, for: sale),
+                receiptlessReturnsLast90Days: try ReturnIntake.receiptlessCount(of: request, sale: sale, at: at).map {
+                    try reader.receiptlessReturns(of: $0.customer, since: $0.since)
+                } ?? 0,
+                at: at)
+            let authored = try outcome.events.map { try log.author($0, on: .returnOrder(id), staff: staff, now: now) }
             for e in authored {
                 // The hub's own events go into the feed like any pushed event; no outbox: the hub
                 // is where they are kept.
@@ -64,7 +55,7 @@ extension SQLiteHubStore {
             guard let state, let recorded = state.request else {
                 throw HubError(code: HubError.Code.corrupt, message: "return \(id) vanished")
             }
-            let receipt = ChannelReturnReceipt(id: id, status: state.status, request: recorded, verdict: verdict)
+            let receipt = ChannelReturnReceipt(id: id, status: state.status, request: recorded, verdict: outcome.verdict)
             try db.execute(
                 sql: "INSERT INTO hub_idempotency (channel, key, request_digest, receipt, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [channel.node.rawValue, key, digest, try JSONEncoder().encode(receipt), now])

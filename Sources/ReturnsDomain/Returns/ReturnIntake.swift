@@ -1,0 +1,66 @@
+/// Taking in a return at any door — a store's desk or the online channel at the hub: which policy
+/// applies, which earlier returns count, the request, and the approval when the policy allows the
+/// return outright. The rule decides from plain inputs; each door only reads those inputs and
+/// records the events it returns.
+public enum ReturnIntake {
+    /// The note on an approval the policy gave on its own, with no one asked.
+    public static let policyApprovalNote = "policy allows"
+    /// The id of the chain's default policy record; a store's own policy is under the store's id.
+    public static let chainDefaultPolicyID = "default"
+    /// How far back a customer's earlier receipt-less returns count.
+    public static let receiptlessWindowMillis: Int64 = 90 * Instant.millisPerDay
+
+    /// The policy records a door reads for `store`, in order of precedence.
+    public static func policyIDs(for store: StoreID) -> [String] { [store.rawValue, chainDefaultPolicyID] }
+
+    /// The policy that applies: the store's own, else the chain's default, else the standard
+    /// policy in the sale's currency (the chain's currency for a return without a receipt).
+    public static func policy(
+        store: ReturnPolicy?, chainDefault: ReturnPolicy?, sale: Sale?, chainCurrency: Currency
+    ) -> ReturnPolicy {
+        store ?? chainDefault ?? .standard(currency: sale?.currency ?? chainCurrency)
+    }
+
+    /// Whose earlier receipt-less returns count, and since when (ms): only a return without a
+    /// receipt is limited by them, and only when the customer is known. Nil: count none.
+    public static func receiptlessCount(
+        of submission: ReturnSubmission, sale: Sale?, at: Instant
+    ) -> (customer: CustomerID, since: Int64)? {
+        guard sale == nil, let customer = submission.customer else { return nil }
+        return (customer, at.millis - receiptlessWindowMillis)
+    }
+
+    /// What the intake decided: the request as recorded, the policy's verdict, and the events to
+    /// record on the return in order (the request, then the approval when the policy allows).
+    public struct Outcome: Hashable, Sendable {
+        public var request: ReturnRequest
+        public var verdict: PolicyVerdict
+        public var events: [DomainEvent]
+    }
+
+    /// Takes in `submission` as return `id` of `store`, against `sale` (nil without a receipt; the
+    /// door refuses a named sale it cannot find). `method` is the door's when the submission names
+    /// none; the type defaults to a refund. `alreadyReturned`, `product` and the policy inputs are
+    /// as `ReturnDesk.requestReturn` takes them. Throws the policy's refusal unless `refuseDenied`
+    /// is false (a preview: never record that outcome's events).
+    public static func take(
+        _ submission: ReturnSubmission, id: ReturnID, store: StoreID, sale: Sale?, defaultMethod: ReturnMethod,
+        alreadyReturned: [Int: Int], product: (SKU) -> Product?, policy: ReturnPolicy,
+        receiptlessReturnsLast90Days: Int, at: Instant, refuseDenied: Bool = true
+    ) throws(DomainError) -> Outcome {
+        let (event, verdict) = try ReturnDesk.requestReturn(
+            id: id, store: store, sale: sale, customer: submission.customer ?? sale?.customer,
+            type: submission.type ?? .refund, method: submission.method ?? defaultMethod, lines: submission.lines,
+            alreadyReturned: alreadyReturned, product: product, policy: policy,
+            receiptlessReturnsLast90Days: receiptlessReturnsLast90Days, at: at,
+            trackingNumber: submission.trackingNumber, refuseDenied: refuseDenied)
+        guard case .returnRequested(let request) = event else {
+            throw .invalid("return.internal", "the desk answered a request with \(event.kind)")
+        }
+        var events = [event]
+        if verdict.isAllowed {
+            events.append(try ReturnDesk.approve(current: .requested, request: request, at: at, note: policyApprovalNote))
+        }
+        return Outcome(request: request, verdict: verdict, events: events)
+    }
+}
