@@ -34,13 +34,15 @@ let package = Package(
         .target(name: "Replication", dependencies: ["ReturnsDomain"], swiftSettings: swiftSettings),
         // Pure: the one gate every door calls: events' values and who may author what about which record.
         .target(name: "Admission", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
+        // The event byte format: one encoder, one decoder (measured fast paths). No database.
+        .target(name: "EventCoding", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
         // C: a VFS that hands SQLite's writes of one commit to a WAL file to the kernel as one write.
         .target(name: "SQLiteWALBuffer", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The store's SQLite replica (GRDB): migrations, event log, outbox, projections, commands.
         .target(
             name: "NodeStore",
             dependencies: [
-                "Admission", "ReturnsDomain", "Replication", "SQLiteWALBuffer", .product(name: "GRDB", package: "GRDB.swift"),
+                "Admission", "EventCoding", "ReturnsDomain", "Replication", "SQLiteWALBuffer", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for binding many values at once (RowWriter).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -66,7 +68,7 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "NodeStore", "HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain", "Replication",
+                "EventCoding", "NodeStore", "HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain", "Replication",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -79,7 +81,7 @@ let package = Package(
         .target(
             name: "SyncClient",
             dependencies: [
-                "SyncProtocol", "NodeStore", "Replication",
+                "EventCoding", "SyncProtocol", "NodeStore", "Replication",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,14 +96,14 @@ let package = Package(
         .target(
             name: "HubStoreSQLite",
             dependencies: [
-                "Admission", "HubStore", "NodeStore", "Replication", "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                "Admission", "EventCoding", "HubStore", "NodeStore", "Replication", "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
         // The chain's hub: HubStore on PostgreSQL (PostgresNIO), for several hub processes over one database.
         .target(
             name: "HubStorePostgres",
             dependencies: [
-                "Admission", "HubStore", "NodeStore", "Replication", "ReturnsDomain", "SyncProtocol",
+                "Admission", "EventCoding", "HubStore", "Replication", "ReturnsDomain", "SyncProtocol",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -119,7 +121,7 @@ let package = Package(
         .target(
             name: "HubServer",
             dependencies: [
-                "HTTPSupport", "HubStore", "SyncProtocol", "Replication", "ReturnsDomain",
+                "EventCoding", "HTTPSupport", "HubStore", "SyncProtocol", "Replication", "ReturnsDomain",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -167,7 +169,10 @@ let package = Package(
             name: "AdmissionTests", dependencies: ["Admission", "HubTesting", "Replication", "ReturnsDomain"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "NodeStoreTests", dependencies: ["NodeStore", "ReturnsDomain", "Replication"],
+            name: "EventCodingTests", dependencies: ["EventCoding", "Replication", "ReturnsDomain"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NodeStoreTests", dependencies: ["EventCoding", "NodeStore", "ReturnsDomain", "Replication"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "NodeServerTests",

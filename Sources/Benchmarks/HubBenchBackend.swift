@@ -1,3 +1,4 @@
+import EventCoding
 public import Foundation
 import GRDB
 public import HubStore
@@ -14,7 +15,7 @@ public struct RawEventRow: Sendable {
     public var kind: String
     public var hlcWall: Int64
     public var hlcLogical: Int64
-    /// The stored JSON, made by the encoder the hub stores events with (`EventJSON`).
+    /// The stored JSON, made by the encoder the hub stores events with (`EventCodec`).
     public var body: Data
 
     public init(_ e: Event) throws {
@@ -24,7 +25,7 @@ public struct RawEventRow: Sendable {
         kind = e.payload.kind
         hlcWall = e.hlc.wall
         hlcLogical = Int64(e.hlc.logical)
-        body = try EventJSON.encode(e)
+        body = try EventCodec.encode(e)
     }
 }
 

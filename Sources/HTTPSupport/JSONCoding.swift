@@ -23,6 +23,16 @@ public enum JSONCoding {
     ) async throws
         -> T
     {
+        try await decode(from: request, emptyAllowed: emptyAllowed, limit: limit) { try JSONDecoder().decode(T.self, from: $0) }
+    }
+
+    /// Reads the body as `decode(_:from:emptyAllowed:limit:)` does and decodes it with `decoder`
+    /// (a codec of its own, e.g. the event codec for a push); a `DecodingError` it throws is
+    /// answered as that function answers it.
+    public static func decode<T>(
+        from request: Request, emptyAllowed: Bool = false, limit: Int = defaultMaxBodyBytes,
+        with decoder: (Data) throws -> T
+    ) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -37,7 +47,7 @@ public enum JSONCoding {
             data = Data("{}".utf8)
         }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try decoder(data)
         } catch let error as DecodingError {
             throw Problem(code: Problem.Code.malformedJSON, detail: describe(error))
         }

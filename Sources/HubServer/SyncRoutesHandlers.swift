@@ -1,3 +1,4 @@
+import EventCoding
 import Foundation
 import HTTPSupport
 import HubStore
@@ -12,7 +13,8 @@ extension HubRoutes {
         addSnapshotRoute(to: sync)
         sync.post("push") { request, context in
             let caller = try context.caller()
-            let changeSet = try await JSONCoding.decode(ChangeSet.self, from: request, limit: HubAPI.maxPushBytes)
+            // The event codec, as nodes read the events they store: the hub reads what nodes write.
+            let changeSet = try await JSONCoding.decode(from: request, limit: HubAPI.maxPushBytes, with: EventCodec.decodeChangeSet)
             do {
                 let receipt = try await store.push(changeSet, from: caller.node, now: clock())
                 metrics.pushed(receipt.applied)

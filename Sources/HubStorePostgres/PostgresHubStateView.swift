@@ -1,5 +1,4 @@
 import HubStore
-import NodeStore
 import PostgresNIO
 import Replication
 import ReturnsDomain

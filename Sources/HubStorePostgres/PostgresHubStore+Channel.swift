@@ -3,7 +3,6 @@ import Foundation
 public import HubStore
 import Logging
 import NIOCore
-import NodeStore
 import PostgresNIO
 public import Replication
 public import ReturnsDomain

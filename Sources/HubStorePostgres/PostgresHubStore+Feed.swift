@@ -1,8 +1,8 @@
+import EventCoding
 import Foundation
 public import HubStore
 import Logging
 import NIOCore
-import NodeStore
 import PostgresNIO
 
 extension PostgresHubStore {

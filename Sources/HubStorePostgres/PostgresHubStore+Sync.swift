@@ -1,9 +1,9 @@
 import Admission
+import EventCoding
 import Foundation
 public import HubStore
 import Logging
 import NIOCore
-import NodeStore
 import PostgresNIO
 public import Replication
 import ReturnsDomain

@@ -1,7 +1,6 @@
 import Foundation
 public import HubStore
 public import Logging
-import NodeStore
 import PostgresNIO
 public import Replication
 public import ReturnsDomain

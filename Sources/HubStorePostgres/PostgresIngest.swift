@@ -1,8 +1,8 @@
+import EventCoding
 import Foundation
 import HubStore
 import Logging
 import NIOCore
-import NodeStore
 import PostgresNIO
 import Replication
 import ReturnsDomain
@@ -138,7 +138,7 @@ struct EventColumns {
         kind.append(event.payload.kind)
         wall.append(event.hlc.wall)
         logical.append(Int64(event.hlc.logical))
-        body.append(ByteBuffer(bytes: try EventCodec.encodeEvent(event)))
+        body.append(ByteBuffer(bytes: try EventCodec.encode(event)))
         hubSeq.append(Int64(number))
         scope.append(store?.rawValue ?? "")
     }

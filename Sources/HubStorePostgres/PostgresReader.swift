@@ -1,8 +1,8 @@
+import EventCoding
 import Foundation
 import HubStore
 import Logging
 import NIOCore
-import NodeStore
 import PostgresNIO
 import Replication
 import ReturnsDomain

@@ -1,6 +1,6 @@
+import EventCoding
 import HubStore
 import Logging
-import NodeStore
 import PostgresNIO
 import Replication
 import ReturnsDomain

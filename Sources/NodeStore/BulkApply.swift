@@ -1,4 +1,5 @@
 import Dispatch
+import EventCoding
 import Foundation
 import GRDB
 import Replication
@@ -54,7 +55,7 @@ struct BulkApply {
                 if !loaded.events.isEmpty { held[key] = loaded }
             }
         }
-        let bytes = try body ?? EventCodec.encodeEvent(event)
+        let bytes = try body ?? EventCodec.encode(event)
         if insertEvent == nil {
             insertEvent = try db.makeStatement(
                 sql: "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (node, seq) DO NOTHING")

@@ -1,4 +1,5 @@
 import Admission
+import EventCoding
 import Foundation
 public import GRDB
 public import Replication
@@ -97,7 +98,7 @@ public final class EventLog {
         var clock = try self.clock ?? HybridLogicalClock(last: storedClock())
         var rows = RowWriter(db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
         for e in events {
-            let body = try EventJSON.encode(e)
+            let body = try EventCodec.encode(e)
             rows.put(e.dot.node.rawValue); rows.put(Int64(e.dot.seq)); rows.put(e.record.description); rows.put(e.payload.kind)
             rows.put(e.hlc.wall); rows.put(Int64(e.hlc.logical)); rows.put(body)
             remember(e, body: body)
@@ -197,7 +198,7 @@ public final class EventLog {
         }
         return try events.map { e in
             guard let body = held[e.dot] else { return .applied }
-            if try EventJSON.encode(e) == body { return .duplicate }
+            if try EventCodec.encode(e) == body { return .duplicate }
             return try EventCodec.decodeEvent(body) == e ? .duplicate : .conflictingDot
         }
     }
@@ -251,7 +252,7 @@ public final class EventLog {
 
     private func insert(_ e: Event) throws {
         _ = try state(of: e.record)
-        let body = try EventJSON.encode(e)
+        let body = try EventCodec.encode(e)
         var row = RowWriter(db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
         row.put(e.dot.node.rawValue); row.put(Int64(e.dot.seq)); row.put(e.record.description); row.put(e.payload.kind)
         row.put(e.hlc.wall); row.put(Int64(e.hlc.logical)); row.put(body)

@@ -1,4 +1,5 @@
 import Admission
+import EventCoding
 public import Foundation
 import GRDB
 public import Replication

@@ -1,3 +1,4 @@
+import EventCoding
 import Foundation
 public import GRDB
 public import Replication

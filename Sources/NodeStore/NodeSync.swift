@@ -1,4 +1,5 @@
 import Admission
+import EventCoding
 public import Foundation
 public import GRDB
 public import Replication

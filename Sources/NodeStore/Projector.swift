@@ -1,3 +1,4 @@
+import EventCoding
 public import Foundation
 public import GRDB
 import GRDBSQLite

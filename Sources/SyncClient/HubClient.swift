@@ -1,7 +1,7 @@
 import AsyncHTTPClient
+import EventCoding
 public import Foundation
 import NIOCore
-import NodeStore
 public import Replication
 public import SyncProtocol
 
@@ -28,7 +28,7 @@ public struct HubClient: HubTransport {
         let data = try await exchange("GET", "\(SyncRoutes.pull)?after=\(checkpoint)&limit=\(limit)", body: nil)
         var page = try Self.decode(PullResponse.self, data)
         // Keep each event's JSON as it arrived: the node stores it instead of encoding it again.
-        if let raw = FastJSONDecoder.rawMembers(of: data, array: "events", member: "event"), raw.count == page.events.count {
+        if let raw = EventCodec.rawMembers(of: data, array: "events", member: "event"), raw.count == page.events.count {
             for i in page.events.indices { page.events[i].body = raw[i] }
         }
         return page
@@ -44,8 +44,7 @@ public struct HubClient: HubTransport {
 
     static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         // Pages of the feed are most of what a node decodes: the fast decoder first.
-        if let value = try? FastJSONDecoder.decode(T.self, from: data) { return value }
-        return try JSONDecoder().decode(T.self, from: data)
+        try EventCodec.decode(T.self, from: data)
     }
 
     /// The answer's body; a refusal is thrown as its problem.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A JSON encoder for `Encodable` values that writes bytes as it goes, without the intermediate
 /// tree Foundation's `JSONEncoder` builds (which made encoding most of a return's cost).
@@ -6,8 +6,8 @@ public import Foundation
 ///
 /// Codable has no "container finished" call, so open containers sit on a stack and are closed
 /// when an outer container writes again, or at the end.
-public enum StreamingJSONEncoder {
-    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+enum StreamingJSONEncoder {
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
         let w = Writer()
         try value.encode(to: StreamEncoder(writer: w, codingPath: []))
         w.close(to: 0)

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A JSON decoder for `Decodable` values that parses the bytes once into a flat index of nodes
 /// and decodes straight from it, without the intermediate values and boxing Foundation's
@@ -6,8 +6,8 @@ public import Foundation
 /// load's time). Standard JSON in, the same values out as `JSONDecoder` with default options gives
 /// for the types of this project (no dates, no data, default key and number strategies);
 /// `EventCodec.decodeEvent` falls back to `JSONDecoder` if it ever refuses something.
-public enum FastJSONDecoder {
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+enum FastJSONDecoder {
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         try data.withUnsafeBytes { raw in
             // The index reads the bytes in place: it never outlives this call.
             let doc = try JSONIndex(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: raw.count))
@@ -20,7 +20,7 @@ extension FastJSONDecoder {
     /// The bytes of `member` of every element of the array `array` of the top-level object, as
     /// they stand in `data` (`{"events": [{"event": {…}}, …]}` → each `{…}`); nil when the
     /// shape differs. Lets a node keep the JSON of pulled events instead of encoding them again.
-    public static func rawMembers(of data: Data, array: String, member: String) -> [Data]? {
+    static func rawMembers(of data: Data, array: String, member: String) -> [Data]? {
         data.withUnsafeBytes { raw -> [Data]? in
             guard let doc = try? JSONIndex(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: raw.count)),
                 doc.nodes.first?.kind == .object, let list = doc.member(0, array), doc.nodes[Int(list)].kind == .array

@@ -1,5 +1,5 @@
+@testable import EventCoding
 import Foundation
-import NodeStore
 import Replication
 import ReturnsDomain
 import Testing

@@ -1,5 +1,5 @@
-public import Foundation
-public import Replication
+import Foundation
+import Replication
 import ReturnsDomain
 
 /// Writes an `Event` as JSON by hand: the same bytes `StreamingJSONEncoder` writes through Codable
@@ -18,9 +18,9 @@ import ReturnsDomain
 /// added, every event goes through `StreamingJSONEncoder` instead (nothing is lost) and the tests
 /// (`EventJSONTests`) fail until the writer is brought up to date. A new `DomainEvent` case does not
 /// compile until it is handled here.
-public enum EventJSON {
+enum EventJSON {
     /// The event's JSON.
-    public static func encode(_ e: Event) throws -> Data {
+    static func encode(_ e: Event) throws -> Data {
         guard isCurrent else { return try StreamingJSONEncoder.encode(e) }
         switch e.payload {
         case .policySet, .storeDefined: return try StreamingJSONEncoder.encode(e)
@@ -32,7 +32,7 @@ public enum EventJSON {
     }
 
     /// Whether the hand-written shapes still match the types (see the type's documentation).
-    public static let isCurrent: Bool = Shapes.check()
+    static let isCurrent: Bool = Shapes.check()
 }
 
 /// The stored properties the writer knows, per type, checked against `Mirror` of a sample value.
