@@ -36,13 +36,11 @@ let package = Package(
         .target(name: "Admission", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
         // The event byte format: one encoder, one decoder (measured fast paths). No database.
         .target(name: "EventCoding", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
-        // C: a VFS that hands SQLite's writes of one commit to a WAL file to the kernel as one write.
-        .target(name: "SQLiteWALBuffer", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The store's SQLite replica (GRDB): migrations, event log, outbox, projections, commands.
         .target(
             name: "NodeStore",
             dependencies: [
-                "Admission", "EventCoding", "ReturnsDomain", "Replication", "SQLiteWALBuffer", .product(name: "GRDB", package: "GRDB.swift"),
+                "Admission", "EventCoding", "ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for binding many values at once (RowWriter).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

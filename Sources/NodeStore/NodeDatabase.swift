@@ -3,7 +3,6 @@ public import GRDB
 public import Replication
 public import ReturnsDomain
 import GRDBSQLite
-import SQLiteWALBuffer
 import Synchronization
 
 /// Who this node is: fixed at `node init`.
@@ -112,7 +111,7 @@ public final class NodeDatabase: Sendable {
             if let pageSize { try db.execute(sql: "PRAGMA page_size = \(pageSize)") }
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
-        let pool = try DatabasePool(path: try connectionPath(path), configuration: config)
+        let pool = try DatabasePool(path: path, configuration: config)
         try pool.writeWithoutTransaction { db in
             // GRDB sets NORMAL on the writer after prepareDatabase; durability needs FULL.
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -125,27 +124,6 @@ public final class NodeDatabase: Sendable {
         migrations(&migrator)
         try migrator.migrate(pool)
         return pool
-    }
-
-    /// The name SQLite opens the file at `path` by: a `file:` URI that selects the VFS gathering
-    /// each commit's WAL writes into one (SQLiteWALBuffer). The file is an ordinary SQLite
-    /// database; any SQLite opens it.
-    static func connectionPath(_ path: String) throws -> String {
-        let code = returnsync_wal_buffer_register()
-        guard code == SQLITE_OK else {
-            throw NodeStoreError(code: "node.storage", message: "could not register SQLite's WAL buffer (SQLite error \(code))")
-        }
-        // In a URI's path, `?` and `#` end it and `%` escapes (sqlite.org/uri.html).
-        var escaped = ""
-        for c in URL(fileURLWithPath: path).standardizedFileURL.path.unicodeScalars {
-            switch c {
-            case "%": escaped += "%25"
-            case "?": escaped += "%3F"
-            case "#": escaped += "%23"
-            default: escaped.unicodeScalars.append(c)
-            }
-        }
-        return "file://\(escaped)?vfs=\(RETURNSYNC_WAL_BUFFER_VFS)"
     }
 
     /// The file's page size in bytes.
