@@ -1,4 +1,3 @@
-import Admission
 public import HubStore
 import Logging
 import PostgresNIO
@@ -83,33 +82,15 @@ extension PostgresHubStore {
 }
 
 /// A row of `hub_nodes`.
-struct PostgresNodeRow {
-    var node: NodeID
-    var store: StoreID?
-    var role: HubRole
-    var revoked: Bool
-    var acked: UInt64
-    var lastPushAt: Int64?
-    var lastPullAt: Int64?
-    var pulledCheckpoint: UInt64
+typealias PostgresNodeRow = EnrolledNode
 
+extension EnrolledNode {
     typealias Columns = (String, String?, String, Bool, Int64, Int64?, Int64?, Int64)
 
-    /// Who this node is when it authors events.
-    var author: EventAuthor { EventAuthor(node: node, role: role.authorRole, store: store) }
-
     init(_ c: Columns) throws {
-        node = NodeID(c.0)
-        store = c.1.map(StoreID.init(rawValue:))
-        guard let role = HubRole(rawValue: c.2) else {
-            throw HubError(code: HubError.Code.corrupt, message: "node \(c.0) has an unknown role \(c.2)")
-        }
-        self.role = role
-        revoked = c.3
-        acked = UInt64(c.4)
-        lastPushAt = c.5
-        lastPullAt = c.6
-        pulledCheckpoint = UInt64(c.7)
+        try self.init(
+            node: c.0, store: c.1, role: c.2, revoked: c.3, acked: c.4, lastPushAt: c.5, lastPullAt: c.6,
+            pulledCheckpoint: c.7)
     }
 
     static func fetch(
@@ -158,12 +139,7 @@ struct PostgresNodeRow {
     static func active(
         _ connection: PostgresConnection, _ node: NodeID, logger: Logger, forUpdate: Bool = false
     ) async throws -> PostgresNodeRow {
-        guard let row = try await fetch(connection, node, logger: logger, forUpdate: forUpdate) else {
-            throw HubError.unknownNode(node)
-        }
-        guard !row.revoked else { throw HubError.revoked(node) }
-        return row
+        try active(try await fetch(connection, node, logger: logger, forUpdate: forUpdate), node)
     }
 
-    var credential: HubCredential { HubCredential(node: node, store: store, role: role, revoked: revoked) }
 }

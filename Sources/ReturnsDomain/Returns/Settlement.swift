@@ -1,15 +1,6 @@
-/// Money sent back on one tender.
-public struct RefundAllocation: Hashable, Sendable, Codable {
-    public var tender: Tender
-    public var amount: Money
-    /// Card or transfer reference, or the store-credit account's customer id.
-    public var reference: String?
-    public init(tender: Tender, amount: Money, reference: String? = nil) {
-        self.tender = tender
-        self.amount = amount
-        self.reference = reference
-    }
-}
+/// Money sent back on one tender: the same shape as a payment (`reference`: a card or transfer
+/// reference, or the store-credit account's customer id).
+public typealias RefundAllocation = TenderPayment
 
 /// A refund as paid out: cash has left the till once this is recorded.
 public struct Refund: Hashable, Sendable, Codable {
