@@ -74,11 +74,13 @@ struct ChainDemo {
         func sync(_ s: Site) async throws -> SyncReport { try await s.agent.syncOnce() }
         func syncAll(_ list: [Site]) async throws { for s in list { _ = try await sync(s) } }
 
-        // 1. Head office's catalog (entered at store A), stock in at every store, a morning of sales.
+        // 1. Each store describes itself, head office's catalog is entered at store A, stock in at
+        // every store, a morning of sales.
         print("\n1. catalog, stock and sales; everyone syncs")
-        try a.service.transactionSync { _, log in
-            for (id, kind) in [("S-A", StoreKind.branch), ("S-B", .branch), ("S-C", .branch), ("WEB", .online)] {
-                try log.author(.storeDefined(Store(id: StoreID(id), name: id, kind: kind, currency: Self.eur)), on: RecordKey(.store, id), staff: staff, now: clock.now())
+        for (site, kind) in zip(sites, [StoreKind.branch, .branch, .branch, .online]) {
+            try site.service.transactionSync { _, log in
+                let store = Store(id: site.store, name: site.store.rawValue, kind: kind, currency: Self.eur)
+                try log.author(.storeDefined(store), on: RecordKey(.store, site.store.rawValue), staff: staff, now: clock.now())
             }
         }
         let catalog = [
