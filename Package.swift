@@ -88,7 +88,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         // The hub's storage contract and the rules every backend shares. No database driver.
         .target(
-            name: "HubStore", dependencies: ["Admission", "Replication", "ReturnsDomain", "SyncProtocol"],
+            name: "HubStore",
+            dependencies: [
+                "Admission", "Replication", "ReturnsDomain", "SyncProtocol",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings),
         // The embedded hub: HubStore on SQLite (GRDB), a replica built on the node's schema.
         .target(

@@ -1,5 +1,6 @@
 public import Replication
 public import ReturnsDomain
+public import ServiceLifecycle
 
 /// The hub's storage: who may sync, the change sets nodes push, the feed they pull, and read
 /// access to the company-wide state those events fold to.
@@ -10,7 +11,11 @@ public import ReturnsDomain
 /// with `credential(secretHash:)` and passes the authenticated node to `push` and `pull`.
 ///
 /// Times (`now`) are wall-clock milliseconds passed in by the caller, so tests control them.
-public protocol HubStore: HubAccess, HubSyncLog, HubReadModel, HubOperations, HubFeedLog {}
+///
+/// A store is a `Service`: `hub serve` runs it in its service group before the HTTP server, so on
+/// SIGTERM the server stops taking requests first and the store (a PostgreSQL connection pool)
+/// closes last.
+public protocol HubStore: HubAccess, HubSyncLog, HubReadModel, HubOperations, HubFeedLog, Service {}
 
 /// Who may sync: the hub database's identity (its epoch, its health) and the enrolled credentials.
 public protocol HubAccess: Sendable {

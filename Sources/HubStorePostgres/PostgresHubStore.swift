@@ -2,6 +2,7 @@ import Foundation
 public import HubStore
 public import Logging
 import PostgresNIO
+import ServiceLifecycle
 public import Replication
 public import ReturnsDomain
 
@@ -25,7 +26,9 @@ public final class PostgresHubStore: HubStore {
     public static let hubStore: StoreID = "HQ"
 
     let client: PostgresClient
-    let runner: Task<Void, Never>
+    /// The pool's run loop when the store runs it itself (`connect`); nil when the store is a
+    /// service that runs it in the caller's service group (`prepared`).
+    let runner: Task<Void, Never>?
     let logger: Logger
     private let epochBox: EpochCell
     var epochValue: String { epochBox.value }
@@ -52,18 +55,54 @@ public final class PostgresHubStore: HubStore {
         }
     }
 
-    /// Applies the migrations the database at `url` lacks and returns their names (empty when it
-    /// was up to date): `returnsync hub migrate`.
-    public static func migrate(url: String, logger: Logger? = nil) async throws -> [String] {
+    /// A store for a service group (`hub serve`): the migrations are applied and the identity read
+    /// now, over a short-lived pool; the store's own pool runs when the group runs the store (its
+    /// `run()`), and closes when the group shuts down.
+    public static func prepared(
+        url: String, currency: Currency = Currency("EUR"), maxConnections: Int = 16, logger: Logger? = nil
+    ) async throws -> PostgresHubStore {
         let logger = logger ?? Logger(label: "returnsync.hub.postgres")
+        let (epoch, stored) = try await withTemporaryClient(url: url, logger: logger) { client in
+            try await PostgresSchema.migrate(client, logger: logger)
+            return try await PostgresSchema.identity(client, currency: currency, logger: logger)
+        }
+        let configuration = try PostgresURL.configuration(url, maxConnections: maxConnections)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: quiet(logger))
+        return PostgresHubStore(client: client, runner: nil, logger: logger, epoch: epoch, currency: stored)
+    }
+
+    /// Runs `body` with a pool of two connections that lives only as long as `body`.
+    static func withTemporaryClient<T: Sendable>(
+        url: String, logger: Logger, _ body: (PostgresClient) async throws -> T
+    ) async throws -> T {
         let client = PostgresClient(
             configuration: try PostgresURL.configuration(url, maxConnections: 2), backgroundLogger: quiet(logger))
         let runner = Task { await client.run() }
         defer { runner.cancel() }
-        return try await PostgresSchema.migrate(client, logger: logger)
+        return try await body(client)
     }
 
-    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger, epoch: String, currency: Currency) {
+    /// Runs the connection pool until the service group shuts down (a store from `prepared`); a
+    /// store from `connect` runs its pool itself and here only waits for the shutdown, then closes.
+    public func run() async throws {
+        if runner == nil {
+            try await cancelWhenGracefulShutdown { await self.client.run() }
+        } else {
+            try? await gracefulShutdown()
+            close()
+        }
+    }
+
+    /// Applies the migrations the database at `url` lacks and returns their names (empty when it
+    /// was up to date): `returnsync hub migrate`.
+    public static func migrate(url: String, logger: Logger? = nil) async throws -> [String] {
+        let logger = logger ?? Logger(label: "returnsync.hub.postgres")
+        return try await withTemporaryClient(url: url, logger: logger) { client in
+            try await PostgresSchema.migrate(client, logger: logger)
+        }
+    }
+
+    private init(client: PostgresClient, runner: Task<Void, Never>?, logger: Logger, epoch: String, currency: Currency) {
         self.client = client
         self.runner = runner
         self.logger = logger
@@ -71,10 +110,10 @@ public final class PostgresHubStore: HubStore {
         self.currency = currency
     }
 
-    deinit { runner.cancel() }
+    deinit { runner?.cancel() }
 
-    /// Closes the connection pool. The store is unusable afterwards.
-    public func close() { runner.cancel() }
+    /// Closes the connection pool of a store from `connect`. The store is unusable afterwards.
+    public func close() { runner?.cancel() }
 
     public func epoch() async throws -> String { epochValue }
 

@@ -4,6 +4,7 @@ public import HubStore
 public import NodeStore
 public import Replication
 public import ReturnsDomain
+import ServiceLifecycle
 
 /// The embedded hub: one SQLite file (WAL, `synchronous = FULL`) on GRDB.
 ///
@@ -93,3 +94,10 @@ public final class SQLiteHubStore: HubStore {
     public func state() async throws -> any HubStateView { SQLiteHubStateView(database: database) }
 }
 
+extension SQLiteHubStore {
+    /// The embedded hub has nothing of its own to run: it waits in the service group until the
+    /// group shuts down, so that it is closed after the server that uses it.
+    public func run() async throws {
+        try? await gracefulShutdown()
+    }
+}

@@ -8,6 +8,7 @@ import Hummingbird
 import Logging
 import Replication
 import ReturnsDomain
+import ServiceLifecycle
 
 /// `returnsync hub …`: head office's hub, on embedded SQLite or on PostgreSQL.
 struct HubCommand: AsyncParsableCommand {
@@ -65,6 +66,12 @@ struct HubFolder: ParsableArguments {
     /// The hub's store; PostgreSQL gets its missing migrations applied.
     func open(currency: Currency = Currency("EUR")) async throws -> any HubStore {
         if let url = databaseURL { return try await PostgresHubStore.connect(url: url, currency: currency) }
+        return try SQLiteHubStore.open(atPath: try path)
+    }
+
+    /// The hub's store for `hub serve`'s service group: its PostgreSQL pool runs in the group.
+    func openForService() async throws -> any HubStore {
+        if let url = databaseURL { return try await PostgresHubStore.prepared(url: url) }
         return try SQLiteHubStore.open(atPath: try path)
     }
 
@@ -206,13 +213,19 @@ extension HubCommand {
         func run() async throws {
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
             let logger = Logger(label: "returnsync.hub")
-            let hub = try await folder.open()
+            let hub = try await folder.openForService()
             let app = buildHubApplication(store: hub, configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "returnsync-hub"), logger: logger)
             let epoch = try await hub.epoch()
             logger.info(
                 "ReturnSync hub serving at http://\(host):\(port)",
                 metadata: ["hub.epoch": "\(epoch)", "hub.storage": "\(folder.location)"])
-            try await app.runService()
+            // The store first, the server after it: on SIGTERM the server stops first and the store
+            // (PostgreSQL's connection pool) closes once the last request is answered.
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: hub), .init(service: app)],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
         }
     }
 
