@@ -80,6 +80,14 @@ struct EventValues {
         }
     }
 
+    /// A document's total (the sum of its lines' values) within the bound for one amount, so that
+    /// a percentage or a VAT share of it fits in 64 bits.
+    func documentTotal(_ total: Int64) throws(AdmissionError) {
+        guard total <= Limits.maxMoney else {
+            throw fail(.moneyOutOfRange, "the document totals more than \(Limits.maxMoney) minor units")
+        }
+    }
+
     func rate(_ basisPoints: Int64, _ what: String) throws(AdmissionError) {
         guard basisPoints >= 0 && basisPoints <= Limits.maxBasisPoints else {
             throw fail(.rateOutOfRange, "\(what) must be 0 to \(Limits.maxBasisPoints) basis points, not \(basisPoints)")
@@ -223,6 +231,7 @@ struct EventValues {
             try money(x.returnedValue, "the returned value", in: c)
             try money(x.restockingFee, "the restocking fee", in: c)
             try count(x.outLines, "lines", atLeast: 1)
+            var total: Int64 = 0
             for l in x.outLines {
                 try id(l.sku.rawValue, "a SKU")
                 try quantity(l.quantity, "a quantity")
@@ -230,9 +239,11 @@ struct EventValues {
                 try money(l.unitCost, "a unit cost", in: c)
                 try lineValue(l.quantity, l.unitPrice, "a line")
                 try lineValue(l.quantity, l.unitCost, "a line's cost")
+                total += l.unitPrice.minor * Int64(l.quantity)  // each at most maxMoney: no overflow
                 try rate(l.vatRate.basisPoints, "a VAT rate")
                 try serials(l.serials, quantity: l.quantity, "a line")
             }
+            try documentTotal(total)
             try money(x.difference, "the difference", in: c, signed: true)
             try time(x.exchangedAt, "the exchange date")
         case .returnClosed(let at):
@@ -304,6 +315,7 @@ struct EventValues {
                 serials: l.serials, in: sale.currency)
             total += l.unitPrice.minor * Int64(l.quantity)  // bounded above: at most maxItems × maxMoney
         }
+        try documentTotal(total)
         try count(sale.tenders, "tenders", atLeast: 1)
         var paid: Int64 = 0
         for t in sale.tenders {
@@ -323,12 +335,15 @@ struct EventValues {
         try id(r.customer?.rawValue, "the customer")
         try currency(r.currency)
         try count(r.lines, "lines", atLeast: 1)
+        var total: Int64 = 0
         for l in r.lines {
             if let s = l.saleLine { try quantity(s, "a sale line number") }
             try documentLine(
                 l.line, sku: l.sku, quantity: l.quantity, price: l.unitRefund, cost: l.unitCost, vat: l.vatRate,
                 lot: l.lot, serials: l.serials, in: r.currency)
+            total += l.unitRefund.minor * Int64(l.quantity)
         }
+        try documentTotal(total)
         try time(r.requestedAt, "the request date")
         try money(r.restockingFee, "the restocking fee", in: r.currency)
         try text(r.trackingNumber, "the tracking number")
