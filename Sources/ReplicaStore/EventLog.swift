@@ -245,7 +245,7 @@ public final class EventLog {
     }
 
     /// The record's state including events not flushed yet.
-    public func currentState(of key: RecordKey) throws -> RecordState {
+    package func currentState(of key: RecordKey) throws -> RecordState {
         if dirty.contains(key) { try flush() }
         return try state(of: key)
     }
@@ -305,7 +305,7 @@ public final class EventLog {
     }
 
     /// The record's version vector as this replica holds it.
-    public func vector(of record: RecordKey) throws -> VersionVector {
+    package func vector(of record: RecordKey) throws -> VersionVector {
         var v = VersionVector()
         for e in try events(of: record) { v.record(e.dot) }
         return v

@@ -142,7 +142,7 @@ public final class ReplicaDatabase: Sendable {
     /// GRDB's async write without a transaction around it, for a load that commits in steps of its
     /// own (a snapshot bootstrap); counted like a transaction, so that none waits for it on the
     /// caller's thread.
-    public func bulkWrite<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    package func bulkWrite<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         writerJobs.add(1, ordering: .acquiringAndReleasing)
         defer { writerJobs.subtract(1, ordering: .releasing) }
         return try await writer.writeWithoutTransaction(body)

@@ -25,7 +25,7 @@ public struct ReplicaReader {
     package func bodies(kind: RecordKind) throws -> [RecordBody] { try records(of: kind).map(\.body) }
 
     /// Every record of one kind, folded, in key order.
-    public func records(of kind: RecordKind) throws -> [RecordState] {
+    package func records(of kind: RecordKind) throws -> [RecordState] {
         // A record's key starts with its kind (`return:RT-…`): a range of the primary key (which
         // replaced the `records_by_kind` index, migration v3.records-by-key).
         try String.fetchAll(
@@ -83,7 +83,7 @@ public struct ReplicaReader {
         return out
     }
 
-    public func receiptlessReturns(of customer: CustomerID, since: Int64) throws -> Int {
+    package func receiptlessReturns(of customer: CustomerID, since: Int64) throws -> Int {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM returns WHERE customer = ? AND sale IS NULL AND requested_at >= ? AND status != 'rejected'"), arguments: [customer.rawValue, since]) ?? 0
     }
 
@@ -143,7 +143,7 @@ public struct ReplicaReader {
     }
 
     /// One held event by its dot, decoded; nil when this replica does not hold it.
-    public func event(_ dot: Dot) throws -> Event? {
+    package func event(_ dot: Dot) throws -> Event? {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM events WHERE node = ? AND seq = ?"), arguments: [dot.node.rawValue, Int64(dot.seq)])
             .map { try EventCodec.decodeEvent($0) }
     }
