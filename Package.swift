@@ -36,13 +36,22 @@ let package = Package(
         .target(name: "Admission", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
         // The event byte format: one encoder, one decoder (measured fast paths). No database.
         .target(name: "EventCoding", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
-        // The store's SQLite replica (GRDB): migrations, event log, outbox, projections, commands.
+        // The SQLite replica (GRDB) a node and the embedded hub both keep: migrations, event log,
+        // projections, verify.
         .target(
-            name: "NodeStore",
+            name: "ReplicaStore",
             dependencies: [
                 "Admission", "EventCoding", "ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for binding many values at once (RowWriter).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings),
+        // The node's own on its replica: desk commands, outbox and checkpoint, escrow use, bootstrap.
+        .target(
+            name: "NodeStore",
+            dependencies: [
+                "Admission", "EventCoding", "ReplicaStore", "ReturnsDomain", "Replication",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
         // HTTP plumbing both servers share: RFC 9457 problems, the problem middleware, JSON coding.
@@ -57,7 +66,7 @@ let package = Package(
         .target(
             name: "NodeServer",
             dependencies: [
-                "HTTPSupport", "NodeStore", "ReturnsDomain", "Replication",
+                "HTTPSupport", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -66,7 +75,7 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "EventCoding", "NodeStore", "HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain", "Replication",
+                "EventCoding", "NodeStore", "ReplicaStore", "HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain", "Replication",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -94,11 +103,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
-        // The embedded hub: HubStore on SQLite (GRDB), a replica built on the node's schema.
+        // The embedded hub: HubStore on SQLite (GRDB), a replica (ReplicaStore) plus tables of its own.
         .target(
             name: "HubStoreSQLite",
             dependencies: [
-                "Admission", "EventCoding", "HubStore", "NodeStore", "Replication", "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                "Admission", "EventCoding", "HubStore", "ReplicaStore", "Replication", "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
         // The chain's hub: HubStore on PostgreSQL (PostgresNIO), for several hub processes over one database.
@@ -133,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "returnsync",
             dependencies: [
-                "NodeServer", "NodeStore", "ReturnsDomain", "Replication",
+                "NodeServer", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
                 "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncClient", "SyncProtocol",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -174,13 +183,18 @@ let package = Package(
             name: "EventCodingTests", dependencies: ["EventCoding", "Replication", "ReturnsDomain"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "NodeStoreTests", dependencies: ["EventCoding", "NodeStore", "ReturnsDomain", "Replication"],
+            name: "ReplicaStoreTests",
+            dependencies: ["ReplicaStore", "ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NodeStoreTests",
+            dependencies: ["EventCoding", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "NodeServerTests",
             dependencies: [
                 "OpenAPITesting",
-                "NodeServer", "NodeStore", "ReturnsDomain", "Replication",
+                "NodeServer", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
@@ -188,8 +202,8 @@ let package = Package(
         .testTarget(
             name: "HubStoreTests",
             dependencies: [
-                "HubTesting", "HubFeed", "HubStore", "HubStoreSQLite", "HubStorePostgres", "NodeStore", "Replication",
-                "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                "HubTesting", "HubFeed", "HubStore", "HubStoreSQLite", "HubStorePostgres", "NodeStore", "ReplicaStore",
+                "Replication", "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
@@ -198,7 +212,7 @@ let package = Package(
             name: "HubServerTests",
             dependencies: [
                 "OpenAPITesting", "HubTesting", "HubFeed",
-                "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncProtocol", "SyncClient", "NodeStore", "Replication", "ReturnsDomain",
+                "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncProtocol", "SyncClient", "NodeStore", "ReplicaStore", "Replication", "ReturnsDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),

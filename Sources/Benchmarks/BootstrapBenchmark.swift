@@ -3,6 +3,7 @@ import GRDB
 public import HubStore
 public import HubStoreSQLite
 public import NodeStore
+import ReplicaStore
 public import Replication
 public import ReturnsDomain
 

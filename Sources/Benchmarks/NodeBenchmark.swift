@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 import NodeStore
+import ReplicaStore
 import Replication
 import ReturnsDomain
 

@@ -1,15 +1,15 @@
 import Foundation
 import GRDB
 public import HubStore
-public import NodeStore
+public import ReplicaStore
 public import Replication
 public import ReturnsDomain
 import ServiceLifecycle
 
 /// The embedded hub: one SQLite file (WAL, `synchronous = FULL`) on GRDB.
 ///
-/// The hub is itself a replica. It uses the store node's schema and projection machinery
-/// (`NodeDatabase`, `EventLog.receive` + `flush()`) under a fixed identity — node `hub`, store
+/// The hub is itself a replica. It uses the replica's schema and projection machinery (`ReplicaStore`:
+/// `ReplicaDatabase`, `EventLog.receive` + `flush()`) under a fixed identity — node `hub`, store
 /// `HQ` — that never authors events, so its projections are the company-wide state and are
 /// maintained in the same transaction that takes events in. Its own tables (`HubSchema`) hold
 /// the enrolled nodes, the feed, the incidents and the epoch.
@@ -24,7 +24,7 @@ public final class SQLiteHubStore: HubStore {
     public static let hubStore: StoreID = "HQ"
 
     /// The replica database underneath.
-    public let database: NodeDatabase
+    public let database: ReplicaDatabase
     private let epochBox: EpochCell
     var epochValue: String { epochBox.value }
     /// One delivery at a time per feed subscriber in this process (`advance(subscriber:_:)`).
@@ -34,12 +34,12 @@ public final class SQLiteHubStore: HubStore {
     /// default currency (the replica's `NodeIdentity.currency`).
     public static func create(atPath path: String, currency: Currency) throws -> SQLiteHubStore {
         let identity = NodeIdentity(node: hubNode, store: hubStore, currency: currency)
-        return try SQLiteHubStore(NodeDatabase.create(atPath: path, identity: identity, migrations: HubSchema.register))
+        return try SQLiteHubStore(ReplicaDatabase.create(atPath: path, identity: identity, migrations: HubSchema.register))
     }
 
     /// Opens the hub database at `path`.
     public static func open(atPath path: String) throws -> SQLiteHubStore {
-        try SQLiteHubStore(NodeDatabase.open(atPath: path, migrations: HubSchema.register))
+        try SQLiteHubStore(ReplicaDatabase.open(atPath: path, migrations: HubSchema.register))
     }
 
     /// Opens the hub database at `path`, creating it first if there is none.
@@ -48,7 +48,7 @@ public final class SQLiteHubStore: HubStore {
             ? try open(atPath: path) : try create(atPath: path, currency: currency)
     }
 
-    private init(_ database: NodeDatabase) throws {
+    private init(_ database: ReplicaDatabase) throws {
         guard database.identity.node == Self.hubNode else {
             throw HubError(
                 code: HubError.Code.notAHub,

@@ -55,14 +55,6 @@ public struct SaleView: Hashable, Sendable, Codable {
     public var lines: [Line]
 }
 
-/// One stock figure.
-public struct StockRow: Hashable, Sendable, Codable {
-    public var store: StoreID
-    public var location: StockLocation
-    public var sku: SKU
-    public var quantity: Int
-}
-
 /// A customer's returns everywhere this replica knows of, and their store credit.
 public struct CustomerHistory: Hashable, Sendable, Codable {
     public var customer: CustomerID

@@ -2,6 +2,7 @@ import Admission
 import EventCoding
 public import Foundation
 import GRDB
+import ReplicaStore
 public import Replication
 
 /// One piece of a snapshot as the node receives it (from `GET /sync/v1/snapshot` or, in

@@ -1,5 +1,6 @@
 import Foundation
 public import GRDB
+import ReplicaStore
 public import Replication
 public import ReturnsDomain
 

@@ -1,5 +1,6 @@
 import Foundation
 public import GRDB
+public import ReplicaStore
 public import Replication
 public import ReturnsDomain
 

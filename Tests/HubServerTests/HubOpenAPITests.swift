@@ -5,6 +5,7 @@ import HubTesting
 import Hummingbird
 import HummingbirdTesting
 import NodeStore
+import ReplicaStore
 import Replication
 import ReturnsDomain
 import SyncProtocol

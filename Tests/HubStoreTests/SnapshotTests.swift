@@ -2,6 +2,7 @@ import Foundation
 import HubStore
 import HubTesting
 import NodeStore
+import ReplicaStore
 import Replication
 import ReturnsDomain
 import Testing

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import NodeServer
 import NodeStore
+import ReplicaStore
 import Replication
 import ReturnsDomain
 import Testing

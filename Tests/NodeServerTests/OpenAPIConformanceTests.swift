@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import NodeServer
 import NodeStore
+import ReplicaStore
 import ReturnsDomain
 import OpenAPITesting
 import Testing

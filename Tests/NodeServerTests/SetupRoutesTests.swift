@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import NodeServer
 import NodeStore
+import ReplicaStore
 import Replication
 import ReturnsDomain
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import NodeStore
+@testable import ReplicaStore
 import Replication
 import ReturnsDomain
 import Testing

@@ -1,6 +1,6 @@
 import GRDB
 public import HubStore
-import NodeStore
+import ReplicaStore
 public import Replication
 public import ReturnsDomain
 

@@ -1,6 +1,6 @@
 import GRDB
 public import HubStore
-import NodeStore
+import ReplicaStore
 import Replication
 
 extension SQLiteHubStore {
@@ -57,7 +57,7 @@ extension SQLiteHubStore {
             for node in held.keys.sorted() where !enrolled.contains(node) && node != identity.node.rawValue {
                 mismatches.append("node \(node): the hub holds its events but it is not enrolled")
             }
-            let reader = NodeReader(db: db, identity: identity)
+            let reader = ReplicaReader(db: db, identity: identity)
             let folded = ReplicaState.fold(try reader.allEvents()).exceptions
             let derived = try HubExceptions(db: db, reader: reader).all()
             for id in Set(folded.map(\.id)).symmetricDifference(derived.map(\.id)).sorted() {

@@ -1,5 +1,5 @@
 import GRDB
-import NodeStore
+import ReplicaStore
 import Replication
 import ReturnsDomain
 
@@ -11,7 +11,7 @@ import ReturnsDomain
 /// over-returns and the serial check, so its ids differ.)
 struct HubExceptions {
     let db: Database
-    let reader: NodeReader
+    let reader: ReplicaReader
 
     func all() throws -> [ReplicationException] {
         var out: [ReplicationException] = []

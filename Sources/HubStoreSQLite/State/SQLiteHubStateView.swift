@@ -1,16 +1,16 @@
 import GRDB
 import HubStore
-import NodeStore
+import ReplicaStore
 import Replication
 import ReturnsDomain
 
 /// The hub's projections, read through the replica's tables; each call is one read snapshot.
 struct SQLiteHubStateView: HubStateView {
-    let database: NodeDatabase
+    let database: ReplicaDatabase
 
-    func read<T: Sendable>(_ body: @Sendable @escaping (Database, NodeReader) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database, ReplicaReader) throws -> T) async throws -> T {
         let identity = database.identity
-        return try await database.writer.read { db in try body(db, NodeReader(db: db, identity: identity)) }
+        return try await database.writer.read { db in try body(db, ReplicaReader(db: db, identity: identity)) }
     }
 
     func stock(sku: SKU?, store: StoreID?) async throws -> [StockLevel] {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 public import HubStore
-import NodeStore
+import ReplicaStore
 public import Replication
 public import ReturnsDomain
 
@@ -24,7 +24,7 @@ extension SQLiteHubStore {
                 }
                 return (try JSONDecoder().decode(ChannelReturnReceipt.self, from: row["receipt"] as Data), true)
             }
-            let reader = NodeReader(db: db, identity: identity)
+            let reader = ReplicaReader(db: db, identity: identity)
             var sale: Sale?
             if let id = request.sale {
                 guard let found = try reader.sale(id) else {

@@ -1,6 +1,6 @@
 import GRDB
 public import HubStore
-import NodeStore
+import ReplicaStore
 public import Replication
 public import ReturnsDomain
 
@@ -19,7 +19,7 @@ extension SQLiteHubStore {
                     sql: "DELETE FROM hub_escrow_claims WHERE node = ? AND return_id = ?",
                     arguments: [node.rawValue, claim.returnID.rawValue])
             }
-            let reader = NodeReader(db: db, identity: identity)
+            let reader = ReplicaReader(db: db, identity: identity)
             let grant = try EscrowRules.decide(
                 claim, by: node, store: store, sale: try reader.sale(claim.sale),
                 returned: try reader.returnedQuantities(of: claim.sale),
@@ -68,7 +68,7 @@ extension SQLiteHubStore {
 
     /// Returned per line of `sale` as merged, plus what outstanding claims hold: what a return the
     /// hub records itself (the online channel's) is checked against.
-    static func returnedOrClaimed(_ db: Database, reader: NodeReader, sale: SaleID?, now: Int64) throws -> [Int: Int] {
+    static func returnedOrClaimed(_ db: Database, reader: ReplicaReader, sale: SaleID?, now: Int64) throws -> [Int: Int] {
         var out = try reader.returnedQuantities(of: sale)
         if let sale {
             for (line, held) in try outstandingByLine(db, sale: sale, now: now) { out[line, default: 0] += held }

@@ -2,7 +2,7 @@ import EventCoding
 import Foundation
 import GRDB
 public import HubStore
-import NodeStore
+import ReplicaStore
 
 extension SQLiteHubStore {
     public func merged(after checkpoint: UInt64, limit: Int) async throws -> [FeedEvent] {

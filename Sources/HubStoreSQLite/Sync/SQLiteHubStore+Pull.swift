@@ -2,7 +2,7 @@ import EventCoding
 import Foundation
 import GRDB
 public import HubStore
-import NodeStore
+import ReplicaStore
 public import Replication
 import ReturnsDomain
 

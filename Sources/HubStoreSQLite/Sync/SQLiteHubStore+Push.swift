@@ -1,7 +1,7 @@
 import Admission
 import GRDB
 public import HubStore
-import NodeStore
+import ReplicaStore
 public import Replication
 import ReturnsDomain
 

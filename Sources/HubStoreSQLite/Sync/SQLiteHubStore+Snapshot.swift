@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 public import HubStore
-import NodeStore
+import ReplicaStore
 public import Replication
 
 extension SQLiteHubStore {

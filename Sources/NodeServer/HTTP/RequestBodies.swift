@@ -1,4 +1,5 @@
 public import NodeStore
+public import ReplicaStore
 public import Replication
 public import ReturnsDomain
 

@@ -7,6 +7,7 @@ import Hummingbird
 import Logging
 import NodeServer
 import NodeStore
+import ReplicaStore
 import Replication
 import ReturnsDomain
 import ServiceLifecycle

@@ -1,5 +1,6 @@
 import Foundation
 import NodeStore
+import ReplicaStore
 import Replication
 import ReturnsDomain
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NodeStore
+import ReplicaStore
 import Replication
 import ReturnsDomain
 

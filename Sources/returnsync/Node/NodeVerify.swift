@@ -1,5 +1,6 @@
 import ArgumentParser
 import NodeStore
+import ReplicaStore
 
 extension ReturnSync.NodeCommand {
     /// `returnsync node verify`: checks the database file and every projection.

@@ -1,4 +1,5 @@
 import NodeStore
+import ReplicaStore
 import ReturnsDomain
 
 /// Text views of the node's data for people at the desk: aligned tables, money as `12.34`.

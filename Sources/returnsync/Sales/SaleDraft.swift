@@ -1,4 +1,5 @@
 import NodeStore
+import ReplicaStore
 import ReturnsDomain
 
 /// A sale as a command file gives it: the API's `Sale` JSON works as is, and anything the node

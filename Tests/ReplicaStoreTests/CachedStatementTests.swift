@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-@testable import NodeStore
+@testable import ReplicaStore
 import Replication
 import ReturnsDomain
 import Testing
@@ -8,9 +8,11 @@ import Testing
 /// `RowWriter` and `RawQuery` on GRDB's cached statements: each connection runs its own, and
 /// none keeps a connection's statements alive past its close.
 @Suite struct CachedStatementTests {
-    static func database(_ name: String) throws -> (NodeDatabase, URL) {
+    static func database(_ name: String) throws -> (ReplicaDatabase, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cached-\(name)-\(UUID().uuidString)")
-        let db = try NodeDatabase.create(in: dir, identity: NodeIdentity(node: NodeID("S-\(name)"), store: "S", currency: Currency("EUR")))
+        let db = try ReplicaDatabase.create(
+            atPath: dir.appendingPathComponent("replica.sqlite").path,
+            identity: NodeIdentity(node: NodeID("S-\(name)"), store: "S", currency: Currency("EUR")))
         return (db, dir)
     }
 
@@ -55,7 +57,7 @@ import Testing
         // GRDB's close fails with SQLITE_BUSY if any statement of the connection is still alive.
         try a.writer.close()
 
-        let reopened = try NodeDatabase.open(in: dirA)
+        let reopened = try ReplicaDatabase.open(atPath: dirA.appendingPathComponent("replica.sqlite").path)
         #expect(try reopened.transactionSync { try Self.read($0, "test.k") } == "before")
         try reopened.transactionSync { try Self.write($0, "test.k", "after") }
         #expect(try reopened.transactionSync { try Self.read($0, "test.k") } == "after")

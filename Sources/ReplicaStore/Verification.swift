@@ -16,13 +16,13 @@ public struct VerificationReport: Hashable, Sendable, Codable {
     public var isOK: Bool { integrity == "ok" && mismatches.isEmpty }
 }
 
-extension NodeDatabase {
+extension ReplicaDatabase {
     /// Rebuilds every projection from the events in memory and compares it with the tables,
     /// and checks the file with `PRAGMA integrity_check` and the outbox against the log.
     public func verify() throws -> VerificationReport {
         try writer.read { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
-            let reader = NodeReader(db: db, identity: identity)
+            let reader = ReplicaReader(db: db, identity: identity)
             let events = try reader.allEvents()
             let state = ReplicaState.fold(events)
             var mismatches: [String] = []

@@ -1,6 +1,6 @@
 import EventCoding
-public import Foundation
-public import GRDB
+package import Foundation
+package import GRDB
 import GRDBSQLite
 import Replication
 import ReturnsDomain
@@ -221,8 +221,8 @@ struct Projector {
 /// neither, and no observer is registered. Errors are `DatabaseError`s with SQLite's extended code,
 /// as GRDB's would be. Rows given with the same key in one writer are applied in order, as single
 /// inserts would be.
-public struct RowWriter {
-    public static let rowsPerStatement = 64
+package struct RowWriter {
+    package static let rowsPerStatement = 64
 
     /// A value to bind; text and blob bytes live in `bytes`, from `start`, `count` long.
     enum Value {
@@ -244,34 +244,34 @@ public struct RowWriter {
 
     /// Rows of `columns` values for `head` (`INSERT INTO t (a, b) VALUES `), each statement ending
     /// with `tail` (an `ON CONFLICT` clause, or empty).
-    public init(_ db: Database, _ head: StaticString, _ tail: StaticString, columns: Int) {
+    package init(_ db: Database, _ head: StaticString, _ tail: StaticString, columns: Int) {
         self.db = db
         self.head = head
         self.tail = tail
         self.columns = columns
     }
 
-    public var isEmpty: Bool { values.isEmpty }
+    package var isEmpty: Bool { values.isEmpty }
 
-    public mutating func put(_ v: String) {
+    package mutating func put(_ v: String) {
         let start = bytes.count
         var v = v
         v.withUTF8 { bytes.append(contentsOf: $0) }
         values.append(.text(start: start, count: bytes.count - start))
     }
-    public mutating func put(_ v: String?) {
+    package mutating func put(_ v: String?) {
         if let v { put(v) } else { values.append(.null) }
     }
-    public mutating func put(_ v: Int64) { values.append(.int(v)) }
-    public mutating func put(_ v: Int) { values.append(.int(Int64(v))) }
-    public mutating func put(_ v: Data) {
+    package mutating func put(_ v: Int64) { values.append(.int(v)) }
+    package mutating func put(_ v: Int) { values.append(.int(Int64(v))) }
+    package mutating func put(_ v: Data) {
         let start = bytes.count
         bytes.append(contentsOf: v)
         values.append(.blob(start: start, count: v.count))
     }
 
     /// Writes the rows added so far.
-    public mutating func finish() throws {
+    package mutating func finish() throws {
         precondition(values.count % columns == 0, "a row of the wrong width")
         let rows = values.count / columns
         var done = 0

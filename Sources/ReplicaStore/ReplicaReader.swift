@@ -4,8 +4,9 @@ public import GRDB
 public import Replication
 public import ReturnsDomain
 
-/// Read access to the projections, inside a read or write transaction.
-public struct NodeReader {
+/// Read access to the projections, inside a read or write transaction: what a node and the
+/// embedded hub both read (`NodeStore` adds the node's own reads).
+public struct ReplicaReader {
     public let db: Database
     public let identity: NodeIdentity
 
@@ -19,12 +20,12 @@ public struct NodeReader {
         try Projector(db: db).state(of: key)
     }
 
-    func body(_ key: RecordKey) throws -> RecordBody? { try record(key)?.body }
+    package func body(_ key: RecordKey) throws -> RecordBody? { try record(key)?.body }
 
-    func bodies(kind: RecordKind) throws -> [RecordBody] { try records(of: kind).map(\.body) }
+    package func bodies(kind: RecordKind) throws -> [RecordBody] { try records(of: kind).map(\.body) }
 
     /// Every record of one kind, folded, in key order.
-    public func records(of kind: RecordKind) throws -> [RecordState] {
+    package func records(of kind: RecordKind) throws -> [RecordState] {
         // A record's key starts with its kind (`return:RT-…`): a range of the primary key (which
         // replaced the `records_by_kind` index, migration v3.records-by-key).
         try String.fetchAll(
@@ -72,31 +73,6 @@ public struct NodeReader {
         return nil
     }
 
-    public func saleView(_ id: SaleID) throws -> SaleView? {
-        guard let sale = try sale(id) else { return nil }
-        let returned = try returnedQuantities(of: id)
-        return SaleView(sale: sale, lines: sale.lines.map { l in
-            let r = returned[l.line] ?? 0
-            return SaleView.Line(line: l, returned: r, returnable: max(0, l.quantity - r))
-        })
-    }
-
-    /// Sales found by customer phone number, serial number or customer id.
-    public func findSales(phone: String? = nil, serial: String? = nil, customer: CustomerID? = nil) throws -> [SaleView] {
-        var ids: [String] = []
-        if let serial {
-            ids += try String.fetchAll(db, sql: "SELECT DISTINCT sale FROM serials WHERE serial = ? AND sold > 0", arguments: [serial])
-        }
-        if let phone {
-            ids += try String.fetchAll(db, sql: "SELECT s.id FROM sales s JOIN customers c ON c.id = s.customer WHERE c.phone = ? ORDER BY s.sold_at DESC", arguments: [phone])
-        }
-        if let customer {
-            ids += try String.fetchAll(db, sql: "SELECT id FROM sales WHERE customer = ? ORDER BY sold_at DESC", arguments: [customer.rawValue])
-        }
-        var seen = Set<String>()
-        return try ids.filter { seen.insert($0).inserted }.compactMap { try saleView(SaleID($0)) }
-    }
-
     /// Units returned or pending per sale line, company-wide as far as this replica knows.
     public func returnedQuantities(of sale: SaleID?) throws -> [Int: Int] {
         guard let sale else { return [:] }
@@ -107,7 +83,7 @@ public struct NodeReader {
         return out
     }
 
-    public func receiptlessReturns(of customer: CustomerID, since: Int64) throws -> Int {
+    package func receiptlessReturns(of customer: CustomerID, since: Int64) throws -> Int {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM returns WHERE customer = ? AND sale IS NULL AND requested_at >= ? AND status != 'rejected'"), arguments: [customer.rawValue, since]) ?? 0
     }
 
@@ -130,52 +106,9 @@ public struct NodeReader {
         return nil
     }
 
-    public func returnView(_ id: ReturnID) throws -> ReturnView? { try returnState(id).map { ReturnView($0) } }
-
-    public func returns(status: ReturnStatus? = nil, limit: Int = 100) throws -> [ReturnView] {
-        let ids: [String]
-        if let status {
-            ids = try String.fetchAll(db, sql: "SELECT id FROM returns WHERE status = ? ORDER BY requested_at DESC, id LIMIT ?", arguments: [status.rawValue, limit])
-        } else {
-            ids = try String.fetchAll(db, sql: "SELECT id FROM returns ORDER BY requested_at DESC, id LIMIT ?", arguments: [limit])
-        }
-        return try ids.compactMap { try returnView(ReturnID($0)) }
-    }
-
-    /// What earlier refunds on `sale` sent back per tender (other returns than `excluding`).
-    public func refundedPerTender(sale: SaleID?, excluding: ReturnID) throws -> [Tender: Money] {
-        guard let sale else { return [:] }
-        var out: [Tender: Money] = [:]
-        for id in try String.fetchAll(db, sql: "SELECT id FROM returns WHERE sale = ? AND id != ?", arguments: [sale.rawValue, excluding.rawValue]) {
-            guard let r = try returnState(ReturnID(id)) else { continue }
-            for refund in r.refunds {
-                for a in refund.allocations {
-                    out[a.tender] = Money((out[a.tender]?.minor ?? 0) + a.amount.minor, a.amount.currency)
-                }
-            }
-        }
-        return out
-    }
-
-    public func repair(_ id: RepairOrderID) throws -> RepairState? {
-        if case .repairOrder(let r) = try body(.repairOrder(id)) { return r }
-        return nil
-    }
-
     public func customer(_ id: CustomerID) throws -> Customer? {
         if case .customer(let c) = try body(.customer(id)) { return c }
         return nil
-    }
-
-    public func storeCredit(_ customer: CustomerID, currency: Currency) throws -> Money {
-        Money(try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM store_credit WHERE customer = ? AND currency = ?"), arguments: [customer.rawValue, currency.rawValue]) ?? 0, currency)
-    }
-
-    public func customerHistory(_ id: CustomerID) throws -> CustomerHistory {
-        let ids = try String.fetchAll(db, sql: "SELECT id FROM returns WHERE customer = ? ORDER BY requested_at DESC, id", arguments: [id.rawValue])
-        let credit = try Row.fetchAll(db, sql: "SELECT currency, balance FROM store_credit WHERE customer = ? ORDER BY currency", arguments: [id.rawValue])
-            .map { Money($0["balance"], Currency($0["currency"] as String)) }
-        return CustomerHistory(customer: id, details: try customer(id), returns: try ids.compactMap { try returnView(ReturnID($0)) }, storeCredit: credit)
     }
 
     /// Stock rows, optionally for one SKU and/or one store; zero rows left out.
@@ -191,36 +124,6 @@ public struct NodeReader {
             if case .reorderPoint(let r) = $0 { return r }
             return nil
         }
-    }
-
-    /// Sellable stock under its reorder point.
-    public func lowStockAlerts() throws -> [LowStockAlert] {
-        var stock: [StockKey: Int] = [:]
-        for row in try self.stock(store: identity.store) { stock[StockKey(store: row.store, location: row.location, sku: row.sku)] = row.quantity }
-        return ReturnAnalytics(AnalyticsInput(stock: stock, reorderPoints: try reorderPoints())).lowStockAlerts()
-    }
-
-    /// The records' own exceptions plus the invariant checks this replica can see.
-    public func exceptions() throws -> [ReplicationException] {
-        var out: [ReplicationException] = try Row.fetchAll(db, sql: "SELECT id, record, code, severity, message FROM record_exceptions ORDER BY id").compactMap { row in
-            guard let record = RecordKey(row["record"] as String) else { return nil }
-            // The dots are part of the id; this replica re-derives them from it.
-            let id: String = row["id"]
-            let dots = id.split(separator: "|").last.map { $0.split(separator: ",").compactMap(Self.parseDot) } ?? []
-            return ReplicationException(code: row["code"], severity: ReplicationException.Severity(rawValue: row["severity"]) ?? .review, record: record, dots: dots, message: row["message"])
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT sl.sale, sl.line, sl.sold, sl.returned FROM sale_lines sl JOIN sales s ON s.id = sl.sale WHERE sl.returned > sl.sold ORDER BY sl.sale, sl.line") {
-            out.append(ReplicationException(code: "return.overReturn", record: .sale(SaleID(row["sale"] as String)), dots: [], message: "line \(row["line"] as Int): \(row["returned"] as Int) returned but \(row["sold"] as Int) sold"))
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT customer, currency, balance FROM store_credit WHERE balance < 0 ORDER BY customer") {
-            out.append(ReplicationException(code: "storeCredit.overdrawn", record: .storeCredit(CustomerID(row["customer"] as String)), dots: [], message: "store credit is \(Money(row["balance"], Currency(row["currency"] as String)))"))
-        }
-        return out
-    }
-
-    static func parseDot(_ text: Substring) -> Dot? {
-        guard let hash = text.lastIndex(of: "#"), let seq = UInt64(text[text.index(after: hash)...]) else { return nil }
-        return Dot(node: NodeID(String(text[..<hash])), seq: seq)
     }
 
     /// Events of this node not yet acknowledged by the hub.
@@ -240,7 +143,7 @@ public struct NodeReader {
     }
 
     /// One held event by its dot, decoded; nil when this replica does not hold it.
-    public func event(_ dot: Dot) throws -> Event? {
+    package func event(_ dot: Dot) throws -> Event? {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM events WHERE node = ? AND seq = ?"), arguments: [dot.node.rawValue, Int64(dot.seq)])
             .map { try EventCodec.decodeEvent($0) }
     }
@@ -249,4 +152,12 @@ public struct NodeReader {
     public func allEvents() throws -> [Event] {
         try Data.fetchAll(db, sql: "SELECT body FROM events ORDER BY node, seq").map { try EventCodec.decodeEvent($0) }
     }
+}
+
+/// One stock figure.
+public struct StockRow: Hashable, Sendable, Codable {
+    public var store: StoreID
+    public var location: StockLocation
+    public var sku: SKU
+    public var quantity: Int
 }

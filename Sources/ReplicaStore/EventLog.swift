@@ -10,7 +10,7 @@ public import ReturnsDomain
 ///
 /// Records touched in the transaction are decoded and folded once and then kept in memory, so a
 /// command that writes several events on one record pays for one fold and one projection write.
-/// Always end with `flush()` (the `NodeDatabase.write` helper does) so projections commit with
+/// Always end with `flush()` (`NodeService`'s transactions do) so projections commit with
 /// the events.
 public final class EventLog {
     public let db: Database
@@ -37,7 +37,7 @@ public final class EventLog {
     /// The kinds of record whose decoded events `flush()` leaves in `DecodedEventCache` for later
     /// transactions (nil: all). A hub, which rarely reads a sale again, keeps to the records that
     /// get more events later, so that the cache is not churned by one-shot records.
-    public var rememberedKinds: Set<RecordKind>?
+    package var rememberedKinds: Set<RecordKind>?
 
     public init(_ db: Database, identity: NodeIdentity) {
         self.db = db
@@ -92,7 +92,7 @@ public final class EventLog {
     /// record here (`knownEvents(of:)` includes it), in order; the rows reach the table before
     /// this returns. A dot held after all fails the insert and throws `AlreadyHeld`; the caller's
     /// transaction then rolls back.
-    public func receive(new events: [Event], now: Int64, each: (Event) throws -> Void = { _ in }) throws {
+    package func receive(new events: [Event], now: Int64, each: (Event) throws -> Void = { _ in }) throws {
         guard !events.isEmpty else { return }
         try pin(events.map(\.record))
         var clock = try self.clock ?? HybridLogicalClock(last: storedClock())
@@ -123,7 +123,7 @@ public final class EventLog {
 
     /// Tells the log that `record` holds no event yet because its id was minted (`mint`) in this
     /// transaction, so that authoring its first event need not look its events up.
-    public func declareNew(_ record: RecordKey) {
+    package func declareNew(_ record: RecordKey) {
         guard events[record] == nil else { return }
         events[record] = []
         bodies[record] = []
@@ -132,7 +132,7 @@ public final class EventLog {
 
     /// The events of `record` this log knows: those held before this transaction and those taken
     /// in or authored since, in dot order.
-    public func knownEvents(of record: RecordKey) throws -> [Event] { try self.events(of: record) }
+    package func knownEvents(of record: RecordKey) throws -> [Event] { try self.events(of: record) }
 
     /// Loads the stored events of every record in `keys` not loaded yet, and pins their state,
     /// with one query per 200 records.
@@ -162,8 +162,8 @@ public final class EventLog {
     }
 
     /// A dot `receive(new:now:each:)` was told was new is held already.
-    public struct AlreadyHeld: Error, Hashable, Sendable {
-        public var dot: Dot
+    package struct AlreadyHeld: Error, Hashable, Sendable {
+        package var dot: Dot
     }
 
     /// What taking in each of `events` again would do, without writing anything: `.duplicate`
@@ -171,7 +171,7 @@ public final class EventLog {
     /// `.applied` when it is not held. One query per authoring node; the offered event's bytes are
     /// compared first and only a difference is decoded (the bytes of equal events may differ, for
     /// instance in the order of a context's entries).
-    public func compareHeld(_ events: [Event]) throws -> [ApplyOutcome] {
+    package func compareHeld(_ events: [Event]) throws -> [ApplyOutcome] {
         guard !events.isEmpty else { return [] }
         var held: [Dot: Data] = [:]
         var byNode: [NodeID: (min: UInt64, max: UInt64, count: Int)] = [:]
@@ -245,7 +245,7 @@ public final class EventLog {
     }
 
     /// The record's state including events not flushed yet.
-    public func currentState(of key: RecordKey) throws -> RecordState {
+    package func currentState(of key: RecordKey) throws -> RecordState {
         if dirty.contains(key) { try flush() }
         return try state(of: key)
     }
@@ -305,7 +305,7 @@ public final class EventLog {
     }
 
     /// The record's version vector as this replica holds it.
-    public func vector(of record: RecordKey) throws -> VersionVector {
+    package func vector(of record: RecordKey) throws -> VersionVector {
         var v = VersionVector()
         for e in try events(of: record) { v.record(e.dot) }
         return v
@@ -313,7 +313,7 @@ public final class EventLog {
 
     func meta(_ key: String) throws -> String {
         guard let v = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key]) else {
-            throw NodeStoreError(code: "node.corrupt", message: "meta \(key) missing")
+            throw ReplicaStoreError(code: "node.corrupt", message: "meta \(key) missing")
         }
         return v
     }
@@ -327,14 +327,14 @@ public final class EventLog {
 
     private func storedSequence() throws -> UInt64 {
         if let storedSeq { return storedSeq }
-        guard let seq = UInt64(try meta("seq")) else { throw NodeStoreError(code: "node.corrupt", message: "meta seq is not a number") }
+        guard let seq = UInt64(try meta("seq")) else { throw ReplicaStoreError(code: "node.corrupt", message: "meta seq is not a number") }
         storedSeq = seq
         return seq
     }
 
     /// Gives back `number`, minted from `prefix` and then not used, if it is still the last one
     /// minted: the counter goes back one. Otherwise (another was minted since) it stays a gap.
-    public func giveBack(_ prefix: String, _ number: String) throws {
+    package func giveBack(_ prefix: String, _ number: String) throws {
         guard let n = DocumentNumbers.parse(number, store: identity.store), n.prefix == prefix, n.number > 0 else { return }
         let key = "counter.\(prefix)"
         if let minted = mintedCounters[key] {
@@ -349,7 +349,7 @@ public final class EventLog {
 
     /// Mints a store-prefixed document number (`RT-S-A-000017`) from a per-prefix counter. The
     /// counter is written by the next `flush()`.
-    public func mint(_ prefix: String) throws -> String {
+    package func mint(_ prefix: String) throws -> String {
         let key = "counter.\(prefix)"
         var counter: String?
         if let minted = mintedCounters[key] {

@@ -1,17 +1,18 @@
 import Foundation
 import GRDB
-@testable import NodeStore
+@testable import ReplicaStore
 import Replication
 import ReturnsDomain
 import Synchronization
 import Testing
 
-/// `NodeDatabase.transaction`: on an idle writer it runs on the caller's thread; under
+/// `ReplicaDatabase.transaction`: on an idle writer it runs on the caller's thread; under
 /// contention it waits its turn; either way one transaction at a time, and each one whole.
 @Suite struct WriterThreadTests {
-    static func database() throws -> (NodeDatabase, URL) {
+    static func database() throws -> (ReplicaDatabase, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("writer-\(UUID().uuidString)")
-        let db = try NodeDatabase.create(in: dir, identity: NodeIdentity(node: "W-1", store: "W", currency: Currency("EUR")))
+        let db = try ReplicaDatabase.create(
+            atPath: dir.appendingPathComponent("replica.sqlite").path, identity: NodeIdentity(node: "W-1", store: "W", currency: Currency("EUR")))
         try db.transactionSync { db in try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('test.count', '0')") }
         return (db, dir)
     }

@@ -1,11 +1,11 @@
-public import Foundation
+import Foundation
 public import GRDB
 public import Replication
 public import ReturnsDomain
 import GRDBSQLite
 import Synchronization
 
-/// Who this node is: fixed at `node init`.
+/// Who this replica is: a node, fixed at `node init`, or the embedded hub (node `hub`).
 public struct NodeIdentity: Hashable, Sendable, Codable {
     public var node: NodeID
     public var store: StoreID
@@ -17,12 +17,12 @@ public struct NodeIdentity: Hashable, Sendable, Codable {
     }
 }
 
-/// The store's SQLite replica: one file in WAL mode, opened through GRDB.
+/// The SQLite replica a node and the embedded hub keep: one file in WAL mode, opened through GRDB.
 ///
 /// A recorded refund means cash has left the till, so every commit must survive power loss:
 /// the writer runs with `synchronous = FULL`, which fsyncs the WAL at every commit. (With the
 /// default NORMAL a commit can be lost on power failure, though never corrupted.)
-public final class NodeDatabase: Sendable {
+public final class ReplicaDatabase: Sendable {
     public let writer: DatabasePool
     public let identity: NodeIdentity
     public let path: String
@@ -30,34 +30,17 @@ public final class NodeDatabase: Sendable {
     /// writer is idle, and an async transaction may run on the caller's thread.
     private let writerJobs = Atomic<Int>(0)
 
-    public static func databasePath(in directory: URL) -> String {
-        directory.appendingPathComponent("node.sqlite").path
-    }
-
-    /// Creates a new node database in `directory` (which must not hold one yet), with pages of
-    /// `nodePageSize` bytes.
-    public static func create(in directory: URL, identity: NodeIdentity) throws -> NodeDatabase {
-        try create(atPath: databasePath(in: directory), identity: identity, pageSize: nodePageSize)
-    }
-
-    /// The page size of a new node database: 1 KB instead of SQLite's default 4 KB. Every commit
-    /// appends each page it changed to the WAL and fsyncs it, and fsync's time here grows with
-    /// those bytes: a return changes about seventeen pages, so small pages make its commit
-    /// shorter. Every row a node writes, an event body included, fits on a 1 KB page. A database
-    /// keeps the page size it was created with.
-    public static let nodePageSize = 1024
-
     /// Creates a new replica database file at `path` (which must not exist yet; missing folders are
     /// made). `migrations` registers further migrations after the replica's own, for a database
     /// that is a replica plus tables of its own (the hub); give them identifiers of their own.
     /// `pageSize` is the new file's page size (SQLite's default, 4096, unless given).
     public static func create(
         atPath path: String, identity: NodeIdentity, pageSize: Int = 4096, migrations: (inout DatabaseMigrator) -> Void = { _ in }
-    ) throws -> NodeDatabase {
+    ) throws -> ReplicaDatabase {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         guard !FileManager.default.fileExists(atPath: path) else {
-            throw NodeStoreError(code: "node.alreadyInitialised", message: "a node database already exists at \(path)")
+            throw ReplicaStoreError(code: "node.alreadyInitialised", message: "a node database already exists at \(path)")
         }
         let pool = try openPool(path, pageSize: pageSize, migrations: migrations)
         try pool.write { db in
@@ -65,35 +48,26 @@ public final class NodeDatabase: Sendable {
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [k, v])
             }
         }
-        return NodeDatabase(writer: pool, identity: identity, path: path)
-    }
-
-    /// Opens the node database in `directory`.
-    public static func open(in directory: URL) throws -> NodeDatabase {
-        let path = databasePath(in: directory)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw NodeStoreError(code: "node.notInitialised", message: "no node database at \(path); run `returnsync node init` first")
-        }
-        return try open(atPath: path)
+        return ReplicaDatabase(writer: pool, identity: identity, path: path)
     }
 
     /// Opens the replica database file at `path`, running the replica's migrations and then
     /// `migrations` (the same ones given to `create(atPath:identity:migrations:)`).
-    public static func open(atPath path: String, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws -> NodeDatabase {
+    public static func open(atPath path: String, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws -> ReplicaDatabase {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw NodeStoreError(code: "node.notInitialised", message: "no replica database at \(path)")
+            throw ReplicaStoreError(code: "node.notInitialised", message: "no replica database at \(path)")
         }
         let pool = try openPool(path, migrations: migrations)
         let identity = try pool.read { db -> NodeIdentity in
             func meta(_ key: String) throws -> String {
                 guard let v = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) else {
-                    throw NodeStoreError(code: "node.corrupt", message: "meta \(key) missing")
+                    throw ReplicaStoreError(code: "node.corrupt", message: "meta \(key) missing")
                 }
                 return v
             }
             return NodeIdentity(node: NodeID(try meta("node")), store: StoreID(try meta("store")), currency: Currency(try meta("currency")))
         }
-        return NodeDatabase(writer: pool, identity: identity, path: path)
+        return ReplicaDatabase(writer: pool, identity: identity, path: path)
     }
 
     private init(writer: DatabasePool, identity: NodeIdentity, path: String) {
@@ -168,7 +142,7 @@ public final class NodeDatabase: Sendable {
     /// GRDB's async write without a transaction around it, for a load that commits in steps of its
     /// own (a snapshot bootstrap); counted like a transaction, so that none waits for it on the
     /// caller's thread.
-    public func bulkWrite<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    package func bulkWrite<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         writerJobs.add(1, ordering: .acquiringAndReleasing)
         defer { writerJobs.subtract(1, ordering: .releasing) }
         return try await writer.writeWithoutTransaction(body)
@@ -195,8 +169,8 @@ public final class NodeDatabase: Sendable {
     }
 }
 
-/// Errors of the node store, with stable codes.
-public struct NodeStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+/// Errors of the replica store, with stable codes (`NodeStoreError` in `NodeStore`).
+public struct ReplicaStoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public var code: String
     public var message: String
     public init(code: String, message: String) {

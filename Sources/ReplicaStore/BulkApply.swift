@@ -1,9 +1,9 @@
 import Dispatch
 import EventCoding
-import Foundation
-import GRDB
-import Replication
-import ReturnsDomain
+package import Foundation
+package import GRDB
+package import Replication
+package import ReturnsDomain
 
 /// Takes in many events from elsewhere inside one transaction, the fast way: each event is
 /// inserted with one prepared statement (a held dot is found by the insert itself, not by a
@@ -15,7 +15,7 @@ import ReturnsDomain
 /// Used for a pulled page (`NodeService.applyPulled`) and for a snapshot (`loadSnapshot`). The
 /// result is the same as `EventLog.receive` of each event then `flush()`: the projections are the
 /// fold of the events held (`node verify` checks it).
-struct BulkApply {
+package struct BulkApply {
     let db: Database
     /// Records this node may already hold events of. nil: any record may (look each one up the
     /// first time it is touched); a set: only these (a node bootstrapping holds few or none).
@@ -29,16 +29,16 @@ struct BulkApply {
     private var held: [RecordKey: (events: [Event], bodies: [Data])] = [:]
     private var fresh: [RecordKey: (events: [Event], bodies: [Data])] = [:]
     private var maxStamp: HLCTimestamp?
-    private(set) var applied = 0
-    private(set) var duplicates = 0
-    private(set) var conflicts: [Dot] = []
+    package private(set) var applied = 0
+    package private(set) var duplicates = 0
+    package private(set) var conflicts: [Dot] = []
     /// Records with new events so far.
-    var touchedRecords: Int { fresh.count }
+    package var touchedRecords: Int { fresh.count }
     /// The store whose document counters follow the documents applied here (`DocumentNumbers`):
     /// the node's own store.
-    var documentsOf: StoreID?
+    package var documentsOf: StoreID?
 
-    init(db: Database, knownRecords: Set<String>?, rememberDecoded: Bool) {
+    package init(db: Database, knownRecords: Set<String>?, rememberDecoded: Bool) {
         self.db = db
         self.knownRecords = knownRecords
         self.rememberDecoded = rememberDecoded
@@ -46,7 +46,7 @@ struct BulkApply {
 
     /// Inserts `event`, stored as `body` (its JSON; encoded here when nil). A dot already held is
     /// a duplicate when the content is the same, else a refused conflict; neither changes anything.
-    mutating func insert(_ event: Event, body: Data?) throws {
+    package mutating func insert(_ event: Event, body: Data?) throws {
         let key = event.record
         if held[key] == nil && fresh[key] == nil {
             // Pin what the tables hold for the record before its first new event goes in.
@@ -89,7 +89,7 @@ struct BulkApply {
     /// In chunks of records, so that a snapshot's folded states are never all in memory at once,
     /// and pipelined: while this (the database) thread writes one chunk's delta, another core
     /// merges, folds and builds the next one (a small page is done in one go on this thread).
-    mutating func finish(now: Int64) throws {
+    package mutating func finish(now: Int64) throws {
         guard !fresh.isEmpty else { return }
         let keys = fresh.keys.sorted()
         if let documentsOf { try DocumentNumbers.advance(db, store: documentsOf, past: keys) }
