@@ -41,7 +41,8 @@ let package = Package(
         .target(
             name: "ReplicaStore",
             dependencies: [
-                "Admission", "EventCoding", "ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift"),
+                "Admission", "EventCoding", "ReturnsDomain", "Replication",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for binding many values at once (RowWriter).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -75,7 +76,8 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "EventCoding", "NodeStore", "ReplicaStore", "HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain", "Replication",
+                "EventCoding", "NodeStore", "ReplicaStore", "HubStore", "HubStoreSQLite", "HubStorePostgres",
+                "ReturnsDomain", "Replication",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,7 +109,8 @@ let package = Package(
         .target(
             name: "HubStoreSQLite",
             dependencies: [
-                "Admission", "EventCoding", "HubStore", "ReplicaStore", "Replication", "ReturnsDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                "Admission", "EventCoding", "HubStore", "ReplicaStore", "Replication", "ReturnsDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
         // The chain's hub: HubStore on PostgreSQL (PostgresNIO), for several hub processes over one database.
@@ -175,7 +178,8 @@ let package = Package(
             dependencies: ["Admission", "HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain"],
             swiftSettings: swiftSettings),
         .testTarget(name: "ReturnsDomainTests", dependencies: ["ReturnsDomain"], swiftSettings: swiftSettings),
-        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReplicationTests", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AdmissionTests", dependencies: ["Admission", "HubTesting", "Replication", "ReturnsDomain"],
             swiftSettings: swiftSettings),
@@ -184,7 +188,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ReplicaStoreTests",
-            dependencies: ["ReplicaStore", "ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ReplicaStore", "ReturnsDomain", "Replication", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "NodeStoreTests",
@@ -212,7 +218,8 @@ let package = Package(
             name: "HubServerTests",
             dependencies: [
                 "OpenAPITesting", "HubTesting", "HubFeed",
-                "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncProtocol", "SyncClient", "NodeStore", "ReplicaStore", "Replication", "ReturnsDomain",
+                "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncProtocol", "SyncClient",
+                "NodeStore", "ReplicaStore", "Replication", "ReturnsDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
@@ -220,7 +227,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "returnsync", "NodeStore", "ReturnsDomain", "Replication", "HubStore", "HubStoreSQLite", "HubStorePostgres",
+                "returnsync", "NodeStore", "ReturnsDomain", "Replication", "HubStore", "HubStoreSQLite",
+                "HubStorePostgres",
                 "SyncProtocol",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -22,7 +22,9 @@ public enum AdmissionRules {
     /// Checks `events` (in the order they would be stored) by values and by authority; learns each
     /// admitted creating event into `owners`, so a batch may open a return and step it. Throws on
     /// the first event refused: the caller stores none of the batch.
-    public static func admit(_ events: some Sequence<Event>, by author: EventAuthor, owners: inout RecordOwners, now: Int64)
+    public static func admit(
+        _ events: some Sequence<Event>, by author: EventAuthor, owners: inout RecordOwners, now: Int64
+    )
         throws(AdmissionError)
     {
         for event in events {

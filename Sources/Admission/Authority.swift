@@ -35,7 +35,8 @@ public struct EventAuthor: Hashable, Sendable {
     /// A replica authoring its own events locally: the hub under `hubNode`, any other node as the
     /// store it belongs to.
     public static func local(node: NodeID, store: StoreID) -> EventAuthor {
-        node == hubNode ? EventAuthor(node: node, role: .hub, store: store) : EventAuthor(node: node, role: .store, store: store)
+        node == hubNode
+            ? EventAuthor(node: node, role: .hub, store: store) : EventAuthor(node: node, role: .store, store: store)
     }
 
     /// Whether this author acts for `store` (a store's or channel's node for its own store).
@@ -81,7 +82,8 @@ public struct RecordOwners: Sendable {
     public mutating func learn(_ event: Event) {
         switch event.payload {
         case .returnRequested(let request) where returns[event.record.id] == nil:
-            returns[event.record.id] = ReturnHolder(store: request.store, channelReturn: event.dot.node == EventAuthor.hubNode)
+            returns[event.record.id] = ReturnHolder(
+                store: request.store, channelReturn: event.dot.node == EventAuthor.hubNode)
         case .repairOpened(let order) where repairs[event.record.id] == nil:
             repairs[event.record.id] = order.store
         default: break

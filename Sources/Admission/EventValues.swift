@@ -22,7 +22,8 @@ struct EventValues {
         guard IdentifierAlphabet.isValid(text) else {
             throw fail(
                 .badIdentifier,
-                "\(what) must be 1 to \(Limits.maxIdentifierScalars) characters with no control characters or outer spaces")
+                "\(what) must be 1 to \(Limits.maxIdentifierScalars) characters with no control characters or outer spaces"
+            )
         }
     }
 
@@ -33,11 +34,13 @@ struct EventValues {
     func text(_ value: String?, _ what: String) throws(AdmissionError) {
         guard let value else { return }
         guard IdentifierAlphabet.isValidText(value) else {
-            throw fail(.badText, "\(what) must be at most \(Limits.maxTextScalars) characters with no control characters")
+            throw fail(
+                .badText, "\(what) must be at most \(Limits.maxTextScalars) characters with no control characters")
         }
     }
 
-    func quantity(_ q: Int, _ what: String, allowZero: Bool = false, allowNegative: Bool = false) throws(AdmissionError) {
+    func quantity(_ q: Int, _ what: String, allowZero: Bool = false, allowNegative: Bool = false) throws(AdmissionError)
+    {
         let low = allowNegative ? -Limits.maxQuantity : (allowZero ? 0 : 1)
         guard q >= low && q <= Limits.maxQuantity else {
             throw fail(.quantityOutOfRange, "\(what) must be between \(low) and \(Limits.maxQuantity), not \(q)")
@@ -76,7 +79,8 @@ struct EventValues {
     func lineValue(_ quantity: Int, _ unit: Money, _ what: String) throws(AdmissionError) {
         let (value, overflow) = unit.minor.multipliedReportingOverflow(by: Int64(quantity))
         guard !overflow && value <= Limits.maxMoney else {
-            throw fail(.moneyOutOfRange, "\(what): quantity × unit price must be at most \(Limits.maxMoney) minor units")
+            throw fail(
+                .moneyOutOfRange, "\(what): quantity × unit price must be at most \(Limits.maxMoney) minor units")
         }
     }
 
@@ -90,7 +94,8 @@ struct EventValues {
 
     func rate(_ basisPoints: Int64, _ what: String) throws(AdmissionError) {
         guard basisPoints >= 0 && basisPoints <= Limits.maxBasisPoints else {
-            throw fail(.rateOutOfRange, "\(what) must be 0 to \(Limits.maxBasisPoints) basis points, not \(basisPoints)")
+            throw fail(
+                .rateOutOfRange, "\(what) must be 0 to \(Limits.maxBasisPoints) basis points, not \(basisPoints)")
         }
     }
 
@@ -311,7 +316,8 @@ struct EventValues {
         var total: Int64 = 0
         for l in sale.lines {
             try documentLine(
-                l.line, sku: l.sku, quantity: l.quantity, price: l.unitPrice, cost: l.unitCost, vat: l.vatRate, lot: l.lot,
+                l.line, sku: l.sku, quantity: l.quantity, price: l.unitPrice, cost: l.unitCost, vat: l.vatRate,
+                lot: l.lot,
                 serials: l.serials, in: sale.currency)
             total += l.unitPrice.minor * Int64(l.quantity)  // bounded above: at most maxItems × maxMoney
         }
@@ -353,7 +359,8 @@ struct EventValues {
 
     /// A line of a sale or a return: its number, SKU, quantity, prices, VAT, lot and serials.
     func documentLine(
-        _ line: Int, sku: SKU, quantity q: Int, price: Money, cost: Money, vat: VATRate, lot: String?, serials s: [String],
+        _ line: Int, sku: SKU, quantity q: Int, price: Money, cost: Money, vat: VATRate, lot: String?,
+        serials s: [String],
         in c: Currency
     ) throws(AdmissionError) {
         try quantity(line, "a line number")

@@ -37,7 +37,9 @@ public enum IdentifierAlphabet {
             count += 1
             guard count <= Limits.maxIdentifierScalars, !isForbidden(scalar) else { return false }
         }
-        guard count > 0, let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
+        guard count > 0, let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else {
+            return false
+        }
         return !first.properties.isWhitespace && !last.properties.isWhitespace
     }
 

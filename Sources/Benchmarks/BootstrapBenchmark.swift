@@ -27,7 +27,8 @@ public struct BenchCompany: Sendable {
         let fm = FileManager.default
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
         let options = WorkloadOptions(
-            seed: 7, stores: stores, skus: 2_000, customers: max(1_000, events / 20), events: events, changeSetSize: 1_000)
+            seed: 7, stores: stores, skus: 2_000, customers: max(1_000, events / 20), events: events,
+            changeSetSize: 1_000)
         let workload = Workload(options)
         let path = folder.appendingPathComponent("hub.sqlite").path
         let cached = cache?.appendingPathComponent("company-\(events)-\(stores).sqlite")
@@ -40,7 +41,9 @@ public struct BenchCompany: Sendable {
         } else {
             hub = try SQLiteHubStore.create(atPath: path, currency: options.currency)
             progress("company: pushing \(events) events from \(stores) stores into an embedded hub (setup, not timed)")
-            try await workload.load(into: hub, now: Workload.hubClock) { pushed in progress("company: \(pushed) events pushed") }
+            try await workload.load(into: hub, now: Workload.hubClock) { pushed in
+                progress("company: \(pushed) events pushed")
+            }
             if let cached {
                 try await hub.database.writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
                 try fm.createDirectory(at: cached.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -90,7 +93,9 @@ public struct BootstrapBenchmark {
         public var directory: URL
         /// Where built companies are kept between runs (nil: built every time).
         public var companyCache: URL?
-        public init(events: Int = 1_000_000, stores: Int = 20, verify: Bool = true, directory: URL, companyCache: URL? = nil) {
+        public init(
+            events: Int = 1_000_000, stores: Int = 20, verify: Bool = true, directory: URL, companyCache: URL? = nil
+        ) {
             self.events = events
             self.stores = stores
             self.verify = verify
@@ -125,12 +130,15 @@ public struct BootstrapBenchmark {
     public let options: Options
     public init(options: Options) { self.options = options }
 
-    public func run(http: BenchHTTPRunner? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Result {
+    public func run(http: BenchHTTPRunner? = nil, progress: @escaping @Sendable (String) -> Void = { _ in })
+        async throws -> Result
+    {
         let fm = FileManager.default
         let root = options.directory.appendingPathComponent("bench-bootstrap-\(UUID().uuidString)")
         defer { try? fm.removeItem(at: root) }
         let company = try await BenchCompany.build(
-            events: options.events, stores: options.stores, folder: root, cache: options.companyCache, progress: progress)
+            events: options.events, stores: options.stores, folder: root, cache: options.companyCache,
+            progress: progress)
 
         // In process.
         progress("bootstrap: a new node of \(company.store) loads its snapshot (in process)")
@@ -156,7 +164,9 @@ public struct BootstrapBenchmark {
         var verifySeconds: Double?
         var verified: Bool?
         if options.verify {
-            progress("verify: rebuilding every projection of the bootstrapped node from its events (not timed in the figure)")
+            progress(
+                "verify: rebuilding every projection of the bootstrapped node from its events (not timed in the figure)"
+            )
             let t0 = monotonicNanos()
             let report = try service.database.verify()
             verifySeconds = Double(monotonicNanos() - t0) / 1e9
@@ -171,17 +181,21 @@ public struct BootstrapBenchmark {
             httpSeconds = try await http(company.hub, node)
             let count = try await node.read { try $0.eventCount() }
             guard count == load.events else {
-                throw NodeStoreError(code: "bench.mismatch", message: "over HTTP the node holds \(count) events, in process \(load.events)")
+                throw NodeStoreError(
+                    code: "bench.mismatch",
+                    message: "over HTTP the node holds \(count) events, in process \(load.events)")
             }
         }
 
         progress("raw: the same \(load.events) event rows into a bare events table, one transaction")
-        let rawSeconds = try await Self.rawInsert(from: service.database, into: root.appendingPathComponent("raw.sqlite").path)
+        let rawSeconds = try await Self.rawInsert(
+            from: service.database, into: root.appendingPathComponent("raw.sqlite").path)
 
         return Result(
             companyEvents: company.events, snapshotEvents: load.events, records: load.records, seconds: seconds,
             eventsPerSecond: Double(load.events) / seconds, httpSeconds: httpSeconds, rawSeconds: rawSeconds,
-            ratio: rawSeconds / seconds, eventsPhaseSeconds: phases.value, verifySeconds: verifySeconds, verified: verified, peakRSSBytes: peak,
+            ratio: rawSeconds / seconds, eventsPhaseSeconds: phases.value, verifySeconds: verifySeconds,
+            verified: verified, peakRSSBytes: peak,
             companySeconds: company.seconds)
     }
 
@@ -201,7 +215,10 @@ public struct BootstrapBenchmark {
         try await raw.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.inTransaction(.immediate) {
-                try db.execute(sql: "INSERT INTO main.events SELECT node, seq, record, kind, hlc_wall, hlc_logical, body FROM source.events")
+                try db.execute(
+                    sql:
+                        "INSERT INTO main.events SELECT node, seq, record, kind, hlc_wall, hlc_logical, body FROM source.events"
+                )
                 return .commit
             }
         }

@@ -80,7 +80,8 @@ extension HubBenchBackend {
         return HubBenchBackend(
             name: "sqlite",
             makeHub: { label in
-                try SQLiteHubStore.create(atPath: root.appendingPathComponent("\(label)/hub.sqlite").path, currency: currency)
+                try SQLiteHubStore.create(
+                    atPath: root.appendingPathComponent("\(label)/hub.sqlite").path, currency: currency)
             },
             makeRawSink: { label in try SQLiteRawSink(path: root.appendingPathComponent("\(label)/raw.sqlite").path) },
             stockTotals: { hub in
@@ -105,7 +106,9 @@ extension HubBenchBackend {
                             ON CONFLICT (store, location, sku) DO UPDATE SET quantity = quantity + excluded.quantity
                             """)
                     for r in rows {
-                        statement.setUncheckedArguments([r.store.rawValue, r.location.rawValue, r.sku.rawValue, r.quantity])
+                        statement.setUncheckedArguments([
+                            r.store.rawValue, r.location.rawValue, r.sku.rawValue, r.quantity,
+                        ])
                         try statement.execute()
                     }
                 }
@@ -150,7 +153,9 @@ final class SQLiteRawSink: RawEventSink {
         try await pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 let statement = try db.cachedStatement(
-                    sql: "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    sql:
+                        "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                )
                 for r in rows {
                     statement.setUncheckedArguments([r.node, r.seq, r.record, r.kind, r.hlcWall, r.hlcLogical, r.body])
                     try statement.execute()

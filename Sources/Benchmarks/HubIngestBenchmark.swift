@@ -24,7 +24,10 @@ public struct HubIngestBenchmark {
         public var warmup: Int
         /// Events per change set of that history (default: the workload's).
         public var warmupChangeSetSize: Int?
-        public init(workload: WorkloadOptions, raw: Bool = true, verify: Bool = false, warmup: Int = 0, warmupChangeSetSize: Int? = nil) {
+        public init(
+            workload: WorkloadOptions, raw: Bool = true, verify: Bool = false, warmup: Int = 0,
+            warmupChangeSetSize: Int? = nil
+        ) {
             self.workload = workload
             self.raw = raw
             self.verify = verify
@@ -85,7 +88,9 @@ public struct HubIngestBenchmark {
         }
         let untimed = traffic.stats
         let timedEvents = o.events - untimed.events
-        progress("hub (\(backend.name)): merging \(timedEvents) events from \(o.stores) stores in change sets of \(o.changeSetSize)")
+        progress(
+            "hub (\(backend.name)): merging \(timedEvents) events from \(o.stores) stores in change sets of \(o.changeSetSize)"
+        )
         var latency = LatencyRecorder(capacity: timedEvents / o.changeSetSize + 1)
         var hubNanos: UInt64 = 0
         var cpuNanos: UInt64 = 0
@@ -101,7 +106,9 @@ public struct HubIngestBenchmark {
             latency.record(dt)
             done += b.count
             if done >= nextReport {
-                progress("  \(done)/\(timedEvents) events, \(fixed(Double(done) / (Double(hubNanos) / 1e9), 0)) events/s so far")
+                progress(
+                    "  \(done)/\(timedEvents) events, \(fixed(Double(done) / (Double(hubNanos) / 1e9), 0)) events/s so far"
+                )
                 nextReport += max(timedEvents / 10, 1)
             }
         }
@@ -113,7 +120,8 @@ public struct HubIngestBenchmark {
             hubEventsPerSecond: Double(timed.events) / hubSeconds,
             microsPerEvent: hubSeconds * 1e6 / Double(max(1, timed.events)),
             cpuMicrosPerEvent: Double(cpuNanos) / 1e3 / Double(max(1, timed.events)),
-            pushP50Millis: latency.percentileMillis(50), pushP99Millis: latency.percentileMillis(99), rawRowsPerSecond: nil,
+            pushP50Millis: latency.percentileMillis(50), pushP99Millis: latency.percentileMillis(99),
+            rawRowsPerSecond: nil,
             ratio: nil, mix: timed)
 
         if options.verify {

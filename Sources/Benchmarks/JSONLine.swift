@@ -41,7 +41,9 @@ public struct JSONLine: CustomStringConvertible, Sendable {
 }
 
 extension String {
-    fileprivate func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+    fileprivate func leftPadded(to n: Int) -> String {
+        count >= n ? self : String(repeating: "0", count: n - count) + self
+    }
 }
 
 /// Reads the peak and current resident set size of this process from `/proc/self/status`

@@ -1,10 +1,11 @@
 import Dispatch
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Collects per-operation latencies in nanoseconds and reports percentiles.
@@ -37,10 +38,10 @@ public struct ThreadCPU: Sendable {
     public static func now() -> ThreadCPU {
         var usage = rusage()
         #if os(Linux)
-        // RUSAGE_THREAD (1) is declared only under _GNU_SOURCE, which Swift's Glibc does not set.
-        getrusage(1, &usage)
+            // RUSAGE_THREAD (1) is declared only under _GNU_SOURCE, which Swift's Glibc does not set.
+            getrusage(1, &usage)
         #else
-        getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF, &usage)
         #endif
         return ThreadCPU(usage)
     }
@@ -50,9 +51,9 @@ public struct ThreadCPU: Sendable {
     public static func process() -> ThreadCPU {
         var usage = rusage()
         #if os(Linux)
-        getrusage(0, &usage)  // RUSAGE_SELF
+            getrusage(0, &usage)  // RUSAGE_SELF
         #else
-        getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF, &usage)
         #endif
         return ThreadCPU(usage)
     }
@@ -95,9 +96,9 @@ public func fixed(_ x: Double, _ decimals: Int = 1) -> String {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// CPU time this process has used (all threads), in nanoseconds: what a measurement cost in CPU,

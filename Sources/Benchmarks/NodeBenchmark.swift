@@ -77,8 +77,12 @@ public struct NodeBenchmark {
         var approved: Data
         init(_ db: NodeDatabase) throws {
             let sizes = try db.writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT kind, CAST(AVG(LENGTH(body)) AS INTEGER) FROM events WHERE kind IN ('returnRequested', 'returnApproved') GROUP BY kind")
-                    .reduce(into: [String: Int]()) { $0[$1[0]] = $1[1] }
+                try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT kind, CAST(AVG(LENGTH(body)) AS INTEGER) FROM events WHERE kind IN ('returnRequested', 'returnApproved') GROUP BY kind"
+                )
+                .reduce(into: [String: Int]()) { $0[$1[0]] = $1[1] }
             }
             requested = Data(repeating: 0x7B, count: sizes["returnRequested"] ?? 650)
             approved = Data(repeating: 0x7B, count: sizes["returnApproved"] ?? 260)
@@ -126,14 +130,22 @@ public struct NodeBenchmark {
 
     /// Records the returns against sales `range` through the API's entry point, `tills` at a
     /// time; returns the seconds taken.
-    static func recordReturns(_ service: NodeService, _ range: Range<Int>, tills: Int, staff: StaffID, latency: inout LatencyRecorder) async throws -> Double {
+    static func recordReturns(
+        _ service: NodeService, _ range: Range<Int>, tills: Int, staff: StaffID, latency: inout LatencyRecorder
+    ) async throws -> Double {
         let start = monotonicNanos()
         let measured = try await withThrowingTaskGroup(of: [UInt64].self) { group in
             for till in 0..<tills {
                 group.addTask {
                     var times: [UInt64] = []
                     for i in stride(from: range.lowerBound + till, to: range.upperBound, by: tills) {
-                        let command = CreateReturnCommand(sale: SaleID("R-BENCH-\(i)"), lines: [RequestedLine(saleLine: 1, quantity: 1, reason: i % 3 == 0 ? .defective : .changedMind, condition: .unopened)])
+                        let command = CreateReturnCommand(
+                            sale: SaleID("R-BENCH-\(i)"),
+                            lines: [
+                                RequestedLine(
+                                    saleLine: 1, quantity: 1, reason: i % 3 == 0 ? .defective : .changedMind,
+                                    condition: .unopened)
+                            ])
                         let t0 = monotonicNanos()
                         _ = try await service.createReturn(command, staff: staff)
                         times.append(monotonicNanos() - t0)
@@ -165,7 +177,8 @@ public struct NodeBenchmark {
         // SQLite's default page size (the ratio's), once with the node's.
         try fm.createDirectory(at: rawDir, withIntermediateDirectories: true)
         let raw = try Self.rawDatabase(rawDir.appendingPathComponent("raw.sqlite").path, pageSize: nil)
-        let rawSmall = try Self.rawDatabase(rawDir.appendingPathComponent("raw-node-pages.sqlite").path, pageSize: NodeDatabase.nodePageSize)
+        let rawSmall = try Self.rawDatabase(
+            rawDir.appendingPathComponent("raw-node-pages.sqlite").path, pageSize: NodeDatabase.nodePageSize)
         var rawLatency = LatencyRecorder(capacity: options.rawTransactions)
         var rawSmallLatency = LatencyRecorder(capacity: options.rawTransactions)
         // Unmeasured, so that the timed ones see the WAL as a running database does (below).
@@ -184,7 +197,8 @@ public struct NodeBenchmark {
         progress("node: seeding catalog and \(seededSales) sales")
         // (Sales 0..<returns are returned one at a time, the rest from the tills.)
         let eur = Currency("EUR")
-        let db = try NodeDatabase.create(in: nodeDir, identity: NodeIdentity(node: "BENCH-node", store: "BENCH", currency: eur))
+        let db = try NodeDatabase.create(
+            in: nodeDir, identity: NodeIdentity(node: "BENCH-node", store: "BENCH", currency: eur))
         let base = Instant.date(2026, 11, 1).millis
         let clock = BenchClock(start: base)
         let service = NodeService(database: db, clock: { clock.tick() })
@@ -192,13 +206,21 @@ public struct NodeBenchmark {
         let skus = (0..<50).map { SKU("SKU-\($0)") }
         try service.transactionSync { _, log in
             for (i, sku) in skus.enumerated() {
-                let p = Product(sku: sku, name: "Item \(i)", category: i % 5 == 0 ? "audio" : "kitchen", unitPrice: Money(Int64(1_000 + 100 * i), eur), unitCost: Money(Int64(600 + 50 * i), eur), vatRate: VATRate(basisPoints: 2000))
+                let p = Product(
+                    sku: sku, name: "Item \(i)", category: i % 5 == 0 ? "audio" : "kitchen",
+                    unitPrice: Money(Int64(1_000 + 100 * i), eur), unitCost: Money(Int64(600 + 50 * i), eur),
+                    vatRate: VATRate(basisPoints: 2000))
                 try log.author(.productDefined(p), on: .product(sku), staff: staff, now: clock.tick())
             }
             for i in 0..<seededSales {
                 let sku = skus[i % skus.count]
-                let line = SaleLine(line: 1, sku: sku, quantity: 2, unitPrice: Money(Int64(1_000 + 100 * (i % skus.count)), eur), unitCost: Money(600, eur), vatRate: VATRate(basisPoints: 2000))
-                let sale = Sale(id: SaleID("R-BENCH-\(i)"), store: "BENCH", customer: CustomerID("C-\(i % 500)"), soldAt: Instant(millis: clock.tick()), currency: eur, lines: [line], tenders: [TenderPayment(tender: .card, amount: line.gross)])
+                let line = SaleLine(
+                    line: 1, sku: sku, quantity: 2, unitPrice: Money(Int64(1_000 + 100 * (i % skus.count)), eur),
+                    unitCost: Money(600, eur), vatRate: VATRate(basisPoints: 2000))
+                let sale = Sale(
+                    id: SaleID("R-BENCH-\(i)"), store: "BENCH", customer: CustomerID("C-\(i % 500)"),
+                    soldAt: Instant(millis: clock.tick()), currency: eur, lines: [line],
+                    tenders: [TenderPayment(tender: .card, amount: line.gross)])
                 try log.author(.saleRecorded(sale), on: .sale(sale.id), staff: staff, now: clock.tick())
             }
         }
@@ -207,7 +229,9 @@ public struct NodeBenchmark {
         // in the same state: its fsync time moves by a factor of two or more over a minute here,
         // and a ratio of figures taken minutes apart would measure that instead.
         let tills = max(1, options.tills)
-        progress("node: \(options.returns) returns one at a time and \(options.returns) from \(tills) tills at once; raw: \(options.rawTransactions) one-row transactions (twice: default and node page size); floor: \(options.returns) transactions of a return's rows; in \(Self.rounds) rounds")
+        progress(
+            "node: \(options.returns) returns one at a time and \(options.returns) from \(tills) tills at once; raw: \(options.rawTransactions) one-row transactions (twice: default and node page size); floor: \(options.returns) transactions of a return's rows; in \(Self.rounds) rounds"
+        )
         var latency = LatencyRecorder(capacity: options.returns)
         var tillsLatency = LatencyRecorder(capacity: options.returns)
         var (seconds, tillsSeconds, rawSeconds, rawSmallSeconds, floorSeconds) = (0.0, 0.0, 0.0, 0.0, 0.0)
@@ -221,7 +245,8 @@ public struct NodeBenchmark {
 
             cpuStart = ThreadCPU.process()
             let fromTills = (options.returns + returns.lowerBound)..<(options.returns + returns.upperBound)
-            tillsSeconds += try await Self.recordReturns(service, fromTills, tills: tills, staff: staff, latency: &tillsLatency)
+            tillsSeconds += try await Self.recordReturns(
+                service, fromTills, tills: tills, staff: staff, latency: &tillsLatency)
             tillsCPU = tillsCPU + (ThreadCPU.process() - cpuStart)
 
             cpuStart = ThreadCPU.process()
@@ -244,12 +269,15 @@ public struct NodeBenchmark {
         return Result(
             returns: options.returns, tills: tills, nodeReturnsPerSecond: rate, p50Millis: latency.percentileMillis(50),
             p99Millis: latency.percentileMillis(99), tillsReturnsPerSecond: Double(options.returns) / tillsSeconds,
-            tillsP50Millis: tillsLatency.percentileMillis(50), tillsP99Millis: tillsLatency.percentileMillis(99), rawTransactionsPerSecond: rawRate,
-            rawP99Millis: rawLatency.percentileMillis(99), rawNodePageTransactionsPerSecond: Double(options.rawTransactions) / rawSmallSeconds,
+            tillsP50Millis: tillsLatency.percentileMillis(50), tillsP99Millis: tillsLatency.percentileMillis(99),
+            rawTransactionsPerSecond: rawRate,
+            rawP99Millis: rawLatency.percentileMillis(99),
+            rawNodePageTransactionsPerSecond: Double(options.rawTransactions) / rawSmallSeconds,
             ratio: rate / rawRate, synchronous: try db.synchronousSetting(),
             floorTransactionsPerSecond: floorRate, floorRatio: floorRate / rawRate,
             nodeCPUMicros: cpu.micros(per: options.returns), tillsCPUMicros: tillsCPU.micros(per: options.returns),
-            rawCPUMicros: rawCPU.micros(per: options.rawTransactions), floorCPUMicros: floorCPU.micros(per: options.returns))
+            rawCPUMicros: rawCPU.micros(per: options.rawTransactions),
+            floorCPUMicros: floorCPU.micros(per: options.returns))
     }
 
     /// The rows a recorded return writes, and nothing else, on the node database the returns were
@@ -267,12 +295,17 @@ public struct NodeBenchmark {
             let id = "RT-FLOOR-" + String(repeating: "0", count: max(0, 6 - String(i).count)) + String(i)
             try db.writer.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    var meta = RowWriter(db, "INSERT INTO meta (key, value) VALUES ", "ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
+                    var meta = RowWriter(
+                        db, "INSERT INTO meta (key, value) VALUES ",
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
                     meta.put("counter.RT-FLOOR")
                     meta.put(String(i))
                     try meta.finish()
-                    var events = RowWriter(db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
-                    for (n, (kind, body)) in [("returnRequested", requested), ("returnApproved", approved)].enumerated() {
+                    var events = RowWriter(
+                        db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "",
+                        columns: 7)
+                    for (n, (kind, body)) in [("returnRequested", requested), ("returnApproved", approved)].enumerated()
+                    {
                         let seq = Int64(1_000_000 + 2 * i + n)
                         events.put("FLOOR")
                         events.put(seq)
@@ -283,25 +316,33 @@ public struct NodeBenchmark {
                         events.put(body)
                         try events.finish()
                     }
-                    var record = RowWriter(db, "INSERT INTO records (key, kind, vector, pending) VALUES ", "", columns: 4)
+                    var record = RowWriter(
+                        db, "INSERT INTO records (key, kind, vector, pending) VALUES ", "", columns: 4)
                     record.put("return:\(id)")
                     record.put("returnOrder")
                     record.put("FLOOR:\(1_000_001 + 2 * i)")
                     record.put(0)
                     try record.finish()
-                    var row = RowWriter(db, "INSERT INTO returns (id, store, sale, customer, status, type, gross, currency, requested_at) VALUES ", "", columns: 9)
+                    var row = RowWriter(
+                        db,
+                        "INSERT INTO returns (id, store, sale, customer, status, type, gross, currency, requested_at) VALUES ",
+                        "", columns: 9)
                     for v in [id, "BENCH", "R-BENCH-\(i)", "C-\(i % 500)", "approved", "refund"] { row.put(v) }
                     row.put(1_200)
                     row.put("EUR")
                     row.put(Int64(i))
                     try row.finish()
-                    var line = RowWriter(db, "INSERT INTO sale_lines (sale, line, sold, returned) VALUES ", "ON CONFLICT (sale, line) DO UPDATE SET returned = sale_lines.returned + 1", columns: 4)
+                    var line = RowWriter(
+                        db, "INSERT INTO sale_lines (sale, line, sold, returned) VALUES ",
+                        "ON CONFLICT (sale, line) DO UPDATE SET returned = sale_lines.returned + 1", columns: 4)
                     line.put("R-BENCH-\(i)")
                     line.put(1)
                     line.put(2)
                     line.put(1)
                     try line.finish()
-                    var clock = RowWriter(db, "INSERT INTO meta (key, value) VALUES ", "ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
+                    var clock = RowWriter(
+                        db, "INSERT INTO meta (key, value) VALUES ",
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
                     clock.put("floor.seq")
                     clock.put(String(1_000_001 + 2 * i))
                     try clock.finish()

@@ -18,7 +18,8 @@ final class PostgresBenchDatabase: Sendable {
         var logger = Logger(label: "returnsync.bench.postgres")
         logger.logLevel = .error
         self.logger = logger
-        client = PostgresClient(configuration: try Self.configuration(url, maxConnections: maxConnections), backgroundLogger: logger)
+        client = PostgresClient(
+            configuration: try Self.configuration(url, maxConnections: maxConnections), backgroundLogger: logger)
         let client = self.client
         runner = Task { await client.run() }
     }
@@ -76,7 +77,10 @@ final class PostgresBenchDatabase: Sendable {
     static func configuration(_ text: String, maxConnections: Int) throws -> PostgresClient.Configuration {
         guard let url = URLComponents(string: text), url.scheme == "postgres" || url.scheme == "postgresql",
             let host = url.host, !host.isEmpty
-        else { throw BenchError("a PostgreSQL database is named postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, not \(text)") }
+        else {
+            throw BenchError(
+                "a PostgreSQL database is named postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, not \(text)")
+        }
         let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
         let tls: PostgresClient.Configuration.TLS
         switch url.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer" {

@@ -52,7 +52,9 @@ public struct PostgresScaleOutBenchmark {
             shares[hub].append(b)
             events += b.count
         }
-        progress("hub (postgres × \(hubs)): merging \(events) events from \(nodeHub.count) stores through \(hubs) hubs at once")
+        progress(
+            "hub (postgres × \(hubs)): merging \(events) events from \(nodeHub.count) stores through \(hubs) hubs at once"
+        )
         let started = monotonicNanos()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (i, share) in shares.enumerated() {

@@ -50,12 +50,15 @@ public struct PullBenchmark {
     public let options: Options
     public init(options: Options) { self.options = options }
 
-    public func run(http: BenchHTTPRunner? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Result {
+    public func run(http: BenchHTTPRunner? = nil, progress: @escaping @Sendable (String) -> Void = { _ in })
+        async throws -> Result
+    {
         let fm = FileManager.default
         let root = options.directory.appendingPathComponent("bench-pull-\(UUID().uuidString)")
         defer { try? fm.removeItem(at: root) }
         let company = try await BenchCompany.build(
-            events: options.events, stores: options.stores, folder: root, cache: options.companyCache, progress: progress)
+            events: options.events, stores: options.stores, folder: root, cache: options.companyCache,
+            progress: progress)
 
         progress("pull: a new node of \(company.store) pulls the whole feed page by page (in process)")
         let service = try await company.newNode("PULL")
@@ -81,10 +84,13 @@ public struct PullBenchmark {
             checkpoint = page.checkpoint
             let after = checkpoint
             let now = Int64(pages)
-            let prefetch = page.more ? Task { try await hub.pull(for: node, after: after, limit: PullPage.maxEvents, now: now) } : nil
+            let prefetch =
+                page.more
+                ? Task { try await hub.pull(for: node, after: after, limit: PullPage.maxEvents, now: now) } : nil
             if group.count >= 5_000 || !page.more {
                 let a0 = monotonicNanos()
-                let applied = try await service.applyPulled(group, bodies: bodies, checkpoint: page.checkpoint, epoch: page.epoch)
+                let applied = try await service.applyPulled(
+                    group, bodies: bodies, checkpoint: page.checkpoint, epoch: page.epoch)
                 applyNanos += monotonicNanos() - a0
                 pulled += applied.applied
                 group = []
@@ -110,13 +116,15 @@ public struct PullBenchmark {
             let httpSeconds = try await http(company.hub, other)
             let count = try await other.read { try $0.eventCount() }
             guard count == pulled else {
-                throw NodeStoreError(code: "bench.mismatch", message: "over HTTP the node holds \(count) events, in process \(pulled)")
+                throw NodeStoreError(
+                    code: "bench.mismatch", message: "over HTTP the node holds \(count) events, in process \(pulled)")
             }
             httpRate = Double(count) / httpSeconds
         }
 
         progress("raw: the same \(pulled) event rows into a bare events table, 1,000 per transaction")
-        let rawSeconds = try await Self.rawInsert(from: service.database, into: root.appendingPathComponent("raw.sqlite").path, batch: PullPage.maxEvents)
+        let rawSeconds = try await Self.rawInsert(
+            from: service.database, into: root.appendingPathComponent("raw.sqlite").path, batch: PullPage.maxEvents)
         let rawRate = Double(pulled) / rawSeconds
         return Result(
             companyEvents: company.events, pulledEvents: pulled, pages: pages, eventsPerSecond: rate,
@@ -145,7 +153,9 @@ public struct PullBenchmark {
             let chunk = rows[i..<min(i + batch, rows.count)]
             try await raw.write { db in
                 let statement = try db.cachedStatement(
-                    sql: "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    sql:
+                        "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                )
                 for values in chunk { try statement.execute(arguments: StatementArguments(values)) }
             }
             i += batch

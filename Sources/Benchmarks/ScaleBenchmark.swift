@@ -29,7 +29,8 @@ public struct ScaleBenchmark {
         public var skus: Int
         public var seed: UInt64
         public init(
-            storeCounts: [Int] = [10, 100, 1_000], eventsPerStore: Int = 200, changeSetSize: Int = 50, skus: Int = 5_000,
+            storeCounts: [Int] = [10, 100, 1_000], eventsPerStore: Int = 200, changeSetSize: Int = 50,
+            skus: Int = 5_000,
             seed: UInt64 = 42
         ) {
             self.storeCounts = storeCounts
@@ -90,7 +91,8 @@ public struct ScaleBenchmark {
                 equal.append(same)
                 continue
             }
-            progress("scale, equal hub size: \(n) stores × \(total / n) events in change sets of \(options.changeSetSize)")
+            progress(
+                "scale, equal hub size: \(n) stores × \(total / n) events in change sets of \(options.changeSetSize)")
             equal.append(try await point(stores: n, events: total, progress: progress))
         }
         func ratio(_ p: [Point], _ value: (Point) -> Double) -> Double {
@@ -114,7 +116,8 @@ public struct ScaleBenchmark {
         progress("  \(fixed(r.microsPerEvent, 2)) µs/event, \(fixed(r.cpuMicrosPerEvent, 2)) CPU µs/event")
         return Point(
             stores: n, events: r.events, changeSets: r.changeSets, seconds: r.hubSeconds,
-            microsPerEvent: r.microsPerEvent, cpuMicrosPerEvent: r.cpuMicrosPerEvent, eventsPerSecond: r.hubEventsPerSecond,
+            microsPerEvent: r.microsPerEvent, cpuMicrosPerEvent: r.cpuMicrosPerEvent,
+            eventsPerSecond: r.hubEventsPerSecond,
             returnEventShare: Double(returnEvents) / Double(max(1, r.events)))
     }
 }
@@ -150,7 +153,8 @@ public struct MemoryBenchmark {
         let r = try await HubIngestBenchmark(options: .init(workload: options.workload, raw: false), backend: backend)
             .run(label: "memory", progress: progress)
         return Result(
-            backend: backend.name, events: r.events, peakBeforeBytes: before, peakAfterBytes: ProcessMemory.peakResidentBytes(),
+            backend: backend.name, events: r.events, peakBeforeBytes: before,
+            peakAfterBytes: ProcessMemory.peakResidentBytes(),
             residentAfterBytes: ProcessMemory.residentBytes(), eventsPerSecond: r.hubEventsPerSecond)
     }
 }

@@ -29,7 +29,10 @@ public struct StockQueryBenchmark {
         public var trafficEvents: Int
         public var populate: Populate
         public var seed: UInt64
-        public init(stores: Int = 1_000, skus: Int = 10_000, queries: Int = 2_000, trafficEvents: Int = 50_000, populate: Populate? = nil, seed: UInt64 = 42) {
+        public init(
+            stores: Int = 1_000, skus: Int = 10_000, queries: Int = 2_000, trafficEvents: Int = 50_000,
+            populate: Populate? = nil, seed: UInt64 = 42
+        ) {
             self.stores = stores
             self.skus = skus
             self.queries = queries
@@ -69,13 +72,15 @@ public struct StockQueryBenchmark {
         let o = options
         let workload = Workload(
             WorkloadOptions(
-                seed: o.seed, stores: o.stores, skus: o.skus, customers: max(1_000, o.stores * 100), events: o.trafficEvents,
+                seed: o.seed, stores: o.stores, skus: o.skus, customers: max(1_000, o.stores * 100),
+                events: o.trafficEvents,
                 changeSetSize: 500, openingStock: o.populate == .ingest ? Self.openingUnits : 0))
         let hub = try await backend.makeHub("stock")
         let t0 = monotonicNanos()
         try await workload.enroll(into: hub, now: 1)
         let setup = workload.setup()
-        progress("populate (\(o.populate.rawValue)): \(setup.reduce(0) { $0 + $1.count }) head-office events through push")
+        progress(
+            "populate (\(o.populate.rawValue)): \(setup.reduce(0) { $0 + $1.count }) head-office events through push")
         var pushed = 0
         for b in setup {
             _ = try await hub.push(b.changeSet, from: b.node, now: Workload.hubClock)
@@ -83,7 +88,9 @@ public struct StockQueryBenchmark {
             if pushed % 100_000 < b.count { progress("  \(pushed) events") }
         }
         if o.populate == .direct {
-            guard let fill = backend.fillStock else { throw BenchError("backend \(backend.name) cannot fill stock directly") }
+            guard let fill = backend.fillStock else {
+                throw BenchError("backend \(backend.name) cannot fill stock directly")
+            }
             progress("populate (direct): \(o.stores) × \(o.skus) opening stock rows straight into the stock table")
             var rng = SplitMix64(seed: o.seed ^ 0x5_70C4)
             let skus = (0..<o.skus).map { Catalog.sku($0) }
@@ -136,11 +143,11 @@ public struct StockQueryBenchmark {
         }
         totals.sort()
         return Result(
-            backend: backend.name, stores: o.stores, skus: o.skus, populate: o.populate, populateSeconds: populateSeconds,
+            backend: backend.name, stores: o.stores, skus: o.skus, populate: o.populate,
+            populateSeconds: populateSeconds,
             stockRows: stockRows, queries: o.queries, rowsPerQuery: Double(rows) / Double(o.queries),
             p50Millis: latency.percentileMillis(50), p99Millis: latency.percentileMillis(99),
             meanMillis: Double(latency.samples.reduce(0, +)) / Double(max(1, latency.samples.count)) / 1e6,
             totalsMillis: Double(totals[totals.count / 2]) / 1e6, totalUnits: units)
     }
 }
-

@@ -252,7 +252,8 @@ public struct Workload: Sendable {
         return stride(from: 0, to: events.count, by: o.changeSetSize).map { i in
             PushBatch(
                 node: headOffice.node,
-                changeSet: ChangeSet(node: headOffice.node, events: Array(events[i..<min(i + o.changeSetSize, events.count)])))
+                changeSet: ChangeSet(
+                    node: headOffice.node, events: Array(events[i..<min(i + o.changeSetSize, events.count)])))
         }
     }
 

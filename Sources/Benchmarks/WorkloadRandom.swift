@@ -71,4 +71,3 @@ public struct ZipfSampler: Sendable {
     /// The probability of rank `k`.
     public func probability(of k: Int) -> Double { k == 0 ? cdf[0] : cdf[k] - cdf[k - 1] }
 }
-

@@ -141,14 +141,18 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
             lines.append(
                 SaleLine(
                     line: n + 1, sku: p.sku, quantity: quantity, unitPrice: Money(price, o.currency),
-                    unitCost: p.unitCost, vatRate: p.vatRate, lot: p.lotTracked ? "L-\(s.wall / 86_400_000 % 1000)" : nil,
+                    unitCost: p.unitCost, vatRate: p.vatRate,
+                    lot: p.lotTracked ? "L-\(s.wall / 86_400_000 % 1000)" : nil,
                     serials: serials))
         }
         let total = lines.reduce(Int64(0)) { $0 + $1.gross.minor }
         var tenders: [TenderPayment]
         let t = rng.unit()
         if t < 0.68 || total < 100 {
-            tenders = [TenderPayment(tender: .card, amount: Money(total, o.currency), reference: "AUTH-\(rng.int(100_000...999_999))")]
+            tenders = [
+                TenderPayment(
+                    tender: .card, amount: Money(total, o.currency), reference: "AUTH-\(rng.int(100_000...999_999))")
+            ]
         } else if t < 0.93 {
             tenders = [TenderPayment(tender: .cash, amount: Money(total, o.currency))]
         } else {
@@ -156,11 +160,14 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
             let cash = Swift.max(1, total / Int64(rng.int(2...5)))
             tenders = [
                 TenderPayment(tender: .cash, amount: Money(cash, o.currency)),
-                TenderPayment(tender: .card, amount: Money(total - cash, o.currency), reference: "AUTH-\(rng.int(100_000...999_999))"),
+                TenderPayment(
+                    tender: .card, amount: Money(total - cash, o.currency),
+                    reference: "AUTH-\(rng.int(100_000...999_999))"),
             ]
         }
         let sale = Sale(
-            id: id, store: s.store, customer: customer, soldAt: Instant(millis: s.wall), currency: o.currency, lines: lines,
+            id: id, store: s.store, customer: customer, soldAt: Instant(millis: s.wall), currency: o.currency,
+            lines: lines,
             tenders: tenders)
         let e = emit(s, .saleRecorded(sale), on: .sale(id))
         s.remember(RecentSale(sale: sale, seq: e.dot.seq))
@@ -180,7 +187,9 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
         let r = InventoryReceipt(
             store: s.store, sku: p.sku, quantity: amount, unitCost: p.unitCost, vendor: p.vendor,
             receivedAt: Instant(millis: s.wall))
-        emit(s, .inventoryReceived(r), on: RecordKey(.inventoryReceipt, "GR-\(s.store.rawValue)-\(pad(s.receiptsMinted, 6))"))
+        emit(
+            s, .inventoryReceived(r),
+            on: RecordKey(.inventoryReceipt, "GR-\(s.store.rawValue)-\(pad(s.receiptsMinted, 6))"))
         s.stock[k, default: o.openingStock] += amount
         stats.goodsReceipts += 1
     }
@@ -213,7 +222,9 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
         if let last = s.creditSeq[customer] { context.record(Dot(node: s.author.node, seq: last)) }
         let amount = Money(Int64(rng.int(5...20)) * 100, o.currency)
         let e = emit(
-            s, .storeCreditAdjusted(customer: customer, store: s.store, amount: amount, memo: "goodwill", at: Instant(millis: s.wall)),
+            s,
+            .storeCreditAdjusted(
+                customer: customer, store: s.store, amount: amount, memo: "goodwill", at: Instant(millis: s.wall)),
             on: key, context: context)
         s.creditSeq[customer] = e.dot.seq
         stats.storeCreditAdjustments += 1
@@ -228,11 +239,15 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
         let u = rng.unit()
         switch name {
         case "apparel", "shoes":
-            return u < 0.45 ? .sizeOrFit : u < 0.75 ? .changedMind : u < 0.88 ? .notAsDescribed : u < 0.96 ? .defective : .other
+            return u < 0.45
+                ? .sizeOrFit : u < 0.75 ? .changedMind : u < 0.88 ? .notAsDescribed : u < 0.96 ? .defective : .other
         case "electronics":
-            return u < 0.40 ? .defective : u < 0.70 ? .changedMind : u < 0.80 ? .notAsDescribed : u < 0.90 ? .damagedInTransit : .wrongItem
+            return u < 0.40
+                ? .defective
+                : u < 0.70 ? .changedMind : u < 0.80 ? .notAsDescribed : u < 0.90 ? .damagedInTransit : .wrongItem
         default:
-            return u < 0.45 ? .changedMind : u < 0.70 ? .defective : u < 0.80 ? .damagedInTransit : u < 0.90 ? .wrongItem : .other
+            return u < 0.45
+                ? .changedMind : u < 0.70 ? .defective : u < 0.80 ? .damagedInTransit : u < 0.90 ? .wrongItem : .other
         }
     }
 
@@ -269,7 +284,9 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
             let done = entry.returned[l.line, default: 0]
             let serials = l.serials.isEmpty ? [] : Array(l.serials[done..<(done + Swift.min(q, left))])
             requested.append(
-                RequestedLine(saleLine: l.line, quantity: Swift.min(q, left), reason: r, condition: condition(for: r), serials: serials))
+                RequestedLine(
+                    saleLine: l.line, quantity: Swift.min(q, left), reason: r, condition: condition(for: r),
+                    serials: serials))
         }
         guard !requested.isEmpty else { return makeSale(s) }
         let exchange = rng.chance(o.exchangeShare)
@@ -334,7 +351,8 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
         var open = OpenReturn(request: request, sale: sale, status: .requested, vector: VersionVector(), dueAt: 0)
         open.vector.record(e.dot)
         if verdict.isAllowed {
-            let a = emit(s, .returnApproved(at: Instant(millis: s.wall), note: "policy allows"), on: key, context: open.vector)
+            let a = emit(
+                s, .returnApproved(at: Instant(millis: s.wall), note: "policy allows"), on: key, context: open.vector)
             open.vector.record(a.dot)
             open.status = .approved
             if request.method == .counter {
@@ -374,9 +392,11 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
             case .requested:
                 // A manager looks at it: most are approved.
                 if rng.chance(0.85) {
-                    event = try ReturnDesk.approve(current: r.status, request: r.request, at: at, note: "manager approved")
+                    event = try ReturnDesk.approve(
+                        current: r.status, request: r.request, at: at, note: "manager approved")
                 } else {
-                    event = try ReturnDesk.reject(current: r.status, request: r.request, at: at, reason: "outside policy")
+                    event = try ReturnDesk.reject(
+                        current: r.status, request: r.request, at: at, reason: "outside policy")
                     stats.returnsRejected += 1
                     // The returned quantity is released again.
                     if let sale = r.sale { release(sale: sale, request: r.request) }
@@ -384,7 +404,9 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
             case .approved:
                 event = try ReturnDesk.receive(current: r.status, request: r.request, at: at)
             case .received:
-                r.grades = r.request.lines.map { l in LineGrade(line: l.line, grade: grade(for: l), quantity: l.quantity) }
+                r.grades = r.request.lines.map { l in
+                    LineGrade(line: l.line, grade: grade(for: l), quantity: l.quantity)
+                }
                 event = try ReturnDesk.inspect(current: r.status, request: r.request, at: at, grades: r.grades)
             case .inspected:
                 var dispositions: [LineDisposition] = []
@@ -394,7 +416,9 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
                     switch g.grade {
                     case .a: d = .restock
                     case .b:
-                        d = .refurbish(unitValue: Money(line.unitCost.minor * 6 / 10, o.currency), disclosure: "B-grade: light marks, opened box")
+                        d = .refurbish(
+                            unitValue: Money(line.unitCost.minor * 6 / 10, o.currency),
+                            disclosure: "B-grade: light marks, opened box")
                     case .c:
                         s.repairsMinted += 1
                         let order = RepairOrderID("RO-\(s.store.rawValue)-\(pad(s.repairsMinted, 6))")
@@ -410,9 +434,12 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
                         d = .returnToVendor(vendor: vendor, rma: "RMA-\(rng.int(100_000...999_999))")
                     }
                     dispositions.append(LineDisposition(line: g.line, quantity: g.quantity, disposition: d))
-                    if g.grade == .a, let k = catalog.bySKU[line.sku] { s.stock[k, default: o.openingStock] += g.quantity }
+                    if g.grade == .a, let k = catalog.bySKU[line.sku] {
+                        s.stock[k, default: o.openingStock] += g.quantity
+                    }
                 }
-                event = try ReturnDesk.dispose(current: r.status, request: r.request, grades: r.grades, dispositions: dispositions, at: at)
+                event = try ReturnDesk.dispose(
+                    current: r.status, request: r.request, grades: r.grades, dispositions: dispositions, at: at)
             case .disposed:
                 if r.request.type == .exchange, let exchange = try exchange(s, r) {
                     event = .exchangeCompleted(exchange)
@@ -432,7 +459,8 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
                         method = .bankTransfer(reference: "TR-\(rng.int(1_000_000...9_999_999))")
                     }
                     let already = r.request.sale.flatMap { refundedBySale[$0] } ?? [:]
-                    let refund = try RefundPlanner.plan(request: r.request, sale: r.sale, method: method, alreadyRefunded: already, at: at)
+                    let refund = try RefundPlanner.plan(
+                        request: r.request, sale: r.sale, method: method, alreadyRefunded: already, at: at)
                     if let sale = r.request.sale {
                         var sums = already
                         for a in refund.allocations {
@@ -462,7 +490,10 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
             _ = emit(s, payload, on: record)
             stats.repairsOpened += 1
             if case .repairOpened(let ro) = payload {
-                s.repairs.append(OpenRepair(id: ro.id, vector: VersionVector([s.author.node: s.author.seq]), progressed: false, dueAt: s.interactions + rng.int(5...20)))
+                s.repairs.append(
+                    OpenRepair(
+                        id: ro.id, vector: VersionVector([s.author.node: s.author.seq]), progressed: false,
+                        dueAt: s.interactions + rng.int(5...20)))
             }
         }
     }
@@ -500,9 +531,13 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
             let p = product(k)
             ensureStock(s, sku: k, quantity: l.quantity)
             s.stock[k, default: o.openingStock] -= l.quantity
-            out.append(ExchangeLine(sku: p.sku, quantity: l.quantity, unitPrice: p.unitPrice, unitCost: p.unitCost, vatRate: p.vatRate))
+            out.append(
+                ExchangeLine(
+                    sku: p.sku, quantity: l.quantity, unitPrice: p.unitPrice, unitCost: p.unitCost, vatRate: p.vatRate))
         }
-        return try ExchangePlanner.plan(request: r.request, outLines: out, settlementTender: rng.chance(0.6) ? .card : .cash, at: Instant(millis: s.wall))
+        return try ExchangePlanner.plan(
+            request: r.request, outLines: out, settlementTender: rng.chance(0.6) ? .card : .cash,
+            at: Instant(millis: s.wall))
     }
 
     func advanceDueRepairs(_ s: StoreSim) {
@@ -520,7 +555,8 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
                 let e = emit(
                     s,
                     .repairProgressed(
-                        at: at, status: .inProgress, parts: [RepairPart(name: "spare part", cost: Money(Int64(rng.int(3...40)) * 100, o.currency))],
+                        at: at, status: .inProgress,
+                        parts: [RepairPart(name: "spare part", cost: Money(Int64(rng.int(3...40)) * 100, o.currency))],
                         laborCost: Money(Int64(rng.int(2...8)) * 1_000, o.currency)),
                     on: key, context: rep.vector)
                 rep.vector.record(e.dot)
@@ -530,8 +566,14 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
                 i += 1
             } else {
                 let outcome: RepairOutcome =
-                    rng.chance(0.7) ? .repaired(resalePrice: Money(Int64(rng.int(10...80)) * 100, o.currency)) : .unrepairable(reason: "parts unavailable")
-                _ = emit(s, .repairCompleted(at: at, outcome: outcome, totalCost: Money(Int64(rng.int(20...120)) * 100, o.currency)), on: key, context: rep.vector)
+                    rng.chance(0.7)
+                    ? .repaired(resalePrice: Money(Int64(rng.int(10...80)) * 100, o.currency))
+                    : .unrepairable(reason: "parts unavailable")
+                _ = emit(
+                    s,
+                    .repairCompleted(
+                        at: at, outcome: outcome, totalCost: Money(Int64(rng.int(20...120)) * 100, o.currency)),
+                    on: key, context: rep.vector)
                 stats.repairsCompleted += 1
                 s.repairs.remove(at: i)
             }

@@ -31,5 +31,7 @@ public enum EventCodec {
     }
 
     /// A version vector as `node:seq,node:seq` sorted by node: compact and canonical.
-    public static func vectorText(_ v: VersionVector) -> String { v.dots.map { "\($0.node.rawValue):\($0.seq)" }.joined(separator: ",") }
+    public static func vectorText(_ v: VersionVector) -> String {
+        v.dots.map { "\($0.node.rawValue):\($0.seq)" }.joined(separator: ",")
+    }
 }

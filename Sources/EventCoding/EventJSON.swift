@@ -42,7 +42,11 @@ enum Shapes {
         let m = Money(1, c)
         let at = Instant(millis: 1)
         let samples: [(Any, Int)] = [
-            (Event(dot: Dot(node: "n", seq: 1), record: RecordKey(.sale, "s"), context: VersionVector(), hlc: HLCTimestamp(wall: 1), staff: "s", payload: .returnClosed(at: at)), 7),
+            (
+                Event(
+                    dot: Dot(node: "n", seq: 1), record: RecordKey(.sale, "s"), context: VersionVector(),
+                    hlc: HLCTimestamp(wall: 1), staff: "s", payload: .returnClosed(at: at)), 7
+            ),
             (Dot(node: "n", seq: 1), 2),
             (HLCTimestamp(wall: 1), 2),
             (m, 2),
@@ -52,18 +56,40 @@ enum Shapes {
             (TenderPayment(tender: .cash, amount: m), 3),
             (Customer(id: "c"), 4),
             (InventoryReceipt(store: "s", sku: "k", quantity: 1, unitCost: m, receivedAt: at), 6),
-            (StockCount(store: "s", location: .sellable, sku: "k", expected: 1, counted: 1, unitCost: m, countedAt: at), 7),
-            (ReturnRequest(id: "r", store: "s", sale: nil, saleStore: nil, customer: nil, type: .refund, method: .counter, currency: c, lines: [], requestedAt: at, restockingFee: m), 13),
-            (ReturnLine(line: 1, saleLine: nil, sku: "k", quantity: 1, unitRefund: m, unitCost: m, vatRate: VATRate(basisPoints: 1), reason: .other, condition: .used), 11),
+            (
+                StockCount(
+                    store: "s", location: .sellable, sku: "k", expected: 1, counted: 1, unitCost: m, countedAt: at), 7
+            ),
+            (
+                ReturnRequest(
+                    id: "r", store: "s", sale: nil, saleStore: nil, customer: nil, type: .refund, method: .counter,
+                    currency: c, lines: [], requestedAt: at, restockingFee: m), 13
+            ),
+            (
+                ReturnLine(
+                    line: 1, saleLine: nil, sku: "k", quantity: 1, unitRefund: m, unitCost: m,
+                    vatRate: VATRate(basisPoints: 1), reason: .other, condition: .used), 11
+            ),
             (LineGrade(line: 1, grade: .a, quantity: 1), 4),
             (LineDisposition(line: 1, quantity: 1, disposition: .restock), 3),
             (Refund(gross: m, restockingFee: m, allocations: [], refundedAt: at), 4),
             (RefundAllocation(tender: .cash, amount: m), 3),
-            (Exchange(returnedValue: m, restockingFee: m, outLines: [], difference: m, settlementTender: .cash, exchangedAt: at), 6),
+            (
+                Exchange(
+                    returnedValue: m, restockingFee: m, outLines: [], difference: m, settlementTender: .cash,
+                    exchangedAt: at), 6
+            ),
             (ExchangeLine(sku: "k", quantity: 1, unitPrice: m, unitCost: m, vatRate: VATRate(basisPoints: 1)), 6),
-            (RepairOrder(id: "o", returnID: "r", store: "s", sku: "k", quantity: 1, unitCost: m, technician: "t", openedAt: at), 8),
+            (
+                RepairOrder(
+                    id: "o", returnID: "r", store: "s", sku: "k", quantity: 1, unitCost: m, technician: "t",
+                    openedAt: at), 8
+            ),
             (RepairPart(name: "p", cost: m), 2),
-            (Product(sku: "k", name: "n", category: "c", unitPrice: m, unitCost: m, vatRate: VATRate(basisPoints: 1)), 11),
+            (
+                Product(
+                    sku: "k", name: "n", category: "c", unitPrice: m, unitCost: m, vatRate: VATRate(basisPoints: 1)), 11
+            ),
             (ReorderPoint(store: "s", sku: "k", minimum: 1), 3),
         ]
         return samples.allSatisfy { Mirror(reflecting: $0.0).children.count == $0.1 }
@@ -108,7 +134,10 @@ struct JSONBytes {
                 case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
                 case 0..<0x20:
                     let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+                    bytes += [
+                        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)],
+                        hex[Int(b & 0xF)],
+                    ]
                 default: bytes.append(b)
                 }
             }

@@ -10,7 +10,8 @@ enum FastJSONDecoder {
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         try data.withUnsafeBytes { raw in
             // The index reads the bytes in place: it never outlives this call.
-            let doc = try JSONIndex(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: raw.count))
+            let doc = try JSONIndex(
+                UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: raw.count))
             return try T(from: IndexDecoder(doc: doc, node: 0, codingPath: []))
         }
     }
@@ -22,7 +23,9 @@ extension FastJSONDecoder {
     /// shape differs. Lets a node keep the JSON of pulled events instead of encoding them again.
     static func rawMembers(of data: Data, array: String, member: String) -> [Data]? {
         data.withUnsafeBytes { raw -> [Data]? in
-            guard let doc = try? JSONIndex(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: raw.count)),
+            guard
+                let doc = try? JSONIndex(
+                    UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: raw.count)),
                 doc.nodes.first?.kind == .object, let list = doc.member(0, array), doc.nodes[Int(list)].kind == .array
             else { return nil }
             var out: [Data] = []
@@ -30,7 +33,9 @@ extension FastJSONDecoder {
             out.reserveCapacity(Int(count))
             var element = list + 1
             for _ in 0..<count {
-                guard doc.nodes[Int(element)].kind == .object, let value = doc.member(element, member) else { return nil }
+                guard doc.nodes[Int(element)].kind == .object, let value = doc.member(element, member) else {
+                    return nil
+                }
                 let n = doc.nodes[Int(value)]
                 let start = n.kind == .string ? Int(n.start) - 1 : Int(n.start)
                 let end = n.kind == .string ? Int(n.end) + 1 : Int(n.end)
@@ -109,7 +114,8 @@ final class JSONIndex {
             switch bytes[pos] {
             case UInt8(ascii: "{"):
                 let index = nodes.count
-                nodes.append(JSONNode(kind: .object, escaped: false, start: Int32(pos), end: 0, next: 0, count: 0, flag: false))
+                nodes.append(
+                    JSONNode(kind: .object, escaped: false, start: Int32(pos), end: 0, next: 0, count: 0, flag: false))
                 pos += 1
                 skipSpace()
                 var count: Int32 = 0
@@ -142,7 +148,8 @@ final class JSONIndex {
                 nodes[index].next = Int32(nodes.count)
             case UInt8(ascii: "["):
                 let index = nodes.count
-                nodes.append(JSONNode(kind: .array, escaped: false, start: Int32(pos), end: 0, next: 0, count: 0, flag: false))
+                nodes.append(
+                    JSONNode(kind: .array, escaped: false, start: Int32(pos), end: 0, next: 0, count: 0, flag: false))
                 pos += 1
                 skipSpace()
                 var count: Int32 = 0
@@ -179,14 +186,18 @@ final class JSONIndex {
                 let start = pos
                 while pos < bytes.count {
                     let b = bytes[pos]
-                    guard (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+")
-                        || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+                    guard
+                        (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
+                            || b == UInt8(ascii: "+")
+                            || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
                     else { break }
                     pos += 1
                 }
                 guard pos > start else { throw fail("unexpected character") }
                 nodes.append(
-                    JSONNode(kind: .number, escaped: false, start: Int32(start), end: Int32(pos), next: Int32(nodes.count + 1), count: 0, flag: false))
+                    JSONNode(
+                        kind: .number, escaped: false, start: Int32(start), end: Int32(pos),
+                        next: Int32(nodes.count + 1), count: 0, flag: false))
             }
         }
 
@@ -195,7 +206,10 @@ final class JSONIndex {
             guard pos + n <= bytes.count else { throw fail("unexpected end") }
             let p = text.utf8Start
             for i in 0..<n where bytes[pos + i] != p[i] { throw fail("invalid literal") }
-            nodes.append(JSONNode(kind: kind, escaped: false, start: Int32(pos), end: Int32(pos + n), next: Int32(nodes.count + 1), count: 0, flag: flag))
+            nodes.append(
+                JSONNode(
+                    kind: kind, escaped: false, start: Int32(pos), end: Int32(pos + n), next: Int32(nodes.count + 1),
+                    count: 0, flag: flag))
             pos += n
         }
 
@@ -217,7 +231,9 @@ final class JSONIndex {
                 pos += 1
             }
             nodes.append(
-                JSONNode(kind: .string, escaped: escaped, start: Int32(start), end: Int32(pos), next: Int32(nodes.count + 1), count: 0, flag: false))
+                JSONNode(
+                    kind: .string, escaped: escaped, start: Int32(start), end: Int32(pos), next: Int32(nodes.count + 1),
+                    count: 0, flag: false))
             pos += 1
         }
     }
@@ -236,7 +252,9 @@ final class JSONIndex {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0
-        func bad() -> DecodingError { .dataCorrupted(.init(codingPath: path, debugDescription: "invalid escape in string")) }
+        func bad() -> DecodingError {
+            .dataCorrupted(.init(codingPath: path, debugDescription: "invalid escape in string"))
+        }
         func hex4(_ at: Int) throws -> UInt32 {
             guard at + 4 <= raw.count else { throw bad() }
             var v: UInt32 = 0
@@ -277,7 +295,9 @@ final class JSONIndex {
                 i += 4
                 if scalar >= 0xD800 && scalar < 0xDC00 {
                     // A surrogate pair.
-                    guard i + 6 <= raw.count, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u") else { throw bad() }
+                    guard i + 6 <= raw.count, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u") else {
+                        throw bad()
+                    }
                     let low = try hex4(i + 2)
                     guard low >= 0xDC00 && low < 0xE000 else { throw bad() }
                     i += 6
@@ -424,7 +444,8 @@ struct IndexKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func value(_ key: Key) throws -> Int32 {
         guard let v = doc.member(node, key.stringValue) else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for \(key.stringValue)"))
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: codingPath, debugDescription: "no value for \(key.stringValue)"))
         }
         return v
     }
@@ -433,7 +454,9 @@ struct IndexKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try doc.bool(try value(key), codingPath) }
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try doc.string(try value(key), codingPath) }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try doc.double(try value(key), codingPath) }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try doc.double(try value(key), codingPath)) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+        Float(try doc.double(try value(key), codingPath))
+    }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try doc.integer(try value(key), codingPath) }
     func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try doc.integer(try value(key), codingPath) }
     func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try doc.integer(try value(key), codingPath) }
@@ -482,7 +505,8 @@ struct IndexKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func superDecoder() throws -> any Decoder {
         guard let v = doc.member(node, "super") else {
             throw DecodingError.keyNotFound(
-                FastIndexKey(stringValue: "super"), .init(codingPath: codingPath, debugDescription: "no value for super"))
+                FastIndexKey(stringValue: "super"),
+                .init(codingPath: codingPath, debugDescription: "no value for super"))
         }
         return IndexDecoder(doc: doc, node: v, codingPath: codingPath)
     }

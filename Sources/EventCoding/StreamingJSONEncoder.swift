@@ -70,7 +70,10 @@ private final class Writer {
             case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
-                bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+                bytes += [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)],
+                    hex[Int(b & 0xF)],
+                ]
             default: bytes.append(b)
             }
         }
@@ -85,7 +88,11 @@ private final class Writer {
         }
         var magnitude = value.magnitude
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8
+            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         withUnsafeMutableBytes(of: &digits) { buf in
             while magnitude > 0 {
@@ -120,7 +127,9 @@ private struct Single: SingleValueEncodingContainer {
     mutating func encode(_ value: Bool) throws { writer.raw(value ? "true" : "false") }
     mutating func encode(_ value: String) throws { writer.string(value) }
     mutating func encode(_ value: Double) throws {
-        guard value.isFinite else { throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "not finite")) }
+        guard value.isFinite else {
+            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "not finite"))
+        }
         writer.raw("\(value)")
     }
     mutating func encode(_ value: Float) throws { try encode(Double(value)) }
@@ -165,9 +174,12 @@ private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { var s = single(key); try s.encode(value) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { var s = single(key); try s.encode(value) }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         writer.element(level: level, key: key.stringValue)
-        return KeyedEncodingContainer(Keyed<NestedKey>(writer: writer, level: writer.open(object: true), codingPath: []))
+        return KeyedEncodingContainer(
+            Keyed<NestedKey>(writer: writer, level: writer.open(object: true), codingPath: []))
     }
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         writer.element(level: level, key: key.stringValue)
@@ -216,10 +228,13 @@ private struct Unkeyed: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt64) throws { var s = single(); try s.encode(value) }
     mutating func encode<T: Encodable>(_ value: T) throws { var s = single(); try s.encode(value) }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         writer.element(level: level, key: nil)
         count += 1
-        return KeyedEncodingContainer(Keyed<NestedKey>(writer: writer, level: writer.open(object: true), codingPath: codingPath))
+        return KeyedEncodingContainer(
+            Keyed<NestedKey>(writer: writer, level: writer.open(object: true), codingPath: codingPath))
     }
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         writer.element(level: level, key: nil)

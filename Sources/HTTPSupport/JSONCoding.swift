@@ -23,7 +23,9 @@ public enum JSONCoding {
     ) async throws
         -> T
     {
-        try await decode(from: request, emptyAllowed: emptyAllowed, limit: limit) { try JSONDecoder().decode(T.self, from: $0) }
+        try await decode(from: request, emptyAllowed: emptyAllowed, limit: limit) {
+            try JSONDecoder().decode(T.self, from: $0)
+        }
     }
 
     /// Reads the body as `decode(_:from:emptyAllowed:limit:)` does and decodes it with `decoder`

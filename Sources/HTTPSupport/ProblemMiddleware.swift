@@ -12,7 +12,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Bodies declared larger than this are refused before the route runs.
     let maxBodyBytes: Int
 
-    public init(maxBodyBytes: Int = JSONCoding.defaultMaxBodyBytes, record: @escaping @Sendable (Int, String?) -> Void) {
+    public init(maxBodyBytes: Int = JSONCoding.defaultMaxBodyBytes, record: @escaping @Sendable (Int, String?) -> Void)
+    {
         self.maxBodyBytes = maxBodyBytes
         self.record = record
     }

@@ -17,7 +17,9 @@ extension HubRoutes {
         // Consolidated stock by SKU × store × location (any enrolled caller: stores check other stores' stock).
         api.get("stock") { request, context in
             _ = try context.caller(in: Self.anyReader)
-            let rows = try await store.state().stock(sku: request.query("sku").map(SKU.init(rawValue:)), store: request.query("store").map(StoreID.init(rawValue:)))
+            let rows = try await store.state().stock(
+                sku: request.query("sku").map(SKU.init(rawValue:)),
+                store: request.query("store").map(StoreID.init(rawValue:)))
             return try JSONCoding.response(rows)
         }
         api.get("exceptions") { _, context in
@@ -44,10 +46,13 @@ extension HubRoutes {
         api.post("channel/returns") { request, context in
             let caller = try context.caller(in: [.onlineChannel])
             guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
-                throw Problem(code: "input.missingIdempotencyKey", detail: "send an Idempotency-Key header so a retry cannot record the return twice")
+                throw Problem(
+                    code: "input.missingIdempotencyKey",
+                    detail: "send an Idempotency-Key header so a retry cannot record the return twice")
             }
             let body = try await JSONCoding.decode(ChannelReturnRequest.self, from: request)
-            let (receipt, replayed) = try await store.submitChannelReturn(body, from: caller, idempotencyKey: key, staff: request.staff, now: clock())
+            let (receipt, replayed) = try await store.submitChannelReturn(
+                body, from: caller, idempotencyKey: key, staff: request.staff, now: clock())
             var response = try JSONCoding.response(receipt, status: .created, location: "/api/v1/returns/\(receipt.id)")
             if replayed { response.headers[.init("Idempotent-Replayed")!] = "true" }
             return response
@@ -56,11 +61,16 @@ extension HubRoutes {
         api.get("analytics") { request, context in
             _ = try context.caller(in: Self.headOffice)
             let input = try await store.state().analyticsInput()
-            let currency = input.products.values.first?.unitPrice.currency ?? input.sales.first?.currency ?? Currency("EUR")
-            let report = AnalyticsReport(input: input, asOf: Instant(millis: clock()), options: AnalyticsOptions(currency: currency))
+            let currency =
+                input.products.values.first?.unitPrice.currency ?? input.sales.first?.currency ?? Currency("EUR")
+            let report = AnalyticsReport(
+                input: input, asOf: Instant(millis: clock()), options: AnalyticsOptions(currency: currency))
             switch request.query("format") ?? "json" {
             case "json": return try JSONCoding.response(report)
-            case "text": return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string: report.render())))
+            case "text":
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: .init(string: report.render())))
             default: throw Problem(code: Problem.Code.invalidQuery, detail: "`format` is json or text")
             }
         }
@@ -80,7 +90,9 @@ extension HubRoutes {
                 }
                 return s
             }
-            let rows = try await store.state().returns(store: request.query("store").map(StoreID.init(rawValue:)), status: status, limit: Int(request.query("limit") ?? "") ?? 200)
+            let rows = try await store.state().returns(
+                store: request.query("store").map(StoreID.init(rawValue:)), status: status,
+                limit: Int(request.query("limit") ?? "") ?? 200)
             return try JSONCoding.response(rows)
         }
         api.get("customers/:id/history") { _, context in
@@ -94,13 +106,19 @@ extension HubRoutes {
             guard let sale = try await state.sale(id) else {
                 throw Problem(code: "sale.notFound", detail: "no sale \(id) at the hub")
             }
-            return try JSONCoding.response(HubSaleView(sale: sale, returned: try await state.returnableQuantities(of: id)))
+            return try JSONCoding.response(
+                HubSaleView(sale: sale, returned: try await state.returnableQuantities(of: id)))
         }
         // The accounting journal for a spreadsheet or the books: one row per posting line.
         api.get("journal.csv") { request, context in
             _ = try context.caller(in: Self.headOffice)
             let entries = try await store.state().journal(store: request.query("store").map(StoreID.init(rawValue:)))
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"journal.csv\""], body: .init(byteBuffer: .init(string: JournalCSV.render(entries))))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"journal.csv\"",
+                ], body: .init(byteBuffer: .init(string: JournalCSV.render(entries))))
         }
         api.get("verify") { _, context in
             _ = try context.caller(in: Self.headOffice)
@@ -137,7 +155,11 @@ enum JournalCSV {
                 let amount = l.amount.minor
                 let debit = amount > 0 ? Self.decimal(amount) : ""
                 let credit = amount < 0 ? Self.decimal(-amount) : ""
-                out += [e.date.day, e.store.rawValue, e.reference, e.memo, l.account.rawValue, l.account.title, debit, credit, l.amount.currency.rawValue]
+                out +=
+                    [
+                        e.date.day, e.store.rawValue, e.reference, e.memo, l.account.rawValue, l.account.title, debit,
+                        credit, l.amount.currency.rawValue,
+                    ]
                     .map(field).joined(separator: ",") + "\r\n"
             }
         }

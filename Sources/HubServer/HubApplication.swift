@@ -24,12 +24,15 @@ public let systemMillis: @Sendable () -> Int64 = { Int64(Date().timeIntervalSinc
 /// The hub's router: `/sync/v1/*` for nodes, `/api/v1/*` for head office, `/healthz`, `/livez`,
 /// `/metrics` and head office's `/dashboard` page without a credential.
 /// `clock` dates what the hub records (pushes, pulls, channel returns); tests pass a fixed one.
-public func buildHubRouter(store: any HubStore, clock: @escaping @Sendable () -> Int64 = systemMillis) -> Router<HubRequestContext> {
+public func buildHubRouter(store: any HubStore, clock: @escaping @Sendable () -> Int64 = systemMillis) -> Router<
+    HubRequestContext
+> {
     let router = Router(context: HubRequestContext.self)
     let metrics = HubMetrics()
-    router.add(middleware: ProblemMiddleware(maxBodyBytes: HubAPI.maxPushBytes) { status, code in
-        metrics.record(status: status, problemCode: code)
-    })
+    router.add(
+        middleware: ProblemMiddleware(maxBodyBytes: HubAPI.maxPushBytes) { status, code in
+            metrics.record(status: status, problemCode: code)
+        })
     let routes = HubRoutes(store: store, metrics: metrics, clock: clock)
     routes.addProbeRoutes(to: router)
     routes.addDashboardRoutes(to: router)

@@ -16,7 +16,9 @@ public struct HubRequestContext: RequestContext {
 
     /// The caller, or 401.
     func caller() throws -> HubCredential {
-        guard let credential else { throw Problem(code: "auth.missing", status: .unauthorized, detail: "send Authorization: Bearer <token>") }
+        guard let credential else {
+            throw Problem(code: "auth.missing", status: .unauthorized, detail: "send Authorization: Bearer <token>")
+        }
         return credential
     }
 
@@ -24,7 +26,9 @@ public struct HubRequestContext: RequestContext {
     func caller(in roles: Set<HubRole>) throws -> HubCredential {
         let c = try caller()
         guard roles.contains(c.role) else {
-            throw Problem(code: "auth.forbidden", status: .forbidden, detail: "the \(c.role.rawValue) role may not use this route")
+            throw Problem(
+                code: "auth.forbidden", status: .forbidden, detail: "the \(c.role.rawValue) role may not use this route"
+            )
         }
         return c
     }
@@ -37,13 +41,16 @@ struct HubAuthMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
     let store: any HubStore
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw Problem(code: "auth.missing", status: .unauthorized, detail: "send Authorization: Bearer <token>")
         }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard let credential = try await store.credential(secretHash: TokenHash.of(token)) else {
-            throw Problem(code: "auth.unknown", status: .unauthorized, detail: "this token is not enrolled with the hub")
+            throw Problem(
+                code: "auth.unknown", status: .unauthorized, detail: "this token is not enrolled with the hub")
         }
         guard !credential.revoked else { throw HubError.revoked(credential.node) }
         var context = context

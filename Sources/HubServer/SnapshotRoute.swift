@@ -13,7 +13,8 @@ extension HubRoutes {
         sync.get("snapshot") { _, context in
             let caller = try context.caller()
             let snapshot = try await store.snapshot(for: caller.node, now: clock())
-            let header = try JSONEncoder().encode(SnapshotHeader(epoch: snapshot.epoch, events: snapshot.expectedEvents))
+            let header = try JSONEncoder().encode(
+                SnapshotHeader(epoch: snapshot.epoch, events: snapshot.expectedEvents))
             let metrics = self.metrics
             let body = ResponseBody { writer in
                 var buffer = ByteBuffer()

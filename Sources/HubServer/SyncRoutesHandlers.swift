@@ -14,7 +14,8 @@ extension HubRoutes {
         sync.post("push") { request, context in
             let caller = try context.caller()
             // The event codec, as nodes read the events they store: the hub reads what nodes write.
-            let changeSet = try await JSONCoding.decode(from: request, limit: HubAPI.maxPushBytes, with: EventCodec.decodeChangeSet)
+            let changeSet = try await JSONCoding.decode(
+                from: request, limit: HubAPI.maxPushBytes, with: EventCodec.decodeChangeSet)
             do {
                 let receipt = try await store.push(changeSet, from: caller.node, now: clock())
                 metrics.pushed(receipt.applied)
@@ -23,8 +24,12 @@ extension HubRoutes {
                 // The node needs `expectedSeq` to heal, so the problem carries it.
                 let status = error.problemStatus ?? .conflict
                 metrics.refused(problemCode: error.code)
-                let body = ProblemDetails(code: error.code, status: status.code, title: status.reasonPhrase, detail: error.message, expectedSeq: error.expectedSeq)
-                return Response(status: status, headers: [.contentType: Problem.mediaType], body: .init(byteBuffer: .init(bytes: try JSONCoding.encoder.encode(body))))
+                let body = ProblemDetails(
+                    code: error.code, status: status.code, title: status.reasonPhrase, detail: error.message,
+                    expectedSeq: error.expectedSeq)
+                return Response(
+                    status: status, headers: [.contentType: Problem.mediaType],
+                    body: .init(byteBuffer: .init(bytes: try JSONCoding.encoder.encode(body))))
             }
         }
         sync.get("pull") { request, context in
@@ -47,7 +52,9 @@ extension HubRoutes {
             else {
                 throw Problem(
                     code: "input.invalid",
-                    detail: "a refusal names an event (seq from 1), a code of 1 to 100 bytes and a message of at most 2,000 characters")
+                    detail:
+                        "a refusal names an event (seq from 1), a code of 1 to 100 bytes and a message of at most 2,000 characters"
+                )
             }
             try await store.recordRefusal(
                 by: caller.node, of: report.dot, code: report.code, message: report.message, now: clock())

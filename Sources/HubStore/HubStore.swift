@@ -126,7 +126,9 @@ public protocol HubOperations: Sendable {
     /// Refused: `auth.forbidden` (not a store node), `sale.notFound`,
     /// `escrow.invalidClaim`, `escrow.insufficient`, `escrow.claimConflict`. Claims are serialised
     /// per sale, so two claims racing for the last unit get one grant.
-    func claimEscrow(_ claim: EscrowClaim, from credential: HubCredential, now: Int64) async throws -> (grant: EscrowGrant, replayed: Bool)
+    func claimEscrow(_ claim: EscrowClaim, from credential: HubCredential, now: Int64) async throws -> (
+        grant: EscrowGrant, replayed: Bool
+    )
 
     /// The claims outstanding at `now` (not expired, return not merged yet), oldest first.
     func outstandingClaims(now: Int64) async throws -> [EscrowGrant]

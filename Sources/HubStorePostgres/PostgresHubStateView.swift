@@ -9,7 +9,9 @@ struct PostgresHubStateView: HubStateView {
 
     func read<T: Sendable>(_ body: (PostgresReader) async throws -> T) async throws -> T {
         let logger = store.logger
-        return try await store.snapshot { connection in try await body(PostgresReader(connection: connection, logger: logger)) }
+        return try await store.snapshot { connection in
+            try await body(PostgresReader(connection: connection, logger: logger))
+        }
     }
 
     func stock(sku: SKU?, store: StoreID?) async throws -> [StockLevel] {

@@ -64,16 +64,19 @@ extension PostgresHubStore {
         let logger = self.logger
         return try await client.withConnection { connection in
             var out: [HubIncident] = []
-            for try await (id, code, node, seq, digest, message, first, last, occurrences) in try await connection.query(
-                """
-                SELECT id, code, node, seq, offered_digest, message, first_at, last_at, occurrences
-                FROM hub_incidents ORDER BY last_at DESC, id DESC
-                """, logger: logger
-            ).decode((Int64, String, String, Int64, String, String, Int64, Int64, Int64).self) {
+            for try await (id, code, node, seq, digest, message, first, last, occurrences)
+                in try await connection.query(
+                    """
+                    SELECT id, code, node, seq, offered_digest, message, first_at, last_at, occurrences
+                    FROM hub_incidents ORDER BY last_at DESC, id DESC
+                    """, logger: logger
+                ).decode((Int64, String, String, Int64, String, String, Int64, Int64, Int64).self)
+            {
                 let author = NodeID(node)
                 out.append(
                     HubIncident(
-                        id: id, code: code, node: author, dot: Dot(node: author, seq: UInt64(seq)), offeredDigest: digest,
+                        id: id, code: code, node: author, dot: Dot(node: author, seq: UInt64(seq)),
+                        offeredDigest: digest,
                         firstSeenAt: first, lastSeenAt: last, occurrences: Int(occurrences), message: message))
             }
             return out
@@ -112,7 +115,9 @@ extension EnrolledNode {
         return nil
     }
 
-    static func fetch(_ connection: PostgresConnection, secretHash: String, logger: Logger) async throws -> PostgresNodeRow? {
+    static func fetch(_ connection: PostgresConnection, secretHash: String, logger: Logger) async throws
+        -> PostgresNodeRow?
+    {
         for try await columns in try await connection.query(
             """
             SELECT node, store, role, revoked, acked, last_push_at, last_pull_at, pulled_checkpoint

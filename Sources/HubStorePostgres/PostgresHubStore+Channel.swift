@@ -41,7 +41,9 @@ extension PostgresHubStore {
             }
             let policies = try await reader.records(ReturnIntake.policyIDs(for: store).map { RecordKey(.policy, $0) })
             func storedPolicy(_ id: String) -> ReturnPolicy? {
-                guard let found = policies.first(where: { $0.key.id == id }), case .policy(_, let p) = found.body else { return nil }
+                guard let found = policies.first(where: { $0.key.id == id }), case .policy(_, let p) = found.body else {
+                    return nil
+                }
                 return p
             }
             let skus = Set(request.lines.compactMap(\.sku) + (sale?.lines.map(\.sku) ?? [])).sorted()
@@ -62,12 +64,14 @@ extension PostgresHubStore {
                     connection, logger: logger, reader: reader, sale: request.sale, now: now),
                 product: { products[$0] },
                 policy: ReturnIntake.policy(
-                    store: storedPolicy(store.rawValue), chainDefault: storedPolicy(ReturnIntake.chainDefaultPolicyID), sale: sale,
+                    store: storedPolicy(store.rawValue), chainDefault: storedPolicy(ReturnIntake.chainDefaultPolicyID),
+                    sale: sale,
                     chainCurrency: currency),
                 receiptlessReturnsLast90Days: receiptless, at: at)
             var context = VersionVector()
             let events = outcome.events.map { payload in
-                let event = authoring.state.author(payload, on: .returnOrder(id), context: context, staff: staff, now: now)
+                let event = authoring.state.author(
+                    payload, on: .returnOrder(id), context: context, staff: staff, now: now)
                 context.record(event.dot)
                 return event
             }
@@ -75,7 +79,8 @@ extension PostgresHubStore {
                 // The channel API is a door like any other: the hub's own events pass the same gate.
                 var owners = RecordOwners()
                 do {
-                    try AdmissionRules.admit(events, by: EventAuthor(node: Self.hubNode, role: .hub, store: nil), owners: &owners, now: now)
+                    try AdmissionRules.admit(
+                        events, by: EventAuthor(node: Self.hubNode, role: .hub, store: nil), owners: &owners, now: now)
                 } catch let error as AdmissionError {
                     throw HubError(error)
                 }
@@ -86,7 +91,8 @@ extension PostgresHubStore {
             else {
                 throw HubError(code: HubError.Code.corrupt, message: "return \(id) vanished")
             }
-            let receipt = ChannelReturnReceipt(id: id, status: state.status, request: recorded, verdict: outcome.verdict)
+            let receipt = ChannelReturnReceipt(
+                id: id, status: state.status, request: recorded, verdict: outcome.verdict)
             try await connection.query(
                 """
                 INSERT INTO hub_idempotency (channel, key, request_digest, receipt, created_at)
@@ -96,7 +102,9 @@ extension PostgresHubStore {
         }
     }
 
-    public func resolveException(_ id: String, note: String, by node: NodeID, now: Int64) async throws -> ExceptionResolution {
+    public func resolveException(_ id: String, note: String, by node: NodeID, now: Int64) async throws
+        -> ExceptionResolution
+    {
         let trimmed = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
             throw HubError(code: "input.missingNote", message: "say what was done about the exception")
@@ -122,7 +130,8 @@ extension PostgresHubStore {
         return try await client.withConnection { connection in
             var out: [ExceptionResolution] = []
             for try await (id, note, by, at) in try await connection.query(
-                "SELECT id, note, resolved_by, resolved_at FROM hub_resolutions ORDER BY resolved_at, id", logger: logger
+                "SELECT id, note, resolved_by, resolved_at FROM hub_resolutions ORDER BY resolved_at, id",
+                logger: logger
             ).decode((String, String, String, Int64).self) {
                 out.append(ExceptionResolution(id: id, note: note, resolvedBy: NodeID(by), resolvedAt: at))
             }
@@ -154,7 +163,8 @@ struct HubCounters {
         }
         return HubCounters(
             state: EventAuthoring(
-                node: PostgresHubStore.hubNode, store: PostgresHubStore.hubStore, seq: UInt64(values["seq"] ?? "0") ?? 0,
+                node: PostgresHubStore.hubNode, store: PostgresHubStore.hubStore,
+                seq: UInt64(values["seq"] ?? "0") ?? 0,
                 clock: HybridLogicalClock(last: EventAuthoring.parseClock(values["hlc"] ?? "0.0")), counters: counters))
     }
 

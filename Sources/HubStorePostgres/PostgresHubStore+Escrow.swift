@@ -8,7 +8,9 @@ extension PostgresHubStore {
     /// See `HubStore.claimEscrow`. Claims on one sale are serialised across every hub process by a
     /// transaction-scoped advisory lock on the sale; READ COMMITTED then lets each statement after
     /// the lock see every claim and merged return committed before it.
-    public func claimEscrow(_ claim: EscrowClaim, from credential: HubCredential, now: Int64) async throws -> (grant: EscrowGrant, replayed: Bool) {
+    public func claimEscrow(_ claim: EscrowClaim, from credential: HubCredential, now: Int64) async throws -> (
+        grant: EscrowGrant, replayed: Bool
+    ) {
         let store = try EscrowRules.check(claim, from: credential)
         let logger = self.logger
         let node = credential.node
@@ -19,7 +21,9 @@ extension PostgresHubStore {
                 connection, logger: logger, node: node.rawValue, returnID: claim.returnID.rawValue
             ).first {
                 let merged = try await Self.returnMerged(connection, logger: logger, claim.returnID)
-                if let again = try EscrowRules.replay(claim, stored: stored, returnMerged: merged, now: now) { return (again, true) }
+                if let again = try EscrowRules.replay(claim, stored: stored, returnMerged: merged, now: now) {
+                    return (again, true)
+                }
                 try await connection.query(
                     "DELETE FROM hub_escrow_claims WHERE node = \(node.rawValue) AND return_id = \(claim.returnID.rawValue)",
                     logger: logger)
@@ -50,7 +54,9 @@ extension PostgresHubStore {
     }
 
     /// What outstanding claims hold per line of `sale`.
-    static func outstandingByLine(_ connection: PostgresConnection, logger: Logger, sale: SaleID, now: Int64) async throws -> [Int: Int] {
+    static func outstandingByLine(_ connection: PostgresConnection, logger: Logger, sale: SaleID, now: Int64)
+        async throws -> [Int: Int]
+    {
         var out: [Int: Int] = [:]
         for try await (line, held) in try await connection.query(
             """
@@ -111,7 +117,8 @@ extension PostgresHubStore {
         {
             stored.append(
                 EscrowRules.StoredLine(
-                    node: node, returnID: returnID, line: Int(line), sale: sale, quantity: Int(quantity), holder: holder,
+                    node: node, returnID: returnID, line: Int(line), sale: sale, quantity: Int(quantity),
+                    holder: holder,
                     grantedAt: grantedAt, expiresAt: expiresAt))
         }
         return EscrowRules.grants(stored)

@@ -38,7 +38,8 @@ extension PostgresHubStore {
                         guard let held = stored[event.dot.seq] else {
                             throw HubError(
                                 code: HubError.Code.corrupt,
-                                message: "the hub acknowledged \(node) up to \(member.acked) but does not hold \(event.dot)")
+                                message:
+                                    "the hub acknowledged \(node) up to \(member.acked) but does not hold \(event.dot)")
                         }
                         guard held == event else { throw DotConflict(event: event) }
                         duplicates += 1
@@ -53,7 +54,8 @@ extension PostgresHubStore {
                 try await connection.query(
                     "UPDATE hub_nodes SET acked = \(Int64(plan.ackedAfter)), last_push_at = \(now) WHERE node = \(node.rawValue)",
                     logger: logger)
-                return PushReceipt(acked: plan.ackedAfter, applied: plan.new.count, duplicates: duplicates, epoch: epoch)
+                return PushReceipt(
+                    acked: plan.ackedAfter, applied: plan.new.count, duplicates: duplicates, epoch: epoch)
             }
         } catch let conflict as DotConflict {
             try await recordIncident(conflict, node: node, now: now)

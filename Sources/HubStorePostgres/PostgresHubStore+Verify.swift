@@ -22,7 +22,8 @@ extension PostgresHubStore {
             func compare<K: Hashable & Comparable, V: Equatable>(_ name: String, _ table: [K: V], _ expected: [K: V]) {
                 for k in Set(table.keys).union(expected.keys).sorted() where table[k] != expected[k] {
                     mismatches.append(
-                        "\(name) \(k): table \(table[k].map { "\($0)" } ?? "none"), events \(expected[k].map { "\($0)" } ?? "none")")
+                        "\(name) \(k): table \(table[k].map { "\($0)" } ?? "none"), events \(expected[k].map { "\($0)" } ?? "none")"
+                    )
                 }
             }
             var stock: [StockKey: Int] = [:]
@@ -65,7 +66,9 @@ extension PostgresHubStore {
                 if let k = RecordKey(key) { records[k] = "\(vector) pending=\(pending)" }
             }
             var expected: [RecordKey: String] = [:]
-            for (key, r) in state.records { expected[key] = "\(EventCodec.vectorText(r.vector)) pending=\(r.pending.count)" }
+            for (key, r) in state.records {
+                expected[key] = "\(EventCodec.vectorText(r.vector)) pending=\(r.pending.count)"
+            }
             compare("record", records, expected)
 
             // The hub's bookkeeping.
@@ -90,7 +93,8 @@ extension PostgresHubStore {
                 enrolled.insert(node)
                 let h = held[node] ?? (0, 0)
                 if h.count != Int64(member.acked) || h.max != Int64(member.acked) {
-                    mismatches.append("node \(node): acknowledged \(member.acked), holds \(h.count) events up to seq \(h.max)")
+                    mismatches.append(
+                        "node \(node): acknowledged \(member.acked), holds \(h.count) events up to seq \(h.max)")
                 }
             }
             if let own = held[Self.hubNode.rawValue], own.count != own.max {

@@ -2,9 +2,9 @@ import Foundation
 public import HubStore
 public import Logging
 import PostgresNIO
-import ServiceLifecycle
 public import Replication
 public import ReturnsDomain
+import ServiceLifecycle
 
 /// The chain's hub: `HubStore` on PostgreSQL, for one or several hub processes over one database.
 ///
@@ -102,7 +102,8 @@ public final class PostgresHubStore: HubStore {
         }
     }
 
-    private init(client: PostgresClient, runner: Task<Void, Never>?, logger: Logger, epoch: String, currency: Currency) {
+    private init(client: PostgresClient, runner: Task<Void, Never>?, logger: Logger, epoch: String, currency: Currency)
+    {
         self.client = client
         self.runner = runner
         self.logger = logger
@@ -129,7 +130,8 @@ public final class PostgresHubStore: HubStore {
                 }
                 group.addTask {
                     try await Task.sleep(for: .seconds(2))
-                    throw HubError(code: HubError.Code.databaseUnavailable, message: "PostgreSQL did not answer within 2 s")
+                    throw HubError(
+                        code: HubError.Code.databaseUnavailable, message: "PostgreSQL did not answer within 2 s")
                 }
                 try await group.next()
                 group.cancelAll()
@@ -137,7 +139,9 @@ public final class PostgresHubStore: HubStore {
         } catch let error as HubError {
             throw error
         } catch {
-            throw HubError(code: HubError.Code.databaseUnavailable, message: "PostgreSQL cannot be reached: \(String(reflecting: error))")
+            throw HubError(
+                code: HubError.Code.databaseUnavailable,
+                message: "PostgreSQL cannot be reached: \(String(reflecting: error))")
         }
     }
 
@@ -235,7 +239,8 @@ enum PostgresURL {
         case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
         case "require": tls = .require(.makeClientConfiguration())
         default:
-            throw HubError(code: "config.badDatabaseURL", message: "sslmode \(mode) is not one of disable, prefer, require")
+            throw HubError(
+                code: "config.badDatabaseURL", message: "sslmode \(mode) is not one of disable, prefer, require")
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: url.port ?? 5432, username: url.user ?? "postgres", password: url.password,
@@ -252,9 +257,13 @@ public enum PostgresDatabases {
     /// (any database of it) and returns the URL of the new database. `prefix` may hold only
     /// lower-case letters, digits and underscores: a database name cannot be a bound parameter,
     /// so this is the one statement whose text is built, from checked characters only.
-    public static func create(serverURL: String, prefix: String = "returnsync_", logger: Logger? = nil) async throws -> String {
-        guard !prefix.isEmpty, prefix.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
-            throw HubError(code: "config.badDatabaseName", message: "a database prefix is lower-case letters, digits and _")
+    public static func create(serverURL: String, prefix: String = "returnsync_", logger: Logger? = nil) async throws
+        -> String
+    {
+        guard !prefix.isEmpty, prefix.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
+        else {
+            throw HubError(
+                code: "config.badDatabaseName", message: "a database prefix is lower-case letters, digits and _")
         }
         let name = prefix + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         let logger = logger ?? Logger(label: "returnsync.hub.postgres")
@@ -275,4 +284,3 @@ public enum PostgresDatabases {
         return text
     }
 }
-

@@ -56,7 +56,8 @@ struct PostgresIngest {
         var writes = ProjectionWrites()
         var newStates: [RecordKey: RecordState] = [:]
         for key in keys {
-            let new = RecordFold.fold(key: key, events: ((held[key] ?? []) + (arriving[key] ?? [])).sorted { $0.dot < $1.dot })
+            let new = RecordFold.fold(
+                key: key, events: ((held[key] ?? []) + (arriving[key] ?? [])).sorted { $0.dot < $1.dot })
             writes.add(old: oldStates[key]!, new: new)
             newStates[key] = new
         }

@@ -47,7 +47,11 @@ struct PostgresReader {
         ).decode((String, ByteBuffer).self) {
             guard let key = RecordKey(record) else { continue }
             let event = try EventCodec.decodeEvent(Data(buffer: body))
-            if grouped.last?.0 == key { grouped[grouped.count - 1].1.append(event) } else { grouped.append((key, [event])) }
+            if grouped.last?.0 == key {
+                grouped[grouped.count - 1].1.append(event)
+            } else {
+                grouped.append((key, [event]))
+            }
         }
         return grouped.map { RecordFold.fold(key: $0.0, events: $0.1) }
     }
@@ -71,7 +75,9 @@ struct PostgresReader {
 
     func strings(_ query: PostgresQuery) async throws -> [String] {
         var out: [String] = []
-        for try await value in try await connection.query(query, logger: logger).decode(String.self) { out.append(value) }
+        for try await value in try await connection.query(query, logger: logger).decode(String.self) {
+            out.append(value)
+        }
         return out
     }
 
@@ -108,7 +114,8 @@ struct PostgresReader {
             """, logger: logger
         ).decode((String, String, String, Int64).self) {
             guard let location = StockLocation(rawValue: location) else { continue }
-            out.append(StockLevel(store: StoreID(storeID), location: location, sku: SKU(skuID), quantity: Int(quantity)))
+            out.append(
+                StockLevel(store: StoreID(storeID), location: location, sku: SKU(skuID), quantity: Int(quantity)))
         }
         return out
     }
@@ -171,7 +178,8 @@ struct PostgresReader {
     /// embedded hub's `HubExceptions`): records' own exceptions plus the company-wide checks.
     func exceptions() async throws -> [ReplicationException] {
         var out: [ReplicationException] = []
-        let withExceptions = try await strings("SELECT DISTINCT record FROM record_exceptions").compactMap(RecordKey.init)
+        let withExceptions = try await strings("SELECT DISTINCT record FROM record_exceptions").compactMap(
+            RecordKey.init)
         for state in try await records(withExceptions) { out += state.exceptions }
         for try await (sale, line, sold, returned) in try await connection.query(
             """

@@ -163,7 +163,9 @@ enum PostgresSchema {
     }
 
     /// The hub's epoch and currency; minted and recorded on first use of a new database.
-    static func identity(_ client: PostgresClient, currency: Currency, logger: Logger) async throws -> (String, Currency) {
+    static func identity(_ client: PostgresClient, currency: Currency, logger: Logger) async throws -> (
+        String, Currency
+    ) {
         try await client.withConnection { connection in
             try await connection.query(
                 """

@@ -118,7 +118,8 @@ struct ProjectionWrites {
         var customers = CustomerColumns()
         for state in states {
             switch state.body {
-            case .returnOrder(let order): if let request = order.request { returns.append(request, status: order.status) }
+            case .returnOrder(let order):
+                if let request = order.request { returns.append(request, status: order.status) }
             case .sale(let sale): sales.append(sale)
             case .customer(let customer): customers.append(customer)
             default: break

@@ -34,7 +34,8 @@ public final class SQLiteHubStore: HubStore {
     /// default currency (the replica's `NodeIdentity.currency`).
     public static func create(atPath path: String, currency: Currency) throws -> SQLiteHubStore {
         let identity = NodeIdentity(node: hubNode, store: hubStore, currency: currency)
-        return try SQLiteHubStore(ReplicaDatabase.create(atPath: path, identity: identity, migrations: HubSchema.register))
+        return try SQLiteHubStore(
+            ReplicaDatabase.create(atPath: path, identity: identity, migrations: HubSchema.register))
     }
 
     /// Opens the hub database at `path`.
@@ -76,9 +77,12 @@ public final class SQLiteHubStore: HubStore {
 
     public func checkDatabase() async throws {
         do {
-            _ = try await database.writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM hub_meta WHERE key = 'epoch'") }
+            _ = try await database.writer.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM hub_meta WHERE key = 'epoch'")
+            }
         } catch {
-            throw HubError(code: HubError.Code.databaseUnavailable, message: "the hub database cannot be read: \(error)")
+            throw HubError(
+                code: HubError.Code.databaseUnavailable, message: "the hub database cannot be read: \(error)")
         }
     }
 

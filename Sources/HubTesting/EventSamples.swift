@@ -15,7 +15,9 @@ public enum EventSamples {
         let vat = VATRate(basisPoints: 1300)
         let sale = Sale(
             id: SaleID("R-\(store)-\(tag)"), store: store, customer: "C-1", soldAt: t, currency: eur,
-            lines: [SaleLine(line: 1, sku: "SKU-1", quantity: 1, unitPrice: m, unitCost: Money(500, eur), vatRate: vat)],
+            lines: [
+                SaleLine(line: 1, sku: "SKU-1", quantity: 1, unitPrice: m, unitCost: Money(500, eur), vatRate: vat)
+            ],
             tenders: [TenderPayment(tender: .card, amount: m)])
         let returnID = ReturnID("RT-\(store)-\(tag)")
         let repairID = RepairOrderID("RO-\(store)-\(tag)")
@@ -26,18 +28,23 @@ public enum EventSamples {
             outLines: [ExchangeLine(sku: "SKU-1", quantity: 1, unitPrice: m, unitCost: m, vatRate: vat)],
             difference: .zero(eur), settlementTender: .card, exchangedAt: t)
         let refund = Refund(
-            gross: m, restockingFee: .zero(eur), allocations: [RefundAllocation(tender: .card, amount: m)], refundedAt: t)
+            gross: m, restockingFee: .zero(eur), allocations: [RefundAllocation(tender: .card, amount: m)],
+            refundedAt: t)
         let held = RecordKey.returnOrder(heldReturn)
         let product = Product(sku: "SKU-1", name: "水壶", category: "kitchen", unitPrice: m, unitCost: m, vatRate: vat)
         return [
             (.productDefined(product), .product("SKU-1")),
             (.storeDefined(Store(id: store, name: "门店 \(store)", currency: eur)), RecordKey(.store, store.rawValue)),
             (.policySet(store: store, policy: .standard(currency: eur)), RecordKey(.policy, store.rawValue)),
-            (.reorderPointSet(ReorderPoint(store: store, sku: "SKU-1", minimum: 3)), RecordKey(.reorderPoint, "\(store)/SKU-1")),
+            (
+                .reorderPointSet(ReorderPoint(store: store, sku: "SKU-1", minimum: 3)),
+                RecordKey(.reorderPoint, "\(store)/SKU-1")
+            ),
             (.customerRegistered(Customer(id: "C-1", name: "王丽")), .customer("C-1")),
             (.customerFieldChanged(customer: "C-1", field: .phone, value: "138 0000 0000"), .customer("C-1")),
             (
-                .inventoryReceived(InventoryReceipt(store: store, sku: "SKU-1", quantity: 3, unitCost: m, receivedAt: t)),
+                .inventoryReceived(
+                    InventoryReceipt(store: store, sku: "SKU-1", quantity: 3, unitCost: m, receivedAt: t)),
                 RecordKey(.inventoryReceipt, "GR-\(store)-\(tag)")
             ),
             (.stockCounted(count), RecordKey(.stockCount, "SC-\(store)-\(tag)")),
@@ -47,14 +54,23 @@ public enum EventSamples {
             (.returnRejected(at: t, reason: "超出期限"), held),
             (.returnReceived(at: t, trackingNumber: nil), held),
             (.returnInspected(at: t, grades: [LineGrade(line: 1, grade: .a, quantity: 1)]), held),
-            (.returnDisposed(at: t, dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .restock)]), held),
+            (
+                .returnDisposed(at: t, dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .restock)]),
+                held
+            ),
             (.refundIssued(refund), held),
             (.exchangeCompleted(exchange), held),
             (.returnClosed(at: t), held),
             (.repairOpened(repair(repairID, of: heldReturn, store: store, now: now)), .repairOrder(repairID)),
             (.repairProgressed(at: t, status: .inProgress, parts: [], laborCost: .zero(eur)), .repairOrder(heldRepair)),
-            (.repairCompleted(at: t, outcome: .unrepairable(reason: "主板损坏"), totalCost: .zero(eur)), .repairOrder(heldRepair)),
-            (.storeCreditAdjusted(customer: "C-1", store: store, amount: Money(-100, eur), memo: "补偿", at: t), .storeCredit("C-1")),
+            (
+                .repairCompleted(at: t, outcome: .unrepairable(reason: "主板损坏"), totalCost: .zero(eur)),
+                .repairOrder(heldRepair)
+            ),
+            (
+                .storeCreditAdjusted(customer: "C-1", store: store, amount: Money(-100, eur), memo: "补偿", at: t),
+                .storeCredit("C-1")
+            ),
         ]
     }
 
@@ -65,7 +81,8 @@ public enum EventSamples {
             unitCost: Money(500, eur), vatRate: VATRate(basisPoints: 1300), reason: .defective, condition: .unopened)
         return ReturnRequest(
             id: id, store: store, sale: sale, saleStore: sale == nil ? nil : store, customer: "C-1", type: .refund,
-            method: .counter, currency: eur, lines: [line], requestedAt: Instant(millis: now), restockingFee: .zero(eur))
+            method: .counter, currency: eur, lines: [line], requestedAt: Instant(millis: now), restockingFee: .zero(eur)
+        )
     }
 
     /// A repair order of `store` for a unit of return `returnID`.

@@ -25,7 +25,8 @@ public enum HubBackend: String, CaseIterable, Sendable, CustomStringConvertible 
         guard let url = ProcessInfo.processInfo.environment["RETURNSYNC_TEST_POSTGRES_URL"], !url.isEmpty else {
             throw HubError(
                 code: "test.noPostgres",
-                message: "RETURNSYNC_TEST_POSTGRES_URL is not set: run the suite with scripts/test, which starts PostgreSQL")
+                message:
+                    "RETURNSYNC_TEST_POSTGRES_URL is not set: run the suite with scripts/test, which starts PostgreSQL")
         }
         return url
     }

@@ -38,8 +38,12 @@ public struct SnapshotLoadProgress: Sendable, Hashable {
         let share = expected.flatMap { $0 > 0 ? " (\(events * 100 / $0)%)" : nil } ?? ""
         switch phase {
         case .events: return "bootstrap: \(events)\(total) events\(share), \(Int(eventsPerSecond)) events/s"
-        case .projections: return "bootstrap: all \(events) events in after \(String(format: "%.1f", seconds)) s; folding each record once and writing projections"
-        case .done: return "bootstrap: \(events) events loaded in \(String(format: "%.1f", seconds)) s (\(Int(eventsPerSecond)) events/s)"
+        case .projections:
+            return
+                "bootstrap: all \(events) events in after \(String(format: "%.1f", seconds)) s; folding each record once and writing projections"
+        case .done:
+            return
+                "bootstrap: \(events) events loaded in \(String(format: "%.1f", seconds)) s (\(Int(eventsPerSecond)) events/s)"
         }
     }
 }
@@ -66,7 +70,9 @@ extension NodeService {
 
     static func holdsOthersEvents(_ db: Database, node: NodeID) throws -> Bool {
         try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE node < ?1) OR EXISTS (SELECT 1 FROM events WHERE node > ?1)",
+            db,
+            sql:
+                "SELECT EXISTS (SELECT 1 FROM events WHERE node < ?1) OR EXISTS (SELECT 1 FROM events WHERE node > ?1)",
             arguments: [node.rawValue]) ?? false
     }
 
@@ -100,7 +106,9 @@ extension NodeService {
                 guard try Self.checkpoint(db).checkpoint == 0, try !Self.holdsOthersEvents(db, node: node) else {
                     throw NodeStoreError(
                         code: "sync.notFresh",
-                        message: "this node has pulled before; it pulls the feed after its checkpoint instead of loading a snapshot")
+                        message:
+                            "this node has pulled before; it pulls the feed after its checkpoint instead of loading a snapshot"
+                    )
                 }
                 let known = Set(try String.fetchAll(db, sql: "SELECT DISTINCT record FROM events"))
                 // A node without a single event has empty tables: their secondary indexes are
@@ -119,7 +127,9 @@ extension NodeService {
                         let t = seconds()
                         if t - lastReport >= 1 {
                             lastReport = t
-                            progress(SnapshotLoadProgress(phase: .events, events: count, expected: expectedEvents, seconds: t))
+                            progress(
+                                SnapshotLoadProgress(
+                                    phase: .events, events: count, expected: expectedEvents, seconds: t))
                         }
                     case .end(let checkpoint, let events):
                         end = (checkpoint, events)
@@ -130,19 +140,24 @@ extension NodeService {
                 else {
                     throw NodeStoreError(
                         code: "sync.truncatedSnapshot",
-                        message: "the snapshot stopped early or does not add up (\(count) events received); nothing was kept")
+                        message:
+                            "the snapshot stopped early or does not add up (\(count) events received); nothing was kept"
+                    )
                 }
                 guard bulk.conflicts.isEmpty, bulk.duplicates == 0 else {
                     throw NodeStoreError(
                         code: "sync.badSnapshot",
                         message: "the snapshot repeats events or differs from events this node holds; nothing was kept")
                 }
-                progress(SnapshotLoadProgress(phase: .projections, events: count, expected: expectedEvents, seconds: seconds()))
+                progress(
+                    SnapshotLoadProgress(
+                        phase: .projections, events: count, expected: expectedEvents, seconds: seconds()))
                 let records = bulk.touchedRecords
                 try bulk.finish(now: now)
                 for sql in deferred { try db.execute(sql: sql) }
                 try Self.setCheckpoint(db, checkpoint: end.checkpoint, epoch: epoch)
-                result = SnapshotLoad(events: count, records: records, checkpoint: end.checkpoint, epoch: epoch, seconds: 0)
+                result = SnapshotLoad(
+                    events: count, records: records, checkpoint: end.checkpoint, epoch: epoch, seconds: 0)
                 return .commit
             }
             return result!
@@ -168,7 +183,9 @@ extension NodeService {
         }
         var result = try await loaded
         result.seconds = seconds()
-        progress(SnapshotLoadProgress(phase: .done, events: result.events, expected: expectedEvents, seconds: result.seconds))
+        progress(
+            SnapshotLoadProgress(phase: .done, events: result.events, expected: expectedEvents, seconds: result.seconds)
+        )
         return result
     }
 
@@ -176,8 +193,14 @@ extension NodeService {
     /// answers the statements that create them again.
     static func dropSecondaryIndexes(_ db: Database) throws -> [String] {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'")
-        for row in rows { try db.execute(sql: "DROP INDEX \"\((row["name"] as String).replacingOccurrences(of: "\"", with: "\"\""))\"") }
+            db,
+            sql:
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+        )
+        for row in rows {
+            try db.execute(
+                sql: "DROP INDEX \"\((row["name"] as String).replacingOccurrences(of: "\"", with: "\"\""))\"")
+        }
         return rows.map { $0["sql"] }
     }
 
@@ -249,7 +272,11 @@ final class BatchChannel<Item: Sendable>: @unchecked Sendable {
     }
 
     /// No more items.
-    func close() { condition.withLock { closed = true; condition.broadcast() } }
+    func close() {
+        condition.withLock {
+            closed = true; condition.broadcast()
+        }
+    }
 
     /// The sender failed: the receiver throws `error`.
     func fail(_ error: any Error) {

@@ -85,7 +85,8 @@ extension NodeService {
                 guard let sale, !Escrow.claimedLines(command.lines).isEmpty, Escrow.holder(of: sale) != store else {
                     return try self.createReturn(command, staff: staff, now: now, log: log, sale: sale)
                 }
-                return try self.recordAgainstOtherStore(command, sale: sale, minted: nil, grant: nil, staff: staff, now: now, db: db, log: log)
+                return try self.recordAgainstOtherStore(
+                    command, sale: sale, minted: nil, grant: nil, staff: staff, now: now, db: db, log: log)
             }
         }
         let sale: Sale? = try await read { reader in try command.sale.flatMap { try reader.sale($0) } }
@@ -100,7 +101,8 @@ extension NodeService {
         let (minted, grant) = try await claimFirst(command, sale: sale, lines: lines, claimer: claimer)
         let now = clock()
         return try await transaction { db, log in
-            try self.recordAgainstOtherStore(command, sale: sale, minted: minted, grant: grant, staff: staff, now: now, db: db, log: log)
+            try self.recordAgainstOtherStore(
+                command, sale: sale, minted: minted, grant: grant, staff: staff, now: now, db: db, log: log)
         }
     }
 
@@ -108,7 +110,8 @@ extension NodeService {
     /// budget when there is none (refused with `escrow.budgetExhausted` beyond it), and notes
     /// on what authority in `escrow_uses`. `minted` is the number the claim was made under.
     func recordAgainstOtherStore(
-        _ command: CreateReturnCommand, sale: Sale, minted: ReturnID?, grant: EscrowGrant?, staff: StaffID, now: Int64, db: Database,
+        _ command: CreateReturnCommand, sale: Sale, minted: ReturnID?, grant: EscrowGrant?, staff: StaffID, now: Int64,
+        db: Database,
         log: EventLog
     ) throws -> ReturnView {
         let (decided, claimed) = grant.map { (EscrowBasis.claim, Optional($0.claim)) } ?? (.riskBudget, nil)
@@ -119,14 +122,17 @@ extension NodeService {
             guard value.currency == currency else {
                 throw DomainError(
                     code: "escrow.budgetExhausted",
-                    message: "sale \(sale.id) is in \(value.currency), the risk budget in \(currency): claim it from the hub when online")
+                    message:
+                        "sale \(sale.id) is in \(value.currency), the risk budget in \(currency): claim it from the hub when online"
+                )
             }
             let budget = try Self.riskBudget(db, currency: currency)
             let used = try Self.budgetUsed(db, node: node, currency: currency)
             guard used + value.minor <= budget.minor else {
                 throw DomainError(
                     code: "escrow.budgetExhausted",
-                    message: "sale \(sale.id) was made at store \(sale.store) and the hub cannot be reached: this return (\(value)) "
+                    message:
+                        "sale \(sale.id) was made at store \(sale.store) and the hub cannot be reached: this return (\(value)) "
                         + "would take offline returns against other stores' sales to \(Money(used + value.minor, currency)), over the "
                         + "store's risk budget of \(budget); take it when the hub is reachable again")
             }
@@ -167,7 +173,8 @@ extension NodeService {
                     value: Money(row[4] as Int64, Currency(row[5] as String)), recordedAt: row[6], acknowledged: row[7])
             }
             return EscrowStatus(
-                riskBudget: budget, used: Money(used, currency), available: Money(max(0, budget.minor - used), currency),
+                riskBudget: budget, used: Money(used, currency),
+                available: Money(max(0, budget.minor - used), currency),
                 recent: recent)
         }
     }
@@ -175,13 +182,16 @@ extension NodeService {
     /// Sets the store's risk budget (in the node's currency; 0 takes no offline returns against
     /// other stores' sales).
     public func setRiskBudget(_ amount: Money) async throws {
-        guard amount.currency == identity.currency else { throw DomainError.currencyMismatch(amount.currency, identity.currency) }
+        guard amount.currency == identity.currency else {
+            throw DomainError.currencyMismatch(amount.currency, identity.currency)
+        }
         guard amount.minor >= 0 else {
             throw DomainError(code: "input.negativeAmount", message: "a risk budget cannot be negative")
         }
         try await database.transaction { db in
             try db.execute(
-                sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                sql:
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 arguments: [Self.riskBudgetKey, String(amount.minor)])
         }
     }
@@ -198,7 +208,9 @@ extension NodeService {
         // Granted or not asked, the holder goes ahead on what it knows.
         let (id, _) = try await claimFirst(command, sale: sale, lines: lines, claimer: claimer)
         let now = clock()
-        return try await transaction { _, log in try self.createReturn(command, staff: staff, now: now, log: log, id: id) }
+        return try await transaction { _, log in
+            try self.createReturn(command, staff: staff, now: now, log: log, id: id)
+        }
     }
 
     /// Checks the return as the desk would record it, mints its id and claims its lines through
@@ -213,7 +225,9 @@ extension NodeService {
         _ command: CreateReturnCommand, sale: Sale, lines: [EscrowLine], claimer: any EscrowClaimer
     ) async throws -> (id: ReturnID, grant: EscrowGrant?) {
         let checkTime = clock()
-        _ = try await database.writer.read { db in try self.plan(command, id: ReturnID("RT-CHECK"), db: db, now: checkTime) }
+        _ = try await database.writer.read { db in
+            try self.plan(command, id: ReturnID("RT-CHECK"), db: db, now: checkTime)
+        }
         let id = try await transaction { _, log in ReturnID(try log.mint("RT")) }
         do {
             return (id, try await claimer.claimEscrow(EscrowClaim(sale: sale.id, returnID: id, lines: lines)))
@@ -228,7 +242,8 @@ extension NodeService {
     }
 
     static func riskBudget(_ db: Database, currency: Currency) throws -> Money {
-        let minor = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [riskBudgetKey])
+        let minor =
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [riskBudgetKey])
             .flatMap { Int64($0) } ?? Escrow.defaultRiskBudgetMinor
         return Money(minor, currency)
     }

@@ -29,21 +29,27 @@ public final class NodeService: Sendable {
         guard product.unitPrice.minor >= 0, product.unitCost.minor >= 0 else {
             throw DomainError.invalid("catalog.negativePrice", "prices cannot be negative")
         }
-        guard !product.sku.rawValue.isEmpty else { throw DomainError.invalid("catalog.missingSKU", "a product needs a SKU") }
+        guard !product.sku.rawValue.isEmpty else {
+            throw DomainError.invalid("catalog.missingSKU", "a product needs a SKU")
+        }
         let now = clock()
         try await transaction { db, log in
             try log.author(.productDefined(product), on: .product(product.sku), staff: staff, now: now)
         }
     }
 
-    public func receiveInventory(sku: SKU, quantity: Int, unitCost: Money?, vendor: VendorID?, staff: StaffID) async throws {
+    public func receiveInventory(sku: SKU, quantity: Int, unitCost: Money?, vendor: VendorID?, staff: StaffID)
+        async throws
+    {
         guard quantity > 0 else { throw DomainError.invalidQuantity(quantity) }
         let now = clock()
         try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard let product = try reader.product(sku) else { throw DomainError.unknownSKU(sku) }
             let id = try log.mint("GR")
-            let receipt = InventoryReceipt(store: self.identity.store, sku: sku, quantity: quantity, unitCost: unitCost ?? product.unitCost, vendor: vendor, receivedAt: Instant(millis: now))
+            let receipt = InventoryReceipt(
+                store: self.identity.store, sku: sku, quantity: quantity, unitCost: unitCost ?? product.unitCost,
+                vendor: vendor, receivedAt: Instant(millis: now))
             try log.author(.inventoryReceived(receipt), on: RecordKey(.inventoryReceipt, id), staff: staff, now: now)
         }
     }
@@ -52,21 +58,29 @@ public final class NodeService: Sendable {
         guard minimum >= 0 else { throw DomainError.invalidQuantity(minimum) }
         let now = clock()
         try await transaction { db, log in
-            guard try NodeReader(db: db, identity: self.identity).product(sku) != nil else { throw DomainError.unknownSKU(sku) }
+            guard try NodeReader(db: db, identity: self.identity).product(sku) != nil else {
+                throw DomainError.unknownSKU(sku)
+            }
             let point = ReorderPoint(store: self.identity.store, sku: sku, minimum: minimum)
-            try log.author(.reorderPointSet(point), on: RecordKey(.reorderPoint, "\(self.identity.store)/\(sku)"), staff: staff, now: now)
+            try log.author(
+                .reorderPointSet(point), on: RecordKey(.reorderPoint, "\(self.identity.store)/\(sku)"), staff: staff,
+                now: now)
         }
     }
 
     public func setPolicy(_ policy: ReturnPolicy, staff: StaffID) async throws {
         let now = clock()
         try await transaction { db, log in
-            try log.author(.policySet(store: self.identity.store, policy: policy), on: RecordKey(.policy, self.identity.store.rawValue), staff: staff, now: now)
+            try log.author(
+                .policySet(store: self.identity.store, policy: policy),
+                on: RecordKey(.policy, self.identity.store.rawValue), staff: staff, now: now)
         }
     }
 
     public func registerCustomer(_ customer: Customer, staff: StaffID) async throws {
-        guard !customer.id.rawValue.isEmpty else { throw DomainError.invalid("customer.missingID", "a customer needs an id") }
+        guard !customer.id.rawValue.isEmpty else {
+            throw DomainError.invalid("customer.missingID", "a customer needs an id")
+        }
         let now = clock()
         try await transaction { db, log in
             try log.author(.customerRegistered(customer), on: .customer(customer.id), staff: staff, now: now)
@@ -81,7 +95,8 @@ public final class NodeService: Sendable {
         return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard sale.store == self.identity.store else {
-                throw DomainError.invalid("sale.wrongStore", "this node records sales of \(self.identity.store), not \(sale.store)")
+                throw DomainError.invalid(
+                    "sale.wrongStore", "this node records sales of \(self.identity.store), not \(sale.store)")
             }
             guard try reader.sale(sale.id) == nil else {
                 throw DomainError.invalid("sale.duplicateReceipt", "receipt \(sale.id) is already recorded")
@@ -93,7 +108,8 @@ public final class NodeService: Sendable {
                 for t in sale.tenders where t.tender == .storeCredit {
                     let balance = try reader.storeCredit(customer, currency: sale.currency)
                     guard balance.minor >= t.amount.minor else {
-                        throw DomainError.invalid("storeCredit.insufficient", "store credit of \(customer) is \(balance)")
+                        throw DomainError.invalid(
+                            "storeCredit.insufficient", "store credit of \(customer) is \(balance)")
                     }
                 }
             }
@@ -114,21 +130,29 @@ public final class NodeService: Sendable {
     }
 
     /// `read` is the sale when the caller has read it already in this transaction.
-    func plan(_ c: CreateReturnCommand, id: ReturnID, db: Database, now: Int64, refuseDenied: Bool = true, read: Sale? = nil) throws -> ReturnIntake.Outcome {
+    func plan(
+        _ c: CreateReturnCommand, id: ReturnID, db: Database, now: Int64, refuseDenied: Bool = true, read: Sale? = nil
+    ) throws -> ReturnIntake.Outcome {
         let reader = NodeReader(db: db, identity: identity)
         var sale: Sale?
         if let saleID = c.sale {
             guard let s = try read.flatMap({ $0.id == saleID ? $0 : nil }) ?? reader.sale(saleID) else {
-                throw DomainError.invalid("sale.notFound", "no sale with receipt \(saleID) on this node; look it up online or return without receipt")
+                throw DomainError.invalid(
+                    "sale.notFound",
+                    "no sale with receipt \(saleID) on this node; look it up online or return without receipt")
             }
             sale = s
         }
         let at = Instant(millis: now)
-        let receiptless = try ReturnIntake.receiptlessCount(of: c, sale: sale, at: at).map { try reader.receiptlessReturns(of: $0.customer, since: $0.since) } ?? 0
+        let receiptless =
+            try ReturnIntake.receiptlessCount(of: c, sale: sale, at: at).map {
+                try reader.receiptlessReturns(of: $0.customer, since: $0.since)
+            } ?? 0
         return try ReturnIntake.take(
             c, id: id, store: identity.store, sale: sale, defaultMethod: .counter,
             alreadyReturned: try reader.returnedQuantities(of: c.sale), product: { sku in try? reader.product(sku) },
-            policy: try reader.policy(for: sale), receiptlessReturnsLast90Days: receiptless, at: at, refuseDenied: refuseDenied)
+            policy: try reader.policy(for: sale), receiptlessReturnsLast90Days: receiptless, at: at,
+            refuseDenied: refuseDenied)
     }
 
     /// Opens a return against a line this store holds (or without a receipt); one the policy
@@ -142,12 +166,17 @@ public final class NodeService: Sendable {
     /// The body of `createReturn`, for callers that already hold a transaction.
     /// `id` is minted here unless the caller minted it already (a return claimed from the hub);
     /// `sale` is the command's sale when the caller has read it in this transaction.
-    public func createReturn(_ command: CreateReturnCommand, staff: StaffID, now: Int64, log: EventLog, id: ReturnID? = nil, sale: Sale? = nil) throws -> ReturnView {
-        let id = try id ?? {
-            let minted = ReturnID(try log.mint("RT"))
-            log.declareNew(.returnOrder(minted))
-            return minted
-        }()
+    public func createReturn(
+        _ command: CreateReturnCommand, staff: StaffID, now: Int64, log: EventLog, id: ReturnID? = nil,
+        sale: Sale? = nil
+    ) throws -> ReturnView {
+        let id =
+            try id
+            ?? {
+                let minted = ReturnID(try log.mint("RT"))
+                log.declareNew(.returnOrder(minted))
+                return minted
+            }()
         let outcome = try plan(command, id: id, db: log.db, now: now, read: sale)
         for event in outcome.events { try log.author(event, on: .returnOrder(id), staff: staff, now: now) }
         guard let state = try log.currentState(of: .returnOrder(id)).returnOrder, state.request != nil else {
@@ -180,14 +209,21 @@ public final class NodeService: Sendable {
             let current = state.status
             let event: DomainEvent
             switch step {
-            case .approve(let note): event = try ReturnDesk.approve(current: current, request: request, at: at, note: note)
-            case .reject(let reason): event = try ReturnDesk.reject(current: current, request: request, at: at, reason: reason)
-            case .receive(let tracking): event = try ReturnDesk.receive(current: current, request: request, at: at, trackingNumber: tracking)
-            case .inspect(let grades): event = try ReturnDesk.inspect(current: current, request: request, at: at, grades: grades)
+            case .approve(let note):
+                event = try ReturnDesk.approve(current: current, request: request, at: at, note: note)
+            case .reject(let reason):
+                event = try ReturnDesk.reject(current: current, request: request, at: at, reason: reason)
+            case .receive(let tracking):
+                event = try ReturnDesk.receive(current: current, request: request, at: at, trackingNumber: tracking)
+            case .inspect(let grades):
+                event = try ReturnDesk.inspect(current: current, request: request, at: at, grades: grades)
             case .dispose(let given):
                 // Repair dispositions without an order number get one minted here.
-                let dispositions = try ReturnDesk.numberRepairs(given) { RepairOrderID(try log.mint(ReturnDesk.repairOrderPrefix)) }
-                event = try ReturnDesk.dispose(current: current, request: request, grades: state.grades, dispositions: dispositions, at: at)
+                let dispositions = try ReturnDesk.numberRepairs(given) {
+                    RepairOrderID(try log.mint(ReturnDesk.repairOrderPrefix))
+                }
+                event = try ReturnDesk.dispose(
+                    current: current, request: request, grades: state.grades, dispositions: dispositions, at: at)
                 try log.author(event, on: .returnOrder(id), staff: staff, now: now)
                 for (order, opened) in ReturnDesk.repairsOpened(by: dispositions, of: request, at: at) {
                     try log.author(opened, on: .repairOrder(order), staff: staff, now: now)
@@ -197,11 +233,16 @@ public final class NodeService: Sendable {
                 _ = try current.next(after: .refund)
                 let sale = try request.sale.flatMap { try reader.sale($0) }
                 let already = try reader.refundedPerTender(sale: request.sale, excluding: id)
-                event = .refundIssued(try RefundPlanner.plan(request: request, sale: sale, method: method, alreadyRefunded: already, at: at))
+                event = .refundIssued(
+                    try RefundPlanner.plan(
+                        request: request, sale: sale, method: method, alreadyRefunded: already, at: at))
             case .exchange(let items, let settlement):
                 _ = try current.next(after: .exchange)
-                let out = try ExchangePlanner.outLines(items.map { ($0.sku, $0.quantity, $0.serials) }) { try reader.product($0) }
-                event = .exchangeCompleted(try ExchangePlanner.plan(request: request, outLines: out, settlementTender: settlement, at: at))
+                let out = try ExchangePlanner.outLines(items.map { ($0.sku, $0.quantity, $0.serials) }) {
+                    try reader.product($0)
+                }
+                event = .exchangeCompleted(
+                    try ExchangePlanner.plan(request: request, outLines: out, settlementTender: settlement, at: at))
             case .close: event = try ReturnDesk.close(current: current, request: request, at: at)
             }
             try log.author(event, on: .returnOrder(id), staff: staff, now: now)
@@ -211,43 +252,70 @@ public final class NodeService: Sendable {
 
     // MARK: - Repairs and store credit
 
-    public func progressRepair(_ id: RepairOrderID, status: RepairStatus, parts: [RepairPart], laborCost: Money, staff: StaffID) async throws -> RepairState {
+    public func progressRepair(
+        _ id: RepairOrderID, status: RepairStatus, parts: [RepairPart], laborCost: Money, staff: StaffID
+    ) async throws -> RepairState {
         let now = clock()
         return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
-            guard let repair = try reader.repair(id), repair.order != nil else { throw DomainError.invalid("repair.notFound", "no repair order \(id)") }
-            guard repair.outcome == nil else { throw DomainError.invalid("repair.finished", "repair \(id) is finished") }
+            guard let repair = try reader.repair(id), repair.order != nil else {
+                throw DomainError.invalid("repair.notFound", "no repair order \(id)")
+            }
+            guard repair.outcome == nil else {
+                throw DomainError.invalid("repair.finished", "repair \(id) is finished")
+            }
             guard status == .open || status == .inProgress else {
                 throw DomainError.invalid("repair.useComplete", "finish a repair with `complete`")
             }
-            guard !laborCost.isNegative, parts.allSatisfy({ !$0.cost.isNegative }) else { throw DomainError.invalid("input.invalidAmount", "costs cannot be negative") }
-            try log.author(.repairProgressed(at: Instant(millis: now), status: status, parts: parts, laborCost: laborCost), on: .repairOrder(id), staff: staff, now: now)
+            guard !laborCost.isNegative, parts.allSatisfy({ !$0.cost.isNegative }) else {
+                throw DomainError.invalid("input.invalidAmount", "costs cannot be negative")
+            }
+            try log.author(
+                .repairProgressed(at: Instant(millis: now), status: status, parts: parts, laborCost: laborCost),
+                on: .repairOrder(id), staff: staff, now: now)
             return try log.currentState(of: .repairOrder(id)).repair!
         }
     }
 
-    public func completeRepair(_ id: RepairOrderID, outcome: RepairOutcome, totalCost: Money, staff: StaffID) async throws -> RepairState {
+    public func completeRepair(_ id: RepairOrderID, outcome: RepairOutcome, totalCost: Money, staff: StaffID)
+        async throws -> RepairState
+    {
         let now = clock()
         return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
-            guard let repair = try reader.repair(id), repair.order != nil else { throw DomainError.invalid("repair.notFound", "no repair order \(id)") }
-            guard repair.outcome == nil else { throw DomainError.invalid("repair.finished", "repair \(id) is finished") }
-            guard !totalCost.isNegative else { throw DomainError.invalid("input.invalidAmount", "costs cannot be negative") }
-            try log.author(.repairCompleted(at: Instant(millis: now), outcome: outcome, totalCost: totalCost), on: .repairOrder(id), staff: staff, now: now)
+            guard let repair = try reader.repair(id), repair.order != nil else {
+                throw DomainError.invalid("repair.notFound", "no repair order \(id)")
+            }
+            guard repair.outcome == nil else {
+                throw DomainError.invalid("repair.finished", "repair \(id) is finished")
+            }
+            guard !totalCost.isNegative else {
+                throw DomainError.invalid("input.invalidAmount", "costs cannot be negative")
+            }
+            try log.author(
+                .repairCompleted(at: Instant(millis: now), outcome: outcome, totalCost: totalCost),
+                on: .repairOrder(id), staff: staff, now: now)
             return try log.currentState(of: .repairOrder(id)).repair!
         }
     }
 
-    public func adjustStoreCredit(customer: CustomerID, amount: Money, memo: String, staff: StaffID) async throws -> Money {
+    public func adjustStoreCredit(customer: CustomerID, amount: Money, memo: String, staff: StaffID) async throws
+        -> Money
+    {
         let now = clock()
         return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
-            guard !amount.isZero else { throw DomainError.invalid("input.invalidAmount", "the adjustment must not be zero") }
+            guard !amount.isZero else {
+                throw DomainError.invalid("input.invalidAmount", "the adjustment must not be zero")
+            }
             let balance = try reader.storeCredit(customer, currency: amount.currency)
             guard balance.minor + amount.minor >= 0 else {
                 throw DomainError.invalid("storeCredit.insufficient", "store credit of \(customer) is \(balance)")
             }
-            try log.author(.storeCreditAdjusted(customer: customer, store: self.identity.store, amount: amount, memo: memo, at: Instant(millis: now)), on: .storeCredit(customer), staff: staff, now: now)
+            try log.author(
+                .storeCreditAdjusted(
+                    customer: customer, store: self.identity.store, amount: amount, memo: memo, at: Instant(millis: now)
+                ), on: .storeCredit(customer), staff: staff, now: now)
             try log.flush()
             return try reader.storeCredit(customer, currency: amount.currency)
         }

@@ -51,7 +51,9 @@ extension NodeService {
     }
 
     static func checkpoint(_ db: Database) throws -> SyncCheckpoint {
-        let checkpoint = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pull.checkpoint'").flatMap { UInt64($0) } ?? 0
+        let checkpoint =
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pull.checkpoint'").flatMap { UInt64($0) }
+            ?? 0
         let epoch = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pull.epoch'") ?? ""
         return SyncCheckpoint(checkpoint: checkpoint, epoch: epoch)
     }
@@ -64,7 +66,9 @@ extension NodeService {
     /// `bodies`, when given, are the events' JSON as received (same order): they are stored as
     /// they are instead of being encoded again. Each touched record is folded and projected once
     /// for the whole page (`BulkApply`).
-    public func applyPulled(_ events: [Event], bodies: [Data?]? = nil, checkpoint: UInt64, epoch: String) async throws -> PullApplication {
+    public func applyPulled(_ events: [Event], bodies: [Data?]? = nil, checkpoint: UInt64, epoch: String) async throws
+        -> PullApplication
+    {
         precondition(bodies == nil || bodies!.count == events.count, "one body per event")
         let now = clock()
         // Values are checked again on this side (who authored what, the hub has checked on push).
@@ -81,7 +85,10 @@ extension NodeService {
 
     static func setCheckpoint(_ db: Database, checkpoint: UInt64, epoch: String) throws {
         for (k, v) in [("pull.checkpoint", String(checkpoint)), ("pull.epoch", epoch)] {
-            try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", arguments: [k, v])
+            try db.execute(
+                sql:
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [k, v])
         }
     }
 }
@@ -112,7 +119,10 @@ extension NodeService {
     public func connect(_ connection: HubConnection) async throws {
         try await database.transaction { db in
             for (k, v) in [("hub.url", connection.url), ("hub.token", connection.token)] {
-                try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", arguments: [k, v])
+                try db.execute(
+                    sql:
+                        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    arguments: [k, v])
             }
         }
     }

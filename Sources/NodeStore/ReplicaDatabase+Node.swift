@@ -29,7 +29,8 @@ extension ReplicaDatabase {
     public static func open(in directory: URL) throws -> NodeDatabase {
         let path = databasePath(in: directory)
         guard FileManager.default.fileExists(atPath: path) else {
-            throw NodeStoreError(code: "node.notInitialised", message: "no node database at \(path); run `returnsync node init` first")
+            throw NodeStoreError(
+                code: "node.notInitialised", message: "no node database at \(path); run `returnsync node init` first")
         }
         return try open(atPath: path)
     }

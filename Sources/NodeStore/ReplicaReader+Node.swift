@@ -12,23 +12,33 @@ extension ReplicaReader {
     public func saleView(_ id: SaleID) throws -> SaleView? {
         guard let sale = try sale(id) else { return nil }
         let returned = try returnedQuantities(of: id)
-        return SaleView(sale: sale, lines: sale.lines.map { l in
-            let r = returned[l.line] ?? 0
-            return SaleView.Line(line: l, returned: r, returnable: max(0, l.quantity - r))
-        })
+        return SaleView(
+            sale: sale,
+            lines: sale.lines.map { l in
+                let r = returned[l.line] ?? 0
+                return SaleView.Line(line: l, returned: r, returnable: max(0, l.quantity - r))
+            })
     }
 
     /// Sales found by customer phone number, serial number or customer id.
-    public func findSales(phone: String? = nil, serial: String? = nil, customer: CustomerID? = nil) throws -> [SaleView] {
+    public func findSales(phone: String? = nil, serial: String? = nil, customer: CustomerID? = nil) throws -> [SaleView]
+    {
         var ids: [String] = []
         if let serial {
-            ids += try String.fetchAll(db, sql: "SELECT DISTINCT sale FROM serials WHERE serial = ? AND sold > 0", arguments: [serial])
+            ids += try String.fetchAll(
+                db, sql: "SELECT DISTINCT sale FROM serials WHERE serial = ? AND sold > 0", arguments: [serial])
         }
         if let phone {
-            ids += try String.fetchAll(db, sql: "SELECT s.id FROM sales s JOIN customers c ON c.id = s.customer WHERE c.phone = ? ORDER BY s.sold_at DESC", arguments: [phone])
+            ids += try String.fetchAll(
+                db,
+                sql:
+                    "SELECT s.id FROM sales s JOIN customers c ON c.id = s.customer WHERE c.phone = ? ORDER BY s.sold_at DESC",
+                arguments: [phone])
         }
         if let customer {
-            ids += try String.fetchAll(db, sql: "SELECT id FROM sales WHERE customer = ? ORDER BY sold_at DESC", arguments: [customer.rawValue])
+            ids += try String.fetchAll(
+                db, sql: "SELECT id FROM sales WHERE customer = ? ORDER BY sold_at DESC", arguments: [customer.rawValue]
+            )
         }
         var seen = Set<String>()
         return try ids.filter { seen.insert($0).inserted }.compactMap { try saleView(SaleID($0)) }
@@ -39,9 +49,12 @@ extension ReplicaReader {
     public func returns(status: ReturnStatus? = nil, limit: Int = 100) throws -> [ReturnView] {
         let ids: [String]
         if let status {
-            ids = try String.fetchAll(db, sql: "SELECT id FROM returns WHERE status = ? ORDER BY requested_at DESC, id LIMIT ?", arguments: [status.rawValue, limit])
+            ids = try String.fetchAll(
+                db, sql: "SELECT id FROM returns WHERE status = ? ORDER BY requested_at DESC, id LIMIT ?",
+                arguments: [status.rawValue, limit])
         } else {
-            ids = try String.fetchAll(db, sql: "SELECT id FROM returns ORDER BY requested_at DESC, id LIMIT ?", arguments: [limit])
+            ids = try String.fetchAll(
+                db, sql: "SELECT id FROM returns ORDER BY requested_at DESC, id LIMIT ?", arguments: [limit])
         }
         return try ids.compactMap { try returnView(ReturnID($0)) }
     }
@@ -50,7 +63,10 @@ extension ReplicaReader {
     public func refundedPerTender(sale: SaleID?, excluding: ReturnID) throws -> [Tender: Money] {
         guard let sale else { return [:] }
         var out: [Tender: Money] = [:]
-        for id in try String.fetchAll(db, sql: "SELECT id FROM returns WHERE sale = ? AND id != ?", arguments: [sale.rawValue, excluding.rawValue]) {
+        for id in try String.fetchAll(
+            db, sql: "SELECT id FROM returns WHERE sale = ? AND id != ?",
+            arguments: [sale.rawValue, excluding.rawValue])
+        {
             guard let r = try returnState(ReturnID(id)) else { continue }
             for refund in r.refunds {
                 for a in refund.allocations {
@@ -67,37 +83,67 @@ extension ReplicaReader {
     }
 
     public func storeCredit(_ customer: CustomerID, currency: Currency) throws -> Money {
-        Money(try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM store_credit WHERE customer = ? AND currency = ?"), arguments: [customer.rawValue, currency.rawValue]) ?? 0, currency)
+        Money(
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT balance FROM store_credit WHERE customer = ? AND currency = ?"),
+                arguments: [customer.rawValue, currency.rawValue]) ?? 0, currency)
     }
 
     public func customerHistory(_ id: CustomerID) throws -> CustomerHistory {
-        let ids = try String.fetchAll(db, sql: "SELECT id FROM returns WHERE customer = ? ORDER BY requested_at DESC, id", arguments: [id.rawValue])
-        let credit = try Row.fetchAll(db, sql: "SELECT currency, balance FROM store_credit WHERE customer = ? ORDER BY currency", arguments: [id.rawValue])
-            .map { Money($0["balance"], Currency($0["currency"] as String)) }
-        return CustomerHistory(customer: id, details: try customer(id), returns: try ids.compactMap { try returnView(ReturnID($0)) }, storeCredit: credit)
+        let ids = try String.fetchAll(
+            db, sql: "SELECT id FROM returns WHERE customer = ? ORDER BY requested_at DESC, id",
+            arguments: [id.rawValue])
+        let credit = try Row.fetchAll(
+            db, sql: "SELECT currency, balance FROM store_credit WHERE customer = ? ORDER BY currency",
+            arguments: [id.rawValue]
+        )
+        .map { Money($0["balance"], Currency($0["currency"] as String)) }
+        return CustomerHistory(
+            customer: id, details: try customer(id), returns: try ids.compactMap { try returnView(ReturnID($0)) },
+            storeCredit: credit)
     }
 
     /// Sellable stock under its reorder point.
     public func lowStockAlerts() throws -> [LowStockAlert] {
         var stock: [StockKey: Int] = [:]
-        for row in try self.stock(store: identity.store) { stock[StockKey(store: row.store, location: row.location, sku: row.sku)] = row.quantity }
+        for row in try self.stock(store: identity.store) {
+            stock[StockKey(store: row.store, location: row.location, sku: row.sku)] = row.quantity
+        }
         return ReturnAnalytics(AnalyticsInput(stock: stock, reorderPoints: try reorderPoints())).lowStockAlerts()
     }
 
     /// The records' own exceptions plus the invariant checks this replica can see.
     public func exceptions() throws -> [ReplicationException] {
-        var out: [ReplicationException] = try Row.fetchAll(db, sql: "SELECT id, record, code, severity, message FROM record_exceptions ORDER BY id").compactMap { row in
+        var out: [ReplicationException] = try Row.fetchAll(
+            db, sql: "SELECT id, record, code, severity, message FROM record_exceptions ORDER BY id"
+        ).compactMap { row in
             guard let record = RecordKey(row["record"] as String) else { return nil }
             // The dots are part of the id; this replica re-derives them from it.
             let id: String = row["id"]
             let dots = id.split(separator: "|").last.map { $0.split(separator: ",").compactMap(Self.parseDot) } ?? []
-            return ReplicationException(code: row["code"], severity: ReplicationException.Severity(rawValue: row["severity"]) ?? .review, record: record, dots: dots, message: row["message"])
+            return ReplicationException(
+                code: row["code"], severity: ReplicationException.Severity(rawValue: row["severity"]) ?? .review,
+                record: record, dots: dots, message: row["message"])
         }
-        for row in try Row.fetchAll(db, sql: "SELECT sl.sale, sl.line, sl.sold, sl.returned FROM sale_lines sl JOIN sales s ON s.id = sl.sale WHERE sl.returned > sl.sold ORDER BY sl.sale, sl.line") {
-            out.append(ReplicationException(code: "return.overReturn", record: .sale(SaleID(row["sale"] as String)), dots: [], message: "line \(row["line"] as Int): \(row["returned"] as Int) returned but \(row["sold"] as Int) sold"))
+        for row in try Row.fetchAll(
+            db,
+            sql:
+                "SELECT sl.sale, sl.line, sl.sold, sl.returned FROM sale_lines sl JOIN sales s ON s.id = sl.sale WHERE sl.returned > sl.sold ORDER BY sl.sale, sl.line"
+        ) {
+            out.append(
+                ReplicationException(
+                    code: "return.overReturn", record: .sale(SaleID(row["sale"] as String)), dots: [],
+                    message:
+                        "line \(row["line"] as Int): \(row["returned"] as Int) returned but \(row["sold"] as Int) sold")
+            )
         }
-        for row in try Row.fetchAll(db, sql: "SELECT customer, currency, balance FROM store_credit WHERE balance < 0 ORDER BY customer") {
-            out.append(ReplicationException(code: "storeCredit.overdrawn", record: .storeCredit(CustomerID(row["customer"] as String)), dots: [], message: "store credit is \(Money(row["balance"], Currency(row["currency"] as String)))"))
+        for row in try Row.fetchAll(
+            db, sql: "SELECT customer, currency, balance FROM store_credit WHERE balance < 0 ORDER BY customer")
+        {
+            out.append(
+                ReplicationException(
+                    code: "storeCredit.overdrawn", record: .storeCredit(CustomerID(row["customer"] as String)),
+                    dots: [], message: "store credit is \(Money(row["balance"], Currency(row["currency"] as String)))"))
         }
         return out
     }

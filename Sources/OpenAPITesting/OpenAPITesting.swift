@@ -5,7 +5,6 @@ package import HummingbirdTesting
 // A reader for Protocol/openapi.yaml and a checker of real answers against its schemas, shared by
 // the node's and the hub's conformance tests. Test support only: no product depends on it.
 
-
 /// One node of the YAML subset openapi.yaml is written in: block mappings (`key: value`, nested by
 /// indentation), block sequences (`- item`), `|`/`>` block scalars (skipped), short flow lists
 /// (`[a, b]`) and comments. Anything else is refused with its line number, so the file has to
@@ -153,7 +152,8 @@ package struct OpenAPISpec: Sendable {
             let itemServers = item["servers"].map { Self.urls($0) } ?? rootServers
             return item.children.filter { $0.key.map(Self.methods.contains) == true }.map { op in
                 Operation(
-                    method: op.key!, path: path.key!, node: op, servers: op["servers"].map { Self.urls($0) } ?? itemServers,
+                    method: op.key!, path: path.key!, node: op,
+                    servers: op["servers"].map { Self.urls($0) } ?? itemServers,
                     viaRef: ref != nil, ref: ref)
             }
         }
@@ -326,16 +326,21 @@ package enum WebPageCheck {
     package static func problems(page: TestResponse, script: TestResponse, scriptPath: String) -> [String] {
         var problems: [String] = []
         if page.status != .ok { problems.append("the page answered \(page.status)") }
-        if page.headers[.contentType] != "text/html; charset=utf-8" { problems.append("page: \(page.headers[.contentType] ?? "no content type")") }
+        if page.headers[.contentType] != "text/html; charset=utf-8" {
+            problems.append("page: \(page.headers[.contentType] ?? "no content type")")
+        }
         let policy = page.headers[.init("Content-Security-Policy")!] ?? ""
-        for directive in ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"] where !policy.contains(directive) {
+        for directive in ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"]
+        where !policy.contains(directive) {
             problems.append("the policy lacks \(directive): \(policy)")
         }
         let html = String(buffer: page.body)
         if !html.contains("<script src=\"\(scriptPath)\"") { problems.append("the page does not load \(scriptPath)") }
         if html.contains("<script>") { problems.append("an inline script would be blocked by the page's own policy") }
         if script.status != .ok { problems.append("the script answered \(script.status)") }
-        if script.headers[.contentType] != "text/javascript; charset=utf-8" { problems.append("script: \(script.headers[.contentType] ?? "no content type")") }
+        if script.headers[.contentType] != "text/javascript; charset=utf-8" {
+            problems.append("script: \(script.headers[.contentType] ?? "no content type")")
+        }
         return problems
     }
 

@@ -58,7 +58,9 @@ package struct BulkApply {
         let bytes = try body ?? EventCodec.encode(event)
         if insertEvent == nil {
             insertEvent = try db.makeStatement(
-                sql: "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (node, seq) DO NOTHING")
+                sql:
+                    "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (node, seq) DO NOTHING"
+            )
         }
         insertEvent!.setUncheckedArguments([
             event.dot.node.rawValue, Int64(event.dot.seq), key.description, event.payload.kind, event.hlc.wall,
@@ -118,11 +120,13 @@ package struct BulkApply {
             // As `EventLog.receive` does for each stamp; observing the highest is enough.
             let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'hlc'") ?? "0.0"
             let parts = text.split(separator: ".")
-            let last = HLCTimestamp(wall: Int64(parts.first ?? "0") ?? 0, logical: UInt32(parts.count > 1 ? parts[1] : "0") ?? 0)
+            let last = HLCTimestamp(
+                wall: Int64(parts.first ?? "0") ?? 0, logical: UInt32(parts.count > 1 ? parts[1] : "0") ?? 0)
             var clock = HybridLogicalClock(last: last)
             clock.observe(maxStamp, now: now)
             try db.execute(
-                sql: "INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                sql:
+                    "INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 arguments: ["\(clock.last.wall).\(clock.last.logical)"])
         }
         self.held.removeAll()
@@ -165,7 +169,9 @@ package struct BulkApply {
                 }
                 let oldState = old.map { RecordFold.fold(key: key, events: $0.events) } ?? RecordState(key: key)
                 delta.add(old: oldState, new: RecordFold.fold(key: key, events: events))
-                if input.rememberDecoded && bodies.count == events.count { cache.append((key.description, (events, bodies))) }
+                if input.rememberDecoded && bodies.count == events.count {
+                    cache.append((key.description, (events, bodies)))
+                }
             }
             return Prepared(delta: delta, cache: cache)
         }

@@ -28,7 +28,9 @@ enum DocumentNumbers {
     static func advance(_ db: Database, store: StoreID, past keys: some Sequence<RecordKey>) throws {
         var highest: [String: Int] = [:]
         for key in keys {
-            if let (prefix, number) = parse(key.id, store: store), number > highest[prefix] ?? 0 { highest[prefix] = number }
+            if let (prefix, number) = parse(key.id, store: store), number > highest[prefix] ?? 0 {
+                highest[prefix] = number
+            }
         }
         for (prefix, number) in highest.sorted(by: { $0.key < $1.key }) {
             try db.execute(

@@ -61,7 +61,9 @@ public final class EventLog {
         let event = authoring.author(payload, on: record, context: context, staff: staff, now: now)
         // The same gate as the hub's push: what this node may not author, it does not store.
         do {
-            try AdmissionRules.admit(CollectionOfOne(event), by: .local(node: identity.node, store: identity.store), owners: &owners, now: now)
+            try AdmissionRules.admit(
+                CollectionOfOne(event), by: .local(node: identity.node, store: identity.store), owners: &owners,
+                now: now)
         } catch {
             throw DomainError.invalid(error.code.rawValue, error.message)
         }
@@ -75,7 +77,10 @@ public final class EventLog {
     /// a dot already held is refused (`.conflictingDot`) and nothing is written.
     @discardableResult
     public func receive(_ event: Event, now: Int64) throws -> ApplyOutcome {
-        if let held = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM events WHERE node = ? AND seq = ?"), arguments: [event.dot.node.rawValue, Int64(event.dot.seq)]) {
+        if let held = try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT body FROM events WHERE node = ? AND seq = ?"),
+            arguments: [event.dot.node.rawValue, Int64(event.dot.seq)])
+        {
             return try EventCodec.decodeEvent(held) == event ? .duplicate : .conflictingDot
         }
         try insert(event)
@@ -96,10 +101,12 @@ public final class EventLog {
         guard !events.isEmpty else { return }
         try pin(events.map(\.record))
         var clock = try self.clock ?? HybridLogicalClock(last: storedClock())
-        var rows = RowWriter(db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
+        var rows = RowWriter(
+            db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
         for e in events {
             let body = try EventCodec.encode(e)
-            rows.put(e.dot.node.rawValue); rows.put(Int64(e.dot.seq)); rows.put(e.record.description); rows.put(e.payload.kind)
+            rows.put(e.dot.node.rawValue); rows.put(Int64(e.dot.seq)); rows.put(e.record.description);
+            rows.put(e.payload.kind)
             rows.put(e.hlc.wall); rows.put(Int64(e.hlc.logical)); rows.put(body)
             remember(e, body: body)
             clock.observe(e.hlc, now: now)
@@ -108,11 +115,15 @@ public final class EventLog {
         do {
             try rows.finish()
         } catch let error as DatabaseError
-            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+            || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
         {
             // Which one: the statement failed as a whole, so look the dots up.
             for e in events {
-                if try Int.fetchOne(db, sql: "SELECT 1 FROM events WHERE node = ? AND seq = ?", arguments: [e.dot.node.rawValue, Int64(e.dot.seq)]) != nil {
+                if try Int.fetchOne(
+                    db, sql: "SELECT 1 FROM events WHERE node = ? AND seq = ?",
+                    arguments: [e.dot.node.rawValue, Int64(e.dot.seq)]) != nil
+                {
                     throw AlreadyHeld(dot: e.dot)
                 }
             }
@@ -146,7 +157,11 @@ public final class EventLog {
             var found: [String: [Data]] = [:]
             let texts = chunk.map { $0.description }
             let placeholders = String(repeating: "?, ", count: chunk.count - 1) + "?"
-            let query = try RawQuery(db, text: "SELECT record, body FROM events WHERE record IN (\(placeholders)) ORDER BY record, node, seq /* raw */")
+            let query = try RawQuery(
+                db,
+                text:
+                    "SELECT record, body FROM events WHERE record IN (\(placeholders)) ORDER BY record, node, seq /* raw */"
+            )
             for (i, text) in texts.enumerated() { try query.bind(Int32(i + 1), text) }
             while try query.next() { found[query.text(0), default: []].append(query.blob(1)) }
             for (key, text) in zip(chunk, texts) {
@@ -155,7 +170,9 @@ public final class EventLog {
                 events[key] = list
                 self.bodies[key] = bodies
                 if projected[key] == nil {
-                    projected[key] = list.isEmpty ? RecordState(key: key) : try DecodedEventCache.shared.state(of: key, bodies: bodies)
+                    projected[key] =
+                        list.isEmpty
+                        ? RecordState(key: key) : try DecodedEventCache.shared.state(of: key, bodies: bodies)
                 }
             }
         }
@@ -215,7 +232,9 @@ public final class EventLog {
                 delta.add(old: old, new: new)
                 projected[key] = new
                 // Later transactions read these bytes back: let them skip decoding.
-                if rememberedKinds?.contains(key.kind) ?? true, let b = bodies[key], let e = events[key], b.count == e.count {
+                if rememberedKinds?.contains(key.kind) ?? true, let b = bodies[key], let e = events[key],
+                    b.count == e.count
+                {
                     DecodedEventCache.shared.remember(key.description, bodies: b, events: e, state: new)
                 }
             }
@@ -225,7 +244,9 @@ public final class EventLog {
         // Seq, clock and minted counters in one statement, and only what moved since the last flush.
         let seq = lastSeq.flatMap { $0 == writtenSeq ? nil : $0 }
         let hlc = clock.flatMap { $0.last == writtenClock ? nil : $0.last }
-        var meta = RowWriter(db, "INSERT INTO meta (key, value) VALUES ", " ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
+        var meta = RowWriter(
+            db, "INSERT INTO meta (key, value) VALUES ", " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            columns: 2)
         if let seq {
             meta.put("seq")
             meta.put(String(seq))
@@ -253,7 +274,8 @@ public final class EventLog {
     private func insert(_ e: Event) throws {
         _ = try state(of: e.record)
         let body = try EventCodec.encode(e)
-        var row = RowWriter(db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
+        var row = RowWriter(
+            db, "INSERT INTO events (node, seq, record, kind, hlc_wall, hlc_logical, body) VALUES ", "", columns: 7)
         row.put(e.dot.node.rawValue); row.put(Int64(e.dot.seq)); row.put(e.record.description); row.put(e.payload.kind)
         row.put(e.hlc.wall); row.put(Int64(e.hlc.logical)); row.put(body)
         try row.finish()
@@ -312,7 +334,10 @@ public final class EventLog {
     }
 
     func meta(_ key: String) throws -> String {
-        guard let v = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key]) else {
+        guard
+            let v = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key])
+        else {
             throw ReplicaStoreError(code: "node.corrupt", message: "meta \(key) missing")
         }
         return v
@@ -327,7 +352,9 @@ public final class EventLog {
 
     private func storedSequence() throws -> UInt64 {
         if let storedSeq { return storedSeq }
-        guard let seq = UInt64(try meta("seq")) else { throw ReplicaStoreError(code: "node.corrupt", message: "meta seq is not a number") }
+        guard let seq = UInt64(try meta("seq")) else {
+            throw ReplicaStoreError(code: "node.corrupt", message: "meta seq is not a number")
+        }
         storedSeq = seq
         return seq
     }
@@ -335,7 +362,9 @@ public final class EventLog {
     /// Gives back `number`, minted from `prefix` and then not used, if it is still the last one
     /// minted: the counter goes back one. Otherwise (another was minted since) it stays a gap.
     package func giveBack(_ prefix: String, _ number: String) throws {
-        guard let n = DocumentNumbers.parse(number, store: identity.store), n.prefix == prefix, n.number > 0 else { return }
+        guard let n = DocumentNumbers.parse(number, store: identity.store), n.prefix == prefix, n.number > 0 else {
+            return
+        }
         let key = "counter.\(prefix)"
         if let minted = mintedCounters[key] {
             // Minted in this transaction and not written yet.
@@ -359,7 +388,8 @@ public final class EventLog {
             // Three point reads in one statement (`key IN (…)` would build a temporary index of the list).
             let query = try RawQuery(
                 db,
-                "SELECT key, value FROM meta WHERE key = ? UNION ALL SELECT key, value FROM meta WHERE key = 'seq' UNION ALL SELECT key, value FROM meta WHERE key = 'hlc' /* raw */")
+                "SELECT key, value FROM meta WHERE key = ? UNION ALL SELECT key, value FROM meta WHERE key = 'seq' UNION ALL SELECT key, value FROM meta WHERE key = 'hlc' /* raw */"
+            )
             try query.bind(1, key)
             while try query.next() {
                 let k = query.text(0), v = query.text(1)

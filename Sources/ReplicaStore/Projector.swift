@@ -46,7 +46,9 @@ struct Projector {
     /// Writes a delta: each sum once per key, in key order, then each record's rows as far as
     /// they changed; rows go in with multi-row statements (`RowWriter`).
     func apply(_ delta: ProjectionDelta) throws {
-        var stock = RowWriter(db, "INSERT INTO stock (store, location, sku, quantity) VALUES ", " ON CONFLICT (store, location, sku) DO UPDATE SET quantity = quantity + excluded.quantity", columns: 4)
+        var stock = RowWriter(
+            db, "INSERT INTO stock (store, location, sku, quantity) VALUES ",
+            " ON CONFLICT (store, location, sku) DO UPDATE SET quantity = quantity + excluded.quantity", columns: 4)
         for (k, d) in delta.sortedStock {
             stock.put(k.store.rawValue)
             stock.put(k.location.rawValue)
@@ -54,7 +56,10 @@ struct Projector {
             stock.put(d)
         }
         try stock.finish()
-        var lines = RowWriter(db, "INSERT INTO sale_lines (sale, line, sold, returned) VALUES ", " ON CONFLICT (sale, line) DO UPDATE SET sold = sold + excluded.sold, returned = returned + excluded.returned", columns: 4)
+        var lines = RowWriter(
+            db, "INSERT INTO sale_lines (sale, line, sold, returned) VALUES ",
+            " ON CONFLICT (sale, line) DO UPDATE SET sold = sold + excluded.sold, returned = returned + excluded.returned",
+            columns: 4)
         for (k, d) in delta.sortedSaleLines {
             lines.put(k.sale.rawValue)
             lines.put(k.line)
@@ -62,7 +67,10 @@ struct Projector {
             lines.put(d.returned)
         }
         try lines.finish()
-        var serials = RowWriter(db, "INSERT INTO serials (sale, serial, sold, returned) VALUES ", " ON CONFLICT (sale, serial) DO UPDATE SET sold = sold + excluded.sold, returned = returned + excluded.returned", columns: 4)
+        var serials = RowWriter(
+            db, "INSERT INTO serials (sale, serial, sold, returned) VALUES ",
+            " ON CONFLICT (sale, serial) DO UPDATE SET sold = sold + excluded.sold, returned = returned + excluded.returned",
+            columns: 4)
         for (k, d) in delta.sortedSerials {
             serials.put(k.sale.rawValue)
             serials.put(k.serial)
@@ -70,14 +78,18 @@ struct Projector {
             serials.put(d.returned)
         }
         try serials.finish()
-        var credit = RowWriter(db, "INSERT INTO store_credit (customer, currency, balance) VALUES ", " ON CONFLICT (customer, currency) DO UPDATE SET balance = balance + excluded.balance", columns: 3)
+        var credit = RowWriter(
+            db, "INSERT INTO store_credit (customer, currency, balance) VALUES ",
+            " ON CONFLICT (customer, currency) DO UPDATE SET balance = balance + excluded.balance", columns: 3)
         for (k, d) in delta.sortedStoreCredit {
             credit.put(k.customer.rawValue)
             credit.put(k.currency.rawValue)
             credit.put(d)
         }
         try credit.finish()
-        var ledger = RowWriter(db, "INSERT INTO ledger (account, currency, balance) VALUES ", " ON CONFLICT (account, currency) DO UPDATE SET balance = balance + excluded.balance", columns: 3)
+        var ledger = RowWriter(
+            db, "INSERT INTO ledger (account, currency, balance) VALUES ",
+            " ON CONFLICT (account, currency) DO UPDATE SET balance = balance + excluded.balance", columns: 3)
         for (k, d) in delta.sortedLedger {
             ledger.put(k.account.rawValue)
             ledger.put(k.currency.rawValue)
@@ -93,13 +105,19 @@ struct Projector {
     // MARK: - One record at a time (BulkApply's building blocks)
 
     func saleLine(_ k: SaleLineKey, sold: Int, returned: Int) throws {
-        try db.cachedStatement(sql: "INSERT INTO sale_lines (sale, line, sold, returned) VALUES (?, ?, ?, ?) ON CONFLICT (sale, line) DO UPDATE SET sold = sold + excluded.sold, returned = returned + excluded.returned")
-            .execute(arguments: [k.sale.rawValue, k.line, sold, returned])
+        try db.cachedStatement(
+            sql:
+                "INSERT INTO sale_lines (sale, line, sold, returned) VALUES (?, ?, ?, ?) ON CONFLICT (sale, line) DO UPDATE SET sold = sold + excluded.sold, returned = returned + excluded.returned"
+        )
+        .execute(arguments: [k.sale.rawValue, k.line, sold, returned])
     }
 
     func serial(_ k: SaleSerialKey, sold: Int, returned: Int) throws {
-        try db.cachedStatement(sql: "INSERT INTO serials (sale, serial, sold, returned) VALUES (?, ?, ?, ?) ON CONFLICT (sale, serial) DO UPDATE SET sold = sold + excluded.sold, returned = returned + excluded.returned")
-            .execute(arguments: [k.sale.rawValue, k.serial, sold, returned])
+        try db.cachedStatement(
+            sql:
+                "INSERT INTO serials (sale, serial, sold, returned) VALUES (?, ?, ?, ?) ON CONFLICT (sale, serial) DO UPDATE SET sold = sold + excluded.sold, returned = returned + excluded.returned"
+        )
+        .execute(arguments: [k.sale.rawValue, k.serial, sold, returned])
     }
 
     /// Rewrites all of the record's own rows (its row, exceptions, journal, index row), whatever
@@ -126,12 +144,28 @@ struct Projector {
 
         init(db: Database) {
             self.db = db
-            records = RowWriter(db, "INSERT INTO records (key, kind, vector, pending) VALUES ", " ON CONFLICT (key) DO UPDATE SET vector = excluded.vector, pending = excluded.pending", columns: 4)
-            exceptions = RowWriter(db, "INSERT INTO record_exceptions (id, record, code, severity, message) VALUES ", "", columns: 5)
-            journal = RowWriter(db, "INSERT INTO journal (record, position, reference, store, date, memo, account, amount, currency) VALUES ", "", columns: 9)
-            returns = RowWriter(db, "INSERT INTO returns (id, store, sale, customer, status, type, gross, currency, requested_at) VALUES ", " ON CONFLICT (id) DO UPDATE SET status = excluded.status, store = excluded.store, sale = excluded.sale, customer = excluded.customer, type = excluded.type, gross = excluded.gross, currency = excluded.currency, requested_at = excluded.requested_at", columns: 9)
-            sales = RowWriter(db, "INSERT INTO sales (id, store, customer, sold_at, total, currency) VALUES ", " ON CONFLICT (id) DO UPDATE SET store = excluded.store, customer = excluded.customer, sold_at = excluded.sold_at, total = excluded.total, currency = excluded.currency", columns: 6)
-            customers = RowWriter(db, "INSERT INTO customers (id, name, phone, email) VALUES ", " ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email", columns: 4)
+            records = RowWriter(
+                db, "INSERT INTO records (key, kind, vector, pending) VALUES ",
+                " ON CONFLICT (key) DO UPDATE SET vector = excluded.vector, pending = excluded.pending", columns: 4)
+            exceptions = RowWriter(
+                db, "INSERT INTO record_exceptions (id, record, code, severity, message) VALUES ", "", columns: 5)
+            journal = RowWriter(
+                db,
+                "INSERT INTO journal (record, position, reference, store, date, memo, account, amount, currency) VALUES ",
+                "", columns: 9)
+            returns = RowWriter(
+                db,
+                "INSERT INTO returns (id, store, sale, customer, status, type, gross, currency, requested_at) VALUES ",
+                " ON CONFLICT (id) DO UPDATE SET status = excluded.status, store = excluded.store, sale = excluded.sale, customer = excluded.customer, type = excluded.type, gross = excluded.gross, currency = excluded.currency, requested_at = excluded.requested_at",
+                columns: 9)
+            sales = RowWriter(
+                db, "INSERT INTO sales (id, store, customer, sold_at, total, currency) VALUES ",
+                " ON CONFLICT (id) DO UPDATE SET store = excluded.store, customer = excluded.customer, sold_at = excluded.sold_at, total = excluded.total, currency = excluded.currency",
+                columns: 6)
+            customers = RowWriter(
+                db, "INSERT INTO customers (id, name, phone, email) VALUES ",
+                " ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email",
+                columns: 4)
         }
 
         mutating func finish() throws {
@@ -164,7 +198,9 @@ struct Projector {
             }
         }
         if let from = c.journalDeleteFrom {
-            try db.cachedStatement(sql: "DELETE FROM journal WHERE record = ? AND position >= ?").execute(arguments: [key, from])
+            try db.cachedStatement(sql: "DELETE FROM journal WHERE record = ? AND position >= ?").execute(arguments: [
+                key, from,
+            ])
         }
         for row in c.journalInsert {
             w.journal.put(key)
@@ -277,7 +313,8 @@ package struct RowWriter {
         var done = 0
         while done < rows {
             let n = min(Self.rowsPerStatement, rows - done)
-            let statement = try db.cachedStatement(sql: RowWriterSQL.shared.text("\(head)", "\(tail)", columns: columns, rows: n))
+            let statement = try db.cachedStatement(
+                sql: RowWriterSQL.shared.text("\(head)", "\(tail)", columns: columns, rows: n))
             let handle = statement.sqliteStatement
             let first = done * columns
             // The bytes stay where they are until the statement is reset, after its step.
@@ -297,13 +334,16 @@ package struct RowWriter {
                         }
                     case .int(let v): code = sqlite3_bind_int64(handle, index, v)
                     case .blob(let start, let count):
-                        code = count == 0
+                        code =
+                            count == 0
                             ? sqlite3_bind_zeroblob(handle, index, 0)
                             : sqlite3_bind_blob(handle, index, buffer.baseAddress! + start, Int32(count), nil)
                     case .null: code = sqlite3_bind_null(handle, index)
                     }
                     guard code == SQLITE_OK else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot bind argument \(index)", sql: statement.sql)
+                        throw DatabaseError(
+                            resultCode: ResultCode(rawValue: code), message: "cannot bind argument \(index)",
+                            sql: statement.sql)
                     }
                 }
                 let code = sqlite3_step(handle)
@@ -312,7 +352,8 @@ package struct RowWriter {
                     let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
                     let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
                     sqlite3_reset(handle)
-                    throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: statement.sql)
+                    throw DatabaseError(
+                        resultCode: ResultCode(rawValue: extended), message: message, sql: statement.sql)
                 }
                 sqlite3_reset(handle)
             }

@@ -35,8 +35,10 @@ struct RawQuery {
         var value = value
         let code = value.withUTF8 { utf8 in
             utf8.withMemoryRebound(to: CChar.self) { chars in
-                guard let base = chars.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT) }
-                return sqlite3_bind_text(handle, index, base, Int32(chars.count), SQLITE_TRANSIENT)
+                guard let base = chars.baseAddress else {
+                    return sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
+                }
+                return sqlite3_bind_text(handle, index, base, Int32(chars.count), sqliteTransient)
             }
         }
         try check(code)
@@ -62,7 +64,9 @@ struct RawQuery {
 
     func text(_ column: Int32) -> String {
         guard let bytes = sqlite3_column_text(handle, column) else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+        return String(
+            decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self
+        )
     }
 
     func blob(_ column: Int32) -> Data {
@@ -81,5 +85,5 @@ struct RawQuery {
     }
 }
 
-/// SQLite copies a value bound with this destructor before the call returns.
-let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// SQLite copies a value bound with this destructor (C's `SQLITE_TRANSIENT`) before the call returns.
+let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -1,8 +1,8 @@
 import Foundation
 public import GRDB
+import GRDBSQLite
 public import Replication
 public import ReturnsDomain
-import GRDBSQLite
 import Synchronization
 
 /// Who this replica is: a node, fixed at `node init`, or the embedded hub (node `hub`).
@@ -35,16 +35,21 @@ public final class ReplicaDatabase: Sendable {
     /// that is a replica plus tables of its own (the hub); give them identifiers of their own.
     /// `pageSize` is the new file's page size (SQLite's default, 4096, unless given).
     public static func create(
-        atPath path: String, identity: NodeIdentity, pageSize: Int = 4096, migrations: (inout DatabaseMigrator) -> Void = { _ in }
+        atPath path: String, identity: NodeIdentity, pageSize: Int = 4096,
+        migrations: (inout DatabaseMigrator) -> Void = { _ in }
     ) throws -> ReplicaDatabase {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         guard !FileManager.default.fileExists(atPath: path) else {
-            throw ReplicaStoreError(code: "node.alreadyInitialised", message: "a node database already exists at \(path)")
+            throw ReplicaStoreError(
+                code: "node.alreadyInitialised", message: "a node database already exists at \(path)")
         }
         let pool = try openPool(path, pageSize: pageSize, migrations: migrations)
         try pool.write { db in
-            for (k, v) in [("node", identity.node.rawValue), ("store", identity.store.rawValue), ("currency", identity.currency.rawValue), ("seq", "0"), ("hlc", "0.0")] {
+            for (k, v) in [
+                ("node", identity.node.rawValue), ("store", identity.store.rawValue),
+                ("currency", identity.currency.rawValue), ("seq", "0"), ("hlc", "0.0"),
+            ] {
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [k, v])
             }
         }
@@ -53,19 +58,24 @@ public final class ReplicaDatabase: Sendable {
 
     /// Opens the replica database file at `path`, running the replica's migrations and then
     /// `migrations` (the same ones given to `create(atPath:identity:migrations:)`).
-    public static func open(atPath path: String, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws -> ReplicaDatabase {
+    public static func open(atPath path: String, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws
+        -> ReplicaDatabase
+    {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ReplicaStoreError(code: "node.notInitialised", message: "no replica database at \(path)")
         }
         let pool = try openPool(path, migrations: migrations)
         let identity = try pool.read { db -> NodeIdentity in
             func meta(_ key: String) throws -> String {
-                guard let v = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) else {
+                guard let v = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+                else {
                     throw ReplicaStoreError(code: "node.corrupt", message: "meta \(key) missing")
                 }
                 return v
             }
-            return NodeIdentity(node: NodeID(try meta("node")), store: StoreID(try meta("store")), currency: Currency(try meta("currency")))
+            return NodeIdentity(
+                node: NodeID(try meta("node")), store: StoreID(try meta("store")),
+                currency: Currency(try meta("currency")))
         }
         return ReplicaDatabase(writer: pool, identity: identity, path: path)
     }
@@ -78,7 +88,9 @@ public final class ReplicaDatabase: Sendable {
 
     /// `pageSize`, for a file not created yet, is set before its first page is written (on a
     /// file that exists it would change nothing).
-    static func openPool(_ path: String, pageSize: Int? = nil, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws -> DatabasePool {
+    static func openPool(_ path: String, pageSize: Int? = nil, migrations: (inout DatabaseMigrator) -> Void = { _ in })
+        throws -> DatabasePool
+    {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in

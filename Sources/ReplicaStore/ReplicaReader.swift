@@ -30,8 +30,9 @@ public struct ReplicaReader {
         // replaced the `records_by_kind` index, migration v3.records-by-key).
         try String.fetchAll(
             db, sql: "SELECT key FROM records WHERE key >= ? AND key < ? ORDER BY key",
-            arguments: [kind.rawValue + ":", kind.rawValue + ";"])
-            .compactMap { try RecordKey($0).flatMap { try record($0) } }
+            arguments: [kind.rawValue + ":", kind.rawValue + ";"]
+        )
+        .compactMap { try RecordKey($0).flatMap { try record($0) } }
     }
 
     /// What the returns analytics need, over every record this replica holds.
@@ -42,7 +43,9 @@ public struct ReplicaReader {
         input.sales = try records(of: .sale).compactMap(\.sale)
         var repairCost: [ReturnID: Int64] = [:]
         for r in try records(of: .repairOrder) {
-            if let repair = r.repair, let order = repair.order, let cost = repair.totalCost { repairCost[order.returnID, default: 0] += cost.minor }
+            if let repair = r.repair, let order = repair.order, let cost = repair.totalCost {
+                repairCost[order.returnID, default: 0] += cost.minor
+            }
         }
         input.returns = try records(of: .returnOrder).compactMap { r in
             guard let o = r.returnOrder, let q = o.request else { return nil }
@@ -51,7 +54,9 @@ public struct ReplicaReader {
                 request: q, rejected: o.rejected, refundedAmount: refunded, dispositions: o.dispositions,
                 repairCost: repairCost[q.id].map { Money($0, q.currency) })
         }
-        for row in try stock() { input.stock[StockKey(store: row.store, location: row.location, sku: row.sku)] = row.quantity }
+        for row in try stock() {
+            input.stock[StockKey(store: row.store, location: row.location, sku: row.sku)] = row.quantity
+        }
         input.reorderPoints = try reorderPoints()
         return input
     }
@@ -84,7 +89,11 @@ public struct ReplicaReader {
     }
 
     package func receiptlessReturns(of customer: CustomerID, since: Int64) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM returns WHERE customer = ? AND sale IS NULL AND requested_at >= ? AND status != 'rejected'"), arguments: [customer.rawValue, since]) ?? 0
+        try Int.fetchOne(
+            db.cachedStatement(
+                sql:
+                    "SELECT COUNT(*) FROM returns WHERE customer = ? AND sale IS NULL AND requested_at >= ? AND status != 'rejected'"
+            ), arguments: [customer.rawValue, since]) ?? 0
     }
 
     /// The policy that applies to a return of `store` (this node's by default) against `sale`
@@ -95,10 +104,13 @@ public struct ReplicaReader {
         let found = try ReturnIntake.policyIDs(for: store ?? identity.store).map { id -> ReturnPolicy? in
             let key = RecordKey(.policy, id)
             let bodies = try projector.storedBodies(of: key.description)
-            guard !bodies.isEmpty, case .policy(_, let p) = try DecodedEventCache.shared.state(of: key, bodies: bodies).body else { return nil }
+            guard !bodies.isEmpty,
+                case .policy(_, let p) = try DecodedEventCache.shared.state(of: key, bodies: bodies).body
+            else { return nil }
             return p
         }
-        return ReturnIntake.policy(store: found[0], chainDefault: found[1], sale: sale, chainCurrency: identity.currency)
+        return ReturnIntake.policy(
+            store: found[0], chainDefault: found[1], sale: sale, chainCurrency: identity.currency)
     }
 
     public func returnState(_ id: ReturnID) throws -> ReturnOrderState? {
@@ -114,9 +126,15 @@ public struct ReplicaReader {
     /// Stock rows, optionally for one SKU and/or one store; zero rows left out.
     public func stock(sku: SKU? = nil, store: StoreID? = nil) throws -> [StockRow] {
         try Row.fetchAll(
-            db, sql: "SELECT store, location, sku, quantity FROM stock WHERE quantity != 0 AND (?1 IS NULL OR sku = ?1) AND (?2 IS NULL OR store = ?2) ORDER BY store, location, sku",
+            db,
+            sql:
+                "SELECT store, location, sku, quantity FROM stock WHERE quantity != 0 AND (?1 IS NULL OR sku = ?1) AND (?2 IS NULL OR store = ?2) ORDER BY store, location, sku",
             arguments: [sku?.rawValue, store?.rawValue]
-        ).map { StockRow(store: StoreID($0["store"] as String), location: StockLocation(rawValue: $0["location"])!, sku: SKU($0["sku"] as String), quantity: $0["quantity"]) }
+        ).map {
+            StockRow(
+                store: StoreID($0["store"] as String), location: StockLocation(rawValue: $0["location"])!,
+                sku: SKU($0["sku"] as String), quantity: $0["quantity"])
+        }
     }
 
     public func reorderPoints() throws -> [ReorderPoint] {
@@ -128,7 +146,9 @@ public struct ReplicaReader {
 
     /// Events of this node not yet acknowledged by the hub.
     public func outboxCount() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE node = ? AND seq > \(Outbox.acknowledged)", arguments: [identity.node.rawValue]) ?? 0
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM events WHERE node = ? AND seq > \(Outbox.acknowledged)",
+            arguments: [identity.node.rawValue]) ?? 0
     }
 
     public func eventCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
@@ -137,15 +157,19 @@ public struct ReplicaReader {
     public func ledger() throws -> [LedgerKey: Int64] {
         var out: [LedgerKey: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT account, currency, balance FROM ledger WHERE balance != 0") {
-            out[LedgerKey(account: Account(rawValue: row["account"])!, currency: Currency(row["currency"] as String))] = row["balance"]
+            out[LedgerKey(account: Account(rawValue: row["account"])!, currency: Currency(row["currency"] as String))] =
+                row["balance"]
         }
         return out
     }
 
     /// One held event by its dot, decoded; nil when this replica does not hold it.
     package func event(_ dot: Dot) throws -> Event? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM events WHERE node = ? AND seq = ?"), arguments: [dot.node.rawValue, Int64(dot.seq)])
-            .map { try EventCodec.decodeEvent($0) }
+        try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT body FROM events WHERE node = ? AND seq = ?"),
+            arguments: [dot.node.rawValue, Int64(dot.seq)]
+        )
+        .map { try EventCodec.decodeEvent($0) }
     }
 
     /// Every event held, decoded.

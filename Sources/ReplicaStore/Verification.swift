@@ -28,12 +28,18 @@ extension ReplicaDatabase {
             var mismatches: [String] = []
             func compare<K: Hashable & Comparable, V: Equatable>(_ name: String, _ table: [K: V], _ expected: [K: V]) {
                 for k in Set(table.keys).union(expected.keys).sorted() where table[k] != expected[k] {
-                    mismatches.append("\(name) \(k): table \(table[k].map { "\($0)" } ?? "none"), events \(expected[k].map { "\($0)" } ?? "none")")
+                    mismatches.append(
+                        "\(name) \(k): table \(table[k].map { "\($0)" } ?? "none"), events \(expected[k].map { "\($0)" } ?? "none")"
+                    )
                 }
             }
             var stock: [StockKey: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT store, location, sku, quantity FROM stock WHERE quantity != 0") {
-                stock[StockKey(store: StoreID(row["store"] as String), location: StockLocation(rawValue: row["location"])!, sku: SKU(row["sku"] as String))] = row["quantity"]
+            for row in try Row.fetchAll(db, sql: "SELECT store, location, sku, quantity FROM stock WHERE quantity != 0")
+            {
+                stock[
+                    StockKey(
+                        store: StoreID(row["store"] as String), location: StockLocation(rawValue: row["location"])!,
+                        sku: SKU(row["sku"] as String))] = row["quantity"]
             }
             compare("stock", stock, state.stock)
             var sold: [SaleLineKey: Int] = [:]
@@ -55,15 +61,21 @@ extension ReplicaDatabase {
             compare("soldSerial", soldSerials, state.soldSerials)
             compare("returnedSerial", returnedSerials, state.returnedSerials)
             var credit: [StoreCreditKey: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT customer, currency, balance FROM store_credit WHERE balance != 0") {
-                credit[StoreCreditKey(customer: CustomerID(row["customer"] as String), currency: Currency(row["currency"] as String))] = row["balance"]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT customer, currency, balance FROM store_credit WHERE balance != 0")
+            {
+                credit[
+                    StoreCreditKey(
+                        customer: CustomerID(row["customer"] as String), currency: Currency(row["currency"] as String))] =
+                    row["balance"]
             }
             compare("storeCredit", credit, state.storeCredit)
             compare("ledger", try reader.ledger(), state.ledger)
 
             var records: [RecordKey: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT key, vector, pending FROM records") {
-                records[RecordKey(row["key"] as String)!] = "\(row["vector"] as String) pending=\(row["pending"] as Int)"
+                records[RecordKey(row["key"] as String)!] =
+                    "\(row["vector"] as String) pending=\(row["pending"] as Int)"
             }
             var expectedRecords: [RecordKey: String] = [:]
             var expectedExceptions: [String: String] = [:]
@@ -74,24 +86,34 @@ extension ReplicaDatabase {
                 var position = 0
                 for entry in r.contributions.journal {
                     for line in entry.lines {
-                        expectedJournal["\(key)#\(position)"] = "\(entry.reference) \(line.account.rawValue) \(line.amount.minor) \(line.amount.currency)"
+                        expectedJournal["\(key)#\(position)"] =
+                            "\(entry.reference) \(line.account.rawValue) \(line.amount.minor) \(line.amount.currency)"
                         position += 1
                     }
                 }
             }
             compare("record", records, expectedRecords)
             var exceptions: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, code FROM record_exceptions") { exceptions[row["id"]] = row["code"] }
+            for row in try Row.fetchAll(db, sql: "SELECT id, code FROM record_exceptions") {
+                exceptions[row["id"]] = row["code"]
+            }
             compare("exception", exceptions, expectedExceptions)
             var journal: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT record, position, reference, account, amount, currency FROM journal") {
-                journal["\(row["record"] as String)#\(row["position"] as Int)"] = "\(row["reference"] as String) \(row["account"] as String) \(row["amount"] as Int64) \(row["currency"] as String)"
+            for row in try Row.fetchAll(
+                db, sql: "SELECT record, position, reference, account, amount, currency FROM journal")
+            {
+                journal["\(row["record"] as String)#\(row["position"] as Int)"] =
+                    "\(row["reference"] as String) \(row["account"] as String) \(row["amount"] as Int64) \(row["currency"] as String)"
             }
             compare("journal", journal, expectedJournal)
             var statuses: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, status FROM returns") { statuses[row["id"]] = row["status"] }
+            for row in try Row.fetchAll(db, sql: "SELECT id, status FROM returns") {
+                statuses[row["id"]] = row["status"]
+            }
             var expectedStatuses: [String: String] = [:]
-            for r in state.records.values { if let o = r.returnOrder, let q = o.request { expectedStatuses[q.id.rawValue] = o.status.rawValue } }
+            for r in state.records.values {
+                if let o = r.returnOrder, let q = o.request { expectedStatuses[q.id.rawValue] = o.status.rawValue }
+            }
             compare("returnIndex", statuses, expectedStatuses)
 
             // This node's seqs have no gaps, and the outbox (own events above the acknowledged seq)
@@ -101,13 +123,16 @@ extension ReplicaDatabase {
             if own != Array(stride(from: own.first ?? 1, through: lastSeq, by: 1)) || (own.last ?? 0) != lastSeq {
                 mismatches.append("own events are not the contiguous seqs up to \(lastSeq)")
             }
-            let acked = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox.acked'")
+            let acked = try Int64.fetchOne(
+                db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox.acked'")
             if let acked, acked < 0 || UInt64(acked) > lastSeq {
                 mismatches.append("the outbox starts after seq \(acked), which is not in the log")
             } else if acked == nil {
                 mismatches.append("meta outbox.acked missing")
             }
-            return VerificationReport(integrity: integrity, events: events.count, records: state.records.count, outbox: try reader.outboxCount(), mismatches: mismatches)
+            return VerificationReport(
+                integrity: integrity, events: events.count, records: state.records.count,
+                outbox: try reader.outboxCount(), mismatches: mismatches)
         }
     }
 }

@@ -42,7 +42,8 @@ extension HubClient {
             if response.status.code == 404 { return nil }
             if let problem = try? JSONDecoder().decode(ProblemDetails.self, from: data) { throw problem }
             throw ProblemDetails(
-                code: "sync.httpError", status: Int(response.status.code), title: "hub answered \(response.status.code)",
+                code: "sync.httpError", status: Int(response.status.code),
+                title: "hub answered \(response.status.code)",
                 detail: String(decoding: data.prefix(500), as: UTF8.self))
         }
         let reader = SnapshotLineReader(body: response.body)

@@ -63,7 +63,8 @@ public struct HubClient: HubTransport {
         guard (200..<300).contains(Int(response.status.code)) else {
             if let problem = try? JSONDecoder().decode(ProblemDetails.self, from: data) { throw problem }
             throw ProblemDetails(
-                code: "sync.httpError", status: Int(response.status.code), title: "hub answered \(response.status.code)",
+                code: "sync.httpError", status: Int(response.status.code),
+                title: "hub answered \(response.status.code)",
                 detail: String(decoding: data.prefix(500), as: UTF8.self))
         }
         return data

@@ -79,7 +79,8 @@ public struct SyncAgent: Sendable {
     /// A node that has never pulled and holds no other node's events loads the hub's snapshot in
     /// one transaction instead of paging the feed from 0; then it pulls what came after it.
     func bootstrap(_ report: inout SyncReport, progress: @escaping @Sendable (String) -> Void) async throws {
-        guard bootstrapFromSnapshot, try await service.canBootstrap(), let download = try await transport.snapshot() else {
+        guard bootstrapFromSnapshot, try await service.canBootstrap(), let download = try await transport.snapshot()
+        else {
             return
         }
         if download.expectedEvents == 0 {
@@ -88,7 +89,9 @@ public struct SyncAgent: Sendable {
             while try await download.next() != nil {}
             return
         }
-        progress("bootstrap: loading the hub's snapshot (\(download.expectedEvents.map { "\($0) events" } ?? "size unknown"))")
+        progress(
+            "bootstrap: loading the hub's snapshot (\(download.expectedEvents.map { "\($0) events" } ?? "size unknown"))"
+        )
         let load = try await service.loadSnapshot(
             epoch: download.epoch, expectedEvents: download.expectedEvents, next: download.next,
             progress: { progress($0.line) })
@@ -108,7 +111,9 @@ public struct SyncAgent: Sendable {
         }
         defer {
             if report.pulled + report.pullDuplicates > 0 {
-                progress("pull: \(report.pulled) events applied (\(report.pullDuplicates) already held), \(rate()), checkpoint \(report.checkpoint)")
+                progress(
+                    "pull: \(report.pulled) events applied (\(report.pullDuplicates) already held), \(rate()), checkpoint \(report.checkpoint)"
+                )
             }
         }
         // Pages are applied in groups of about `applyBatch` events: one transaction (and one
@@ -118,7 +123,8 @@ public struct SyncAgent: Sendable {
         var groupEnd: PullResponse?
         func apply() async throws {
             guard let last = groupEnd else { return }
-            let applied = try await service.applyPulled(group, bodies: bodies, checkpoint: last.checkpoint, epoch: last.epoch)
+            let applied = try await service.applyPulled(
+                group, bodies: bodies, checkpoint: last.checkpoint, epoch: last.epoch)
             report.pulled += applied.applied
             report.pullDuplicates += applied.duplicates
             report.conflicts += applied.conflicts
@@ -164,7 +170,8 @@ public struct SyncAgent: Sendable {
             } catch let refusal as FeedRefusal {
                 // Not a silent drop: the hub records it for head office; pulling stops here.
                 prefetch?.cancel()
-                try? await transport.reportRefusal(FeedRefusalReport(dot: refusal.dot, code: refusal.code, message: refusal.message))
+                try? await transport.reportRefusal(
+                    FeedRefusalReport(dot: refusal.dot, code: refusal.code, message: refusal.message))
                 throw refusal
             } catch {
                 prefetch?.cancel()

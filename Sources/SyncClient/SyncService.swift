@@ -11,7 +11,9 @@ public struct SyncService: Service {
     public let maxBackoff: Duration
     let logger: Logger
 
-    public init(agent: SyncAgent, interval: Duration = .seconds(5), maxBackoff: Duration = .seconds(300), logger: Logger) {
+    public init(
+        agent: SyncAgent, interval: Duration = .seconds(5), maxBackoff: Duration = .seconds(300), logger: Logger
+    ) {
         self.agent = agent
         self.interval = interval
         self.maxBackoff = maxBackoff
@@ -23,16 +25,24 @@ public struct SyncService: Service {
         while !Task.isCancelledOrShuttingDown {
             do {
                 let r = try await agent.syncOnce { line in logger.info("\(line)") }
-                agent.service.syncStatistics.succeeded(pushed: r.pushed, pulled: r.pulled + r.bootstrapped, at: NodeService.systemMillis())
+                agent.service.syncStatistics.succeeded(
+                    pushed: r.pushed, pulled: r.pulled + r.bootstrapped, at: NodeService.systemMillis())
                 if r.pushed + r.pulled + r.bootstrapped > 0 || !r.conflicts.isEmpty {
-                    logger.info("sync", metadata: ["sync.pushed": "\(r.pushed)", "sync.pulled": "\(r.pulled)", "sync.bootstrapped": "\(r.bootstrapped)", "sync.acked": "\(r.acked)", "sync.checkpoint": "\(r.checkpoint)", "sync.conflicts": "\(r.conflicts.count)"])
+                    logger.info(
+                        "sync",
+                        metadata: [
+                            "sync.pushed": "\(r.pushed)", "sync.pulled": "\(r.pulled)",
+                            "sync.bootstrapped": "\(r.bootstrapped)", "sync.acked": "\(r.acked)",
+                            "sync.checkpoint": "\(r.checkpoint)", "sync.conflicts": "\(r.conflicts.count)",
+                        ])
                 }
                 failures = 0
                 try? await Task.sleep(for: interval)
             } catch {
                 agent.service.syncStatistics.failed()
                 failures += 1
-                let delay = Self.backoff(failures: failures, base: interval, cap: maxBackoff, random: Double.random(in: 0...1))
+                let delay = Self.backoff(
+                    failures: failures, base: interval, cap: maxBackoff, random: Double.random(in: 0...1))
                 logger.info("sync failed; retrying", metadata: ["sync.error": "\(error)", "sync.retryIn": "\(delay)"])
                 try? await Task.sleep(for: delay)
             }

@@ -75,8 +75,11 @@ extension BenchCommand {
                 case .postgres, .serverOnly:
                     // A second run on PostgreSQL only when a server was given and --backend did not
                     // already measure it.
-                    guard let database = storage.database, run.storage == .serverOnly || storage.backend != "postgres" else {
-                        if storage.database == nil { benchProgress("\(key): needs --database URL (a PostgreSQL server), skipped") }
+                    guard let database = storage.database, run.storage == .serverOnly || storage.backend != "postgres"
+                    else {
+                        if storage.database == nil {
+                            benchProgress("\(key): needs --database URL (a PostgreSQL server), skipped")
+                        }
                         json.add(key, raw: "null")
                         continue
                     }
@@ -102,7 +105,9 @@ extension BenchCommand {
             seconds.add("total", total)
             json.add("seconds", raw: seconds.description)
             print("")
-            print("returnsync-bench all\(quick ? " --quick" : ""): \(fixed(total)) s\(failed.isEmpty ? "" : "; failed: \(failed.joined(separator: ", "))")")
+            print(
+                "returnsync-bench all\(quick ? " --quick" : ""): \(fixed(total)) s\(failed.isEmpty ? "" : "; failed: \(failed.joined(separator: ", "))")"
+            )
             print(json)
             if !failed.isEmpty { throw ExitCode(1) }
         }

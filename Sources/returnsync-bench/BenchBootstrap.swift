@@ -13,7 +13,8 @@ extension BenchCommand {
     /// `returnsync-bench bootstrap`: seconds for a new node to start from a snapshot.
     struct Bootstrap: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Start a new node from the hub's snapshot of a company of N events, against raw inserts of the same rows.",
+            abstract:
+                "Start a new node from the hub's snapshot of a company of N events, against raw inserts of the same rows.",
             discussion: """
                 A seeded company (stores selling, returning, exchanging, receiving goods) is pushed into an \
                 embedded hub first (not timed). Then a new node of the first store starts: the hub reads its \
@@ -31,23 +32,32 @@ extension BenchCommand {
         @Flag(help: "Skip the node verify after the load.") var noVerify = false
         @Flag(help: "Skip the run over HTTP.") var noHTTP = false
         @Option(help: "Folder for the throwaway databases (default: the system's temporary folder).") var dir: String?
-        @Option(help: "Keep built companies in this folder and reuse them in later runs (the setup is not timed either way).")
+        @Option(
+            help:
+                "Keep built companies in this folder and reuse them in later runs (the setup is not timed either way).")
         var companyCache: String?
 
         func run() async throws {
-            let folder = dir.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("returnsync-bench")
+            let folder =
+                dir.map { URL(fileURLWithPath: $0) }
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("returnsync-bench")
             let r = try await BootstrapBenchmark(
-                options: .init(events: quick ? 100_000 : events, stores: stores, verify: !noVerify, directory: folder,
+                options: .init(
+                    events: quick ? 100_000 : events, stores: stores, verify: !noVerify, directory: folder,
                     companyCache: companyCache.map { URL(fileURLWithPath: $0) })
             ).run(http: noHTTP ? nil : BenchHTTP.runner(bootstrap: true), progress: benchProgress)
             print("")
-            print("bootstrap benchmark (embedded SQLite hub, synchronous=FULL; company of \(r.companyEvents) events, snapshot of \(r.snapshotEvents) for a new node of store 1)")
+            print(
+                "bootstrap benchmark (embedded SQLite hub, synchronous=FULL; company of \(r.companyEvents) events, snapshot of \(r.snapshotEvents) for a new node of store 1)"
+            )
             var t = TextTable()
             t.row("bootstrap s (in process)", fixed(r.seconds, 2), "goal < 20 s for 1M events")
             t.row("events/s (in process)", fixed(r.eventsPerSecond))
             if let e = r.eventsPhaseSeconds {
                 t.row("  of which: events in s", fixed(e, 2), "receive, decode, insert")
-                t.row("  of which: projections s", fixed(r.seconds - e, 2), "fold each record once, write projections, build indexes, commit")
+                t.row(
+                    "  of which: projections s", fixed(r.seconds - e, 2),
+                    "fold each record once, write projections, build indexes, commit")
             }
             if let http = r.httpSeconds { t.row("bootstrap s (HTTP loopback)", fixed(http, 2)) }
             t.row("records folded", String(r.records))
@@ -84,7 +94,8 @@ enum BenchHTTP {
         { hub, node in
             let token = TokenHash.newToken()
             try await hub.enroll(
-                node: node.identity.node, store: node.identity.store, role: .storeNode, secretHash: TokenHash.of(token), now: 0)
+                node: node.identity.node, store: node.identity.store, role: .storeNode, secretHash: TokenHash.of(token),
+                now: 0)
             let port = PortBox()
             var logger = Logger(label: "bench.hub")
             logger.logLevel = .error
@@ -95,7 +106,8 @@ enum BenchHTTP {
             let server = Task { try await app.runService(gracefulShutdownSignals: []) }
             defer { server.cancel() }
             while port.value == 0 { try await Task.sleep(for: .milliseconds(5)) }
-            var agent = SyncAgent(service: node, transport: HubClient(baseURL: "http://127.0.0.1:\(port.value)", token: token))
+            var agent = SyncAgent(
+                service: node, transport: HubClient(baseURL: "http://127.0.0.1:\(port.value)", token: token))
             agent.bootstrapFromSnapshot = bootstrap
             let t0 = monotonicNanos()
             let report = try await agent.syncOnce(progress: benchProgress)

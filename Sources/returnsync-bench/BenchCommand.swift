@@ -34,10 +34,16 @@ func benchProgress(_ line: String) {
 
 /// Where the throwaway databases go, and which hub backend to measure.
 struct BenchStorageOptions: ParsableArguments {
-    @Option(help: "Folder for the throwaway databases (default: the system's temporary folder). Use the disk the hub will run on.")
+    @Option(
+        help:
+            "Folder for the throwaway databases (default: the system's temporary folder). Use the disk the hub will run on."
+    )
     var dir: String?
 
-    @Option(help: "Hub backend: sqlite (the embedded hub) or postgres (needs --database; each run makes fresh databases on that server).")
+    @Option(
+        help:
+            "Hub backend: sqlite (the embedded hub) or postgres (needs --database; each run makes fresh databases on that server)."
+    )
     var backend = "sqlite"
 
     @Option(help: "PostgreSQL connection URL for --backend postgres.")
@@ -93,7 +99,10 @@ extension BenchCommand {
                 system) per transaction and, one at a time, the rest, which is waiting for the disk.
                 """)
 
-        @Option(help: "How many returns to record one at a time, and again from the tills at once (each against its own sale).")
+        @Option(
+            help:
+                "How many returns to record one at a time, and again from the tills at once (each against its own sale)."
+        )
         var returns = 2_000
 
         @Option(help: "How many raw one-row transactions to time.")
@@ -105,45 +114,72 @@ extension BenchCommand {
         @Flag(help: "Small sizes (500 returns, 500 raw transactions), for `returnsync-bench all --quick`.")
         var quick = false
 
-        @Option(help: "Folder for the throwaway databases (default: the system's temporary folder). Use the disk the node will run on.")
+        @Option(
+            help:
+                "Folder for the throwaway databases (default: the system's temporary folder). Use the disk the node will run on."
+        )
         var dir: String?
 
         func validate() throws {
-            guard returns > 0, raw > 0, tills > 0 else { throw ValidationError("input.invalidQuantity: counts must be positive") }
+            guard returns > 0, raw > 0, tills > 0 else {
+                throw ValidationError("input.invalidQuantity: counts must be positive")
+            }
         }
 
         func run() async throws {
-            let folder = dir.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("returnsync-bench")
-            let bench = NodeBenchmark(options: .init(returns: quick ? 500 : returns, rawTransactions: quick ? 500 : raw, directory: folder, tills: tills))
+            let folder =
+                dir.map { URL(fileURLWithPath: $0) }
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("returnsync-bench")
+            let bench = NodeBenchmark(
+                options: .init(
+                    returns: quick ? 500 : returns, rawTransactions: quick ? 500 : raw, directory: folder, tills: tills)
+            )
             let r = try await bench.run(progress: benchProgress)
             print("")
-            print("node benchmark (synchronous=\(r.synchronous == 2 ? "FULL" : String(r.synchronous)), \(r.returns) returns one at a time, \(r.returns) from \(r.tills) tills at once)")
+            print(
+                "node benchmark (synchronous=\(r.synchronous == 2 ? "FULL" : String(r.synchronous)), \(r.returns) returns one at a time, \(r.returns) from \(r.tills) tills at once)"
+            )
             print("  metric                     value")
-            print("  node returns/s             \(fixed(r.nodeReturnsPerSecond))   (one at a time, through the API's entry point)")
+            print(
+                "  node returns/s             \(fixed(r.nodeReturnsPerSecond))   (one at a time, through the API's entry point)"
+            )
             print("  node p50 latency (ms)      \(fixed(r.p50Millis, 3))")
             print("  node p99 latency (ms)      \(fixed(r.p99Millis, 3))   goal < 5")
             print("  raw one-row txn/s          \(fixed(r.rawTransactionsPerSecond))")
             print("  raw p99 latency (ms)       \(fixed(r.rawP99Millis, 3))")
             print("  ratio (node / raw)         \(fixed(r.ratio, 3))   goal ≥ 0.5")
-            print("  \("\(r.tills) tills: returns/s".padding(toLength: 27, withPad: " ", startingAt: 0))\(fixed(r.tillsReturnsPerSecond))   ratio \(fixed(r.tillsReturnsPerSecond / r.rawTransactionsPerSecond, 3)), p50 \(fixed(r.tillsP50Millis, 3)) ms, p99 \(fixed(r.tillsP99Millis, 3)) ms")
-            print("  raw at 1 KB pages, txn/s   \(fixed(r.rawNodePageTransactionsPerSecond))   node / this: \(fixed(r.nodeReturnsPerSecond / r.rawNodePageTransactionsPerSecond, 3))")
-            print("  floor: a return's rows/s   \(fixed(r.floorTransactionsPerSecond))   (its row writes only, no logic)")
-            print("  floor ratio (floor / raw)  \(fixed(r.floorRatio, 3))   the best any code writing these rows gets here")
+            print(
+                "  \("\(r.tills) tills: returns/s".padding(toLength: 27, withPad: " ", startingAt: 0))\(fixed(r.tillsReturnsPerSecond))   ratio \(fixed(r.tillsReturnsPerSecond / r.rawTransactionsPerSecond, 3)), p50 \(fixed(r.tillsP50Millis, 3)) ms, p99 \(fixed(r.tillsP99Millis, 3)) ms"
+            )
+            print(
+                "  raw at 1 KB pages, txn/s   \(fixed(r.rawNodePageTransactionsPerSecond))   node / this: \(fixed(r.nodeReturnsPerSecond / r.rawNodePageTransactionsPerSecond, 3))"
+            )
+            print(
+                "  floor: a return's rows/s   \(fixed(r.floorTransactionsPerSecond))   (its row writes only, no logic)")
+            print(
+                "  floor ratio (floor / raw)  \(fixed(r.floorRatio, 3))   the best any code writing these rows gets here"
+            )
             // Where each transaction's time goes: the process's CPU, user and system, and for those
             // made one at a time the rest, which is waiting for the disk.
             let wall = (
-                node: 1e6 / r.nodeReturnsPerSecond, tills: 1e6 / r.tillsReturnsPerSecond, raw: 1e6 / r.rawTransactionsPerSecond,
-                floor: 1e6 / r.floorTransactionsPerSecond)
+                node: 1e6 / r.nodeReturnsPerSecond, tills: 1e6 / r.tillsReturnsPerSecond,
+                raw: 1e6 / r.rawTransactionsPerSecond,
+                floor: 1e6 / r.floorTransactionsPerSecond
+            )
             print("")
             print("  per transaction (µs)       wall    user  system   waiting")
             let rows: [(String, Double, (user: Double, system: Double), Bool)] = [
-                ("node return", wall.node, r.nodeCPUMicros, true), ("node return, \(r.tills) tills", wall.tills, r.tillsCPUMicros, false),
-                ("raw one-row", wall.raw, r.rawCPUMicros, true), ("floor (a return's rows)", wall.floor, r.floorCPUMicros, true),
+                ("node return", wall.node, r.nodeCPUMicros, true),
+                ("node return, \(r.tills) tills", wall.tills, r.tillsCPUMicros, false),
+                ("raw one-row", wall.raw, r.rawCPUMicros, true),
+                ("floor (a return's rows)", wall.floor, r.floorCPUMicros, true),
             ]
             for (name, w, c, serial) in rows {
                 let label = name.padding(toLength: 25, withPad: " ", startingAt: 0)
                 let waiting = serial ? fixed(max(0, w - c.user - c.system)).leftPad(9) : "(overlaps)".leftPad(11)
-                print("  \(label)\(fixed(w).leftPad(7)) \(fixed(c.user).leftPad(7)) \(fixed(c.system).leftPad(7)) \(waiting)")
+                print(
+                    "  \(label)\(fixed(w).leftPad(7)) \(fixed(c.user).leftPad(7)) \(fixed(c.system).leftPad(7)) \(waiting)"
+                )
             }
             var json = JSONLine()
             json.add("node_returns_per_s", r.nodeReturnsPerSecond)

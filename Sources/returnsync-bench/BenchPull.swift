@@ -6,7 +6,8 @@ extension BenchCommand {
     /// `returnsync-bench pull`: events per second a node receives from the feed and applies.
     struct Pull: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Pull a company's feed into a new node page by page, against raw batched inserts of the same rows.",
+            abstract:
+                "Pull a company's feed into a new node page by page, against raw batched inserts of the same rows.",
             discussion: """
                 A seeded company is pushed into an embedded hub first (not timed). Then a new node of the first \
                 store pulls the whole feed from checkpoint 0 in pages of 1,000: the hub's pull (one read \
@@ -20,15 +21,25 @@ extension BenchCommand {
         @Flag(help: "About 50k events, for `returnsync-bench all --quick`.") var quick = false
         @Flag(help: "Skip the run over HTTP.") var noHTTP = false
         @Option(help: "Folder for the throwaway databases (default: the system's temporary folder).") var dir: String?
-        @Option(help: "Keep built companies in this folder and reuse them in later runs (the setup is not timed either way).")
+        @Option(
+            help:
+                "Keep built companies in this folder and reuse them in later runs (the setup is not timed either way).")
         var companyCache: String?
 
         func run() async throws {
-            let folder = dir.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("returnsync-bench")
-            let r = try await PullBenchmark(options: .init(events: quick ? 50_000 : events, stores: stores, directory: folder, companyCache: companyCache.map { URL(fileURLWithPath: $0) }))
-                .run(http: noHTTP ? nil : BenchHTTP.runner(bootstrap: false), progress: benchProgress)
+            let folder =
+                dir.map { URL(fileURLWithPath: $0) }
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("returnsync-bench")
+            let r = try await PullBenchmark(
+                options: .init(
+                    events: quick ? 50_000 : events, stores: stores, directory: folder,
+                    companyCache: companyCache.map { URL(fileURLWithPath: $0) })
+            )
+            .run(http: noHTTP ? nil : BenchHTTP.runner(bootstrap: false), progress: benchProgress)
             print("")
-            print("pull benchmark (embedded SQLite hub, synchronous=FULL; \(r.pulledEvents) events pulled in \(r.pages) pages of ≤ 1,000 from a company of \(r.companyEvents))")
+            print(
+                "pull benchmark (embedded SQLite hub, synchronous=FULL; \(r.pulledEvents) events pulled in \(r.pages) pages of ≤ 1,000 from a company of \(r.companyEvents))"
+            )
             var t = TextTable()
             t.row("pull events/s (in process)", fixed(r.eventsPerSecond), "goal ≥ 100000")
             if let http = r.httpEventsPerSecond { t.row("pull events/s (HTTP loopback)", fixed(http)) }

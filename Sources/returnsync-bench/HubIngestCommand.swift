@@ -18,33 +18,41 @@ extension BenchCommand {
                 Goal: ≥ 100k events/s on SQLite and ratio ≥ 0.3.
                 """)
         @Option(help: "Simulated stores.") var stores = 20
-        @Option(help: "Traffic events in total (the stores' events; the catalog set-up comes on top).") var events = 200_000
+        @Option(help: "Traffic events in total (the stores' events; the catalog set-up comes on top).") var events =
+            200_000
         @Option(help: "Events per change set (a node's sync agent pushes 500).") var batch = 500
         @Option(help: "Products in the catalog.") var skus = 10_000
         @Option(help: "Customers.") var customers = 50_000
         @Option(help: "Seed of the workload.") var seed: UInt64 = 42
-        @Flag(help: "Small sizes (10 stores, 30k events, 2k SKUs), for `returnsync-bench all --quick`.") var quick = false
+        @Flag(help: "Small sizes (10 stores, 30k events, 2k SKUs), for `returnsync-bench all --quick`.") var quick =
+            false
         @Flag(help: "Skip the raw inserts.") var noRaw = false
-        @Flag(help: "Afterwards check the hub against a rebuild from its events (HubStore.verify) and count exceptions.")
+        @Flag(
+            help: "Afterwards check the hub against a rebuild from its events (HubStore.verify) and count exceptions.")
         var verify = false
         @OptionGroup var storage: BenchStorageOptions
 
         func run() async throws {
             let backend = try storage.make()
             let o = WorkloadOptions(
-                seed: seed, stores: quick ? 10 : stores, skus: quick ? 2_000 : skus, customers: quick ? 10_000 : customers,
+                seed: seed, stores: quick ? 10 : stores, skus: quick ? 2_000 : skus,
+                customers: quick ? 10_000 : customers,
                 events: quick ? 30_000 : events, changeSetSize: batch)
             let r: HubIngestBenchmark.Result
             do {
-                r = try await HubIngestBenchmark(options: .init(workload: o, raw: !noRaw, verify: verify), backend: backend)
-                    .run(progress: benchProgress)
+                r = try await HubIngestBenchmark(
+                    options: .init(workload: o, raw: !noRaw, verify: verify), backend: backend
+                )
+                .run(progress: benchProgress)
             } catch {
                 try? await backend.cleanup()
                 throw error
             }
             try? await backend.cleanup()
             print("")
-            print("hub ingest benchmark (\(r.backend), \(r.events) events from \(r.stores) stores, change sets of \(r.changeSetSize))")
+            print(
+                "hub ingest benchmark (\(r.backend), \(r.events) events from \(r.stores) stores, change sets of \(r.changeSetSize))"
+            )
             var t = TextTable()
             t.row("hub events merged/s", fixed(r.hubEventsPerSecond), "goal ≥ 100000 (SQLite)")
             t.row("hub µs per event", fixed(r.microsPerEvent, 2), "wall clock")
@@ -56,7 +64,9 @@ extension BenchCommand {
                 t.row("verify", ok ? "ok" : "\(r.verifyMismatches ?? 0) mismatches", "\(r.exceptions ?? 0) exceptions")
             }
             print(t.render())
-            print("  mix: \(r.mix.sales) sales, \(r.mix.goodsReceipts) goods receipts, \(r.mix.returnsOpened) returns (\(r.mix.crossStoreReturns) cross-store, \(r.mix.receiptlessReturns) without receipt), \(r.mix.refunds) refunds, \(r.mix.exchanges) exchanges, \(r.mix.repairsOpened) repairs")
+            print(
+                "  mix: \(r.mix.sales) sales, \(r.mix.goodsReceipts) goods receipts, \(r.mix.returnsOpened) returns (\(r.mix.crossStoreReturns) cross-store, \(r.mix.receiptlessReturns) without receipt), \(r.mix.refunds) refunds, \(r.mix.exchanges) exchanges, \(r.mix.repairsOpened) repairs"
+            )
             var json = JSONLine()
             json.add("backend", r.backend)
             json.add("hub_events_per_s", r.hubEventsPerSecond)

@@ -30,7 +30,8 @@ extension BenchCommand {
 
         func run() async throws {
             let o = WorkloadOptions(
-                seed: seed, stores: quick ? 10 : stores, skus: quick ? 2_000 : 10_000, customers: quick ? 10_000 : 50_000,
+                seed: seed, stores: quick ? 10 : stores, skus: quick ? 2_000 : 10_000,
+                customers: quick ? 10_000 : 50_000,
                 events: quick ? 20_000 : events, changeSetSize: batch)
             var results: [PostgresScaleOutBenchmark.Result] = []
             for n in [1, max(2, hubs)] {
@@ -39,10 +40,14 @@ extension BenchCommand {
                         .run(progress: benchProgress))
             }
             print("")
-            print("hubs over one PostgreSQL (\(results[0].events) events from \(o.stores) stores, change sets of \(batch))")
+            print(
+                "hubs over one PostgreSQL (\(results[0].events) events from \(o.stores) stores, change sets of \(batch))"
+            )
             var t = TextTable()
             for r in results {
-                t.row("\(r.hubs) hub(s): events merged/s", fixed(r.eventsPerSecond), r.verified.map { $0 ? "verify ok" : "VERIFY FAILED" } ?? "")
+                t.row(
+                    "\(r.hubs) hub(s): events merged/s", fixed(r.eventsPerSecond),
+                    r.verified.map { $0 ? "verify ok" : "VERIFY FAILED" } ?? "")
             }
             let ratio = results[1].eventsPerSecond / results[0].eventsPerSecond
             t.row("ratio (\(results[1].hubs) hubs / 1 hub)", fixed(ratio, 3))

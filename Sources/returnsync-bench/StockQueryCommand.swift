@@ -19,9 +19,14 @@ extension BenchCommand {
         @Option(help: "SKUs.") var skus = 10_000
         @Option(help: "Timed queries.") var queries = 2_000
         @Option(help: "Store traffic events pushed on top of the opening stock.") var traffic = 50_000
-        @Option(help: "How to fill the hub: ingest (all through push) or direct (opening stock into the table); default by size.")
+        @Option(
+            help:
+                "How to fill the hub: ingest (all through push) or direct (opening stock into the table); default by size."
+        )
         var populate: String?
-        @Flag(help: "Small sizes (100 stores × 1,000 SKUs through push, 500 queries), for `returnsync-bench all --quick`.") var quick = false
+        @Flag(
+            help: "Small sizes (100 stores × 1,000 SKUs through push, 500 queries), for `returnsync-bench all --quick`."
+        ) var quick = false
         @OptionGroup var storage: BenchStorageOptions
 
         func validate() throws {
@@ -44,7 +49,9 @@ extension BenchCommand {
             }
             try? await backend.cleanup()
             print("")
-            print("stock query benchmark (\(r.backend), \(r.stores) stores × \(r.skus) SKUs, \(r.stockRows) stock rows, filled by \(r.populate.rawValue) in \(fixed(r.populateSeconds)) s)")
+            print(
+                "stock query benchmark (\(r.backend), \(r.stores) stores × \(r.skus) SKUs, \(r.stockRows) stock rows, filled by \(r.populate.rawValue) in \(fixed(r.populateSeconds)) s)"
+            )
             var t = TextTable()
             t.row("one SKU, all stores: p50 (ms)", fixed(r.p50Millis, 3))
             t.row("one SKU, all stores: p99 (ms)", fixed(r.p99Millis, 3), "goal < 5")
@@ -81,7 +88,8 @@ extension BenchCommand {
         @Option(help: "Events per change set.") var batch = 50
         @Option(help: "Store counts, comma-separated.") var stores = "10,100,1000"
         @Option(help: "SKUs.") var skus = 5_000
-        @Flag(help: "Small sizes (60 events per store in change sets of 20), for `returnsync-bench all --quick`.") var quick = false
+        @Flag(help: "Small sizes (60 events per store in change sets of 20), for `returnsync-bench all --quick`.")
+        var quick = false
         @OptionGroup var storage: BenchStorageOptions
 
         func run() async throws {
@@ -102,14 +110,17 @@ extension BenchCommand {
             }
             try? await backend.cleanup()
             print("")
-            print("scale benchmark (\(r.backend), \(r.eventsPerStore) events per store in change sets of \(r.changeSetSize))")
+            print(
+                "scale benchmark (\(r.backend), \(r.eventsPerStore) events per store in change sets of \(r.changeSetSize))"
+            )
             func table(_ points: [ScaleBenchmark.Point], flatness: Double, cpu: Double, note: String) -> String {
                 var t = TextTable()
                 t.row("stores", "µs/event", "CPU µs/event, events/s, return-event share")
                 for p in points {
                     t.row(
                         "\(p.stores) × \(p.events / max(p.stores, 1))", fixed(p.microsPerEvent, 2),
-                        "\(fixed(p.cpuMicrosPerEvent, 2)), \(fixed(p.eventsPerSecond, 0)), \(fixed(p.returnEventShare * 100, 1)) %")
+                        "\(fixed(p.cpuMicrosPerEvent, 2)), \(fixed(p.eventsPerSecond, 0)), \(fixed(p.returnEventShare * 100, 1)) %"
+                    )
                 }
                 t.row("flatness (last / first)", fixed(flatness, 3), "CPU \(fixed(cpu, 3)); \(note)")
                 return t.render()
@@ -117,18 +128,25 @@ extension BenchCommand {
             print(table(r.points, flatness: r.flatness, cpu: r.cpuFlatness, note: "the hub grows with the stores"))
             print("")
             print("equal hub size: \(r.equalTotal) events in all at every point, in change sets of \(r.changeSetSize)")
-            print(table(r.equalSizePoints, flatness: r.equalSizeFlatness, cpu: r.equalSizeCPUFlatness, note: "goal ≤ 1.2"))
+            print(
+                table(r.equalSizePoints, flatness: r.equalSizeFlatness, cpu: r.equalSizeCPUFlatness, note: "goal ≤ 1.2")
+            )
             var json = JSONLine()
             json.add("backend", r.backend)
             json.add("flatness", r.flatness, decimals: 3)
             json.add("cpu_flatness", r.cpuFlatness, decimals: 3)
-            json.add("us_per_event", raw: "{" + r.points.map { "\"\($0.stores)\":\(fixed($0.microsPerEvent, 2))" }.joined(separator: ",") + "}")
+            json.add(
+                "us_per_event",
+                raw: "{" + r.points.map { "\"\($0.stores)\":\(fixed($0.microsPerEvent, 2))" }.joined(separator: ",")
+                    + "}")
             json.add("equal_hub_flatness", r.equalSizeFlatness, decimals: 3)
             json.add("equal_hub_cpu_flatness", r.equalSizeCPUFlatness, decimals: 3)
             json.add("equal_hub_events", r.equalTotal)
             json.add(
                 "equal_hub_us_per_event",
-                raw: "{" + r.equalSizePoints.map { "\"\($0.stores)\":\(fixed($0.microsPerEvent, 2))" }.joined(separator: ",") + "}")
+                raw: "{"
+                    + r.equalSizePoints.map { "\"\($0.stores)\":\(fixed($0.microsPerEvent, 2))" }.joined(separator: ",")
+                    + "}")
             json.add("events_per_store", r.eventsPerStore)
             json.add("change_set", r.changeSetSize)
             print(json)
@@ -152,10 +170,12 @@ extension BenchCommand {
 
         func run() async throws {
             let backend = try storage.make()
-            let o = WorkloadOptions(stores: stores, skus: skus, customers: 100_000, events: quick ? 100_000 : events, changeSetSize: 500)
+            let o = WorkloadOptions(
+                stores: stores, skus: skus, customers: 100_000, events: quick ? 100_000 : events, changeSetSize: 500)
             let r: MemoryBenchmark.Result
             do {
-                r = try await MemoryBenchmark(options: .init(workload: o), backend: backend).run(progress: benchProgress)
+                r = try await MemoryBenchmark(options: .init(workload: o), backend: backend).run(
+                    progress: benchProgress)
             } catch {
                 try? await backend.cleanup()
                 throw error
@@ -163,7 +183,9 @@ extension BenchCommand {
             try? await backend.cleanup()
             func mb(_ b: Int?) -> Double? { b.map { Double($0) / 1_048_576 } }
             print("")
-            print("memory benchmark (\(r.backend), \(r.events) events ingested at \(fixed(r.eventsPerSecond, 0)) events/s)")
+            print(
+                "memory benchmark (\(r.backend), \(r.events) events ingested at \(fixed(r.eventsPerSecond, 0)) events/s)"
+            )
             var t = TextTable()
             t.row("peak RSS before ingest (MB)", mb(r.peakBeforeBytes).map { fixed($0) } ?? "n/a")
             t.row("peak RSS after ingest (MB)", mb(r.peakAfterBytes).map { fixed($0) } ?? "n/a", "goal < 300")

@@ -30,10 +30,12 @@ import Testing
     /// An event of every kind, by `author`, about a record of `store`; and the owners the records
     /// already have (return RT-HELD and repair order RO-HELD, held by `store`).
     static func samples(by author: EventAuthor, about store: StoreID) -> (events: [Event], owners: RecordOwners) {
-        let payloads = EventSamples.payloads(about: store, tag: "NEW", heldReturn: "RT-HELD", heldRepair: "RO-HELD", now: now)
+        let payloads = EventSamples.payloads(
+            about: store, tag: "NEW", heldReturn: "RT-HELD", heldRepair: "RO-HELD", now: now)
         let events = payloads.enumerated().map { i, p in
             Event(
-                dot: Dot(node: author.node, seq: UInt64(i + 1)), record: p.1, context: VersionVector(), hlc: HLCTimestamp(wall: now),
+                dot: Dot(node: author.node, seq: UInt64(i + 1)), record: p.1, context: VersionVector(),
+                hlc: HLCTimestamp(wall: now),
                 staff: "王丽", payload: p.0)
         }
         var owners = RecordOwners()
@@ -42,13 +44,19 @@ import Testing
         let repair = EventSamples.repair("RO-HELD", of: "RT-HELD", store: store, now: now)
         try! AdmissionRules.admit(
             [
-                Event(dot: Dot(node: "X-1", seq: 1), record: .returnOrder("RT-HELD"), context: VersionVector(), hlc: HLCTimestamp(wall: now), staff: "s", payload: .returnRequested(request)),
-                Event(dot: Dot(node: "X-1", seq: 2), record: .repairOrder("RO-HELD"), context: VersionVector(), hlc: HLCTimestamp(wall: now), staff: "s", payload: .repairOpened(repair)),
+                Event(
+                    dot: Dot(node: "X-1", seq: 1), record: .returnOrder("RT-HELD"), context: VersionVector(),
+                    hlc: HLCTimestamp(wall: now), staff: "s", payload: .returnRequested(request)),
+                Event(
+                    dot: Dot(node: "X-1", seq: 2), record: .repairOrder("RO-HELD"), context: VersionVector(),
+                    hlc: HLCTimestamp(wall: now), staff: "s", payload: .repairOpened(repair)),
             ], by: holder, owners: &owners, now: now)
         return (events, owners)
     }
 
-    @Test("every event kind, about its author's store and another's, from every role, as the table says", arguments: AuthorRole.allCases)
+    @Test(
+        "every event kind, about its author's store and another's, from every role, as the table says",
+        arguments: AuthorRole.allCases)
     func table(role: AuthorRole) {
         let author = Self.author(role)
         for about in About.allCases {
@@ -68,7 +76,9 @@ import Testing
                 }
                 // Head office and the hub have no store of their own: their "own" is any store.
                 let expected = Self.allowed(event.payload.kind, role: role, about: author.store == nil ? .other : about)
-                #expect(admitted == expected, "\(role) \(event.payload.kind) about \(about): \(code.map(\.rawValue) ?? "admitted")")
+                #expect(
+                    admitted == expected,
+                    "\(role) \(event.payload.kind) about \(about): \(code.map(\.rawValue) ?? "admitted")")
                 if !admitted { #expect(code.map { [.notOwner, .roleMayNotAuthor].contains($0) } == true) }
             }
         }
@@ -77,22 +87,28 @@ import Testing
     @Test("a return opened by the hub for a channel may be walked by any store, not by head office")
     func channelReturns() throws {
         var owners = RecordOwners()
-        let (samples, _) = Self.samples(by: EventAuthor(node: EventAuthor.hubNode, role: .hub, store: nil), about: "WEB")
+        let (samples, _) = Self.samples(
+            by: EventAuthor(node: EventAuthor.hubNode, role: .hub, store: nil), about: "WEB")
         var request = samples.first { $0.payload.kind == "return.requested" }!
         request.record = .returnOrder("RT-HELD")
         if case .returnRequested(var r) = request.payload {
             r.id = "RT-HELD"
             request.payload = .returnRequested(r)
         }
-        try AdmissionRules.admit([request], by: EventAuthor(node: EventAuthor.hubNode, role: .hub, store: nil), owners: &owners, now: Self.now)
+        try AdmissionRules.admit(
+            [request], by: EventAuthor(node: EventAuthor.hubNode, role: .hub, store: nil), owners: &owners,
+            now: Self.now)
         let step = Event(
-            dot: Dot(node: "S-B-1", seq: 1), record: .returnOrder("RT-HELD"), context: VersionVector(), hlc: HLCTimestamp(wall: Self.now),
+            dot: Dot(node: "S-B-1", seq: 1), record: .returnOrder("RT-HELD"), context: VersionVector(),
+            hlc: HLCTimestamp(wall: Self.now),
             staff: "王丽", payload: .returnReceived(at: Instant(millis: Self.now), trackingNumber: nil))
         var o = owners
-        try AdmissionRules.admit([step], by: EventAuthor(node: "S-B-1", role: .store, store: "S-B"), owners: &o, now: Self.now)
+        try AdmissionRules.admit(
+            [step], by: EventAuthor(node: "S-B-1", role: .store, store: "S-B"), owners: &o, now: Self.now)
         o = owners
         #expect(throws: AdmissionError.self) {
-            try AdmissionRules.admit([step], by: EventAuthor(node: "HQ-1", role: .headOffice, store: nil), owners: &o, now: Self.now)
+            try AdmissionRules.admit(
+                [step], by: EventAuthor(node: "HQ-1", role: .headOffice, store: nil), owners: &o, now: Self.now)
         }
     }
 
@@ -102,7 +118,10 @@ import Testing
         let (events, _) = Self.samples(by: author, about: "S-A")
         let step = events.first { $0.payload.kind == "return.closed" }!
         var empty = RecordOwners()
-        #expect(throws: AdmissionError(.unknownRecord, "event S-A-1#18 (return.closed): no return RT-HELD has been requested", dot: step.dot)) {
+        #expect(
+            throws: AdmissionError(
+                .unknownRecord, "event S-A-1#18 (return.closed): no return RT-HELD has been requested", dot: step.dot)
+        ) {
             try AdmissionRules.admit([step], by: author, owners: &empty, now: Self.now)
         }
         var request = events.first { $0.payload.kind == "return.requested" }!
@@ -130,7 +149,9 @@ import Testing
             var o = owners
             let admitted = (try? AdmissionRules.admit([event], by: author, owners: &o, now: Self.now)) != nil
             let about: About = author.store == nil ? .other : (author.store == target ? .own : .other)
-            #expect(admitted == Self.allowed(event.payload.kind, role: role, about: about), "\(author) \(event.payload.kind) about \(target)")
+            #expect(
+                admitted == Self.allowed(event.payload.kind, role: role, about: about),
+                "\(author) \(event.payload.kind) about \(target)")
         }
     }
 }

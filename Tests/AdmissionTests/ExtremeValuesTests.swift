@@ -36,27 +36,35 @@ import Testing
             Instant(millis: edge() ? pick([0, -1, now + 2 * 86_400_000, .max, .min]) : now - 86_400_000)
         }
         mutating func text() -> String { edge() ? pick(["", "a\u{0}b", String(repeating: "x", count: 70)]) : "王丽" }
-        mutating func id() -> String { edge() ? pick(["", "\u{7}", " x", String(repeating: "x", count: 65)]) : "SKU-1" }
+        mutating func id() -> String {
+            edge() ? pick(["", "\u{7}", " x", String(repeating: "x", count: 65)]) : "SKU-1"
+        }
         mutating func vat() -> VATRate { VATRate(basisPoints: bp()) }
         mutating func count(_ limit: Int = 3) -> Int { pick([0, 1, 1, 2, limit]) }
 
         mutating func saleLine(_ n: Int) -> SaleLine {
-            SaleLine(line: pick([n, int()]), sku: SKU(id()), quantity: int(), unitPrice: money(), unitCost: money(), vatRate: vat(), serials: [])
+            SaleLine(
+                line: pick([n, int()]), sku: SKU(id()), quantity: int(), unitPrice: money(), unitCost: money(),
+                vatRate: vat(), serials: [])
         }
         mutating func returnLine(_ n: Int) -> ReturnLine {
             ReturnLine(
-                line: pick([n, int()]), saleLine: pick([1, int()]), sku: SKU(id()), quantity: int(), unitRefund: money(),
-                unitCost: money(), vatRate: vat(), reason: pick(ReasonCode.allCases), condition: pick(ItemCondition.allCases))
+                line: pick([n, int()]), saleLine: pick([1, int()]), sku: SKU(id()), quantity: int(),
+                unitRefund: money(),
+                unitCost: money(), vatRate: vat(), reason: pick(ReasonCode.allCases),
+                condition: pick(ItemCondition.allCases))
         }
         mutating func request() -> ReturnRequest {
             ReturnRequest(
-                id: "RT-1", store: "S-A", sale: pick([nil, "R-1"]), saleStore: "S-A", customer: "C-1", type: pick([.refund, .exchange]),
+                id: "RT-1", store: "S-A", sale: pick([nil, "R-1"]), saleStore: "S-A", customer: "C-1",
+                type: pick([.refund, .exchange]),
                 method: .counter, currency: eur, lines: (0..<count()).map { returnLine($0 + 1) }, requestedAt: at(),
                 restockingFee: money())
         }
         mutating func disposition() -> Disposition {
             pick([
-                .restock, .refurbish(unitValue: money(), disclosure: text()), .repair(order: RepairOrderID(id()), technician: text()),
+                .restock, .refurbish(unitValue: money(), disclosure: text()),
+                .repair(order: RepairOrderID(id()), technician: text()),
                 .scrap(reason: text()), .returnToVendor(vendor: VendorID(id()), rma: nil),
             ])
         }
@@ -65,53 +73,76 @@ import Testing
         mutating func payload() -> (DomainEvent, RecordKey) {
             switch rng.int(0...13) {
             case 0:
-                let r = InventoryReceipt(store: "S-A", sku: SKU(id()), quantity: int(), unitCost: money(), receivedAt: at())
+                let r = InventoryReceipt(
+                    store: "S-A", sku: SKU(id()), quantity: int(), unitCost: money(), receivedAt: at())
                 return (.inventoryReceived(r), RecordKey(.inventoryReceipt, "GR-1"))
             case 1:
-                let c = StockCount(store: "S-A", location: .sellable, sku: "SKU-1", expected: int(), counted: int(), unitCost: money(), countedAt: at())
+                let c = StockCount(
+                    store: "S-A", location: .sellable, sku: "SKU-1", expected: int(), counted: int(), unitCost: money(),
+                    countedAt: at())
                 return (.stockCounted(c), RecordKey(.stockCount, "SC-1"))
             case 2:
                 let lines = (0..<count()).map { saleLine($0 + 1) }
-                let total = lines.reduce(Int64(0)) { $0 &+ $1.unitPrice.minor &* Int64(truncatingIfNeeded: $1.quantity) }
+                let total = lines.reduce(Int64(0)) {
+                    $0 &+ $1.unitPrice.minor &* Int64(truncatingIfNeeded: $1.quantity)
+                }
                 let sale = Sale(
                     id: "R-1", store: "S-A", customer: "C-1", soldAt: at(), currency: eur, lines: lines,
                     tenders: [TenderPayment(tender: pick(Tender.allCases), amount: pick([Money(total, eur), money()]))])
                 return (.saleRecorded(sale), .sale("R-1"))
             case 3: return (.returnRequested(request()), .returnOrder("RT-1"))
             case 4:
-                let grades = (0..<count()).map { _ in LineGrade(line: pick([1, int()]), grade: pick(Grade.allCases), quantity: int()) }
+                let grades = (0..<count()).map { _ in
+                    LineGrade(line: pick([1, int()]), grade: pick(Grade.allCases), quantity: int())
+                }
                 return (.returnInspected(at: at(), grades: grades), .returnOrder("RT-1"))
             case 5:
-                let d = (0..<count()).map { _ in LineDisposition(line: pick([1, int()]), quantity: int(), disposition: disposition()) }
+                let d = (0..<count()).map { _ in
+                    LineDisposition(line: pick([1, int()]), quantity: int(), disposition: disposition())
+                }
                 return (.returnDisposed(at: at(), dispositions: d), .returnOrder("RT-1"))
             case 6:
                 let refund = Refund(
                     gross: money(), restockingFee: money(),
-                    allocations: (0..<count()).map { _ in RefundAllocation(tender: pick(Tender.allCases), amount: money()) }, refundedAt: at())
+                    allocations: (0..<count()).map { _ in
+                        RefundAllocation(tender: pick(Tender.allCases), amount: money())
+                    }, refundedAt: at())
                 return (.refundIssued(refund), .returnOrder("RT-1"))
             case 7:
                 let out = (0..<count()).map { _ in
                     ExchangeLine(sku: SKU(id()), quantity: int(), unitPrice: money(), unitCost: money(), vatRate: vat())
                 }
                 let x = Exchange(
-                    returnedValue: money(), restockingFee: money(), outLines: out, difference: money(), settlementTender: .card,
+                    returnedValue: money(), restockingFee: money(), outLines: out, difference: money(),
+                    settlementTender: .card,
                     exchangedAt: at())
                 return (.exchangeCompleted(x), .returnOrder("RT-1"))
             case 8:
-                let o = RepairOrder(id: "RO-1", returnID: "RT-1", store: "S-A", sku: "SKU-1", quantity: int(), unitCost: money(), technician: text(), openedAt: at())
+                let o = RepairOrder(
+                    id: "RO-1", returnID: "RT-1", store: "S-A", sku: "SKU-1", quantity: int(), unitCost: money(),
+                    technician: text(), openedAt: at())
                 return (.repairOpened(o), .repairOrder("RO-1"))
             case 9:
                 let parts = (0..<count()).map { _ in RepairPart(name: text(), cost: money()) }
-                return (.repairProgressed(at: at(), status: .inProgress, parts: parts, laborCost: money()), .repairOrder("RO-1"))
+                return (
+                    .repairProgressed(at: at(), status: .inProgress, parts: parts, laborCost: money()),
+                    .repairOrder("RO-1")
+                )
             case 10:
                 return (
-                    .repairCompleted(at: at(), outcome: pick([.repaired(resalePrice: money()), .unrepairable(reason: text())]), totalCost: money()),
+                    .repairCompleted(
+                        at: at(), outcome: pick([.repaired(resalePrice: money()), .unrepairable(reason: text())]),
+                        totalCost: money()),
                     .repairOrder("RO-1")
                 )
             case 11:
-                return (.storeCreditAdjusted(customer: "C-1", store: "S-A", amount: money(), memo: text(), at: at()), .storeCredit("C-1"))
+                return (
+                    .storeCreditAdjusted(customer: "C-1", store: "S-A", amount: money(), memo: text(), at: at()),
+                    .storeCredit("C-1")
+                )
             case 12:
-                let p = Product(sku: "SKU-1", name: text(), category: text(), unitPrice: money(), unitCost: money(), vatRate: vat())
+                let p = Product(
+                    sku: "SKU-1", name: text(), category: text(), unitPrice: money(), unitCost: money(), vatRate: vat())
                 return (.productDefined(p), .product("SKU-1"))
             default:
                 var policy = ReturnPolicy.standard(currency: eur)
@@ -149,6 +180,8 @@ import Testing
             _ = delta.sortedLedger
         }
         print("extreme values: \(admitted) of \(Self.cases) events admitted and folded")
-        #expect(admitted > Self.cases / 10, "the generator must reach the fold often (\(admitted) of \(Self.cases) admitted)")
+        #expect(
+            admitted > Self.cases / 10,
+            "the generator must reach the fold often (\(admitted) of \(Self.cases) admitted)")
     }
 }

@@ -9,7 +9,9 @@ import Testing
 /// loopback) instead of paging the feed from 0, then pulls what came after.
 @Suite("bootstrap end to end", .serialized)
 struct BootstrapTests {
-    @Test("a new node bootstraps from the snapshot, prints progress, verifies, and equals a node that paged", .timeLimit(.minutes(1)))
+    @Test(
+        "a new node bootstraps from the snapshot, prints progress, verifies, and equals a node that paged",
+        .timeLimit(.minutes(1)))
     func newNodeBootstraps() async throws {
         let f = try await HubFixture()
         defer { f.stopAll() }
@@ -41,8 +43,12 @@ struct BootstrapTests {
         let relevant = try await f.relevantHubEvents(for: fresh)
         #expect(Set(held.map(\.dot)) == Set(relevant.map(\.dot)))
         #expect(ReplicaState.fold(held).digest == ReplicaState.fold(relevant).digest)
-        #expect(!held.contains { $0.record.kind == .inventoryReceipt && $0.dot.node == b.nodeID }, "S-B's goods-in stays at S-B")
-        #expect(held.contains { $0.record.kind == .inventoryReceipt && $0.dot.node == a.nodeID }, "S-A's own goods-in comes")
+        #expect(
+            !held.contains { $0.record.kind == .inventoryReceipt && $0.dot.node == b.nodeID },
+            "S-B's goods-in stays at S-B")
+        #expect(
+            held.contains { $0.record.kind == .inventoryReceipt && $0.dot.node == a.nodeID }, "S-A's own goods-in comes"
+        )
         let report = try await f.verifyNode(fresh)
         #expect(report.ok && report.mismatches.isEmpty, "node verify: \(report)")
         #expect(try await f.hubStatus(of: fresh.id)?.lag == 0)

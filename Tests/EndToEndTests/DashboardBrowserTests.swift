@@ -9,20 +9,25 @@ import Testing
 struct DashboardBrowserTests {
     /// The page's DOM after its script ran (and its requests finished), and that DOM's text.
     static func render(_ url: String, profile: TemporaryFolder) async throws -> (dom: String, text: String) {
-        let result = try await run(try Browser.url(), [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--user-data-dir=\(profile.url.path)", "--virtual-time-budget=10000", "--dump-dom", url,
-        ])
+        let result = try await run(
+            try Browser.url(),
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--user-data-dir=\(profile.url.path)", "--virtual-time-budget=10000", "--dump-dom", url,
+            ])
         #expect(result.status == 0, "\(result)")
         var text = result.stdout
         for pattern in ["<script[^>]*>.*?</script>", "<style[^>]*>.*?</style>", "<[^>]+>"] {
             text = text.replacingOccurrences(of: pattern, with: " ", options: [.regularExpression])
         }
-        text = text.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "\\s+", with: " ", options: .regularExpression)
+        text = text.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(
+            of: "\\s+", with: " ", options: .regularExpression)
         return (result.stdout, text)
     }
 
-    @Test("the page reads sync health, the over-return, returns and stock through the API with a head-office token", .timeLimit(.minutes(1)))
+    @Test(
+        "the page reads sync health, the over-return, returns and stock through the API with a head-office token",
+        .timeLimit(.minutes(1)))
     func dashboardShowsTheCompany() async throws {
         _ = try Browser.url()
         let f = try await HubFixture()
@@ -46,7 +51,9 @@ struct DashboardBrowserTests {
         defer { profile.remove() }
         let page = try await Self.render("\(f.baseURL)/dashboard#token=\(office)", profile: profile)
         #expect(page.dom.contains("data-loaded="), "the script finished a refresh: \(page.text)")
-        for shown in ["A1", "B1", "return.overReturn", "sale:S-A-1", "Resolve", "RT-S-A-000001", "RT-S-B-000001", "MUG-1"] {
+        for shown in [
+            "A1", "B1", "return.overReturn", "sale:S-A-1", "Resolve", "RT-S-A-000001", "RT-S-B-000001", "MUG-1",
+        ] {
             #expect(page.text.contains(shown), "the dashboard does not show \(shown): \(page.text)")
         }
         #expect(!page.text.contains("auth."), "no problem shown: \(page.text)")

@@ -91,7 +91,9 @@ struct HubSyncTests {
             let hubState = ReplicaState.fold(relevant)
             #expect(nodeState.digest == hubState.digest, "state of \(node.id) differs from the hub's view of it")
             #expect(nodeState.exceptions.contains { $0.code == "return.overReturn" }, "\(node.id) sees the over-return")
-            #expect(held.contains { $0.dot.node == "hub" && $0.record.kind == .returnOrder }, "\(node.id) holds the shop's return")
+            #expect(
+                held.contains { $0.dot.node == "hub" && $0.record.kind == .returnOrder },
+                "\(node.id) holds the shop's return")
             let report = try await f.verifyNode(node)
             #expect(report.ok && report.outbox == 0 && report.mismatches.isEmpty, "node verify \(node.id): \(report)")
         }
@@ -213,7 +215,8 @@ struct HubSyncTests {
         #expect(midTransaction, "the hub was never seen inside a push transaction after acked \(ackedAtKill)")
         // The push in flight dies with the hub: the node's round fails.
         let interrupted = try await sync.waitForExit(within: 40)
-        #expect(interrupted?.reason == .exit && interrupted?.status == 1, "node sync was not interrupted: \(sync.logText)")
+        #expect(
+            interrupted?.reason == .exit && interrupted?.status == 1, "node sync was not interrupted: \(sync.logText)")
 
         // The killed transaction left nothing behind; what was acknowledged before it is all there.
         let heldAfterCrash = try await f.hubStatus(of: k.id)?.acked ?? 0
@@ -263,7 +266,8 @@ struct HubSyncTests {
 
     // MARK: 4. A node restored from an old backup
 
-    @Test("a node restored from an old backup is refused with sync.dotConflict and an incident", .timeLimit(.minutes(1)))
+    @Test(
+        "a node restored from an old backup is refused with sync.dotConflict and an incident", .timeLimit(.minutes(1)))
     func restoredBackupRefused() async throws {
         let f = try await HubFixture()
         defer { f.stopAll() }
@@ -350,7 +354,9 @@ struct HubSyncTests {
 
     // MARK: 6. The hub restored from an older backup
 
-    @Test("the hub restored from an older backup: nodes resync by themselves, and after rotate-epoch too", .timeLimit(.minutes(1)))
+    @Test(
+        "the hub restored from an older backup: nodes resync by themselves, and after rotate-epoch too",
+        .timeLimit(.minutes(1)))
     func hubRestoredFromBackup() async throws {
         let f = try await HubFixture()
         defer { f.stopAll() }
@@ -385,7 +391,8 @@ struct HubSyncTests {
         #expect(first.resynced, "B starts over from 0 on sync.checkpointAhead: \(first)")
         try await f.syncUntilQuiet([a, b])
         #expect(try await f.hubEvents().count == everything, "A sent back what the restored hub lacked")
-        #expect(Set(try await f.nodeEvents(b).map(\.dot)).isSuperset(of: try await f.relevantHubEvents(for: b).map(\.dot)))
+        #expect(
+            Set(try await f.nodeEvents(b).map(\.dot)).isSuperset(of: try await f.relevantHubEvents(for: b).map(\.dot)))
 
         // Restored again, this time with a new epoch as the operations guide says: every node
         // starts over, and the hub is whole again.

@@ -16,7 +16,8 @@ struct MultiHubTests {
     static let changeSetsPerWriter = 20
     static let eventsPerChangeSet = 25
 
-    @Test("concurrent pushes to two hubs while nodes pull from both: every node gets every event exactly once",
+    @Test(
+        "concurrent pushes to two hubs while nodes pull from both: every node gets every event exactly once",
         .timeLimit(.minutes(3)))
     func noEventSkippedOrRepeated() async throws {
         let server = try postgresServerURL()
@@ -72,7 +73,8 @@ struct MultiHubTests {
                         let hub = servers[(w + c) % 2]
                         let answer = try await HubFixture.post(
                             base: hub.baseURL, SyncRoutes.push,
-                            body: try JSONEncoder().encode(ChangeSet(node: writer.node, events: events)), token: writer.token)
+                            body: try JSONEncoder().encode(ChangeSet(node: writer.node, events: events)),
+                            token: writer.token)
                         try #require(answer.status == 200, "push of \(writer.node) to hub \((w + c) % 2): \(answer)")
                         dots += events.map(\.dot)
                     }
@@ -125,7 +127,8 @@ struct MultiHubTests {
         for reader in readers {
             let dots = received[reader.node] ?? []
             #expect(dots.count == total, "\(reader.node) received \(dots.count) events of \(total)")
-            #expect(Set(dots).count == dots.count, "\(reader.node) received \(dots.count - Set(dots).count) events twice")
+            #expect(
+                Set(dots).count == dots.count, "\(reader.node) received \(dots.count - Set(dots).count) events twice")
             let missed = Set(pushed).subtracting(dots).sorted()
             #expect(missed.isEmpty, "\(reader.node) missed \(missed.count) events, e.g. \(missed.prefix(5))")
         }
@@ -166,7 +169,8 @@ func postgresServerURL() throws -> String {
     guard let url = ProcessInfo.processInfo.environment["RETURNSYNC_TEST_POSTGRES_URL"], !url.isEmpty else {
         throw HubError(
             code: "test.noPostgres",
-            message: "RETURNSYNC_TEST_POSTGRES_URL is not set: run the suite with scripts/test, which starts PostgreSQL")
+            message: "RETURNSYNC_TEST_POSTGRES_URL is not set: run the suite with scripts/test, which starts PostgreSQL"
+        )
     }
     return url
 }

@@ -15,7 +15,8 @@ import Testing
 /// (immediate stop: no checkpoint; the restart replays the WAL).
 @Suite("PostgreSQL crash under a hub", .serialized)
 struct PostgresRestartTests {
-    @Test("a push acknowledged before PostgreSQL crashes is kept; the node re-sends the rest and nothing doubles",
+    @Test(
+        "a push acknowledged before PostgreSQL crashes is kept; the node re-sends the rest and nothing doubles",
         .timeLimit(.minutes(3)))
     func crashMidPush() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pgcrash-\(UUID().uuidString)")

@@ -31,7 +31,9 @@ struct SyncMetricsTests {
         return samples
     }
 
-    @Test("a new node and an empty hub: a round loads no snapshot, so an idle store does not write every 5 s", .timeLimit(.minutes(1)))
+    @Test(
+        "a new node and an empty hub: a round loads no snapshot, so an idle store does not write every 5 s",
+        .timeLimit(.minutes(1)))
     func emptyHubLoadsNothing() async throws {
         let f = try await HubFixture()
         defer { f.stopAll() }
@@ -45,7 +47,9 @@ struct SyncMetricsTests {
         #expect(quiet.isQuiet && quiet.checkpoint == 0, "\(quiet)")
     }
 
-    @Test("the node counts its sync rounds and the hub its last pull; a stopped hub shows as failing rounds", .timeLimit(.minutes(2)))
+    @Test(
+        "the node counts its sync rounds and the hub its last pull; a stopped hub shows as failing rounds",
+        .timeLimit(.minutes(2)))
     func syncRoundsInMetrics() async throws {
         let f = try await HubFixture()
         defer { f.stopAll() }
@@ -54,7 +58,8 @@ struct SyncMetricsTests {
         try await f.seedCatalog(a, stock: 5)
         let client = HTTPClient.shared
         let server = try await NodeServerProcess.start(
-            data: a.data, log: f.folder.file("A1-serve.log"), client: client, environment: ["RETURNSYNC_SYNC_SECONDS": "1"])
+            data: a.data, log: f.folder.file("A1-serve.log"), client: client,
+            environment: ["RETURNSYNC_SYNC_SECONDS": "1"])
         defer { server.stop() }
 
         let ok = "returnsync_node_sync_rounds_total{outcome=\"ok\"}"
@@ -63,7 +68,8 @@ struct SyncMetricsTests {
             ($0[ok] ?? 0) >= 1 && ($0["returnsync_node_sync_events_pushed_total"] ?? 0) >= 2
         }
         #expect((node[ok] ?? 0) >= 1, "\(node)")
-        #expect(node["returnsync_node_sync_events_pushed_total"] ?? 0 >= 2, "the product and the goods received: \(node)")
+        #expect(
+            node["returnsync_node_sync_events_pushed_total"] ?? 0 >= 2, "the product and the goods received: \(node)")
         #expect(node[failed] == 0 && node["returnsync_node_sync_consecutive_failures"] == 0, "\(node)")
         let lastSuccess = try #require(node["returnsync_node_sync_last_success_timestamp_seconds"], "\(node)")
         #expect(abs(lastSuccess - Date().timeIntervalSince1970) < 60)
@@ -81,7 +87,11 @@ struct SyncMetricsTests {
         let down = try await Self.scrape(client, server.baseURL + "/metrics", within: 45) {
             ($0["returnsync_node_sync_consecutive_failures"] ?? 0) >= 1
         }
-        #expect((down[failed] ?? 0) >= 1 && (down["returnsync_node_sync_consecutive_failures"] ?? 0) >= 1, "\(down)\n\(server.logText)")
-        #expect(down["returnsync_node_sync_last_success_timestamp_seconds"] == lastSuccess || (down["returnsync_node_sync_last_success_timestamp_seconds"] ?? 0) >= lastSuccess)
+        #expect(
+            (down[failed] ?? 0) >= 1 && (down["returnsync_node_sync_consecutive_failures"] ?? 0) >= 1,
+            "\(down)\n\(server.logText)")
+        #expect(
+            down["returnsync_node_sync_last_success_timestamp_seconds"] == lastSuccess
+                || (down["returnsync_node_sync_last_success_timestamp_seconds"] ?? 0) >= lastSuccess)
     }
 }

@@ -25,7 +25,9 @@ import Testing
 
     @Test("a malformed change set is refused with Foundation's DecodingError")
     func malformedChangeSet() {
-        for text in ["", "{", "{\"node\": \"N-1\"}", "{\"node\": \"N-1\", \"events\": [{}]}", "{\"node\": 1, \"events\": []}"] {
+        for text in [
+            "", "{", "{\"node\": \"N-1\"}", "{\"node\": \"N-1\", \"events\": [{}]}", "{\"node\": 1, \"events\": []}",
+        ] {
             #expect(throws: DecodingError.self, "\(text)") { try EventCodec.decodeChangeSet(Data(text.utf8)) }
         }
     }
@@ -34,7 +36,10 @@ import Testing
     func rawMembers() throws {
         let events = EventJSONTests.events(context: Self.context).prefix(3)
         let bodies = try events.map { try EventCodec.encode($0) }
-        let page = Data(("{\"events\": [" + bodies.map { "{\"hubSeq\": 1, \"event\": " + String(decoding: $0, as: UTF8.self) + "}" }.joined(separator: ", ") + "]}").utf8)
+        let page = Data(
+            ("{\"events\": ["
+                + bodies.map { "{\"hubSeq\": 1, \"event\": " + String(decoding: $0, as: UTF8.self) + "}" }.joined(
+                    separator: ", ") + "]}").utf8)
         #expect(EventCodec.rawMembers(of: page, array: "events", member: "event") == bodies)
         #expect(EventCodec.rawMembers(of: Data("[]".utf8), array: "events", member: "event") == nil)
     }

@@ -1,8 +1,9 @@
-@testable import EventCoding
 import Foundation
 import Replication
 import ReturnsDomain
 import Testing
+
+@testable import EventCoding
 
 /// `FastJSONDecoder` gives what `JSONDecoder` gives.
 @Suite struct FastJSONDecoderTests {
@@ -36,10 +37,16 @@ import Testing
     @Test("malformed JSON and wrong types are refused")
     func refusals() {
         for text in ["", "{", "{\"text\": }", "[1, 2", "{\"a\" 1}", "nul", "{} x"] {
-            #expect(throws: (any Error).self, "\(text)") { try FastJSONDecoder.decode([String: Int].self, from: Data(text.utf8)) }
+            #expect(throws: (any Error).self, "\(text)") {
+                try FastJSONDecoder.decode([String: Int].self, from: Data(text.utf8))
+            }
         }
-        #expect(throws: (any Error).self) { try FastJSONDecoder.decode([String: Int].self, from: Data("{\"a\": \"1\"}".utf8)) }
+        #expect(throws: (any Error).self) {
+            try FastJSONDecoder.decode([String: Int].self, from: Data("{\"a\": \"1\"}".utf8))
+        }
         #expect(throws: (any Error).self) { try FastJSONDecoder.decode([UInt8].self, from: Data("[256]".utf8)) }
-        #expect(throws: (any Error).self) { try FastJSONDecoder.decode(Sample.self, from: Data("{\"text\": \"x\"}".utf8)) }
+        #expect(throws: (any Error).self) {
+            try FastJSONDecoder.decode(Sample.self, from: Data("{\"text\": \"x\"}".utf8))
+        }
     }
 }

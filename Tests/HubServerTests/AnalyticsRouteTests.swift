@@ -29,7 +29,9 @@ struct AnalyticsRouteTests {
             let text = try await client.call(.get, "/api/v1/analytics?format=text", token: office)
             expectStatus(text, .ok)
             #expect(text.text.contains("RETURN RATE BY SKU"))
-            _ = expectProblem(try await client.call(.get, "/api/v1/analytics?format=xml", token: office), .unprocessableContent, "input.invalidQuery")
+            _ = expectProblem(
+                try await client.call(.get, "/api/v1/analytics?format=xml", token: office), .unprocessableContent,
+                "input.invalidQuery")
         }
     }
 }

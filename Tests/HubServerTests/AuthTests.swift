@@ -50,7 +50,8 @@ struct AuthTests {
             let store = try await hub.enroll("S01-a", store: "S01")
             let office = try await hub.enroll("HO-1", store: nil, role: .headOffice)
             for path in ["exceptions", "sync-status", "incidents", "returns", "journal.csv", "verify"] {
-                expectProblem(try await client.call(.get, "/api/v1/\(path)", token: store), .forbidden, "auth.forbidden")
+                expectProblem(
+                    try await client.call(.get, "/api/v1/\(path)", token: store), .forbidden, "auth.forbidden")
                 expectStatus(try await client.call(.get, "/api/v1/\(path)", token: office), .ok)
             }
             // What any enrolled caller may read (stores look at other stores' stock and sales).
@@ -87,7 +88,9 @@ struct AuthTests {
         }
     }
 
-    @Test("/healthz reads the database: a hub whose database is gone answers 503 hub.databaseUnavailable", arguments: HubBackend.all)
+    @Test(
+        "/healthz reads the database: a hub whose database is gone answers 503 hub.databaseUnavailable",
+        arguments: HubBackend.all)
     func healthWithoutDatabase(backend: HubBackend) async throws {
         let hub = try await HubFixture(backend)
         defer { hub.handle.remove() }

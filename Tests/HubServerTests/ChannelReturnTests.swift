@@ -14,7 +14,10 @@ import Testing
 @Suite("Hub API: channel returns")
 struct ChannelReturnTests {
     static func body(quantity: Int) throws -> String {
-        try jsonText(ChannelReturnRequest(sale: "R-S01-1", lines: [RequestedLine(saleLine: 1, quantity: quantity, reason: .changedMind, condition: .unopened)]))
+        try jsonText(
+            ChannelReturnRequest(
+                sale: "R-S01-1",
+                lines: [RequestedLine(saleLine: 1, quantity: quantity, reason: .changedMind, condition: .unopened)]))
     }
 
     @Test(
@@ -32,7 +35,9 @@ struct ChannelReturnTests {
             func submit(key: String?, quantity: Int, token: String) async throws -> TestResponse {
                 var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
                 if let key { headers[.init("Idempotency-Key")!] = key }
-                return try await client.execute(uri: "/api/v1/channel/returns", method: .post, headers: headers, body: ByteBuffer(string: try Self.body(quantity: quantity)))
+                return try await client.execute(
+                    uri: "/api/v1/channel/returns", method: .post, headers: headers,
+                    body: ByteBuffer(string: try Self.body(quantity: quantity)))
             }
             let first = try await submit(key: "order-77-return-1", quantity: 1, token: web)
             expectStatus(first, .created)
@@ -43,11 +48,17 @@ struct ChannelReturnTests {
             expectStatus(replay, .created)
             #expect(replay.headers[.init("Idempotent-Replayed")!] == "true")
             #expect(try replay.decode(ChannelReturnReceipt.self) == receipt)
-            #expect(try await hub.store.state().returns(store: "WEB", status: nil, limit: 10).count == 1, "the replay recorded nothing")
+            #expect(
+                try await hub.store.state().returns(store: "WEB", status: nil, limit: 10).count == 1,
+                "the replay recorded nothing")
 
-            _ = expectProblem(try await submit(key: "order-77-return-1", quantity: 2, token: web), .conflict, "idempotency.conflict")
-            _ = expectProblem(try await submit(key: nil, quantity: 1, token: web), .unprocessableContent, "input.missingIdempotencyKey")
-            _ = expectProblem(try await submit(key: "k2", quantity: 2, token: web), .unprocessableContent, "return.overReturn")
+            _ = expectProblem(
+                try await submit(key: "order-77-return-1", quantity: 2, token: web), .conflict, "idempotency.conflict")
+            _ = expectProblem(
+                try await submit(key: nil, quantity: 1, token: web), .unprocessableContent,
+                "input.missingIdempotencyKey")
+            _ = expectProblem(
+                try await submit(key: "k2", quantity: 2, token: web), .unprocessableContent, "return.overReturn")
             _ = expectProblem(try await submit(key: "k3", quantity: 1, token: shopToken), .forbidden, "auth.forbidden")
 
             // The store pulls the channel's return: its returnable quantity drops.
@@ -58,4 +69,3 @@ struct ChannelReturnTests {
         }
     }
 }
-

@@ -62,12 +62,16 @@ struct DashboardTests {
             try await EscrowTests.pushAll(a, token: tokenA, client: client)
             try await EscrowTests.pushAll(b, token: tokenB, client: client)
 
-            let listed = try JSONDecoder().decode([[String: JSONValue]].self, from: Data(buffer: try await client.call(.get, "/api/v1/exceptions", token: office).body))
-            let expected = try #require(try await hub.store.state().exceptions().first { $0.code == "return.overReturn" })
+            let listed = try JSONDecoder().decode(
+                [[String: JSONValue]].self,
+                from: Data(buffer: try await client.call(.get, "/api/v1/exceptions", token: office).body))
+            let expected = try #require(
+                try await hub.store.state().exceptions().first { $0.code == "return.overReturn" })
             let ids = listed.compactMap { if case .string(let id) = $0["id"] { id } else { nil } }
             #expect(ids.contains(expected.id), "\(listed)")
             let resolved = try await client.call(
-                .post, "/api/v1/exceptions/resolve", token: office, raw: try jsonText(["id": expected.id, "note": "customer refunded once, second refund recovered"]))
+                .post, "/api/v1/exceptions/resolve", token: office,
+                raw: try jsonText(["id": expected.id, "note": "customer refunded once, second refund recovered"]))
             #expect(resolved.status == .ok, "\(String(buffer: resolved.body))")
             #expect(try await hub.store.exceptionResolutions().map(\.id) == [expected.id])
         }

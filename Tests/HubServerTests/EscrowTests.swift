@@ -20,7 +20,8 @@ struct EscrowTests {
         var checkpoint = try await node.service.syncCheckpoint().checkpoint
         while true {
             let page = try await client.pull(after: checkpoint, token: token).decode(PullResponse.self)
-            _ = try await node.service.applyPulled(page.events.map(\.event), checkpoint: page.checkpoint, epoch: page.epoch)
+            _ = try await node.service.applyPulled(
+                page.events.map(\.event), checkpoint: page.checkpoint, epoch: page.epoch)
             checkpoint = page.checkpoint
             if !page.more { break }
         }
@@ -28,7 +29,9 @@ struct EscrowTests {
 
     /// Pushes `node`'s outbox and acknowledges it, as the sync agent does.
     static func pushAll(_ node: StoreNode, token: String, client: some TestClientProtocol) async throws {
-        guard let changeSet = try await node.service.outboxChangeSet(limit: SyncRoutes.maxChangeSetEvents) else { return }
+        guard let changeSet = try await node.service.outboxChangeSet(limit: SyncRoutes.maxChangeSetEvents) else {
+            return
+        }
         let answer = try await client.push(changeSet, token: token)
         expectStatus(answer, .ok)
         try await node.service.acknowledge(through: try answer.decode(PushResponse.self).acked)
@@ -54,59 +57,86 @@ struct EscrowTests {
             try await Self.pushAll(a, token: tokenA, client: client)
             let path = SyncRoutes.escrowClaims
 
-            let first = try await client.call(.post, path, token: tokenB, raw: try Self.claim("R-S01-1", "RT-S02-a-1", [EscrowLine(line: 1, quantity: 2)]))
+            let first = try await client.call(
+                .post, path, token: tokenB,
+                raw: try Self.claim("R-S01-1", "RT-S02-a-1", [EscrowLine(line: 1, quantity: 2)]))
             expectStatus(first, .created)
             let grant = try first.decode(EscrowGrant.self)
             #expect(grant.holder == "S01" && grant.lines == [EscrowLine(line: 1, quantity: 2)])
             #expect(grant.expiresAt == HubFixture.now + Escrow.claimLifetimeMillis)
 
             // A retry (the answer was lost) gets the same grant; the same return with other lines is a conflict.
-            let retry = try await client.call(.post, path, token: tokenB, raw: try Self.claim("R-S01-1", "RT-S02-a-1", [EscrowLine(line: 1, quantity: 2)]))
+            let retry = try await client.call(
+                .post, path, token: tokenB,
+                raw: try Self.claim("R-S01-1", "RT-S02-a-1", [EscrowLine(line: 1, quantity: 2)]))
             expectStatus(retry, .ok)
             #expect(try retry.decode(EscrowGrant.self) == grant)
             _ = expectProblem(
-                try await client.call(.post, path, token: tokenB, raw: try Self.claim("R-S01-1", "RT-S02-a-1", [EscrowLine(line: 1, quantity: 1)])),
+                try await client.call(
+                    .post, path, token: tokenB,
+                    raw: try Self.claim("R-S01-1", "RT-S02-a-1", [EscrowLine(line: 1, quantity: 1)])),
                 .conflict, "escrow.claimConflict")
 
             // Both units are held for S02: nobody else gets one, not even the online channel.
             let refused = expectProblem(
-                try await client.call(.post, path, token: tokenC, raw: try Self.claim("R-S01-1", "RT-S03-a-1", [EscrowLine(line: 1, quantity: 1)])),
+                try await client.call(
+                    .post, path, token: tokenC,
+                    raw: try Self.claim("R-S01-1", "RT-S03-a-1", [EscrowLine(line: 1, quantity: 1)])),
                 .conflict, "escrow.insufficient")
             #expect(refused?.detail.contains("held by other claims 2") == true, "\(String(describing: refused))")
             var headers: HTTPFields = [.authorization: "Bearer \(web)", .contentType: "application/json"]
             headers[.init("Idempotency-Key")!] = "web-1"
             let channel = try await client.execute(
                 uri: "/api/v1/channel/returns", method: .post, headers: headers,
-                body: ByteBuffer(string: try jsonText(ChannelReturnRequest(sale: "R-S01-1", lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]))))
+                body: ByteBuffer(
+                    string: try jsonText(
+                        ChannelReturnRequest(
+                            sale: "R-S01-1",
+                            lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]
+                        ))))
             _ = expectProblem(channel, .unprocessableContent, "return.overReturn")
 
             // The holder's own node claims too while online, and is told the units are held elsewhere.
             _ = expectProblem(
-                try await client.call(.post, path, token: tokenA, raw: try Self.claim("R-S01-1", "RT-S01-a-9", [EscrowLine(line: 1, quantity: 1)])),
+                try await client.call(
+                    .post, path, token: tokenA,
+                    raw: try Self.claim("R-S01-1", "RT-S01-a-9", [EscrowLine(line: 1, quantity: 1)])),
                 .conflict, "escrow.insufficient")
 
             // Shapes and parties the hub refuses.
             _ = expectProblem(
-                try await client.call(.post, path, token: tokenC, raw: try Self.claim("R-S01-1", "RT-S03-a-2", [EscrowLine(line: 1, quantity: 0)])),
+                try await client.call(
+                    .post, path, token: tokenC,
+                    raw: try Self.claim("R-S01-1", "RT-S03-a-2", [EscrowLine(line: 1, quantity: 0)])),
                 .unprocessableContent, "escrow.invalidClaim")
             _ = expectProblem(
-                try await client.call(.post, path, token: tokenC, raw: try Self.claim("R-S01-1", "RT-S03-a-3", [EscrowLine(line: 7, quantity: 1)])),
+                try await client.call(
+                    .post, path, token: tokenC,
+                    raw: try Self.claim("R-S01-1", "RT-S03-a-3", [EscrowLine(line: 7, quantity: 1)])),
                 .unprocessableContent, "escrow.invalidClaim")
             _ = expectProblem(
-                try await client.call(.post, path, token: tokenC, raw: try Self.claim("R-NONE", "RT-S03-a-4", [EscrowLine(line: 1, quantity: 1)])),
+                try await client.call(
+                    .post, path, token: tokenC,
+                    raw: try Self.claim("R-NONE", "RT-S03-a-4", [EscrowLine(line: 1, quantity: 1)])),
                 .notFound, "sale.notFound")
             _ = expectProblem(
-                try await client.call(.post, path, token: web, raw: try Self.claim("R-S01-1", "RT-WEB-1", [EscrowLine(line: 1, quantity: 1)])),
+                try await client.call(
+                    .post, path, token: web,
+                    raw: try Self.claim("R-S01-1", "RT-WEB-1", [EscrowLine(line: 1, quantity: 1)])),
                 .forbidden, "auth.forbidden")
             _ = expectProblem(
-                try await client.call(.post, path, token: tokenC, raw: "{\"sale\": 12"), .badRequest, "input.malformedJSON")
+                try await client.call(.post, path, token: tokenC, raw: "{\"sale\": 12"), .badRequest,
+                "input.malformedJSON")
 
             // Head office sees the one outstanding claim; the refusals left nothing behind.
             let listed = try await client.call(.get, "/api/v1/escrow/claims", token: hq)
             expectStatus(listed, .ok)
             #expect(try listed.decode([EscrowGrant].self) == [grant])
-            _ = expectProblem(try await client.call(.get, "/api/v1/escrow/claims", token: tokenB), .forbidden, "auth.forbidden")
-            #expect(try await hub.store.outstandingClaims(now: HubFixture.now + Escrow.claimLifetimeMillis).isEmpty, "the claim lapses")
+            _ = expectProblem(
+                try await client.call(.get, "/api/v1/escrow/claims", token: tokenB), .forbidden, "auth.forbidden")
+            #expect(
+                try await hub.store.outstandingClaims(now: HubFixture.now + Escrow.claimLifetimeMillis).isEmpty,
+                "the claim lapses")
         }
     }
 
@@ -120,7 +150,9 @@ struct EscrowTests {
         try await a.setUp()
         try await a.sell("R-S01-1", quantity: 1)
         _ = try await hub.store.push(try await a.changeSet(), from: a.id, now: HubFixture.now)
-        let claimants = (2...9).map { HubCredential(node: NodeID("S0\($0)-a"), store: StoreID("S0\($0)"), role: .storeNode, revoked: false) }
+        let claimants = (2...9).map {
+            HubCredential(node: NodeID("S0\($0)-a"), store: StoreID("S0\($0)"), role: .storeNode, revoked: false)
+        }
         for c in claimants { _ = try await hub.enroll(c.node, store: c.store) }
         let store = hub.store
         let outcomes = await withTaskGroup(of: String.self) { group in
@@ -128,7 +160,9 @@ struct EscrowTests {
                 group.addTask {
                     do {
                         _ = try await store.claimEscrow(
-                            EscrowClaim(sale: "R-S01-1", returnID: ReturnID("RT-\(c.node)-1"), lines: [EscrowLine(line: 1, quantity: 1)]),
+                            EscrowClaim(
+                                sale: "R-S01-1", returnID: ReturnID("RT-\(c.node)-1"),
+                                lines: [EscrowLine(line: 1, quantity: 1)]),
                             from: c, now: HubFixture.now)
                         return "granted"
                     } catch let error as HubError {
@@ -166,10 +200,16 @@ struct EscrowTests {
             try await Self.catchUp(b, token: tokenB, client: client)
             try await Self.catchUp(c, token: tokenC, client: client)
             func command(_ sale: SaleID, quantity: Int = 1) -> CreateReturnCommand {
-                CreateReturnCommand(sale: sale, lines: [RequestedLine(saleLine: 1, quantity: quantity, reason: .changedMind, condition: .unopened)])
+                CreateReturnCommand(
+                    sale: sale,
+                    lines: [RequestedLine(saleLine: 1, quantity: quantity, reason: .changedMind, condition: .unopened)])
             }
-            let claimerB = InProcessClaimer(store: hub.store, credential: HubCredential(node: b.id, store: b.store, role: .storeNode, revoked: false))
-            let claimerC = InProcessClaimer(store: hub.store, credential: HubCredential(node: c.id, store: c.store, role: .storeNode, revoked: false))
+            let claimerB = InProcessClaimer(
+                store: hub.store,
+                credential: HubCredential(node: b.id, store: b.store, role: .storeNode, revoked: false))
+            let claimerC = InProcessClaimer(
+                store: hub.store,
+                credential: HubCredential(node: c.id, store: c.store, role: .storeNode, revoked: false))
 
             // Online: B claims the one unit of R-S01-1 and records the return.
             let claimed = try await b.service.createReturn(command("R-S01-1"), staff: "desk", claimer: claimerB)
@@ -187,16 +227,22 @@ struct EscrowTests {
             #expect(try await c.service.escrowStatus().recent.isEmpty)
 
             // The holder, online, claims its own line too: B holds the unit, so A records nothing either.
-            let claimerA = InProcessClaimer(store: hub.store, credential: HubCredential(node: a.id, store: a.store, role: .storeNode, revoked: false))
+            let claimerA = InProcessClaimer(
+                store: hub.store,
+                credential: HubCredential(node: a.id, store: a.store, role: .storeNode, revoked: false))
             let eventsA = try await a.service.read { try $0.eventCount() }
             await expectDomainError("escrow.insufficient") {
                 _ = try await a.service.createReturn(command("R-S01-1"), staff: "desk", claimer: claimerA)
             }
-            #expect(try await a.service.read { try $0.eventCount() } == eventsA, "a refused holder return writes nothing")
+            #expect(
+                try await a.service.read { try $0.eventCount() } == eventsA, "a refused holder return writes nothing")
             // A sale of its own that nobody else holds: granted and recorded, no risk budget, no escrow record.
             let own = try await a.service.createReturn(command("R-S01-3"), staff: "desk", claimer: claimerA)
             #expect(own.id == "RT-S01-000001", "the refused claim gave its number back")
-            #expect(try await hub.store.outstandingClaims(now: HubFixture.now).contains { $0.returnID == own.id && $0.holder == "S01" })
+            #expect(
+                try await hub.store.outstandingClaims(now: HubFixture.now).contains {
+                    $0.returnID == own.id && $0.holder == "S01"
+                })
             #expect(try await a.service.escrowStatus().recent.isEmpty)
 
             // When B's and A's returns merge, their claims are used up: they no longer hold anything.
@@ -216,12 +262,17 @@ struct EscrowTests {
             await expectDomainError("escrow.budgetExhausted") {
                 _ = try await c.service.createReturn(command("R-S01-2", quantity: 2), staff: "desk", claimer: offline)
             }
-            #expect(try await c.service.read { try $0.eventCount() } == before, "a return over the budget writes nothing")
+            #expect(
+                try await c.service.read { try $0.eventCount() } == before, "a return over the budget writes nothing")
             try await c.service.setRiskBudget(Money(500_00, HubFixture.eur))
-            let third = try await c.service.createReturn(command("R-S01-2", quantity: 2), staff: "desk", claimer: offline)
-            #expect(third.id == "RT-S03-000003", "after no answer the number stays used: the hub may hold a claim under it")
+            let third = try await c.service.createReturn(
+                command("R-S01-2", quantity: 2), staff: "desk", claimer: offline)
+            #expect(
+                third.id == "RT-S03-000003", "after no answer the number stays used: the hub may hold a claim under it")
             statusC = try await c.service.escrowStatus()
-            #expect(statusC.used.minor == 300_00 && statusC.recent.count == 2 && statusC.recent.allSatisfy { !$0.acknowledged })
+            #expect(
+                statusC.used.minor == 300_00 && statusC.recent.count == 2
+                    && statusC.recent.allSatisfy { !$0.acknowledged })
 
             // Once the hub holds them the budget is free again; the hub checked them at merge.
             try await Self.pushAll(c, token: tokenC, client: client)
@@ -246,13 +297,16 @@ struct EscrowTests {
             // The holder, offline (its claim cannot reach the hub), takes the unit back on its own
             // authority; B, offline, takes the same unit on its risk budget.
             let offline = HubEscrowClaimer(baseURL: "http://127.0.0.1:1", token: "unused", timeoutSeconds: 1)
-            _ = try await a.service.createReturn(CreateReturnCommand(sale: "R-S01-1", lines: line), staff: "desk", claimer: offline)
-            _ = try await b.service.createReturn(CreateReturnCommand(sale: "R-S01-1", lines: line), staff: "desk", claimer: nil)
+            _ = try await a.service.createReturn(
+                CreateReturnCommand(sale: "R-S01-1", lines: line), staff: "desk", claimer: offline)
+            _ = try await b.service.createReturn(
+                CreateReturnCommand(sale: "R-S01-1", lines: line), staff: "desk", claimer: nil)
             try await Self.pushAll(a, token: tokenA, client: client)
             try await Self.pushAll(b, token: tokenB, client: client)
             let exceptions = try await hub.store.state().exceptions()
             #expect(exceptions.contains { $0.code.contains("overReturn") }, "\(exceptions)")
-            #expect(try await hub.store.state().returns(store: nil, status: nil, limit: 10).count == 2, "both returns kept")
+            #expect(
+                try await hub.store.state().returns(store: nil, status: nil, limit: 10).count == 2, "both returns kept")
         }
     }
 }
@@ -272,7 +326,9 @@ struct InProcessClaimer: EscrowClaimer {
 }
 
 /// Expects `body` to throw a `DomainError` with `code`.
-func expectDomainError(_ code: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
+func expectDomainError(
+    _ code: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
+) async {
     do {
         try await body()
         Issue.record("expected \(code), nothing was thrown", sourceLocation: sourceLocation)

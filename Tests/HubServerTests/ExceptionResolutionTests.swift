@@ -27,7 +27,8 @@ struct ExceptionResolutionTests {
                 expectStatus(try await client.push(try await shop.changeSet(), token: storeToken), .ok)
             }
             let office = try await hub.enroll("HO-1", store: nil, role: .headOffice)
-            let exceptions = try await client.call(.get, "/api/v1/exceptions", token: office).decode([ReplicationException].self)
+            let exceptions = try await client.call(.get, "/api/v1/exceptions", token: office).decode(
+                [ReplicationException].self)
             let target = try #require(exceptions.first { $0.record == .customer("C1") })
 
             let body = try jsonText(["id": target.id, "note": "  phone confirmed with the customer "])
@@ -37,20 +38,26 @@ struct ExceptionResolutionTests {
             #expect(resolution.id == target.id && resolution.note == "phone confirmed with the customer")
             #expect(resolution.resolvedBy == "HO-1")
 
-            let listed = try await client.call(.get, "/api/v1/exceptions/resolutions", token: office).decode([ExceptionResolution].self)
+            let listed = try await client.call(.get, "/api/v1/exceptions/resolutions", token: office).decode(
+                [ExceptionResolution].self)
             #expect(listed.map(\.id) == [target.id])
             // The facts stand: the exception is still reported.
-            let after = try await client.call(.get, "/api/v1/exceptions", token: office).decode([ReplicationException].self)
+            let after = try await client.call(.get, "/api/v1/exceptions", token: office).decode(
+                [ReplicationException].self)
             #expect(after.contains { $0.id == target.id })
 
             _ = expectProblem(
-                try await client.call(.post, "/api/v1/exceptions/resolve", token: office, raw: try jsonText(["id": "nope", "note": "x"])),
+                try await client.call(
+                    .post, "/api/v1/exceptions/resolve", token: office, raw: try jsonText(["id": "nope", "note": "x"])),
                 .notFound, "exception.notFound")
             _ = expectProblem(
-                try await client.call(.post, "/api/v1/exceptions/resolve", token: office, raw: try jsonText(["id": target.id, "note": " "])),
+                try await client.call(
+                    .post, "/api/v1/exceptions/resolve", token: office,
+                    raw: try jsonText(["id": target.id, "note": " "])),
                 .unprocessableContent, "input.missingNote")
             _ = expectProblem(
-                try await client.call(.post, "/api/v1/exceptions/resolve", token: storeToken, raw: body), .forbidden, "auth.forbidden")
+                try await client.call(.post, "/api/v1/exceptions/resolve", token: storeToken, raw: body), .forbidden,
+                "auth.forbidden")
         }
     }
 }

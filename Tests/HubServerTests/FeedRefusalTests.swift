@@ -26,7 +26,8 @@ import Testing
             try await hub.pull(for: node, after: checkpoint, limit: limit, now: now())
         }
         func reportRefusal(_ report: FeedRefusalReport) async throws {
-            try await hub.recordRefusal(by: node, of: report.dot, code: report.code, message: report.message, now: now())
+            try await hub.recordRefusal(
+                by: node, of: report.dot, code: report.code, message: report.message, now: now())
         }
     }
 
@@ -40,7 +41,9 @@ import Testing
         }
     }
 
-    @Test("a node whose clock is far behind refuses an event from the feed, reports it, and takes it once its clock is right", arguments: HubBackend.all)
+    @Test(
+        "a node whose clock is far behind refuses an event from the feed, reports it, and takes it once its clock is right",
+        arguments: HubBackend.all)
     func clockBehind(backend: HubBackend) async throws {
         let hub = try await HubFixture(backend)
         defer { hub.handle.remove() }
@@ -52,8 +55,10 @@ import Testing
         let bClock = Clock(hubNow - 10 * 3_600_000)
         let b = try StoreNode("B-1", store: "S-B", clock: { bClock.now })
         try await a.service.registerCustomer(Customer(id: "C-9", name: "王丽"), staff: "desk")
-        let agentA = SyncAgent(service: a.service, transport: InProcessTransport(hub: hub.store, node: "A-1", now: { hubNow }))
-        let agentB = SyncAgent(service: b.service, transport: InProcessTransport(hub: hub.store, node: "B-1", now: { hubNow }))
+        let agentA = SyncAgent(
+            service: a.service, transport: InProcessTransport(hub: hub.store, node: "A-1", now: { hubNow }))
+        let agentB = SyncAgent(
+            service: b.service, transport: InProcessTransport(hub: hub.store, node: "B-1", now: { hubNow }))
         #expect(try await agentA.syncOnce().acked == 1)
 
         // To B, 10 hours behind, the event is 30 hours ahead: refused, reported, not stored.
@@ -65,7 +70,8 @@ import Testing
         let incident = try #require(incidents.first)
         #expect(incident.code == HubIncident.feedRefusedCode)
         #expect(incident.dot == Dot(node: "A-1", seq: 1))
-        #expect(incident.message.contains("node B-1 refused A-1#1") && incident.message.contains("admission.clockAhead"))
+        #expect(
+            incident.message.contains("node B-1 refused A-1#1") && incident.message.contains("admission.clockAhead"))
         // The next round refuses again: the same incident, counted.
         await #expect(throws: FeedRefusal.self) { _ = try await agentB.syncOnce() }
         #expect(try await hub.store.incidents().map(\.occurrences) == [2])
@@ -81,24 +87,31 @@ import Testing
         try await HubFixture.run(backend) { hub, client in
             let token = try await hub.enroll("B-1", store: "S-B")
             let office = try await hub.enroll("HQ-1", store: nil, role: .headOffice)
-            let report = FeedRefusalReport(dot: Dot(node: "A-1", seq: 7), code: "admission.badText", message: "a NUL in a note")
+            let report = FeedRefusalReport(
+                dot: Dot(node: "A-1", seq: 7), code: "admission.badText", message: "a NUL in a note")
             for _ in 0..<2 {
                 try await client.execute(
-                    uri: SyncRoutes.refusals, method: .post, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                    uri: SyncRoutes.refusals, method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
                     body: ByteBuffer(string: try jsonText(report))
                 ) { response in #expect(response.status == .noContent) }
             }
-            try await client.execute(uri: "/api/v1/incidents", method: .get, headers: [.authorization: "Bearer \(office)"]) { response in
+            try await client.execute(
+                uri: "/api/v1/incidents", method: .get, headers: [.authorization: "Bearer \(office)"]
+            ) { response in
                 let incidents = try response.decode([HubIncident].self)
                 #expect(incidents.map(\.code) == ["feed.refused"] && incidents.map(\.occurrences) == [2])
                 #expect(incidents.first?.dot == report.dot)
             }
             let long = FeedRefusalReport(dot: report.dot, code: String(repeating: "x", count: 101), message: "")
             try await client.execute(
-                uri: SyncRoutes.refusals, method: .post, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                uri: SyncRoutes.refusals, method: .post,
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
                 body: ByteBuffer(string: try jsonText(long))
             ) { response in #expect(response.status == .unprocessableContent) }
-            try await client.execute(uri: SyncRoutes.refusals, method: .post, body: ByteBuffer(string: try jsonText(report))) { response in
+            try await client.execute(
+                uri: SyncRoutes.refusals, method: .post, body: ByteBuffer(string: try jsonText(report))
+            ) { response in
                 #expect(response.status == .unauthorized)
             }
         }

@@ -39,7 +39,10 @@ struct HeadOfficeRoutesTests {
             #expect(answer.headers[.contentDisposition]?.contains("journal.csv") == true)
             let rows = CSV.parse(answer.text)
             let header = try #require(rows.first)
-            #expect(header == ["date", "store", "reference", "memo", "account", "account_name", "debit", "credit", "currency"])
+            #expect(
+                header == [
+                    "date", "store", "reference", "memo", "account", "account_name", "debit", "credit", "currency",
+                ])
             let lines = rows.dropFirst()
             #expect(lines.count >= 4, "\(answer.text)")
             #expect(lines.allSatisfy { $0.count == header.count })
@@ -78,7 +81,8 @@ struct HeadOfficeRoutesTests {
             // id, and the projection's INSERT (id PRIMARY KEY) turned the second push into a 500.
             expectStatus(answers[1], .ok)
             let exceptions = try await hub.store.state().exceptions()
-            #expect(exceptions.filter { $0.code == "conflict.concurrentEdit" && $0.record == .customer("C1") }.count == 1)
+            #expect(
+                exceptions.filter { $0.code == "conflict.concurrentEdit" && $0.record == .customer("C1") }.count == 1)
         }
     }
 
@@ -97,10 +101,16 @@ struct HeadOfficeRoutesTests {
             #expect(text.contains("returnsync_hub_node_lag_events{node=\"S02-b\"} \(head)\n"))
             #expect(text.contains("returnsync_hub_events_pushed_total \(head)\n"))
             #expect(text.contains("returnsync_hub_node_revoked{node=\"S01-a\"} 0\n"), "\(text)")
-            #expect(text.contains("returnsync_hub_node_info{node=\"S01-a\",store=\"S01\",role=\"storeNode\"} 1\n"), "\(text)")
-            #expect(text.contains("returnsync_hub_node_info{node=\"HO-1\",store=\"\",role=\"headOffice\"} 1\n"), "\(text)")
+            #expect(
+                text.contains("returnsync_hub_node_info{node=\"S01-a\",store=\"S01\",role=\"storeNode\"} 1\n"),
+                "\(text)")
+            #expect(
+                text.contains("returnsync_hub_node_info{node=\"HO-1\",store=\"\",role=\"headOffice\"} 1\n"), "\(text)")
             #expect(!text.contains("returnsync_hub_node_last_pull_timestamp_seconds{"), "nobody has pulled yet")
-            #expect(text.contains("returnsync_hub_node_last_push_timestamp_seconds{node=\"S01-a\"} \(Double(HubFixture.now) / 1000)\n"), "\(text)")
+            #expect(
+                text.contains(
+                    "returnsync_hub_node_last_push_timestamp_seconds{node=\"S01-a\"} \(Double(HubFixture.now) / 1000)\n"
+                ), "\(text)")
             // Every line is a comment or `name{labels} value`.
             for line in text.split(separator: "\n") where !line.hasPrefix("# HELP ") && !line.hasPrefix("# TYPE ") {
                 let parts = line.split(separator: " ")
@@ -188,7 +198,8 @@ enum CSV {
     static func minor(_ text: String) throws -> Int64 {
         guard !text.isEmpty else { return 0 }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[1].count == 2, let units = Int64(parts[0]), let cents = Int64(parts[1]), units >= 0
+        guard parts.count == 2, parts[1].count == 2, let units = Int64(parts[0]), let cents = Int64(parts[1]),
+            units >= 0
         else { throw NotAnAmount(text: text) }
         return units * 100 + cents
     }

@@ -5,11 +5,11 @@ import HubTesting
 import Hummingbird
 import HummingbirdTesting
 import NodeStore
+import OpenAPITesting
 import ReplicaStore
 import Replication
 import ReturnsDomain
 import SyncProtocol
-import OpenAPITesting
 import Testing
 
 /// Protocol/openapi.yaml documents the node and the hub, two separate servers. The rule (stated
@@ -57,7 +57,9 @@ struct HubOpenAPITests {
                 #expect(op.ref?.hasPrefix("#/components/pathItems/Hub") == true, "\(op.route): \(op.ref ?? "")")
                 #expect(op.servers == [Self.hubURL], "\(op.route) is a hub path item; its only server is the hub")
             } else {
-                #expect(op.servers.contains(Self.nodeURL), "\(op.route) is inline, so the node's, but does not list the node")
+                #expect(
+                    op.servers.contains(Self.nodeURL),
+                    "\(op.route) is inline, so the node's, but does not list the node")
             }
             guard op.servers.contains(Self.hubURL) else { continue }
             let security = op.node["security"]?.children.map { $0.children.first?.key ?? $0.value } ?? []
@@ -136,12 +138,14 @@ struct HubOpenAPITests {
             _ = try await call(.get, "/sync/v1/pull?after=9999", token: tokenB, expect: .badRequest)
             let clone = try StoreNode("S01-a", store: "S01")
             try await clone.setUp(customer: "C9")
-            _ = try await call(.post, "/sync/v1/push", token: tokenA, try jsonText(try await clone.changeSet()), expect: .conflict)
+            _ = try await call(
+                .post, "/sync/v1/push", token: tokenA, try jsonText(try await clone.changeSet()), expect: .conflict)
 
             // Head office and the shared reads.
             for path in [
                 "sync-status", "incidents", "journal.csv", "journal.csv?store=S01", "verify", "exceptions",
-                "returns?store=S01", "returns?status=closed", "stock?sku=KETTLE", "sales/R-S01-1", "customers/C1/history",
+                "returns?store=S01", "returns?status=closed", "stock?sku=KETTLE", "sales/R-S01-1",
+                "customers/C1/history",
             ] {
                 _ = try await call(.get, "/api/v1/\(path)", token: office, expect: .ok)
             }

@@ -57,7 +57,8 @@ struct SnapshotRouteTests {
             // The node loads it in one transaction and is then caught up.
             let load = try await fresh.service.loadSnapshot(
                 epoch: header.epoch, expectedEvents: header.events,
-                next: SnapshotParts([.events(lines), .end(checkpoint: end.end.checkpoint, events: end.end.events)]).next)
+                next: SnapshotParts([.events(lines), .end(checkpoint: end.end.checkpoint, events: end.end.events)]).next
+            )
             #expect(load.events == events.count && load.checkpoint == end.end.checkpoint)
             #expect(try fresh.service.database.verify().isOK)
         }

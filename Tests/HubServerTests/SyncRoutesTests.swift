@@ -63,7 +63,8 @@ struct SyncRoutesTests {
             for entry in received {
                 #expect(changeSet.events.contains(entry.event), "the feed changed \(entry.event.dot)")
             }
-            #expect(try await b.service.syncCheckpoint() == SyncCheckpoint(checkpoint: checkpoint, epoch: receipt.epoch))
+            #expect(
+                try await b.service.syncCheckpoint() == SyncCheckpoint(checkpoint: checkpoint, epoch: receipt.epoch))
             // B now finds A's sale, and knows one unit of it was returned.
             let view = try await b.service.read { try $0.saleView("R-S01-1") }
             #expect(view?.sale.store == "S01")
@@ -210,7 +211,8 @@ struct SyncRoutesTests {
                 let answer = try await client.call(.post, SyncRoutes.push, token: token, raw: body)
                 expectProblem(answer, .badRequest, "input.malformedJSON")
             }
-            let empty = try await client.call(.post, SyncRoutes.push, token: token, raw: #"{"node":"S01-a","events":[]}"#)
+            let empty = try await client.call(
+                .post, SyncRoutes.push, token: token, raw: #"{"node":"S01-a","events":[]}"#)
             expectProblem(empty, .badRequest, "sync.emptyChangeSet")
             try await a.setUp()
             let events = try await a.changeSet().events

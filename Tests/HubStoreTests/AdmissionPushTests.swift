@@ -23,7 +23,9 @@ import Testing
         var seqs: [NodeID: UInt64] = [:]
         var wall = Fixtures.t0
 
-        mutating func push(_ payload: DomainEvent, on record: RecordKey, by node: NodeID, context: VersionVector = VersionVector())
+        mutating func push(
+            _ payload: DomainEvent, on record: RecordKey, by node: NodeID, context: VersionVector = VersionVector()
+        )
             async throws -> PushReceipt
         {
             wall += 1_000
@@ -57,19 +59,26 @@ import Testing
     static func hub(_ backend: HubBackend) async throws -> (HubHandle, Pusher) {
         let handle = try await backend.makeHub()
         for p in parties {
-            try await handle.store.enroll(node: p.node, store: p.store, role: p.role, secretHash: Fixtures.hash(p.node), now: Fixtures.t0)
+            try await handle.store.enroll(
+                node: p.node, store: p.store, role: p.role, secretHash: Fixtures.hash(p.node), now: Fixtures.t0)
         }
         var pusher = Pusher(hub: handle.store)
         for (store, node) in zip(stores, ["S-A-1", "S-B-1", "WEB-1"] as [NodeID]) {
             let id = ReturnID("RT-\(store)-HELD")
-            _ = try await pusher.push(.returnRequested(EventSamples.request(id, store: store, sale: nil, now: Fixtures.t0)), on: .returnOrder(id), by: node)
+            _ = try await pusher.push(
+                .returnRequested(EventSamples.request(id, store: store, sale: nil, now: Fixtures.t0)),
+                on: .returnOrder(id), by: node)
             let repair = RepairOrderID("RO-\(store)-HELD")
-            _ = try await pusher.push(.repairOpened(EventSamples.repair(repair, of: id, store: store, now: Fixtures.t0)), on: .repairOrder(repair), by: node)
+            _ = try await pusher.push(
+                .repairOpened(EventSamples.repair(repair, of: id, store: store, now: Fixtures.t0)),
+                on: .repairOrder(repair), by: node)
         }
         return (handle, pusher)
     }
 
-    @Test("each credential's events about its own and others' records are stored exactly as the table says", arguments: HubBackend.all)
+    @Test(
+        "each credential's events about its own and others' records are stored exactly as the table says",
+        arguments: HubBackend.all)
     func ownership(backend: HubBackend) async throws {
         var (handle, pusher) = try await Self.hub(backend)
         defer { handle.remove() }
@@ -88,7 +97,8 @@ import Testing
                     default:
                         let role = party.role.authorRole
                         let about: OwnershipTable.About = party.store == target ? .own : .other
-                        expected = OwnershipTable.allows(payload.kind, role: role, about: party.store == nil ? .other : about)
+                        expected = OwnershipTable.allows(
+                            payload.kind, role: role, about: party.store == nil ? .other : about)
                     }
                     do {
                         let receipt = try await pusher.push(payload, on: record, by: party.node)
@@ -116,7 +126,9 @@ import Testing
         let eur = Fixtures.eur
         func receipt(_ quantity: Int, sku: SKU = "SKU-1", cost: Int64 = 100) -> DomainEvent {
             .inventoryReceived(
-                InventoryReceipt(store: "S-A", sku: sku, quantity: quantity, unitCost: Money(cost, eur), receivedAt: Instant(millis: Fixtures.t0)))
+                InventoryReceipt(
+                    store: "S-A", sku: sku, quantity: quantity, unitCost: Money(cost, eur),
+                    receivedAt: Instant(millis: Fixtures.t0)))
         }
         let grn = RecordKey(.inventoryReceipt, "GR-S-A-BAD")
         let cases: [(String, DomainEvent, RecordKey)] = [
@@ -128,12 +140,16 @@ import Testing
             (AdmissionError.Code.badIdentifier.rawValue, receipt(1), RecordKey(.inventoryReceipt, "GR\u{1}")),
             (
                 AdmissionError.Code.badText.rawValue,
-                .storeCreditAdjusted(customer: "C-1", store: "S-A", amount: Money(100, eur), memo: String(repeating: "字", count: 10_000_000), at: Instant(millis: Fixtures.t0)),
+                .storeCreditAdjusted(
+                    customer: "C-1", store: "S-A", amount: Money(100, eur),
+                    memo: String(repeating: "字", count: 10_000_000), at: Instant(millis: Fixtures.t0)),
                 .storeCredit("C-1")
             ),
             (
                 AdmissionError.Code.moneyOutOfRange.rawValue,
-                .storeCreditAdjusted(customer: "C-1", store: "S-A", amount: Money(1_000_000_000_000_000, eur), memo: "", at: Instant(millis: Fixtures.t0)),
+                .storeCreditAdjusted(
+                    customer: "C-1", store: "S-A", amount: Money(1_000_000_000_000_000, eur), memo: "",
+                    at: Instant(millis: Fixtures.t0)),
                 .storeCredit("C-1")
             ),
         ]

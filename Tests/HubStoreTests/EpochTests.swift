@@ -24,7 +24,9 @@ import Testing
         #expect(try await rebuilt.store.epoch() != epoch, "a rebuilt hub has a new epoch")
     }
 
-    @Test("rotate-epoch: a new epoch at once and after reopening; what the hub holds is unchanged", arguments: HubBackend.all)
+    @Test(
+        "rotate-epoch: a new epoch at once and after reopening; what the hub holds is unchanged",
+        arguments: HubBackend.all)
     func rotate(backend: HubBackend) async throws {
         let hub = try await backend.makeHub()
         defer { hub.remove() }

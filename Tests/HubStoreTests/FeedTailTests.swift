@@ -39,7 +39,10 @@ import Testing
         let recorder = Recorder("test.recorder")
 
         // The service itself, until it has handed over what is there, then stopped.
-        let running = Task { try await HubFeedTail(store: hub.store, subscribers: [recorder], batchSize: 5, idleDelay: .milliseconds(20)).run() }
+        let running = Task {
+            try await HubFeedTail(store: hub.store, subscribers: [recorder], batchSize: 5, idleDelay: .milliseconds(20))
+                .run()
+        }
         for _ in 0..<500 where await recorder.seen.count < 14 { try await Task.sleep(for: .milliseconds(20)) }
         running.cancel()
         _ = await running.result

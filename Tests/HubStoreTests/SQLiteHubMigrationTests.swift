@@ -39,11 +39,15 @@ import Testing
                     DELETE FROM grdb_migrations WHERE identifier = 'v5.meta-without-rowid';
                     """)
         }
-        #expect(try await old.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'meta'") }?.contains("WITHOUT ROWID") == false)
+        #expect(
+            try await old.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'meta'") }?
+                .contains("WITHOUT ROWID") == false)
         try old.close()
 
         let reopened = try SQLiteHubStore.open(atPath: path)
-        let meta = try await reopened.database.writer.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'meta'") }
+        let meta = try await reopened.database.writer.read {
+            try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'meta'")
+        }
         #expect(meta?.contains("WITHOUT ROWID") == true)
         #expect(try await reopened.database.writer.read { try Row.fetchAll($0, sql: metaSQL) } == metaBefore)
         #expect(try await reopened.epoch() == epoch)

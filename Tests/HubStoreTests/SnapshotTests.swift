@@ -51,7 +51,8 @@ import Testing
         // Head office receives everything but its own.
         let office = try await hub.store.snapshot(for: "HQ-1", now: Fixtures.t0).collect()
         #expect(office.events == all.filter { $0.dot.node != "HQ-1" })
-        #expect(try await hub.store.status(of: "S-A-9")?.pulledCheckpoint == checkpoint, "the snapshot counts as a pull")
+        #expect(
+            try await hub.store.status(of: "S-A-9")?.pulledCheckpoint == checkpoint, "the snapshot counts as a pull")
     }
 
     @Test(
@@ -92,7 +93,9 @@ import Testing
         let hub = try await backend.makeHub()
         defer { hub.remove() }
         _ = try await Self.company(hub.store)
-        await expectHubError(HubError.Code.unknownNode) { _ = try await hub.store.snapshot(for: "X-1", now: Fixtures.t0) }
+        await expectHubError(HubError.Code.unknownNode) {
+            _ = try await hub.store.snapshot(for: "X-1", now: Fixtures.t0)
+        }
         try await hub.store.revoke(node: "S-A-9")
         await expectHubError(HubError.Code.revoked) { _ = try await hub.store.snapshot(for: "S-A-9", now: Fixtures.t0) }
     }
@@ -104,9 +107,12 @@ import Testing
         let hub = try await backend.makeHub()
         defer { hub.remove() }
         let clock = SimulationClock()
-        let nodes = try [("S-A-1", "S-A"), ("S-B-1", "S-B")].map { try SimulatedNode(NodeID($0.0), store: StoreID($0.1), clock: clock) }
+        let nodes = try [("S-A-1", "S-A"), ("S-B-1", "S-B")].map {
+            try SimulatedNode(NodeID($0.0), store: StoreID($0.1), clock: clock)
+        }
         for node in nodes {
-            try await hub.store.enroll(node: node.id, store: node.store, role: .storeNode, secretHash: "h-\(node.id)", now: clock.tick())
+            try await hub.store.enroll(
+                node: node.id, store: node.store, role: .storeNode, secretHash: "h-\(node.id)", now: clock.tick())
         }
         var work = DeskWorkload(seed: seed)
         let (a, b) = (nodes[0], nodes[1])
@@ -122,7 +128,8 @@ import Testing
         for round in 0..<2 {
             for _ in 0..<60 { try await work.step(at: nodes[work.rng.int(0...1)]) }
             for node in nodes {
-                try await node.push(to: hub.store, from: node.acked + 1, maxChunk: 20, rng: &work.rng, now: clock.tick())
+                try await node.push(
+                    to: hub.store, from: node.acked + 1, maxChunk: 20, rng: &work.rng, now: clock.tick())
                 try await node.pullAll(from: hub.store, limit: 30, now: clock.tick())
             }
             if round == 0 {
@@ -131,7 +138,8 @@ import Testing
                 // customer of its own first, who is also known company-wide: its own event and
                 // the snapshot's are folded together.
                 for (id, secret) in [("S-A-2", "boot"), ("S-A-3", "paged"), ("S-A-4", "slow")] {
-                    try await hub.store.enroll(node: NodeID(id), store: "S-A", role: .storeNode, secretHash: secret, now: clock.tick())
+                    try await hub.store.enroll(
+                        node: NodeID(id), store: "S-A", role: .storeNode, secretHash: secret, now: clock.tick())
                 }
             }
         }
@@ -154,7 +162,9 @@ import Testing
         #expect(load.events > 20 && load.epoch == snapshot.epoch, "\(load)")
         #expect(progress.phases.last == .done && progress.phases.contains(.projections))
         #expect(try await !boot.service.canBootstrap())
-        #expect(try await boot.service.syncCheckpoint() == SyncCheckpoint(checkpoint: load.checkpoint, epoch: snapshot.epoch))
+        #expect(
+            try await boot.service.syncCheckpoint()
+                == SyncCheckpoint(checkpoint: load.checkpoint, epoch: snapshot.epoch))
         boot.checkpoint = load.checkpoint
 
         // More work after the snapshot; everyone pulls.
@@ -218,7 +228,8 @@ import Testing
         }
         // No end: rolled back.
         do {
-            _ = try await node.service.loadSnapshot(epoch: snapshot.epoch, expectedEvents: nil, next: source(Array(parts.dropLast())))
+            _ = try await node.service.loadSnapshot(
+                epoch: snapshot.epoch, expectedEvents: nil, next: source(Array(parts.dropLast())))
             Issue.record("a snapshot without its end was loaded")
         } catch let error as NodeStoreError {
             #expect(error.code == "sync.truncatedSnapshot")
@@ -285,7 +296,8 @@ extension HubStore {
     /// Every event the hub holds, through a head-office node enrolled for the purpose (it
     /// authors nothing, so it receives everything).
     func allEvents(observer: NodeID) async throws -> [Event] {
-        try await enroll(node: observer, store: nil, role: .headOffice, secretHash: "observer-\(observer)", now: Fixtures.t0)
+        try await enroll(
+            node: observer, store: nil, role: .headOffice, secretHash: "observer-\(observer)", now: Fixtures.t0)
         return try await pullAll(for: observer, limit: 1_000).events.map(\.event)
     }
 }

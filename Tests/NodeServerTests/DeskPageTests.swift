@@ -29,7 +29,8 @@ struct DeskPageTests {
             for path in paths.sorted() {
                 // The query goes; "/api/v1/sales/" + id is the start of a templated path.
                 let bare = path.split(separator: "?").first.map(String.init) ?? path
-                #expect(documented.contains { $0 == bare || $0.hasPrefix(bare) }, "\(path) is not documented for the node")
+                #expect(
+                    documented.contains { $0 == bare || $0.hasPrefix(bare) }, "\(path) is not documented for the node")
             }
         }
     }

@@ -28,7 +28,9 @@ struct EscrowRoutesTests {
             let initial = try await client.get("escrow")
             expectStatus(initial, .ok)
             let fresh = try initial.decode(EscrowStatus.self)
-            #expect(fresh.riskBudget == Seed.money(Escrow.defaultRiskBudgetMinor) && fresh.used.minor == 0 && fresh.recent.isEmpty)
+            #expect(
+                fresh.riskBudget == Seed.money(Escrow.defaultRiskBudgetMinor) && fresh.used.minor == 0
+                    && fresh.recent.isEmpty)
 
             let set = try await client.send(.put, "escrow/risk-budget", json: ["amount": Seed.money(150_00)])
             expectStatus(set, .ok)
@@ -37,7 +39,9 @@ struct EscrowRoutesTests {
             // A POS may leave `serials` out of a line that has none.
             let created = try await client.send(
                 .post, "returns",
-                raw: #"{"sale": "R-S2-1", "lines": [{"saleLine": 1, "quantity": 1, "reason": "changedMind", "condition": "openedComplete"}]}"#)
+                raw:
+                    #"{"sale": "R-S2-1", "lines": [{"saleLine": 1, "quantity": 1, "reason": "changedMind", "condition": "openedComplete"}]}"#
+            )
             expectStatus(created, .created)
             let first = try created.decode(ReturnView.self)
             let status = try await client.get("escrow").decode(EscrowStatus.self)
@@ -65,7 +69,9 @@ struct EscrowRoutesTests {
             expectProblem(
                 try await client.send(.put, "escrow/risk-budget", json: ["amount": Seed.money(-1)]),
                 .unprocessableContent, "input.negativeAmount")
-            expectProblem(try await client.send(.put, "escrow/risk-budget", raw: "{\"amount\":"), .badRequest, "input.malformedJSON")
+            expectProblem(
+                try await client.send(.put, "escrow/risk-budget", raw: "{\"amount\":"), .badRequest,
+                "input.malformedJSON")
 
             // When the hub acknowledges the return, the budget is free again.
             try await node.service.acknowledge(through: UInt64.max >> 1)

@@ -3,9 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import NodeServer
 import NodeStore
+import OpenAPITesting
 import ReplicaStore
 import ReturnsDomain
-import OpenAPITesting
 import Testing
 
 /// Protocol/openapi.yaml is the source of truth of the node API (DESIGN.md §7). These tests keep

@@ -7,7 +7,9 @@ import Testing
 @Suite struct DocumentNumberTests {
     static func returnOne(_ f: NodeFixture, sale: SaleID) async throws -> ReturnID {
         try await f.service.createReturn(
-            CreateReturnCommand(sale: sale, lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]),
+            CreateReturnCommand(
+                sale: sale, lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]
+            ),
             staff: f.staff
         ).id
     }
@@ -21,7 +23,8 @@ import Testing
             .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     }
 
-    @Test("a store set up again under a new node id numbers its documents after the old node's, not after other stores'")
+    @Test(
+        "a store set up again under a new node id numbers its documents after the old node's, not after other stores'")
     func newIncarnationContinuesTheStoresNumbers() async throws {
         let old = try NodeFixture(store: "S-A", node: "S-A-old")
         let new = try NodeFixture(store: "S-A", node: "S-A-new")
@@ -35,7 +38,10 @@ import Testing
         #expect(try await Self.returnOne(old, sale: "R-A-1") == "RT-S-A-000002")
         // Another store numbers further: five goods receipts. Its numbers are its own.
         try await other.service.defineProduct(NodeFixture.product("SKU-9"), staff: other.staff)
-        for _ in 0..<5 { try await other.service.receiveInventory(sku: "SKU-9", quantity: 1, unitCost: nil, vendor: nil, staff: other.staff) }
+        for _ in 0..<5 {
+            try await other.service.receiveInventory(
+                sku: "SKU-9", quantity: 1, unitCost: nil, vendor: nil, staff: other.staff)
+        }
 
         // The new incarnation pulls everything (in two pages, as a real pull may) and goes on.
         let events = try await old.service.read { try $0.allEvents() } + other.service.read { try $0.allEvents() }

@@ -21,18 +21,29 @@ import Testing
         defer { f.cleanUp() }
         try await f.seedCatalog()
         _ = try await f.service.recordSale(f.sale("R-1", quantity: 2), staff: f.staff)
-        let created = try await f.service.createReturn(CreateReturnCommand(sale: "R-1", lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .defective, condition: .openedComplete)]), staff: f.staff)
+        let created = try await f.service.createReturn(
+            CreateReturnCommand(
+                sale: "R-1",
+                lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .defective, condition: .openedComplete)]),
+            staff: f.staff)
         #expect(created.status == .approved, "an allowed return is approved at once")
         let id = created.id
         _ = try await f.service.advance(id, .receive(trackingNumber: nil), staff: f.staff)
-        _ = try await f.service.advance(id, .inspect(grades: [LineGrade(line: 1, grade: .c, quantity: 1)]), staff: f.staff)
-        let disposed = try await f.service.advance(id, .dispose(dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .repair(order: "", technician: "Wang"))]), staff: f.staff)
+        _ = try await f.service.advance(
+            id, .inspect(grades: [LineGrade(line: 1, grade: .c, quantity: 1)]), staff: f.staff)
+        let disposed = try await f.service.advance(
+            id,
+            .dispose(dispositions: [
+                LineDisposition(line: 1, quantity: 1, disposition: .repair(order: "", technician: "Wang"))
+            ]), staff: f.staff)
         guard case .repair(let order, _) = disposed.dispositions.first?.disposition else {
             Issue.record("no repair order")
             return
         }
         #expect(!order.rawValue.isEmpty)
-        _ = try await f.service.completeRepair(order, outcome: .repaired(resalePrice: Money(3_500, NodeFixture.eur)), totalCost: Money(800, NodeFixture.eur), staff: f.staff)
+        _ = try await f.service.completeRepair(
+            order, outcome: .repaired(resalePrice: Money(3_500, NodeFixture.eur)),
+            totalCost: Money(800, NodeFixture.eur), staff: f.staff)
         let refunded = try await f.service.advance(id, .refund(method: .originalTender), staff: f.staff)
         #expect(refunded.refunds.first?.paidOut == Money(5_000, NodeFixture.eur))
         let closed = try await f.service.advance(id, .close, staff: f.staff)
@@ -47,18 +58,29 @@ import Testing
         #expect(report.integrity == "ok")
     }
 
-    @Test("bad input is refused with a stable code and writes nothing", arguments: [
-        "unknownSKU", "zeroQuantity", "negativeQuantity", "overReturn", "illegalTransition", "duplicateReceipt",
-        "wrongStore", "unknownSaleLine", "nonReturnableCategory", "unknownReturn", "windowExpired",
-    ])
+    @Test(
+        "bad input is refused with a stable code and writes nothing",
+        arguments: [
+            "unknownSKU", "zeroQuantity", "negativeQuantity", "overReturn", "illegalTransition", "duplicateReceipt",
+            "wrongStore", "unknownSaleLine", "nonReturnableCategory", "unknownReturn", "windowExpired",
+        ])
     func badInputWritesNothing(_ kind: String) async throws {
         let f = try NodeFixture()
         defer { f.cleanUp() }
         try await f.seedCatalog()
-        try await f.service.setPolicy(ReturnPolicy(noReasonWindowDays: 7, faultWindowDays: 30, acceptedConditions: [.unopened, .openedComplete], nonReturnableCategories: ["hygiene"], receiptRequired: false, receiptlessMaxValue: Money(5_000, NodeFixture.eur), receiptlessMaxPer90Days: 2, restockingFee: .none, approvalThreshold: nil), staff: f.staff)
+        try await f.service.setPolicy(
+            ReturnPolicy(
+                noReasonWindowDays: 7, faultWindowDays: 30, acceptedConditions: [.unopened, .openedComplete],
+                nonReturnableCategories: ["hygiene"], receiptRequired: false,
+                receiptlessMaxValue: Money(5_000, NodeFixture.eur), receiptlessMaxPer90Days: 2, restockingFee: .none,
+                approvalThreshold: nil), staff: f.staff)
         _ = try await f.service.recordSale(f.sale("R-1", quantity: 2), staff: f.staff)
         _ = try await f.service.recordSale(f.sale("R-H", sku: "SKU-3", quantity: 1, price: 800), staff: f.staff)
-        let ok = try await f.service.createReturn(CreateReturnCommand(sale: "R-1", lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]), staff: f.staff)
+        let ok = try await f.service.createReturn(
+            CreateReturnCommand(
+                sale: "R-1",
+                lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]),
+            staff: f.staff)
         let before = try await f.counts()
         let expected: String
         do {
@@ -68,10 +90,21 @@ import Testing
                 _ = try await f.service.recordSale(f.sale("R-2", sku: "NOPE"), staff: f.staff)
             case "zeroQuantity", "negativeQuantity":
                 expected = "input.invalidQuantity"
-                _ = try await f.service.createReturn(CreateReturnCommand(sale: "R-1", lines: [RequestedLine(saleLine: 1, quantity: kind == "zeroQuantity" ? 0 : -1, reason: .changedMind, condition: .unopened)]), staff: f.staff)
+                _ = try await f.service.createReturn(
+                    CreateReturnCommand(
+                        sale: "R-1",
+                        lines: [
+                            RequestedLine(
+                                saleLine: 1, quantity: kind == "zeroQuantity" ? 0 : -1, reason: .changedMind,
+                                condition: .unopened)
+                        ]), staff: f.staff)
             case "overReturn":
                 expected = "return.overReturn"
-                _ = try await f.service.createReturn(CreateReturnCommand(sale: "R-1", lines: [RequestedLine(saleLine: 1, quantity: 2, reason: .changedMind, condition: .unopened)]), staff: f.staff)
+                _ = try await f.service.createReturn(
+                    CreateReturnCommand(
+                        sale: "R-1",
+                        lines: [RequestedLine(saleLine: 1, quantity: 2, reason: .changedMind, condition: .unopened)]),
+                    staff: f.staff)
             case "illegalTransition":
                 expected = "return.illegalTransition"
                 _ = try await f.service.advance(ok.id, .close, staff: f.staff)
@@ -85,17 +118,29 @@ import Testing
                 _ = try await f.service.recordSale(s, staff: f.staff)
             case "unknownSaleLine":
                 expected = "return.unknownSaleLine"
-                _ = try await f.service.createReturn(CreateReturnCommand(sale: "R-1", lines: [RequestedLine(saleLine: 7, quantity: 1, reason: .changedMind, condition: .unopened)]), staff: f.staff)
+                _ = try await f.service.createReturn(
+                    CreateReturnCommand(
+                        sale: "R-1",
+                        lines: [RequestedLine(saleLine: 7, quantity: 1, reason: .changedMind, condition: .unopened)]),
+                    staff: f.staff)
             case "nonReturnableCategory":
                 expected = "policy.nonReturnableCategory"
-                _ = try await f.service.createReturn(CreateReturnCommand(sale: "R-H", lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]), staff: f.staff)
+                _ = try await f.service.createReturn(
+                    CreateReturnCommand(
+                        sale: "R-H",
+                        lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]),
+                    staff: f.staff)
             case "unknownReturn":
                 expected = "return.notFound"
                 _ = try await f.service.advance("RT-NOPE", .close, staff: f.staff)
             default:
                 expected = "policy.windowExpired"
                 f.clock.advance(days: 10)
-                _ = try await f.service.createReturn(CreateReturnCommand(sale: "R-1", lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]), staff: f.staff)
+                _ = try await f.service.createReturn(
+                    CreateReturnCommand(
+                        sale: "R-1",
+                        lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]),
+                    staff: f.staff)
             }
             Issue.record("\(kind) was accepted")
             return

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
-@testable import NodeStore
-@testable import ReplicaStore
 import Replication
 import ReturnsDomain
 import Testing
+
+@testable import NodeStore
+@testable import ReplicaStore
 
 @Suite struct SchemaMigrationTests {
     @Test("a new node database has 1 KB pages, a rowid events table and no outbox table")
@@ -36,7 +37,9 @@ import Testing
         try await f.service.recordSale(f.sale("R-1", quantity: 3), staff: f.staff)
         for _ in 0..<2 {
             _ = try await f.service.createReturn(
-                CreateReturnCommand(sale: "R-1", lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]),
+                CreateReturnCommand(
+                    sale: "R-1",
+                    lines: [RequestedLine(saleLine: 1, quantity: 1, reason: .changedMind, condition: .unopened)]),
                 staff: f.staff)
         }
         let source = f.service.database
@@ -53,7 +56,10 @@ import Testing
         let migratedMeta = try await migrated.writer.read { try Row.fetchAll($0, sql: metaSQL) }
         let sourceMeta = try await source.writer.read { try Row.fetchAll($0, sql: metaSQL) }
         #expect(migratedMeta == sourceMeta)
-        #expect(try await migrated.writer.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'outbox.acked'") } == "4")
+        #expect(
+            try await migrated.writer.read {
+                try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'outbox.acked'")
+            } == "4")
         let service = NodeService(database: migrated, clock: { Instant.date(2026, 11, 2).millis })
         #expect(try await service.read { try $0.eventCount() } == events)
         #expect(try await service.read { try $0.outboxCount() } == events - 4)
@@ -68,11 +74,15 @@ import Testing
         try await service.acknowledge(through: 6)
         #expect(try await service.read { try $0.outboxCount() } == events - 6)
         try await service.acknowledge(through: 5)
-        #expect(try await service.read { try $0.outboxCount() } == events - 6, "acknowledging less than before takes nothing back")
+        #expect(
+            try await service.read { try $0.outboxCount() } == events - 6,
+            "acknowledging less than before takes nothing back")
         try await service.acknowledge(through: UInt64.max)
         #expect(try await service.read { try $0.outboxCount() } == 0)
         try await service.recordSale(f.sale("R-3"), staff: f.staff)
-        #expect(try await service.read { try $0.outboxCount() } == 1, "an acknowledgement beyond the last seq does not cover later events")
+        #expect(
+            try await service.read { try $0.outboxCount() } == 1,
+            "an acknowledgement beyond the last seq does not cover later events")
         try await service.requeue(from: 2)
         #expect(try await service.read { try $0.outboxCount() } == events, "seq 2 to the new sale's")
         try await service.recordSale(f.sale("R-2"), staff: f.staff)
@@ -89,9 +99,14 @@ import Testing
             try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [source.path])
             try db.inTransaction {
                 let tables = try String.fetchAll(
-                    db, sql: "SELECT name FROM source.sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' AND name NOT LIKE 'sqlite_%'")
+                    db,
+                    sql:
+                        "SELECT name FROM source.sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' AND name NOT LIKE 'sqlite_%'"
+                )
                 for table in tables {
-                    let columns = try Row.fetchAll(db, sql: "PRAGMA source.table_info(\(table))").map { $0["name"] as String }.joined(separator: ", ")
+                    let columns = try Row.fetchAll(db, sql: "PRAGMA source.table_info(\(table))").map {
+                        $0["name"] as String
+                    }.joined(separator: ", ")
                     try db.execute(sql: "INSERT INTO main.\(table) (\(columns)) SELECT \(columns) FROM source.\(table)")
                 }
                 try db.execute(sql: "DELETE FROM main.meta WHERE key = 'outbox.acked'")

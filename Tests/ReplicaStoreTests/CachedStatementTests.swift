@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
-@testable import ReplicaStore
 import Replication
 import ReturnsDomain
 import Testing
+
+@testable import ReplicaStore
 
 /// `RowWriter` and `RawQuery` on GRDB's cached statements: each connection runs its own, and
 /// none keeps a connection's statements alive past its close.
@@ -18,7 +19,9 @@ import Testing
 
     /// One call site, so one literal, run on every connection.
     static func write(_ db: Database, _ key: String, _ value: String) throws {
-        var row = RowWriter(db, "INSERT INTO meta (key, value) VALUES ", " ON CONFLICT (key) DO UPDATE SET value = excluded.value", columns: 2)
+        var row = RowWriter(
+            db, "INSERT INTO meta (key, value) VALUES ", " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            columns: 2)
         row.put(key)
         row.put(value)
         try row.finish()

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
-@testable import ReplicaStore
 import Replication
 import ReturnsDomain
 import Synchronization
 import Testing
+
+@testable import ReplicaStore
 
 /// `ReplicaDatabase.transaction`: on an idle writer it runs on the caller's thread; under
 /// contention it waits its turn; either way one transaction at a time, and each one whole.
@@ -12,7 +13,8 @@ import Testing
     static func database() throws -> (ReplicaDatabase, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("writer-\(UUID().uuidString)")
         let db = try ReplicaDatabase.create(
-            atPath: dir.appendingPathComponent("replica.sqlite").path, identity: NodeIdentity(node: "W-1", store: "W", currency: Currency("EUR")))
+            atPath: dir.appendingPathComponent("replica.sqlite").path,
+            identity: NodeIdentity(node: "W-1", store: "W", currency: Currency("EUR")))
         try db.transactionSync { db in try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('test.count', '0')") }
         return (db, dir)
     }
@@ -38,7 +40,9 @@ import Testing
         }
         let probe = Probe()
         @Sendable func increment(_ d: Database) throws {
-            if probe.inside.add(1, ordering: .sequentiallyConsistent).newValue > 1 { probe.overlapped.store(true, ordering: .sequentiallyConsistent) }
+            if probe.inside.add(1, ordering: .sequentiallyConsistent).newValue > 1 {
+                probe.overlapped.store(true, ordering: .sequentiallyConsistent)
+            }
             defer { probe.inside.subtract(1, ordering: .sequentiallyConsistent) }
             let n = Int(try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'test.count'") ?? "") ?? -1000
             try d.execute(sql: "UPDATE meta SET value = ? WHERE key = 'test.count'", arguments: [String(n + 1)])
@@ -55,7 +59,9 @@ import Testing
             try await group.waitForAll()
         }
         while !blocking.isFinished { try await Task.sleep(for: .milliseconds(5)) }
-        let count = try await db.transaction { d in try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'test.count'") }
+        let count = try await db.transaction { d in
+            try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'test.count'")
+        }
         #expect(count == String(8 * 25 + 50))
         let overlapped = probe.overlapped.load(ordering: .sequentiallyConsistent)
         #expect(!overlapped)
@@ -72,7 +78,9 @@ import Testing
                 throw Refused()
             }
         }
-        let count = try await db.transaction { d in try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'test.count'") }
+        let count = try await db.transaction { d in
+            try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'test.count'")
+        }
         #expect(count == "0")
     }
 }

@@ -20,7 +20,12 @@ import Testing
         let va = VersionVector(Dictionary(uniqueKeysWithValues: a.map { (NodeID($0.key), $0.value) }))
         let vb = VersionVector(Dictionary(uniqueKeysWithValues: b.map { (NodeID($0.key), $0.value) }))
         #expect(va.compare(vb) == expected)
-        let mirrored: CausalOrder = switch expected { case .before: .after; case .after: .before; default: expected }
+        let mirrored: CausalOrder =
+            switch expected {
+            case .before: .after;
+            case .after: .before;
+            default: expected
+            }
         #expect(vb.compare(va) == mirrored)
         let m = va.merged(with: vb)
         #expect(va.isCovered(by: m) && vb.isCovered(by: m))
@@ -70,14 +75,19 @@ import Testing
 }
 
 @Suite struct ChangeSetTests {
-    func event(_ node: String, _ seq: UInt64, record: RecordKey = .sale("R-A-1"), payload: DomainEvent? = nil) -> Event {
-        Event(dot: Dot(node: NodeID(node), seq: seq), record: record, context: VersionVector(), hlc: HLCTimestamp(wall: 1), staff: "s", payload: payload ?? .saleRecorded(ScenarioBuilder.sale()))
+    func event(_ node: String, _ seq: UInt64, record: RecordKey = .sale("R-A-1"), payload: DomainEvent? = nil) -> Event
+    {
+        Event(
+            dot: Dot(node: NodeID(node), seq: seq), record: record, context: VersionVector(),
+            hlc: HLCTimestamp(wall: 1), staff: "s", payload: payload ?? .saleRecorded(ScenarioBuilder.sale()))
     }
 
-    @Test("bad change sets are refused with a stable code", arguments: [
-        ("empty", "sync.emptyChangeSet"), ("tooLarge", "sync.changeSetTooLarge"), ("gap", "sync.badSequence"),
-        ("forged", "sync.forgedAuthor"), ("wrongRecord", "sync.recordMismatch"), ("selfContext", "sync.badContext"),
-    ])
+    @Test(
+        "bad change sets are refused with a stable code",
+        arguments: [
+            ("empty", "sync.emptyChangeSet"), ("tooLarge", "sync.changeSetTooLarge"), ("gap", "sync.badSequence"),
+            ("forged", "sync.forgedAuthor"), ("wrongRecord", "sync.recordMismatch"), ("selfContext", "sync.badContext"),
+        ])
     func refused(kind: String, code: String) {
         var events = [event("A", 1), event("A", 2)]
         switch kind {

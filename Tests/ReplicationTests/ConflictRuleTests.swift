@@ -40,7 +40,11 @@ import Testing
         var seen: [Event] = []
         seen.append(s.author(b, .sale("R-A-1"), .saleRecorded(ScenarioBuilder.sale())))
         seen.append(s.author(a, ret, .returnRequested(ScenarioBuilder.request("RT-1", store: "S-A"))))
-        for p: DomainEvent in [.returnApproved(at: at, note: nil), .returnReceived(at: at, trackingNumber: nil), .returnInspected(at: at, grades: [LineGrade(line: 1, grade: .a, quantity: 1)]), .returnDisposed(at: at, dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .restock)])] {
+        for p: DomainEvent in [
+            .returnApproved(at: at, note: nil), .returnReceived(at: at, trackingNumber: nil),
+            .returnInspected(at: at, grades: [LineGrade(line: 1, grade: .a, quantity: 1)]),
+            .returnDisposed(at: at, dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .restock)]),
+        ] {
             seen.append(s.author(a, ret, p, seen: seen))
         }
         let first = s.author(a, ret, .refundIssued(ScenarioBuilder.refund(5_000)), seen: seen)
@@ -49,7 +53,9 @@ import Testing
         let r = try #require(state.returnOrder("RT-1"))
         #expect(r.status == .refunded)
         #expect(r.refunds.count == 2)
-        #expect((state.ledger[LedgerKey(account: .cardClearing, currency: ScenarioBuilder.eur)] ?? 0) == 0, "card: +100.00 sale, -50.00 twice")
+        #expect(
+            (state.ledger[LedgerKey(account: .cardClearing, currency: ScenarioBuilder.eur)] ?? 0) == 0,
+            "card: +100.00 sale, -50.00 twice")
         let conflict = try #require(state.exceptions.first { $0.code == "conflict.duplicateRefund" })
         #expect(conflict.dots == [first.dot, second.dot])
     }
@@ -57,12 +63,24 @@ import Testing
     @Test("two concurrent dispositions of one unit: only the winner moves stock")
     func duplicateDisposition() {
         var s = ScenarioBuilder()
-        var seen: [Event] = [s.author(a, ret, .returnRequested(ScenarioBuilder.request("RT-1", store: "S-A", sale: nil)))]
-        for p: DomainEvent in [.returnApproved(at: at, note: nil), .returnReceived(at: at, trackingNumber: nil), .returnInspected(at: at, grades: [LineGrade(line: 1, grade: .a, quantity: 1)])] {
+        var seen: [Event] = [
+            s.author(a, ret, .returnRequested(ScenarioBuilder.request("RT-1", store: "S-A", sale: nil)))
+        ]
+        for p: DomainEvent in [
+            .returnApproved(at: at, note: nil), .returnReceived(at: at, trackingNumber: nil),
+            .returnInspected(at: at, grades: [LineGrade(line: 1, grade: .a, quantity: 1)]),
+        ] {
             seen.append(s.author(a, ret, p, seen: seen))
         }
-        s.author(a, ret, .returnDisposed(at: at, dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .restock)]), seen: seen)
-        s.author(b, ret, .returnDisposed(at: at, dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .scrap(reason: "cracked"))]), seen: seen)
+        s.author(
+            a, ret,
+            .returnDisposed(at: at, dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .restock)]),
+            seen: seen)
+        s.author(
+            b, ret,
+            .returnDisposed(
+                at: at, dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .scrap(reason: "cracked"))]),
+            seen: seen)
         let state = ReplicaState.fold(s.events.reversed())
         #expect(state.stock(store: "S-A", location: .sellable, sku: "SKU-1") == 1)
         #expect(state.stock(store: "S-A", location: .scrap, sku: "SKU-1") == 0)
@@ -98,8 +116,10 @@ import Testing
     func serialReturnedTwice() {
         var s = ScenarioBuilder()
         s.author(a, .sale("R-A-1"), .saleRecorded(ScenarioBuilder.sale(quantity: 2, serials: ["SN1", "SN2"])))
-        s.author(a, .returnOrder("RT-A"), .returnRequested(ScenarioBuilder.request("RT-A", store: "S-A", serials: ["SN1"])))
-        s.author(b, .returnOrder("RT-B"), .returnRequested(ScenarioBuilder.request("RT-B", store: "S-B", serials: ["SN1"])))
+        s.author(
+            a, .returnOrder("RT-A"), .returnRequested(ScenarioBuilder.request("RT-A", store: "S-A", serials: ["SN1"])))
+        s.author(
+            b, .returnOrder("RT-B"), .returnRequested(ScenarioBuilder.request("RT-B", store: "S-B", serials: ["SN1"])))
         #expect(ReplicaState.fold(s.events).exceptions.map(\.code) == ["return.serialReturnedTwice"])
     }
 
@@ -147,7 +167,8 @@ import Testing
         let c = RecordKey.customer("C-1")
         let reg = s.author(a, c, .customerRegistered(Customer(id: "C-1", name: "Li", phone: "111")))
         s.author(a, c, .customerFieldChanged(customer: "C-1", field: .phone, value: "222"), seen: [reg])
-        s.author(b, c, .customerFieldChanged(customer: "C-1", field: .phone, value: "333"), seen: [reg], wallOffset: 5_000)
+        s.author(
+            b, c, .customerFieldChanged(customer: "C-1", field: .phone, value: "333"), seen: [reg], wallOffset: 5_000)
         s.author(b, c, .customerFieldChanged(customer: "C-1", field: .email, value: "li@example.com"), seen: [reg])
         let state = ReplicaState.fold(s.events)
         let customer = try #require(state.records[c]?.customer)
@@ -162,10 +183,16 @@ import Testing
     func storeCreditOverdrawn() {
         var s = ScenarioBuilder()
         let eur = ScenarioBuilder.eur
-        s.author(a, .storeCredit("C-1"), .storeCreditAdjusted(customer: "C-1", store: "S-A", amount: Money(1_000, eur), memo: "goodwill", at: at))
+        s.author(
+            a, .storeCredit("C-1"),
+            .storeCreditAdjusted(customer: "C-1", store: "S-A", amount: Money(1_000, eur), memo: "goodwill", at: at))
         for (node, id) in [(a, "R-A-9"), (b, "R-B-9")] {
-            let line = SaleLine(line: 1, sku: "SKU-1", quantity: 1, unitPrice: Money(1_000, eur), unitCost: Money(500, eur), vatRate: VATRate(basisPoints: 2000))
-            let sale = Sale(id: SaleID(id), store: "S-A", customer: "C-1", soldAt: at, currency: eur, lines: [line], tenders: [TenderPayment(tender: .storeCredit, amount: Money(1_000, eur))])
+            let line = SaleLine(
+                line: 1, sku: "SKU-1", quantity: 1, unitPrice: Money(1_000, eur), unitCost: Money(500, eur),
+                vatRate: VATRate(basisPoints: 2000))
+            let sale = Sale(
+                id: SaleID(id), store: "S-A", customer: "C-1", soldAt: at, currency: eur, lines: [line],
+                tenders: [TenderPayment(tender: .storeCredit, amount: Money(1_000, eur))])
             s.author(node, .sale(SaleID(id)), .saleRecorded(sale))
         }
         let state = ReplicaState.fold(s.events)
@@ -178,9 +205,13 @@ import Testing
         var s = ScenarioBuilder()
         let key = RecordKey.repairOrder("RO-1")
         let eur = ScenarioBuilder.eur
-        let order = RepairOrder(id: "RO-1", returnID: "RT-1", store: "S-A", sku: "SKU-1", quantity: 1, unitCost: Money(3_000, eur), technician: "Wang", openedAt: at)
+        let order = RepairOrder(
+            id: "RO-1", returnID: "RT-1", store: "S-A", sku: "SKU-1", quantity: 1, unitCost: Money(3_000, eur),
+            technician: "Wang", openedAt: at)
         let open = s.author(a, key, .repairOpened(order))
-        s.author(a, key, .repairCompleted(at: at, outcome: .unrepairable(reason: "board"), totalCost: Money(400, eur)), seen: [open])
+        s.author(
+            a, key, .repairCompleted(at: at, outcome: .unrepairable(reason: "board"), totalCost: Money(400, eur)),
+            seen: [open])
         let state = ReplicaState.fold(s.events)
         #expect(state.stock(store: "S-A", location: .repair, sku: "SKU-1") == -1)
         #expect(state.stock(store: "S-A", location: .scrap, sku: "SKU-1") == 1)

@@ -12,8 +12,12 @@ import Testing
         var authoring = Self.fresh(seq: 41, clock: HLCTimestamp(wall: 5_000, logical: 2))
         var context = VersionVector()
         context.record(Dot(node: "S-01", seq: 3))
-        let first = authoring.author(.returnClosed(at: Instant(millis: 4_000)), on: .returnOrder("R-1"), context: context, staff: "ana", now: 4_000)
-        let second = authoring.author(.returnClosed(at: Instant(millis: 9_000)), on: .returnOrder("R-1"), context: context, staff: "ana", now: 9_000)
+        let first = authoring.author(
+            .returnClosed(at: Instant(millis: 4_000)), on: .returnOrder("R-1"), context: context, staff: "ana",
+            now: 4_000)
+        let second = authoring.author(
+            .returnClosed(at: Instant(millis: 9_000)), on: .returnOrder("R-1"), context: context, staff: "ana",
+            now: 9_000)
         #expect(first.dot == Dot(node: "hub", seq: 42))
         #expect(first.hlc == HLCTimestamp(wall: 5_000, logical: 3))
         #expect(first.context == context)
@@ -24,9 +28,11 @@ import Testing
         #expect(authoring.clock.last == second.hlc)
     }
 
-    @Test("document numbers count per prefix and keep their text form", arguments: [
-        (0, "RT-WEB-HQ-000001"), (41, "RT-WEB-HQ-000042"), (999_999, "RT-WEB-HQ-1000000"),
-    ])
+    @Test(
+        "document numbers count per prefix and keep their text form",
+        arguments: [
+            (0, "RT-WEB-HQ-000001"), (41, "RT-WEB-HQ-000042"), (999_999, "RT-WEB-HQ-1000000"),
+        ])
     func documentNumbers(last: Int, expected: String) {
         var authoring = Self.fresh()
         authoring.counters["RT-WEB"] = last
@@ -36,9 +42,12 @@ import Testing
         #expect(EventAuthoring.documentNumber("RT", store: "S-01", number: 17) == "RT-S-01-000017")
     }
 
-    @Test("the clock's text form is wall.logical and reads back", arguments: [
-        (HLCTimestamp(wall: 0, logical: 0), "0.0"), (HLCTimestamp(wall: 1_741_000_000_123, logical: 7), "1741000000123.7"),
-    ])
+    @Test(
+        "the clock's text form is wall.logical and reads back",
+        arguments: [
+            (HLCTimestamp(wall: 0, logical: 0), "0.0"),
+            (HLCTimestamp(wall: 1_741_000_000_123, logical: 7), "1741000000123.7"),
+        ])
     func clockText(hlc: HLCTimestamp, text: String) {
         #expect(EventAuthoring.clockText(hlc) == text)
         #expect(EventAuthoring.parseClock(text) == hlc)

@@ -61,7 +61,11 @@ private enum R {
     @Test("exchange lines are priced from the catalog; an unknown SKU or a quantity under 1 is refused")
     func exchangeLines() throws {
         let lines = try ExchangePlanner.outLines([("PH-1", 1, nil)]) { R.catalog[$0] }
-        #expect(lines == [ExchangeLine(sku: "PH-1", quantity: 1, unitPrice: R.eur(150_000), unitCost: R.eur(90_000), vatRate: R.vat)])
+        #expect(
+            lines == [
+                ExchangeLine(
+                    sku: "PH-1", quantity: 1, unitPrice: R.eur(150_000), unitCost: R.eur(90_000), vatRate: R.vat)
+            ])
         #expect(throws: DomainError.self) { try ExchangePlanner.outLines([("NOPE", 1, nil)]) { R.catalog[$0] } }
         #expect(throws: DomainError.self) { try ExchangePlanner.outLines([("PH-1", 0, nil)]) { R.catalog[$0] } }
     }

@@ -10,9 +10,11 @@ private enum K {
 
     static let catalog: [SKU: Product] = [
         "CB-1": Product(
-            sku: "CB-1", name: "Cable", category: "accessories", unitPrice: eur(2_000), unitCost: eur(800), vatRate: vat),
+            sku: "CB-1", name: "Cable", category: "accessories", unitPrice: eur(2_000), unitCost: eur(800), vatRate: vat
+        ),
         "PH-1": Product(
-            sku: "PH-1", name: "Phone", category: "phones", unitPrice: eur(150_000), unitCost: eur(90_000), vatRate: vat),
+            sku: "PH-1", name: "Phone", category: "phones", unitPrice: eur(150_000), unitCost: eur(90_000), vatRate: vat
+        ),
     ]
     static let sale = Sale(
         id: "S-01-0007", store: "S-01", customer: "C-1", soldAt: soldAt, currency: eur,
@@ -20,7 +22,8 @@ private enum K {
         tenders: [TenderPayment(tender: .cash, amount: eur(3_600))])
 
     static func take(
-        _ submission: ReturnSubmission, sale: Sale? = K.sale, receiptless: Int = 0, at: Instant = soldAt.adding(days: 2),
+        _ submission: ReturnSubmission, sale: Sale? = K.sale, receiptless: Int = 0,
+        at: Instant = soldAt.adding(days: 2),
         refuseDenied: Bool = true
     ) throws -> ReturnIntake.Outcome {
         try ReturnIntake.take(
@@ -34,7 +37,10 @@ private enum K {
     static func withoutReceipt(_ sku: SKU, refund: Int64, customer: CustomerID? = "C-9") -> ReturnSubmission {
         ReturnSubmission(
             sale: nil, customer: customer,
-            lines: [RequestedLine(sku: sku, quantity: 1, reason: .changedMind, condition: .unopened, unitRefund: eur(refund))])
+            lines: [
+                RequestedLine(
+                    sku: sku, quantity: 1, reason: .changedMind, condition: .unopened, unitRefund: eur(refund))
+            ])
     }
 }
 
@@ -49,7 +55,8 @@ private enum K {
             return
         }
         #expect(request == outcome.request)
-        #expect(outcome.events[1] == .returnApproved(at: K.soldAt.adding(days: 2), note: ReturnIntake.policyApprovalNote))
+        #expect(
+            outcome.events[1] == .returnApproved(at: K.soldAt.adding(days: 2), note: ReturnIntake.policyApprovalNote))
         #expect(ReturnIntake.policyApprovalNote == "policy allows")
     }
 
@@ -95,15 +102,21 @@ private enum K {
     @Test("without a stored policy the standard one applies in the sale's currency, else the chain's")
     func standardPolicyCurrency() {
         let usd = Currency("USD")
-        #expect(ReturnIntake.policy(store: nil, chainDefault: nil, sale: K.sale, chainCurrency: usd) == .standard(currency: K.eur))
-        #expect(ReturnIntake.policy(store: nil, chainDefault: nil, sale: nil, chainCurrency: usd) == .standard(currency: usd))
+        #expect(
+            ReturnIntake.policy(store: nil, chainDefault: nil, sale: K.sale, chainCurrency: usd)
+                == .standard(currency: K.eur))
+        #expect(
+            ReturnIntake.policy(store: nil, chainDefault: nil, sale: nil, chainCurrency: usd)
+                == .standard(currency: usd))
     }
 
     @Test("earlier receipt-less returns count only for a return without a receipt by a known customer, over 90 days")
     func receiptlessCount() {
         let at = K.soldAt.adding(days: 100)
         #expect(ReturnIntake.receiptlessCount(of: K.oneCable, sale: K.sale, at: at) == nil)
-        #expect(ReturnIntake.receiptlessCount(of: K.withoutReceipt("CB-1", refund: 100, customer: nil), sale: nil, at: at) == nil)
+        #expect(
+            ReturnIntake.receiptlessCount(of: K.withoutReceipt("CB-1", refund: 100, customer: nil), sale: nil, at: at)
+                == nil)
         let counted = ReturnIntake.receiptlessCount(of: K.withoutReceipt("CB-1", refund: 100), sale: nil, at: at)
         #expect(counted?.customer == "C-9")
         #expect(counted?.since == at.millis - 90 * Instant.millisPerDay)

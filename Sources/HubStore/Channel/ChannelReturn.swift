@@ -34,7 +34,8 @@ public struct ChannelSubmission: Sendable {
         }
         let key = idempotencyKey.trimmingCharacters(in: .whitespaces)
         guard !key.isEmpty, key.count <= 200 else {
-            throw HubError(code: "input.invalidIdempotencyKey", message: "send an Idempotency-Key header of 1 to 200 characters")
+            throw HubError(
+                code: "input.invalidIdempotencyKey", message: "send an Idempotency-Key header of 1 to 200 characters")
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

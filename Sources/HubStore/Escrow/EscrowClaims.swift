@@ -39,7 +39,8 @@ public enum EscrowRules {
             throw HubError(code: Code.invalidClaim, message: "each sale line at most once per claim")
         }
         if let bad = claim.lines.first(where: { $0.quantity < 1 }) {
-            throw HubError(code: Code.invalidClaim, message: "line \(bad.line): quantity must be at least 1, not \(bad.quantity)")
+            throw HubError(
+                code: Code.invalidClaim, message: "line \(bad.line): quantity must be at least 1, not \(bad.quantity)")
         }
         return store
     }
@@ -64,8 +65,10 @@ public enum EscrowRules {
             guard l.quantity <= available else {
                 throw HubError(
                     code: Code.insufficient,
-                    message: "sale \(sale.id) line \(l.line): \(l.quantity) asked, \(available) returnable company-wide "
-                        + "(sold \(line.quantity), returned \(returned[l.line] ?? 0), held by other claims \(outstanding[l.line] ?? 0))")
+                    message:
+                        "sale \(sale.id) line \(l.line): \(l.quantity) asked, \(available) returnable company-wide "
+                        + "(sold \(line.quantity), returned \(returned[l.line] ?? 0), held by other claims \(outstanding[l.line] ?? 0))"
+                )
             }
         }
         return EscrowGrant(
@@ -77,7 +80,9 @@ public enum EscrowRules {
     /// What to do with a claim already stored for the same (node, return): answer it again when it
     /// asks for the same lines and is still outstanding; refuse it when the lines differ; decide
     /// afresh (nil) when it lapsed.
-    public static func replay(_ claim: EscrowClaim, stored: EscrowGrant, returnMerged: Bool, now: Int64) throws -> EscrowGrant? {
+    public static func replay(_ claim: EscrowClaim, stored: EscrowGrant, returnMerged: Bool, now: Int64) throws
+        -> EscrowGrant?
+    {
         guard stored.lines == claim.lines.sorted(by: { $0.line < $1.line }), stored.sale == claim.sale else {
             throw HubError(
                 code: Code.claimConflict,
@@ -91,8 +96,13 @@ public enum EscrowRules {
     public struct StoredLine: Sendable {
         public var node: String, returnID: String, line: Int, sale: String, quantity: Int, holder: String
         public var grantedAt: Int64, expiresAt: Int64
-        public init(node: String, returnID: String, line: Int, sale: String, quantity: Int, holder: String, grantedAt: Int64, expiresAt: Int64) {
-            (self.node, self.returnID, self.line, self.sale, self.quantity, self.holder) = (node, returnID, line, sale, quantity, holder)
+        public init(
+            node: String, returnID: String, line: Int, sale: String, quantity: Int, holder: String, grantedAt: Int64,
+            expiresAt: Int64
+        ) {
+            (self.node, self.returnID, self.line, self.sale, self.quantity, self.holder) = (
+                node, returnID, line, sale, quantity, holder
+            )
             (self.grantedAt, self.expiresAt) = (grantedAt, expiresAt)
         }
     }

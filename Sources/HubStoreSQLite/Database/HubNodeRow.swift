@@ -12,7 +12,8 @@ extension EnrolledNode {
     init(_ row: Row) throws {
         try self.init(
             node: row["node"], store: row["store"], role: row["role"], revoked: row["revoked"], acked: row["acked"],
-            lastPushAt: row["last_push_at"], lastPullAt: row["last_pull_at"], pulledCheckpoint: row["pulled_checkpoint"])
+            lastPushAt: row["last_push_at"], lastPullAt: row["last_pull_at"], pulledCheckpoint: row["pulled_checkpoint"]
+        )
     }
 
     static func fetch(_ db: Database, _ node: NodeID) throws -> HubNodeRow? {

@@ -33,9 +33,13 @@ struct SQLiteHubStateView: HubStateView {
             var out: [StockLevel] = []
             while let row = try rows.next() {
                 guard let location = StockLocation(rawValue: row[1]) else {
-                    throw HubError(code: HubError.Code.corrupt, message: "stock row with an unknown location \(row[1] as String)")
+                    throw HubError(
+                        code: HubError.Code.corrupt, message: "stock row with an unknown location \(row[1] as String)")
                 }
-                out.append(StockLevel(store: StoreID(row[0] as String), location: location, sku: SKU(row[2] as String), quantity: row[3]))
+                out.append(
+                    StockLevel(
+                        store: StoreID(row[0] as String), location: location, sku: SKU(row[2] as String),
+                        quantity: row[3]))
             }
             return out
         }

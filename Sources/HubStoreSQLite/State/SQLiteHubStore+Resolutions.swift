@@ -3,7 +3,9 @@ public import HubStore
 public import Replication
 
 extension SQLiteHubStore {
-    public func resolveException(_ id: String, note: String, by node: NodeID, now: Int64) async throws -> ExceptionResolution {
+    public func resolveException(_ id: String, note: String, by node: NodeID, now: Int64) async throws
+        -> ExceptionResolution
+    {
         let trimmed = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
             throw HubError(code: "input.missingNote", message: "say what was done about the exception")
@@ -14,7 +16,8 @@ extension SQLiteHubStore {
         let resolution = ExceptionResolution(id: id, note: trimmed, resolvedBy: node, resolvedAt: now)
         try await database.transaction { db in
             try db.execute(
-                sql: "INSERT INTO hub_resolutions (id, note, resolved_by, resolved_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET note = excluded.note, resolved_by = excluded.resolved_by, resolved_at = excluded.resolved_at",
+                sql:
+                    "INSERT INTO hub_resolutions (id, note, resolved_by, resolved_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET note = excluded.note, resolved_by = excluded.resolved_by, resolved_at = excluded.resolved_at",
                 arguments: [id, trimmed, node.rawValue, now])
         }
         return resolution
@@ -22,8 +25,12 @@ extension SQLiteHubStore {
 
     public func exceptionResolutions() async throws -> [ExceptionResolution] {
         try await database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, note, resolved_by, resolved_at FROM hub_resolutions ORDER BY resolved_at, id").map {
-                ExceptionResolution(id: $0["id"], note: $0["note"], resolvedBy: NodeID($0["resolved_by"] as String), resolvedAt: $0["resolved_at"])
+            try Row.fetchAll(
+                db, sql: "SELECT id, note, resolved_by, resolved_at FROM hub_resolutions ORDER BY resolved_at, id"
+            ).map {
+                ExceptionResolution(
+                    id: $0["id"], note: $0["note"], resolvedBy: NodeID($0["resolved_by"] as String),
+                    resolvedAt: $0["resolved_at"])
             }
         }
     }

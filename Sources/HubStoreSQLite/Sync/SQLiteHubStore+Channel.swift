@@ -47,7 +47,9 @@ extension SQLiteHubStore {
             for e in authored {
                 // The hub's own events go into the feed like any pushed event; no outbox: the hub
                 // is where they are kept.
-                try db.execute(sql: "INSERT INTO hub_feed (node, seq, scope) VALUES (?, ?, NULL)", arguments: [e.dot.node.rawValue, Int64(e.dot.seq)])
+                try db.execute(
+                    sql: "INSERT INTO hub_feed (node, seq, scope) VALUES (?, ?, NULL)",
+                    arguments: [e.dot.node.rawValue, Int64(e.dot.seq)])
             }
             let state = try log.currentState(of: .returnOrder(id)).returnOrder
             // (After the flush that wrote the hub's seq: an acknowledgement stops at it.)
@@ -55,9 +57,11 @@ extension SQLiteHubStore {
             guard let state, let recorded = state.request else {
                 throw HubError(code: HubError.Code.corrupt, message: "return \(id) vanished")
             }
-            let receipt = ChannelReturnReceipt(id: id, status: state.status, request: recorded, verdict: outcome.verdict)
+            let receipt = ChannelReturnReceipt(
+                id: id, status: state.status, request: recorded, verdict: outcome.verdict)
             try db.execute(
-                sql: "INSERT INTO hub_idempotency (channel, key, request_digest, receipt, created_at) VALUES (?, ?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO hub_idempotency (channel, key, request_digest, receipt, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [channel.node.rawValue, key, digest, try JSONEncoder().encode(receipt), now])
             return (receipt, false)
         }

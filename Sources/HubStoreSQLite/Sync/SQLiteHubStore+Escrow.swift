@@ -7,14 +7,18 @@ public import ReturnsDomain
 extension SQLiteHubStore {
     /// See `HubStore.claimEscrow`. One write transaction: claims are serialised by SQLite's single
     /// writer, so two claims racing for the last unit get one grant.
-    public func claimEscrow(_ claim: EscrowClaim, from credential: HubCredential, now: Int64) async throws -> (grant: EscrowGrant, replayed: Bool) {
+    public func claimEscrow(_ claim: EscrowClaim, from credential: HubCredential, now: Int64) async throws -> (
+        grant: EscrowGrant, replayed: Bool
+    ) {
         let store = try EscrowRules.check(claim, from: credential)
         let identity = database.identity
         return try await database.transaction { db in
             let node = credential.node
             if let stored = try Self.storedClaim(db, node: node, returnID: claim.returnID) {
                 let merged = try Self.returnMerged(db, claim.returnID)
-                if let again = try EscrowRules.replay(claim, stored: stored, returnMerged: merged, now: now) { return (again, true) }
+                if let again = try EscrowRules.replay(claim, stored: stored, returnMerged: merged, now: now) {
+                    return (again, true)
+                }
                 try db.execute(
                     sql: "DELETE FROM hub_escrow_claims WHERE node = ? AND return_id = ?",
                     arguments: [node.rawValue, claim.returnID.rawValue])
@@ -68,7 +72,8 @@ extension SQLiteHubStore {
 
     /// Returned per line of `sale` as merged, plus what outstanding claims hold: what a return the
     /// hub records itself (the online channel's) is checked against.
-    static func returnedOrClaimed(_ db: Database, reader: ReplicaReader, sale: SaleID?, now: Int64) throws -> [Int: Int] {
+    static func returnedOrClaimed(_ db: Database, reader: ReplicaReader, sale: SaleID?, now: Int64) throws -> [Int: Int]
+    {
         var out = try reader.returnedQuantities(of: sale)
         if let sale {
             for (line, held) in try outstandingByLine(db, sale: sale, now: now) { out[line, default: 0] += held }
@@ -77,7 +82,8 @@ extension SQLiteHubStore {
     }
 
     static func returnMerged(_ db: Database, _ id: ReturnID) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM returns WHERE id = ?)", arguments: [id.rawValue]) ?? false
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM returns WHERE id = ?)", arguments: [id.rawValue])
+            ?? false
     }
 
     static func storedClaim(_ db: Database, node: NodeID, returnID: ReturnID) throws -> EscrowGrant? {
@@ -96,7 +102,8 @@ extension SQLiteHubStore {
         return EscrowRules.grants(
             rows.map {
                 EscrowRules.StoredLine(
-                    node: $0[0], returnID: $0[1], line: $0[2], sale: $0[3], quantity: $0[4], holder: $0[5], grantedAt: $0[6],
+                    node: $0[0], returnID: $0[1], line: $0[2], sale: $0[3], quantity: $0[4], holder: $0[5],
+                    grantedAt: $0[6],
                     expiresAt: $0[7])
             })
     }

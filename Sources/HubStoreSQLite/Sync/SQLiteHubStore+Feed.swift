@@ -42,7 +42,9 @@ extension SQLiteHubStore {
 
     public func checkpoint(of subscriber: String) async throws -> UInt64 {
         try await database.writer.read { db in
-            UInt64(try Int64.fetchOne(db, sql: "SELECT checkpoint FROM hub_subscribers WHERE name = ?", arguments: [subscriber]) ?? 0)
+            UInt64(
+                try Int64.fetchOne(
+                    db, sql: "SELECT checkpoint FROM hub_subscribers WHERE name = ?", arguments: [subscriber]) ?? 0)
         }
     }
 }

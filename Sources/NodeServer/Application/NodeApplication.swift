@@ -32,7 +32,9 @@ public func buildNodeApplication(
 ///
 /// Tests drive this router directly (`app.test(.router)`), so they exercise exactly the routes,
 /// error mapping and body limit the served application has.
-public func buildNodeRouter(service: NodeService, escrowClaimer: (any EscrowClaimer)? = nil) -> Router<BasicRequestContext> {
+public func buildNodeRouter(service: NodeService, escrowClaimer: (any EscrowClaimer)? = nil) -> Router<
+    BasicRequestContext
+> {
     let router = Router(context: BasicRequestContext.self)
     let metrics = NodeMetrics()
     // First, so that it also wraps the not-found fallback.

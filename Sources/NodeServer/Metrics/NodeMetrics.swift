@@ -47,7 +47,8 @@ final class NodeMetrics: @unchecked Sendable {
         }
         family(
             "returnsync_node_info", "gauge", "Which node and store this is (always 1).",
-            [("{node=\"\(Prometheus.labelValue(replica.node))\",store=\"\(Prometheus.labelValue(replica.store))\"}", 1)])
+            [("{node=\"\(Prometheus.labelValue(replica.node))\",store=\"\(Prometheus.labelValue(replica.store))\"}", 1)]
+        )
         family(
             "returnsync_node_events_total", "counter", "Events held in the node's log (its own and pulled).",
             [("", replica.events)])
@@ -69,16 +70,19 @@ final class NodeMetrics: @unchecked Sendable {
             "Escrow: value of such returns the hub has not acknowledged yet, in minor units.",
             [("", replica.riskBudgetUsedMinor)])
         family(
-            "returnsync_node_sync_rounds_total", "counter", "Background sync rounds with the hub since start, by outcome.",
+            "returnsync_node_sync_rounds_total", "counter",
+            "Background sync rounds with the hub since start, by outcome.",
             [("{outcome=\"ok\"}", replica.sync.succeeded), ("{outcome=\"failed\"}", replica.sync.failed)])
         family(
             "returnsync_node_sync_consecutive_failures", "gauge", "Sync rounds failed in a row (0 after a success).",
             [("", replica.sync.consecutiveFailures)])
         family(
-            "returnsync_node_sync_events_pushed_total", "counter", "Events the hub took from this node's pushes since start.",
+            "returnsync_node_sync_events_pushed_total", "counter",
+            "Events the hub took from this node's pushes since start.",
             [("", replica.sync.pushed)])
         family(
-            "returnsync_node_sync_events_pulled_total", "counter", "Events pulled (or loaded from a snapshot) from the hub since start.",
+            "returnsync_node_sync_events_pulled_total", "counter",
+            "Events pulled (or loaded from a snapshot) from the hub since start.",
             [("", replica.sync.pulled)])
         if let last = replica.sync.lastSuccessMillis {
             out += "# HELP returnsync_node_sync_last_success_timestamp_seconds When a sync round last succeeded.\n"

@@ -21,7 +21,11 @@ enum CausalOrdering {
         var complete: [Event] = []
         var waiting: [Event] = []
         for e in events {
-            if e.context.entries.allSatisfy({ isPresent(Dot(node: $0.key, seq: $0.value)) }) { complete.append(e) } else { waiting.append(e) }
+            if e.context.entries.allSatisfy({ isPresent(Dot(node: $0.key, seq: $0.value)) }) {
+                complete.append(e)
+            } else {
+                waiting.append(e)
+            }
         }
         // Anything depending on a waiting event waits too.
         var changed = true
@@ -44,7 +48,8 @@ enum CausalOrdering {
         var emitted = Set<Dot>()
         for (i, e) in remaining.enumerated() {
             let before = remaining[..<i]
-            let seen: (Dot) -> Bool = present == nil ? { d in before.contains { $0.dot == d } } : { emitted.contains($0) }
+            let seen: (Dot) -> Bool =
+                present == nil ? { d in before.contains { $0.dot == d } } : { emitted.contains($0) }
             if e.context.entries.contains(where: { !seen(Dot(node: $0.key, seq: $0.value)) }) {
                 causal = false
                 break

@@ -31,7 +31,9 @@ public struct StoreCreditKey: Hashable, Sendable, Codable, Comparable {
         self.customer = customer
         self.currency = currency
     }
-    public static func < (a: StoreCreditKey, b: StoreCreditKey) -> Bool { (a.customer, a.currency) < (b.customer, b.currency) }
+    public static func < (a: StoreCreditKey, b: StoreCreditKey) -> Bool {
+        (a.customer, a.currency) < (b.customer, b.currency)
+    }
 }
 
 /// A general-ledger account balance in one currency (debit positive).
@@ -70,7 +72,9 @@ public struct Contributions: Hashable, Sendable {
     public var ledger: [LedgerKey: Int64] {
         var out: [LedgerKey: Int64] = [:]
         for e in journal {
-            for l in e.lines { out[LedgerKey(account: l.account, currency: l.amount.currency), default: 0] += l.amount.minor }
+            for l in e.lines {
+                out[LedgerKey(account: l.account, currency: l.amount.currency), default: 0] += l.amount.minor
+            }
         }
         return out.filter { $0.value != 0 }
     }

@@ -108,22 +108,37 @@ public struct ProjectionDelta: Sendable {
             if n.journal.starts(with: o.journal) {
                 let kept = o.journal.reduce(0) { $0 + $1.lines.count }
                 let added = n.journal[o.journal.count...]
-                for e in added { for l in e.lines { ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0] += l.amount.minor } }
+                for e in added {
+                    for l in e.lines {
+                        ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0] += l.amount.minor
+                    }
+                }
                 insert = Self.journalRows(added, from: kept)
             } else {
-                for e in o.journal { for l in e.lines { ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0] -= l.amount.minor } }
-                for e in n.journal { for l in e.lines { ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0] += l.amount.minor } }
+                for e in o.journal {
+                    for l in e.lines {
+                        ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0] -= l.amount.minor
+                    }
+                }
+                for e in n.journal {
+                    for l in e.lines {
+                        ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0] += l.amount.minor
+                    }
+                }
                 let oldRows = Self.journalRows(o.journal)
                 let newRows = Self.journalRows(n.journal)
                 var common = 0
-                while common < oldRows.count && common < newRows.count && oldRows[common] == newRows[common] { common += 1 }
+                while common < oldRows.count && common < newRows.count && oldRows[common] == newRows[common] {
+                    common += 1
+                }
                 deleteFrom = common < oldRows.count ? common : nil
                 insert = Array(newRows[common...])
             }
         }
         records.append(
             RecordChange(
-                key: new.key, new: new, existed: !old.vector.isEmpty, exceptionsChanged: old.exceptions != new.exceptions,
+                key: new.key, new: new, existed: !old.vector.isEmpty,
+                exceptionsChanged: old.exceptions != new.exceptions,
                 journalDeleteFrom: deleteFrom, journalInsert: insert,
                 indexChanged: Self.indexRow(old) != Self.indexRow(new)))
     }
@@ -136,7 +151,8 @@ public struct ProjectionDelta: Sendable {
             for line in entry.lines {
                 rows.append(
                     JournalRow(
-                        position: position, reference: entry.reference, store: entry.store, date: entry.date, memo: entry.memo,
+                        position: position, reference: entry.reference, store: entry.store, date: entry.date,
+                        memo: entry.memo,
                         line: line))
                 position += 1
             }

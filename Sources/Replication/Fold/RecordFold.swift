@@ -22,7 +22,9 @@ public enum RecordFold {
         let valid = ordered.filter { $0.payload.recordKind == key.kind }
         for e in ordered where e.payload.recordKind != key.kind {
             state.exceptions.append(
-                ReplicationException(code: "event.wrongRecord", record: key, dots: [e.dot], message: "\(e.payload.kind) event on \(key)"))
+                ReplicationException(
+                    code: "event.wrongRecord", record: key, dots: [e.dot], message: "\(e.payload.kind) event on \(key)")
+            )
         }
         guard !valid.isEmpty else { return state }
         switch key.kind {
@@ -59,7 +61,8 @@ public enum RecordFold {
         if !losers.isEmpty {
             state.exceptions.append(
                 ReplicationException(
-                    code: "conflict.concurrentEdit", severity: .info, record: state.key, dots: [winner.dot] + losers.map(\.dot),
+                    code: "conflict.concurrentEdit", severity: .info, record: state.key,
+                    dots: [winner.dot] + losers.map(\.dot),
                     message: "concurrent edits; the latest by (HLC, node) was kept"))
         }
     }
@@ -102,7 +105,8 @@ public enum RecordFold {
             state.exceptions.append(
                 ReplicationException(
                     code: "conflict.concurrentEdit", severity: .info, record: state.key, dots: conflictDots.sorted(),
-                    message: "concurrent edits of \(conflictFields.joined(separator: ", ")); the latest of each was kept"))
+                    message:
+                        "concurrent edits of \(conflictFields.joined(separator: ", ")); the latest of each was kept"))
         }
         state.body = .customer(customer)
     }
@@ -113,14 +117,16 @@ public enum RecordFold {
             state.exceptions.append(
                 ReplicationException(
                     code: "conflict.duplicateRecord", record: state.key, dots: [first.dot, other.dot],
-                    message: "two different facts share one id (e.g. one receipt number minted twice); the first was kept"))
+                    message:
+                        "two different facts share one id (e.g. one receipt number minted twice); the first was kept"))
         }
         var c = Contributions()
         switch first.payload {
         case .saleRecorded(let sale):
             state.body = .sale(sale)
             for l in sale.lines {
-                c.movements.append(StockMovement(store: sale.store, sku: l.sku, from: .sellable, to: nil, quantity: l.quantity))
+                c.movements.append(
+                    StockMovement(store: sale.store, sku: l.sku, from: .sellable, to: nil, quantity: l.quantity))
                 c.sold[SaleLineKey(sale: sale.id, line: l.line), default: 0] += l.quantity
                 for s in l.serials { c.soldSerials[SaleSerialKey(sale: sale.id, serial: s), default: 0] += 1 }
             }
@@ -130,15 +136,18 @@ public enum RecordFold {
             c.journal = Postings.sale(sale)
         case .inventoryReceived(let r):
             state.body = .inventoryReceipt(r)
-            c.movements.append(StockMovement(store: r.store, sku: r.sku, from: nil, to: .sellable, quantity: r.quantity))
+            c.movements.append(
+                StockMovement(store: r.store, sku: r.sku, from: nil, to: .sellable, quantity: r.quantity))
             c.journal = Postings.inventoryReceived(r, reference: state.key.description)
         case .stockCounted(let count):
             state.body = .stockCount(count)
             let v = count.variance
             if v > 0 {
-                c.movements.append(StockMovement(store: count.store, sku: count.sku, from: nil, to: count.location, quantity: v))
+                c.movements.append(
+                    StockMovement(store: count.store, sku: count.sku, from: nil, to: count.location, quantity: v))
             } else if v < 0 {
-                c.movements.append(StockMovement(store: count.store, sku: count.sku, from: count.location, to: nil, quantity: -v))
+                c.movements.append(
+                    StockMovement(store: count.store, sku: count.sku, from: count.location, to: nil, quantity: -v))
             }
             c.journal = Postings.stockCount(count, reference: state.key.description)
         default:
@@ -154,14 +163,20 @@ public enum RecordFold {
         for e in events {
             switch e.payload {
             case .repairOpened(let order):
-                if repair.order == nil { repair.order = order } else if repair.order != order {
+                if repair.order == nil {
+                    repair.order = order
+                } else if repair.order != order {
                     state.exceptions.append(
-                        ReplicationException(code: "conflict.duplicateRecord", record: state.key, dots: [e.dot], message: "repair order opened twice"))
+                        ReplicationException(
+                            code: "conflict.duplicateRecord", record: state.key, dots: [e.dot],
+                            message: "repair order opened twice"))
                 }
             case .repairProgressed(_, let status, let parts, let labor):
                 guard completedBy == nil else {
                     state.exceptions.append(
-                        ReplicationException(code: "event.illegalTransition", record: state.key, dots: [e.dot], message: "progress on a finished repair"))
+                        ReplicationException(
+                            code: "event.illegalTransition", record: state.key, dots: [e.dot],
+                            message: "progress on a finished repair"))
                     continue
                 }
                 repair.status = status
@@ -171,8 +186,10 @@ public enum RecordFold {
                 if let winner = completedBy {
                     state.exceptions.append(
                         ReplicationException(
-                            code: e.isConcurrent(with: winner) ? "conflict.concurrentTransition" : "event.illegalTransition",
-                            record: state.key, dots: [winner.dot, e.dot], message: "repair completed twice; the first completion was kept"))
+                            code: e.isConcurrent(with: winner)
+                                ? "conflict.concurrentTransition" : "event.illegalTransition",
+                            record: state.key, dots: [winner.dot, e.dot],
+                            message: "repair completed twice; the first completion was kept"))
                     continue
                 }
                 guard let order = repair.order else { continue }
@@ -182,10 +199,15 @@ public enum RecordFold {
                 switch outcome {
                 case .repaired:
                     repair.status = .repaired
-                    c.movements.append(StockMovement(store: order.store, sku: order.sku, from: .repair, to: .refurbished, quantity: order.quantity))
+                    c.movements.append(
+                        StockMovement(
+                            store: order.store, sku: order.sku, from: .repair, to: .refurbished,
+                            quantity: order.quantity))
                 case .unrepairable:
                     repair.status = .unrepairable
-                    c.movements.append(StockMovement(store: order.store, sku: order.sku, from: .repair, to: .scrap, quantity: order.quantity))
+                    c.movements.append(
+                        StockMovement(
+                            store: order.store, sku: order.sku, from: .repair, to: .scrap, quantity: order.quantity))
                 }
                 c.journal = Postings.repairCompleted(order, outcome: outcome, totalCost: total, at: at)
             default:
@@ -200,7 +222,9 @@ public enum RecordFold {
         var entries: [StoreCreditAdjustment] = []
         var c = Contributions()
         for e in events {
-            guard case .storeCreditAdjusted(let customer, let store, let amount, let memo, let at) = e.payload else { continue }
+            guard case .storeCreditAdjusted(let customer, let store, let amount, let memo, let at) = e.payload else {
+                continue
+            }
             entries.append(StoreCreditAdjustment(amount: amount, memo: memo, at: at, dot: e.dot))
             c.credit(customer, amount)
             // Goodwill credit is an allowance against sales; a debit reverses it.

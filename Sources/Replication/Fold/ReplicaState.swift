@@ -129,7 +129,11 @@ extension ReplicaState {
     /// A customer's returns across all stores and channels, newest request first.
     public func returnHistory(of customer: CustomerID) -> [ReturnOrderState] {
         (returnsByCustomer[customer] ?? []).compactMap { records[$0]?.returnOrder }
-            .sorted { ($0.request?.requestedAt ?? Instant(millis: 0), $0.request?.id.rawValue ?? "") > ($1.request?.requestedAt ?? Instant(millis: 0), $1.request?.id.rawValue ?? "") }
+            .sorted {
+                ($0.request?.requestedAt ?? Instant(millis: 0), $0.request?.id.rawValue ?? "") > (
+                    $1.request?.requestedAt ?? Instant(millis: 0), $1.request?.id.rawValue ?? ""
+                )
+            }
     }
 
     public func storeCreditBalance(of customer: CustomerID, currency: Currency) -> Money {

@@ -16,7 +16,9 @@ enum ReturnFold {
             if case .returnRequested(let request) = e.payload {
                 if let existing = r.request {
                     if existing != request {
-                        report("conflict.duplicateRecord", [statusEvent?.dot ?? e.dot, e.dot], "one return number requested twice with different content; the first was kept")
+                        report(
+                            "conflict.duplicateRecord", [statusEvent?.dot ?? e.dot, e.dot],
+                            "one return number requested twice with different content; the first was kept")
                     }
                     continue
                 }
@@ -24,7 +26,8 @@ enum ReturnFold {
                 r.status = .requested
                 statusEvent = e
                 r.statusDot = e.dot
-                r.steps.append(ReturnStep(event: e.payload.kind, status: .requested, dot: e.dot, staff: e.staff, hlc: e.hlc))
+                r.steps.append(
+                    ReturnStep(event: e.payload.kind, status: .requested, dot: e.dot, staff: e.staff, hlc: e.hlc))
                 continue
             }
             guard let action = e.payload.returnAction else { continue }
@@ -60,7 +63,8 @@ enum ReturnFold {
             case .exchangeCompleted(let x):
                 r.exchanges.append(x)
                 for l in x.outLines {
-                    c.movements.append(StockMovement(store: request.store, sku: l.sku, from: .sellable, to: nil, quantity: l.quantity))
+                    c.movements.append(
+                        StockMovement(store: request.store, sku: l.sku, from: .sellable, to: nil, quantity: l.quantity))
                 }
                 c.journal += Postings.exchange(request, x)
                 if x.settlementTender == .storeCredit { c.credit(request.customer, -x.difference) }
@@ -73,7 +77,9 @@ enum ReturnFold {
                 r.rejected = true
             case .returnReceived(let at, _):
                 for l in request.lines {
-                    c.movements.append(StockMovement(store: request.store, sku: l.sku, from: nil, to: .pendingInspection, quantity: l.quantity))
+                    c.movements.append(
+                        StockMovement(
+                            store: request.store, sku: l.sku, from: nil, to: .pendingInspection, quantity: l.quantity))
                 }
                 c.journal += Postings.goodsReceived(request, at: at)
             case .returnInspected(_, let grades):
@@ -83,7 +89,9 @@ enum ReturnFold {
                 for d in dispositions {
                     guard let line = request.line(d.line) else { continue }
                     c.movements.append(
-                        StockMovement(store: request.store, sku: line.sku, from: .pendingInspection, to: d.disposition.destination, quantity: d.quantity))
+                        StockMovement(
+                            store: request.store, sku: line.sku, from: .pendingInspection,
+                            to: d.disposition.destination, quantity: d.quantity))
                 }
                 c.journal += Postings.disposal(request, dispositions, at: at)
             default:
@@ -97,7 +105,9 @@ enum ReturnFold {
 
         if let request = r.request, r.holdsQuantity, let sale = request.sale {
             for l in request.lines {
-                if let saleLine = l.saleLine { c.returned[SaleLineKey(sale: sale, line: saleLine), default: 0] += l.quantity }
+                if let saleLine = l.saleLine {
+                    c.returned[SaleLineKey(sale: sale, line: saleLine), default: 0] += l.quantity
+                }
                 for s in l.serials { c.returnedSerials[SaleSerialKey(sale: sale, serial: s), default: 0] += 1 }
             }
         }

@@ -6,11 +6,17 @@ extension ReplicaState {
     /// two replicas (or a node and the hub) can compare state by hash.
     public var canonicalText: String {
         var lines: [String] = []
-        for (k, q) in stock.sorted(by: { $0.key < $1.key }) { lines.append("stock \(k.store) \(k.location.rawValue) \(k.sku) \(q)") }
+        for (k, q) in stock.sorted(by: { $0.key < $1.key }) {
+            lines.append("stock \(k.store) \(k.location.rawValue) \(k.sku) \(q)")
+        }
         for (k, q) in sold.sorted(by: { $0.key < $1.key }) { lines.append("sold \(k) \(q)") }
         for (k, q) in returned.sorted(by: { $0.key < $1.key }) { lines.append("returned \(k) \(q)") }
-        for (k, q) in storeCredit.sorted(by: { $0.key < $1.key }) { lines.append("credit \(k.customer) \(Money(q, k.currency))") }
-        for (k, q) in ledger.sorted(by: { $0.key < $1.key }) { lines.append("ledger \(k.account.rawValue) \(Money(q, k.currency))") }
+        for (k, q) in storeCredit.sorted(by: { $0.key < $1.key }) {
+            lines.append("credit \(k.customer) \(Money(q, k.currency))")
+        }
+        for (k, q) in ledger.sorted(by: { $0.key < $1.key }) {
+            lines.append("ledger \(k.account.rawValue) \(Money(q, k.currency))")
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for key in records.keys.sorted() {

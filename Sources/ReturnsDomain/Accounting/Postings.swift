@@ -16,7 +16,9 @@ public enum Postings {
         }
         lines += [.credit(.salesRevenue, Money(net, c)), .credit(.vatPayable, Money(vat, c))]
         lines += [.debit(.costOfGoodsSold, Money(cost, c)), .credit(.inventory, Money(cost, c))]
-        return [JournalEntry(reference: "sale:\(sale.id)", store: sale.store, date: sale.soldAt, memo: "sale", lines: lines)]
+        return [
+            JournalEntry(reference: "sale:\(sale.id)", store: sale.store, date: sale.soldAt, memo: "sale", lines: lines)
+        ]
     }
 
     /// Goods received back: inventory returns at its original cost against cost of goods sold.
@@ -24,7 +26,8 @@ public enum Postings {
         let cost = Money(r.lines.reduce(0) { $0 + $1.cost.minor }, r.currency)
         return [
             JournalEntry(
-                reference: "return:\(r.id)/receive", store: r.store, date: at, memo: "returned goods back in inventory at cost",
+                reference: "return:\(r.id)/receive", store: r.store, date: at,
+                memo: "returned goods back in inventory at cost",
                 lines: [.debit(.inventory, cost), .credit(.costOfGoodsSold, cost)])
         ]
     }
@@ -51,7 +54,11 @@ public enum Postings {
         // so the entry always balances and the gap is visible in the fee account.
         let gap = rev.net.minor + rev.vat.minor - refund.paidOut.minor - refund.restockingFee.minor
         if gap != 0 { lines.append(JournalLine(.restockingFeeIncome, Money(-gap, r.currency))) }
-        return [JournalEntry(reference: "return:\(r.id)/refund", store: r.store, date: refund.refundedAt, memo: "refund", lines: lines)]
+        return [
+            JournalEntry(
+                reference: "return:\(r.id)/refund", store: r.store, date: refund.refundedAt, memo: "refund",
+                lines: lines)
+        ]
     }
 
     /// An exchange: the returned goods' sale is reversed, the new goods are sold, the difference is
@@ -76,7 +83,11 @@ public enum Postings {
         let gap = rev.net.minor + rev.vat.minor + x.difference.minor - newNet - newVat - x.restockingFee.minor
         if gap != 0 { lines.append(JournalLine(.restockingFeeIncome, Money(-gap, c))) }
         lines += [.debit(.costOfGoodsSold, Money(newCost, c)), .credit(.inventory, Money(newCost, c))]
-        return [JournalEntry(reference: "return:\(r.id)/exchange", store: r.store, date: x.exchangedAt, memo: "exchange", lines: lines)]
+        return [
+            JournalEntry(
+                reference: "return:\(r.id)/exchange", store: r.store, date: x.exchangedAt, memo: "exchange",
+                lines: lines)
+        ]
     }
 
     /// Dispositions: B-grade write-down to resale value, scrap written off, vendor returns to a receivable.
@@ -100,29 +111,45 @@ public enum Postings {
         }
         // A refurbish at or above cost writes down nothing: no entry rather than an empty one.
         guard lines.contains(where: { !$0.amount.isZero }) else { return [] }
-        return [JournalEntry(reference: "return:\(r.id)/dispose", store: r.store, date: at, memo: "disposition", lines: lines)]
+        return [
+            JournalEntry(
+                reference: "return:\(r.id)/dispose", store: r.store, date: at, memo: "disposition", lines: lines)
+        ]
     }
 
     /// A finished repair: its cost is expensed (owed to the technician or parts supplier); an
     /// unrepairable unit is written off at cost.
-    public static func repairCompleted(_ o: RepairOrder, outcome: RepairOutcome, totalCost: Money, at: Instant) -> [JournalEntry] {
+    public static func repairCompleted(_ o: RepairOrder, outcome: RepairOutcome, totalCost: Money, at: Instant)
+        -> [JournalEntry]
+    {
         var lines: [JournalLine] = [.debit(.repairExpense, totalCost), .credit(.accountsPayable, totalCost)]
         if case .unrepairable = outcome {
             let cost = o.unitCost.times(o.quantity)
             lines += [.debit(.scrapWriteOff, cost), .credit(.inventory, cost)]
         }
-        return [JournalEntry(reference: "repair:\(o.id)/complete", store: o.store, date: at, memo: "repair completed", lines: lines)]
+        return [
+            JournalEntry(
+                reference: "repair:\(o.id)/complete", store: o.store, date: at, memo: "repair completed", lines: lines)
+        ]
     }
 
     /// Goods bought in: inventory against accounts payable.
     public static func inventoryReceived(_ r: InventoryReceipt, reference: String) -> [JournalEntry] {
         let cost = r.unitCost.times(r.quantity)
-        return [JournalEntry(reference: reference, store: r.store, date: r.receivedAt, memo: "goods received", lines: [.debit(.inventory, cost), .credit(.accountsPayable, cost)])]
+        return [
+            JournalEntry(
+                reference: reference, store: r.store, date: r.receivedAt, memo: "goods received",
+                lines: [.debit(.inventory, cost), .credit(.accountsPayable, cost)])
+        ]
     }
 
     /// A stock-take variance: gains and losses at cost against the variance account.
     public static func stockCount(_ c: StockCount, reference: String) -> [JournalEntry] {
         let value = c.unitCost.times(c.variance)
-        return [JournalEntry(reference: reference, store: c.store, date: c.countedAt, memo: "stock-take variance", lines: [.debit(.inventory, value), .credit(.inventoryVariance, value)])]
+        return [
+            JournalEntry(
+                reference: reference, store: c.store, date: c.countedAt, memo: "stock-take variance",
+                lines: [.debit(.inventory, value), .credit(.inventoryVariance, value)])
+        ]
     }
 }

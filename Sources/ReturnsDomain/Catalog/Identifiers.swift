@@ -1,7 +1,7 @@
 /// A string identifier with its own type, so a SKU is never passed where a store is meant.
 public protocol StringIdentifier: RawRepresentable, Hashable, Sendable, Codable, Comparable,
-    CustomStringConvertible, ExpressibleByStringLiteral where RawValue == String
-{
+    CustomStringConvertible, ExpressibleByStringLiteral
+where RawValue == String {
     init(rawValue: String)
 }
 
@@ -20,21 +20,37 @@ extension StringIdentifier {
 }
 
 /// Stock-keeping unit.
-public struct SKU: StringIdentifier { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+public struct SKU: StringIdentifier {
+    public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue }
+}
 /// A branch store or a sales channel (online shop, marketplace).
-public struct StoreID: StringIdentifier { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+public struct StoreID: StringIdentifier {
+    public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue }
+}
 /// A customer, minted offline (UUIDv7 or store-prefixed).
-public struct CustomerID: StringIdentifier { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+public struct CustomerID: StringIdentifier {
+    public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue }
+}
 /// A receipt number; store-prefixed so that stores mint them offline without clashing.
-public struct SaleID: StringIdentifier { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+public struct SaleID: StringIdentifier {
+    public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue }
+}
 /// A return document (退货单) number, minted offline.
-public struct ReturnID: StringIdentifier { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+public struct ReturnID: StringIdentifier {
+    public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue }
+}
 /// A repair order number, minted offline.
-public struct RepairOrderID: StringIdentifier { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+public struct RepairOrderID: StringIdentifier {
+    public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue }
+}
 /// A staff member (who did what).
-public struct StaffID: StringIdentifier { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+public struct StaffID: StringIdentifier {
+    public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue }
+}
 /// A supplier, for returns to vendor.
-public struct VendorID: StringIdentifier { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+public struct VendorID: StringIdentifier {
+    public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue }
+}
 
 /// A business date-time: milliseconds since the Unix epoch, UTC. The domain never reads a clock;
 /// callers pass the time in.

@@ -47,7 +47,8 @@ public struct InventoryReceipt: Hashable, Sendable, Codable {
     public var unitCost: Money
     public var vendor: VendorID?
     public var receivedAt: Instant
-    public init(store: StoreID, sku: SKU, quantity: Int, unitCost: Money, vendor: VendorID? = nil, receivedAt: Instant) {
+    public init(store: StoreID, sku: SKU, quantity: Int, unitCost: Money, vendor: VendorID? = nil, receivedAt: Instant)
+    {
         self.store = store
         self.sku = sku
         self.quantity = quantity

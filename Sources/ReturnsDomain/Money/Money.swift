@@ -79,7 +79,9 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
         var parts = weights.map { minor * $0 / total }
         var remainders = weights.enumerated().map { (index: $0.offset, rem: (minor * $0.element) % total) }
         var left = minor - parts.reduce(0, +)
-        remainders.sort { $0.rem.magnitude != $1.rem.magnitude ? $0.rem.magnitude > $1.rem.magnitude : $0.index < $1.index }
+        remainders.sort {
+            $0.rem.magnitude != $1.rem.magnitude ? $0.rem.magnitude > $1.rem.magnitude : $0.index < $1.index
+        }
         let step: Int64 = left >= 0 ? 1 : -1
         var i = 0
         while left != 0 && !remainders.isEmpty {

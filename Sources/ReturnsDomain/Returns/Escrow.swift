@@ -85,7 +85,10 @@ public struct EscrowGrant: Hashable, Sendable, Codable {
     public var holder: StoreID
     public var grantedAt: Int64
     public var expiresAt: Int64
-    public init(claim: String, sale: SaleID, returnID: ReturnID, lines: [EscrowLine], holder: StoreID, grantedAt: Int64, expiresAt: Int64) {
+    public init(
+        claim: String, sale: SaleID, returnID: ReturnID, lines: [EscrowLine], holder: StoreID, grantedAt: Int64,
+        expiresAt: Int64
+    ) {
         self.claim = claim
         self.sale = sale
         self.returnID = returnID

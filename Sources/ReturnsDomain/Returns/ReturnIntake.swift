@@ -59,7 +59,8 @@ public enum ReturnIntake {
         }
         var events = [event]
         if verdict.isAllowed {
-            events.append(try ReturnDesk.approve(current: .requested, request: request, at: at, note: policyApprovalNote))
+            events.append(
+                try ReturnDesk.approve(current: .requested, request: request, at: at, note: policyApprovalNote))
         }
         return Outcome(request: request, verdict: verdict, events: events)
     }

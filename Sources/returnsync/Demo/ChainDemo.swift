@@ -39,34 +39,53 @@ struct ChainDemo {
         if let server = postgresServer {
             let url = try await PostgresDatabases.create(serverURL: server, prefix: "returnsync_demo_")
             hub = try await PostgresHubStore.connect(url: url, currency: Self.eur)
-            storage = "PostgreSQL: \(URLComponents(string: url).map { var u = $0; u.password = nil; return u.string ?? url } ?? url)"
+            storage =
+                "PostgreSQL: \(URLComponents(string: url).map { var u = $0; u.password = nil; return u.string ?? url } ?? url)"
         } else {
-            hub = try SQLiteHubStore.create(atPath: folder.appendingPathComponent("hub/hub.sqlite").path, currency: Self.eur)
+            hub = try SQLiteHubStore.create(
+                atPath: folder.appendingPathComponent("hub/hub.sqlite").path, currency: Self.eur)
             storage = "embedded SQLite: \(folder.appendingPathComponent("hub").path)"
         }
         let hubPort = try FreePort.find()
         let hubURL = "http://127.0.0.1:\(hubPort)"
-        var services: [any Service] = [buildHubApplication(store: hub, configuration: .init(address: .hostname("127.0.0.1", port: hubPort), serverName: "returnsync-hub"), logger: logger)]
+        var services: [any Service] = [
+            buildHubApplication(
+                store: hub,
+                configuration: .init(address: .hostname("127.0.0.1", port: hubPort), serverName: "returnsync-hub"),
+                logger: logger)
+        ]
 
         var sites: [Site] = []
         let clock = DemoClock()
-        for (store, role) in [("S-A", HubRole.storeNode), ("S-B", .storeNode), ("S-C", .storeNode), ("WEB", .onlineChannel)] {
+        for (store, role) in [
+            ("S-A", HubRole.storeNode), ("S-B", .storeNode), ("S-C", .storeNode), ("WEB", .onlineChannel),
+        ] {
             let node = NodeID("\(store)-demo")
-            let db = try NodeDatabase.create(in: folder.appendingPathComponent(store), identity: NodeIdentity(node: node, store: StoreID(store), currency: Self.eur))
+            let db = try NodeDatabase.create(
+                in: folder.appendingPathComponent(store),
+                identity: NodeIdentity(node: node, store: StoreID(store), currency: Self.eur))
             let service = NodeService(database: db, clock: { clock.now() })
             let token = TokenHash.newToken()
-            try await hub.enroll(node: node, store: StoreID(store), role: role, secretHash: TokenHash.of(token), now: clock.now())
+            try await hub.enroll(
+                node: node, store: StoreID(store), role: role, secretHash: TokenHash.of(token), now: clock.now())
             let port = try FreePort.find()
             services.append(
                 buildNodeApplication(
-                    service: service, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "returnsync"),
+                    service: service,
+                    configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "returnsync"),
                     logger: logger, escrowClaimer: HubEscrowClaimer(baseURL: hubURL, token: token)))
-            sites.append(Site(store: StoreID(store), node: node, service: service, agent: SyncAgent(service: service, transport: HubClient(baseURL: hubURL, token: token)), claimer: HubEscrowClaimer(baseURL: hubURL, token: token), url: "http://127.0.0.1:\(port)"))
+            sites.append(
+                Site(
+                    store: StoreID(store), node: node, service: service,
+                    agent: SyncAgent(service: service, transport: HubClient(baseURL: hubURL, token: token)),
+                    claimer: HubEscrowClaimer(baseURL: hubURL, token: token), url: "http://127.0.0.1:\(port)"))
         }
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         let running = Task { try await group.run() }
         defer { running.cancel() }
-        for port in [hubPort] + sites.map({ Int($0.url.split(separator: ":").last!)! }) { try await FreePort.waitUntilListening(port) }
+        for port in [hubPort] + sites.map({ Int($0.url.split(separator: ":").last!)! }) {
+            try await FreePort.waitUntilListening(port)
+        }
         print("hub    \(hubURL)   (\(storage))")
         for s in sites { print("node   \(s.url)   \(s.store) (\(s.node))") }
 
@@ -81,24 +100,41 @@ struct ChainDemo {
         for (site, kind) in zip(sites, [StoreKind.branch, .branch, .branch, .online]) {
             try site.service.transactionSync { _, log in
                 let store = Store(id: site.store, name: site.store.rawValue, kind: kind, currency: Self.eur)
-                try log.author(.storeDefined(store), on: RecordKey(.store, site.store.rawValue), staff: staff, now: clock.now())
+                try log.author(
+                    .storeDefined(store), on: RecordKey(.store, site.store.rawValue), staff: staff, now: clock.now())
             }
         }
         let catalog = [
-            Product(sku: "KETTLE", name: "Kettle", category: "kitchen", unitPrice: Money(4_990, Self.eur), unitCost: Money(2_500, Self.eur), vatRate: VATRate(basisPoints: 2000)),
-            Product(sku: "PHONES", name: "Headphones", category: "audio", unitPrice: Money(12_900, Self.eur), unitCost: Money(7_000, Self.eur), vatRate: VATRate(basisPoints: 2000)),
-            Product(sku: "TOASTER", name: "Toaster", category: "kitchen", unitPrice: Money(3_490, Self.eur), unitCost: Money(1_800, Self.eur), vatRate: VATRate(basisPoints: 2000)),
+            Product(
+                sku: "KETTLE", name: "Kettle", category: "kitchen", unitPrice: Money(4_990, Self.eur),
+                unitCost: Money(2_500, Self.eur), vatRate: VATRate(basisPoints: 2000)),
+            Product(
+                sku: "PHONES", name: "Headphones", category: "audio", unitPrice: Money(12_900, Self.eur),
+                unitCost: Money(7_000, Self.eur), vatRate: VATRate(basisPoints: 2000)),
+            Product(
+                sku: "TOASTER", name: "Toaster", category: "kitchen", unitPrice: Money(3_490, Self.eur),
+                unitCost: Money(1_800, Self.eur), vatRate: VATRate(basisPoints: 2000)),
         ]
         for p in catalog { try await a.service.defineProduct(p, staff: staff) }
         try await syncAll(sites)
-        for s in sites { for p in catalog { try await s.service.receiveInventory(sku: p.sku, quantity: 20, unitCost: nil, vendor: nil, staff: staff) } }
+        for s in sites {
+            for p in catalog {
+                try await s.service.receiveInventory(sku: p.sku, quantity: 20, unitCost: nil, vendor: nil, staff: staff)
+            }
+        }
         func sale(_ s: Site, _ id: String, _ lines: [(SKU, Int)], customer: CustomerID) async throws {
             let saleLines = lines.enumerated().map { i, l in
                 let p = catalog.first { $0.sku == l.0 }!
-                return SaleLine(line: i + 1, sku: p.sku, quantity: l.1, unitPrice: p.unitPrice, unitCost: p.unitCost, vatRate: p.vatRate)
+                return SaleLine(
+                    line: i + 1, sku: p.sku, quantity: l.1, unitPrice: p.unitPrice, unitCost: p.unitCost,
+                    vatRate: p.vatRate)
             }
             let total = saleLines.reduce(Int64(0)) { $0 + $1.gross.minor }
-            _ = try await s.service.recordSale(Sale(id: SaleID(id), store: s.store, customer: customer, soldAt: Instant(millis: clock.now()), currency: Self.eur, lines: saleLines, tenders: [TenderPayment(tender: .card, amount: Money(total, Self.eur))]), staff: staff)
+            _ = try await s.service.recordSale(
+                Sale(
+                    id: SaleID(id), store: s.store, customer: customer, soldAt: Instant(millis: clock.now()),
+                    currency: Self.eur, lines: saleLines,
+                    tenders: [TenderPayment(tender: .card, amount: Money(total, Self.eur))]), staff: staff)
         }
         try await sale(a, "R-A-1", [("KETTLE", 2)], customer: "C-100")
         try await sale(a, "R-A-2", [("PHONES", 1)], customer: "C-200")
@@ -110,19 +146,27 @@ struct ChainDemo {
         print("2. store B is cut off from the hub and keeps taking returns")
         // Online sites claim other stores' sale lines from the hub (escrow); B, cut off, cannot and
         // takes such returns within its risk budget.
-        func open(_ s: Site, _ sale: SaleID, line: Int = 1, quantity: Int = 1, reason: ReasonCode, online: Bool = true) async throws -> ReturnView {
+        func open(_ s: Site, _ sale: SaleID, line: Int = 1, quantity: Int = 1, reason: ReasonCode, online: Bool = true)
+            async throws -> ReturnView
+        {
             try await s.service.createReturn(
-                CreateReturnCommand(sale: sale, lines: [RequestedLine(saleLine: line, quantity: quantity, reason: reason, condition: .unopened)]),
+                CreateReturnCommand(
+                    sale: sale,
+                    lines: [RequestedLine(saleLine: line, quantity: quantity, reason: reason, condition: .unopened)]),
                 staff: staff, claimer: online ? s.claimer : nil)
         }
         let crossStore = try await open(b, "R-A-1", reason: .defective, online: false)
-        print("   B (offline) takes back a kettle on store A's receipt R-A-1: \(crossStore.id), \(crossStore.status.rawValue), on its risk budget")
+        print(
+            "   B (offline) takes back a kettle on store A's receipt R-A-1: \(crossStore.id), \(crossStore.status.rawValue), on its risk budget"
+        )
         let raceA = try await open(a, "R-A-2", reason: .changedMind)
         _ = try await sync(a)
         print("   A (online) takes back the headphones of R-A-2, its last returnable unit: \(raceA.id)")
         let raceB = try await open(b, "R-A-2", reason: .changedMind, online: false)
         let budget = try await b.service.escrowStatus()
-        print("   B (offline) does not know yet and takes back the same unit: \(raceB.id); risk budget in use \(budget.used) of \(budget.riskBudget)")
+        print(
+            "   B (offline) does not know yet and takes back the same unit: \(raceB.id); risk budget in use \(budget.used) of \(budget.riskBudget)"
+        )
         let claimed = try await open(c, "R-A-1", reason: .changedMind)
         print("   C (online) claims the other kettle of R-A-1 from the hub and takes it back: \(claimed.id)")
         do {
@@ -132,7 +176,11 @@ struct ChainDemo {
             print("   C (online) asks for R-A-2's unit too; the hub refuses, nothing recorded: \(error.code)")
         }
         for (s, r) in [(b, crossStore), (a, raceA)] {
-            for step: NodeService.Step in [.receive(trackingNumber: nil), .inspect(grades: [LineGrade(line: 1, grade: .a, quantity: 1)]), .dispose(dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .restock)]), .refund(method: .originalTender), .close] {
+            for step: NodeService.Step in [
+                .receive(trackingNumber: nil), .inspect(grades: [LineGrade(line: 1, grade: .a, quantity: 1)]),
+                .dispose(dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .restock)]),
+                .refund(method: .originalTender), .close,
+            ] {
                 _ = try await s.service.advance(r.id, step, staff: staff)
             }
         }
@@ -167,7 +215,9 @@ struct ChainDemo {
             for location in StockLocation.allCases {
                 let q = catalog.map { stock[StockKey(store: store, location: location, sku: $0.sku)] ?? 0 }
                 guard q.contains(where: { $0 != 0 }) else { continue }
-                print("   \(store.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(location.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) " + q.map { String($0).leftPad(7) }.joined(separator: " "))
+                print(
+                    "   \(store.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(location.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) "
+                        + q.map { String($0).leftPad(7) }.joined(separator: " "))
             }
         }
         print("\n   exceptions for head office:")
@@ -183,7 +233,8 @@ struct ChainDemo {
                 if try await view.record(key)?.body != record.body { agree = false }
                 if case .sale(let sale) = record.body {
                     let returnable = try await view.returnableQuantities(of: sale.id)
-                    for line in sale.lines where returnable[line.line] != mine.returnableQuantity(sale: sale.id, line: line.line) {
+                    for line in sale.lines
+                    where returnable[line.line] != mine.returnableQuantity(sale: sale.id, line: line.line) {
                         agree = false
                     }
                 }
@@ -211,7 +262,11 @@ struct ChainDemo {
 final class DemoClock: @unchecked Sendable {
     private let lock = NSLock()
     private var t = Instant.date(2026, 11, 22).millis + 9 * 3_600_000
-    func now() -> Int64 { lock.withLock { t += 60_000; return t } }
+    func now() -> Int64 {
+        lock.withLock {
+            t += 60_000; return t
+        }
+    }
 }
 
 /// A free TCP port on loopback: bind port 0, read what the kernel chose, release it.
@@ -225,9 +280,13 @@ enum FreePort {
         addr.sin_port = 0
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
+        }
         guard bound == 0 else { throw CLIError("demo.noPort", "bind() failed") }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
@@ -239,7 +298,12 @@ enum FreePort {
             addr.sin_family = sa_family_t(AF_INET)
             addr.sin_port = in_port_t(UInt16(port).bigEndian)
             addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+            let ok =
+                withUnsafePointer(to: &addr) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
+                } == 0
             close(fd)
             if ok { return }
             try await Task.sleep(for: .milliseconds(50))

@@ -32,7 +32,9 @@ struct HubCommand: AsyncParsableCommand {
 /// Where the hub keeps its data: `--data DIR` (the folder with `hub.sqlite`) or `--database URL`
 /// (PostgreSQL). The environment gives defaults: $RETURNSYNC_HUB_DATABASE, then $RETURNSYNC_HUB_DATA.
 struct HubFolder: ParsableArguments {
-    @Option(help: ArgumentHelp("The hub's data folder for embedded SQLite (default: $RETURNSYNC_HUB_DATA).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "The hub's data folder for embedded SQLite (default: $RETURNSYNC_HUB_DATA).", valueName: "dir"))
     var data: String?
 
     @Option(
@@ -44,14 +46,16 @@ struct HubFolder: ParsableArguments {
     /// The PostgreSQL URL to use, if the hub is on PostgreSQL.
     var databaseURL: String? {
         if data != nil && database == nil { return nil }
-        return database ?? ProcessInfo.processInfo.environment["RETURNSYNC_HUB_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+        return database
+            ?? ProcessInfo.processInfo.environment["RETURNSYNC_HUB_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     var path: String {
         get throws {
             guard let dir = data ?? ProcessInfo.processInfo.environment["RETURNSYNC_HUB_DATA"] else {
                 throw ValidationError(
-                    "input.missingData: give --data DIR or --database postgres://… (or set RETURNSYNC_HUB_DATA or RETURNSYNC_HUB_DATABASE)")
+                    "input.missingData: give --data DIR or --database postgres://… (or set RETURNSYNC_HUB_DATA or RETURNSYNC_HUB_DATABASE)"
+                )
             }
             return URL(fileURLWithPath: dir).appendingPathComponent("hub.sqlite").path
         }
@@ -59,7 +63,8 @@ struct HubFolder: ParsableArguments {
 
     func validate() throws {
         if data != nil && database != nil {
-            throw ValidationError("input.conflictingStorage: give either --data (SQLite) or --database (PostgreSQL), not both")
+            throw ValidationError(
+                "input.conflictingStorage: give either --data (SQLite) or --database (PostgreSQL), not both")
         }
     }
 
@@ -125,10 +130,14 @@ extension HubCommand {
 
         func run() async throws {
             guard let url = folder.databaseURL else {
-                throw ValidationError("input.missingDatabase: give --database postgres://… (or set RETURNSYNC_HUB_DATABASE)")
+                throw ValidationError(
+                    "input.missingDatabase: give --database postgres://… (or set RETURNSYNC_HUB_DATABASE)")
             }
             let applied = try await PostgresHubStore.migrate(url: url)
-            print(applied.isEmpty ? "schema up to date: \(folder.location)" : "applied \(applied.joined(separator: ", ")) to \(folder.location)")
+            print(
+                applied.isEmpty
+                    ? "schema up to date: \(folder.location)"
+                    : "applied \(applied.joined(separator: ", ")) to \(folder.location)")
         }
     }
 
@@ -147,17 +156,21 @@ extension HubCommand {
         @Option(help: "The node id to enrol.") var node: String
         @Option(help: "The store or channel it records for (not needed for head office or admin).") var store: String?
         @Option(
-            help: "storeNode, onlineChannel, headOffice (authors the catalog and policies, reads everything), viewer (head office, read only) or admin."
+            help:
+                "storeNode, onlineChannel, headOffice (authors the catalog and policies, reads everything), viewer (head office, read only) or admin."
         ) var role = "storeNode"
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             guard let role = HubRole(rawValue: role) else {
-                throw ValidationError("input.invalidRole: use one of \(HubRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "input.invalidRole: use one of \(HubRole.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let hub = try await folder.open()
             let token = TokenHash.newToken()
-            try await hub.enroll(node: NodeID(node), store: store.map(StoreID.init(rawValue:)), role: role, secretHash: TokenHash.of(token), now: Int64(Date().timeIntervalSince1970 * 1000))
+            try await hub.enroll(
+                node: NodeID(node), store: store.map(StoreID.init(rawValue:)), role: role,
+                secretHash: TokenHash.of(token), now: Int64(Date().timeIntervalSince1970 * 1000))
             if json {
                 let out = ["node": node, "store": store ?? "", "role": role.rawValue, "token": token]
                 print(String(decoding: try JSONEncoder().encode(out), as: UTF8.self))
@@ -169,7 +182,8 @@ extension HubCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a node's credential: its pushes and pulls are refused from now on.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a node's credential: its pushes and pulls are refused from now on.")
         @OptionGroup var folder: HubFolder
         @Option(help: "The node id to revoke.") var node: String
         func run() async throws {
@@ -198,14 +212,16 @@ extension HubCommand {
             let store = try await folder.open()
             let old = try await store.epoch()
             let epoch = try await store.rotateEpoch()
-            print("epoch of \(folder.location): \(old) → \(epoch); start the hub again, nodes resync at their next pull")
+            print(
+                "epoch of \(folder.location): \(old) → \(epoch); start the hub again, nodes resync at their next pull")
         }
     }
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the hub's HTTP API: /sync/v1 for nodes, /api/v1 for head office, /healthz, /metrics.",
-            discussion: "Stops gracefully on Ctrl-C or SIGTERM. A push is acknowledged only after its commit is on disk.")
+            discussion:
+                "Stops gracefully on Ctrl-C or SIGTERM. A push is acknowledged only after its commit is on disk.")
         @OptionGroup var folder: HubFolder
         @Option(help: "Address to listen on.") var host = "127.0.0.1"
         @Option(help: "TCP port to listen on.") var port = 8090
@@ -214,7 +230,10 @@ extension HubCommand {
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
             let logger = Logger(label: "returnsync.hub")
             let hub = try await folder.openForService()
-            let app = buildHubApplication(store: hub, configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "returnsync-hub"), logger: logger)
+            let app = buildHubApplication(
+                store: hub,
+                configuration: ApplicationConfiguration(
+                    address: .hostname(host, port: port), serverName: "returnsync-hub"), logger: logger)
             let epoch = try await hub.epoch()
             logger.info(
                 "ReturnSync hub serving at http://\(host):\(port)",
@@ -230,7 +249,8 @@ extension HubCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show every node's sync status, the exceptions and incidents.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show every node's sync status, the exceptions and incidents.")
         @OptionGroup var folder: HubFolder
         @Flag(help: "Print JSON.") var json = false
 
@@ -240,15 +260,22 @@ extension HubCommand {
             let exceptions = try await hub.state().exceptions()
             let incidents = try await hub.incidents()
             if json {
-                struct Out: Encodable { var nodes: [NodeSyncStatus]; var exceptions: [ReplicationException]; var incidents: [HubIncident] }
+                struct Out: Encodable {
+                    var nodes: [NodeSyncStatus]; var exceptions: [ReplicationException]; var incidents: [HubIncident]
+                }
                 let e = JSONEncoder()
                 e.outputFormatting = [.sortedKeys, .prettyPrinted]
-                print(String(decoding: try e.encode(Out(nodes: status, exceptions: exceptions, incidents: incidents)), as: UTF8.self))
+                print(
+                    String(
+                        decoding: try e.encode(Out(nodes: status, exceptions: exceptions, incidents: incidents)),
+                        as: UTF8.self))
                 return
             }
             print("node                      store        role           acked   pulled   lag")
             for s in status {
-                print("\(s.node.rawValue.padding(toLength: 25, withPad: " ", startingAt: 0)) \((s.store?.rawValue ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0)) \(s.role.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(s.acked).padding(toLength: 7, withPad: " ", startingAt: 0)) \(String(s.pulledCheckpoint).padding(toLength: 8, withPad: " ", startingAt: 0)) \(s.lag)\(s.revoked ? "  (revoked)" : "")")
+                print(
+                    "\(s.node.rawValue.padding(toLength: 25, withPad: " ", startingAt: 0)) \((s.store?.rawValue ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0)) \(s.role.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(s.acked).padding(toLength: 7, withPad: " ", startingAt: 0)) \(String(s.pulledCheckpoint).padding(toLength: 8, withPad: " ", startingAt: 0)) \(s.lag)\(s.revoked ? "  (revoked)" : "")"
+                )
             }
             print("exceptions: \(exceptions.count)")
             for e in exceptions.prefix(20) { print("  \(e.code)  \(e.record)  \(e.message)") }

@@ -25,7 +25,10 @@ extension ReturnSync.NodeCommand {
 
         @OptionGroup var folder: NodeFolder
 
-        @Option(help: ArgumentHelp("Set the risk budget, in the node's currency (e.g. 500.00; 0 takes no such returns offline).", valueName: "amount"))
+        @Option(
+            help: ArgumentHelp(
+                "Set the risk budget, in the node's currency (e.g. 500.00; 0 takes no such returns offline).",
+                valueName: "amount"))
         var riskBudget: String?
 
         @Flag(help: "Print the status as JSON.")
@@ -51,7 +54,9 @@ extension ReturnSync.NodeCommand {
                 Output.print("returns against other stores' sales (newest first):")
                 for use in status.recent {
                     let basis = use.basis == .claim ? "claimed \(use.claim ?? "")" : "risk budget"
-                    Output.print("  \(use.returnID)  sale \(use.sale)  \(use.value)  \(basis)\(use.acknowledged ? "" : "  (awaiting the hub)")")
+                    Output.print(
+                        "  \(use.returnID)  sale \(use.sale)  \(use.value)  \(basis)\(use.acknowledged ? "" : "  (awaiting the hub)")"
+                    )
                 }
             }
         }

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Logging
 import NodeServer
@@ -74,7 +74,8 @@ extension ReturnSync.NodeCommand {
             var services: [any Service] = [app]
             if let connection {
                 // Background sync with the hub; the desk works the same whether it succeeds or not.
-                let agent = SyncAgent(service: service, transport: HubClient(baseURL: connection.url, token: connection.token))
+                let agent = SyncAgent(
+                    service: service, transport: HubClient(baseURL: connection.url, token: connection.token))
                 services.append(SyncService(agent: agent, interval: .seconds(Self.syncSeconds), logger: logger))
                 logger.info("syncing with hub", metadata: ["hub.url": "\(connection.url)"])
             }

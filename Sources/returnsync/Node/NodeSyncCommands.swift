@@ -49,7 +49,8 @@ extension ReturnSync.NodeCommand {
             guard let connection = try await service.hubConnection() else {
                 throw CLIError("node.notConnected", "run `returnsync node connect --hub URL --token TOKEN` first")
             }
-            let agent = SyncAgent(service: service, transport: HubClient(baseURL: connection.url, token: connection.token))
+            let agent = SyncAgent(
+                service: service, transport: HubClient(baseURL: connection.url, token: connection.token))
             repeat {
                 let report = try await agent.syncOnce { line in
                     FileHandle.standardError.write(Data("sync: \(line)\n".utf8))
@@ -62,7 +63,9 @@ extension ReturnSync.NodeCommand {
                     if report.bootstrapped > 0 {
                         print("bootstrapped from the hub's snapshot: \(report.bootstrapped) events")
                     }
-                    print("pushed \(report.pushed) (\(report.pushDuplicates) already held), acked through seq \(report.acked); pulled \(report.pulled) (\(report.pullDuplicates) already held), checkpoint \(report.checkpoint)\(report.resynced ? ", resynced with a new hub epoch" : "")\(report.conflicts.isEmpty ? "" : ", \(report.conflicts.count) conflicting dot(s) refused")")
+                    print(
+                        "pushed \(report.pushed) (\(report.pushDuplicates) already held), acked through seq \(report.acked); pulled \(report.pulled) (\(report.pullDuplicates) already held), checkpoint \(report.checkpoint)\(report.resynced ? ", resynced with a new hub epoch" : "")\(report.conflicts.isEmpty ? "" : ", \(report.conflicts.count) conflicting dot(s) refused")"
+                    )
                 }
                 if !once { try await Task.sleep(for: .seconds(5)) }
             } while !once

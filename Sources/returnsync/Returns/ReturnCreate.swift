@@ -1,7 +1,7 @@
 import ArgumentParser
 import NodeStore
-import SyncClient
 import ReturnsDomain
+import SyncClient
 
 extension ReturnSync.ReturnCommand {
     /// `returnsync return create`: opens a return document against a receipt.

@@ -122,7 +122,9 @@ final class HubFixture: @unchecked Sendable {
     /// attempt to reach the hub (escrow claims, sync) is refused the way a dead link is.
     func cutOff(_ node: HubTestNode) async throws {
         let dead = try freeLoopbackPort()
-        try await Self.expectSuccess(["node", "connect", "--data", node.data, "--hub", "http://127.0.0.1:\(dead)", "--token", node.token])
+        try await Self.expectSuccess([
+            "node", "connect", "--data", node.data, "--hub", "http://127.0.0.1:\(dead)", "--token", node.token,
+        ])
     }
 
     /// Connects `node` to the hub again after `cutOff`.
@@ -272,14 +274,16 @@ final class HubFixture: @unchecked Sendable {
         try await post(SyncRoutes.push, body: try JSONEncoder().encode(changeSet), token: token)
     }
 
-    func post(_ path: String, body: Data, token: String, headers: [(String, String)] = []) async throws -> HubHTTPAnswer {
+    func post(_ path: String, body: Data, token: String, headers: [(String, String)] = []) async throws -> HubHTTPAnswer
+    {
         try await Self.post(base: baseURL, path, body: body, token: token, headers: headers)
     }
 
     /// The online channel's `POST /api/v1/channel/returns` of one unit of line 1 of `sale`.
     func channelReturn(sale: String, key: String, token: String) async throws -> HubHTTPAnswer {
         let body = Data(
-            #"{"sale": "\#(sale)", "lines": [{"saleLine": 1, "quantity": 1, "reason": "changedMind", "condition": "unopened", "serials": []}]}"#.utf8)
+            #"{"sale": "\#(sale)", "lines": [{"saleLine": 1, "quantity": 1, "reason": "changedMind", "condition": "unopened", "serials": []}]}"#
+                .utf8)
         return try await post("/api/v1/channel/returns", body: body, token: token, headers: [("Idempotency-Key", key)])
     }
 

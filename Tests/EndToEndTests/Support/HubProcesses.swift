@@ -72,7 +72,9 @@ final class HubServerProcess: @unchecked Sendable {
     }
 
     /// Starts `hub serve` with `storage` (`--data DIR` or `--database URL`) once `/healthz` answers 200.
-    static func start(storage: [String], port: Int, log: URL, within seconds: Double = 20) async throws -> HubServerProcess {
+    static func start(storage: [String], port: Int, log: URL, within seconds: Double = 20) async throws
+        -> HubServerProcess
+    {
         let server = HubServerProcess(
             child: try HubChildProcess(
                 ["hub", "serve"] + storage + ["--host", "127.0.0.1", "--port", String(port)], log: log),
@@ -95,7 +97,8 @@ final class HubServerProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             guard child.isRunning else {
-                throw StartupFailed(description: "hub serve exited with \(child.process.terminationStatus):\n\(child.logText)")
+                throw StartupFailed(
+                    description: "hub serve exited with \(child.process.terminationStatus):\n\(child.logText)")
             }
             var request = HTTPClientRequest(url: baseURL + "/healthz")
             request.method = .GET

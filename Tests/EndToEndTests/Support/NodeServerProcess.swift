@@ -18,7 +18,9 @@ final class NodeServerProcess: @unchecked Sendable {
 
     /// Starts the server on `data` (with `environment` added to this process's) and returns once
     /// `/api/v1/healthz` answers 200.
-    static func start(data: String, log: URL, client: HTTPClient, environment: [String: String] = [:]) async throws -> NodeServerProcess {
+    static func start(data: String, log: URL, client: HTTPClient, environment: [String: String] = [:]) async throws
+        -> NodeServerProcess
+    {
         let server = try NodeServerProcess(data: data, port: try freeLoopbackPort(), log: log, environment: environment)
         try await server.waitUntilHealthy(client: client)
         return server

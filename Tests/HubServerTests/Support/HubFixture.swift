@@ -82,7 +82,8 @@ final class StoreNode: Sendable {
     @discardableResult
     func sell(_ id: SaleID, quantity: Int = 2, customer: CustomerID = "C1") async throws -> Sale {
         let line = SaleLine(
-            line: 1, sku: "KETTLE", quantity: quantity, unitPrice: Self.kettle.unitPrice, unitCost: Self.kettle.unitCost,
+            line: 1, sku: "KETTLE", quantity: quantity, unitPrice: Self.kettle.unitPrice,
+            unitCost: Self.kettle.unitCost,
             vatRate: Self.kettle.vatRate)
         let sale = Sale(
             id: id, store: store, customer: customer, soldAt: Instant(millis: HubFixture.now).adding(days: -1),
@@ -153,7 +154,8 @@ extension TestResponse {
         do {
             return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
         } catch {
-            Issue.record("cannot decode \(T.self) from \(status.code) \(text): \(error)", sourceLocation: sourceLocation)
+            Issue.record(
+                "cannot decode \(T.self) from \(status.code) \(text): \(error)", sourceLocation: sourceLocation)
             throw error
         }
     }
