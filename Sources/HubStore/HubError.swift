@@ -54,6 +54,15 @@ extension HubError {
         HubError(code: Code.unknownNode, message: "node \(node) is not enrolled with this hub")
     }
 
+    /// A change set offered an event under `dot` that differs from the one the hub holds.
+    public static func dotConflict(at dot: Dot, node: NodeID) -> HubError {
+        HubError(
+            code: Code.dotConflict,
+            message:
+                "the hub holds a different event under \(dot): node \(node) may be a restored backup or a cloned database; nothing of the change set was stored"
+        )
+    }
+
     public static func revoked(_ node: NodeID) -> HubError {
         HubError(
             code: Code.revoked,

@@ -59,11 +59,7 @@ extension PostgresHubStore {
             }
         } catch let conflict as DotConflict {
             try await recordIncident(conflict, node: node, now: now)
-            throw HubError(
-                code: HubError.Code.dotConflict,
-                message:
-                    "the hub holds a different event under \(conflict.event.dot): node \(node) may be a restored backup or a cloned database; nothing of the change set was stored"
-            )
+            throw HubError.dotConflict(at: conflict.event.dot, node: node)
         }
     }
 

@@ -252,18 +252,24 @@ public final class NodeService: Sendable {
 
     // MARK: - Repairs and store credit
 
+    /// The repair order `id` while it can still progress: known here and not finished.
+    @discardableResult
+    static func unfinishedRepair(_ id: RepairOrderID, _ reader: NodeReader) throws -> RepairState {
+        guard let repair = try reader.repair(id), repair.order != nil else {
+            throw DomainError.invalid("repair.notFound", "no repair order \(id)")
+        }
+        guard repair.outcome == nil else {
+            throw DomainError.invalid("repair.finished", "repair \(id) is finished")
+        }
+        return repair
+    }
+
     public func progressRepair(
         _ id: RepairOrderID, status: RepairStatus, parts: [RepairPart], laborCost: Money, staff: StaffID
     ) async throws -> RepairState {
         let now = clock()
         return try await transaction { db, log in
-            let reader = NodeReader(db: db, identity: self.identity)
-            guard let repair = try reader.repair(id), repair.order != nil else {
-                throw DomainError.invalid("repair.notFound", "no repair order \(id)")
-            }
-            guard repair.outcome == nil else {
-                throw DomainError.invalid("repair.finished", "repair \(id) is finished")
-            }
+            try Self.unfinishedRepair(id, NodeReader(db: db, identity: self.identity))
             guard status == .open || status == .inProgress else {
                 throw DomainError.invalid("repair.useComplete", "finish a repair with `complete`")
             }
@@ -282,13 +288,7 @@ public final class NodeService: Sendable {
     {
         let now = clock()
         return try await transaction { db, log in
-            let reader = NodeReader(db: db, identity: self.identity)
-            guard let repair = try reader.repair(id), repair.order != nil else {
-                throw DomainError.invalid("repair.notFound", "no repair order \(id)")
-            }
-            guard repair.outcome == nil else {
-                throw DomainError.invalid("repair.finished", "repair \(id) is finished")
-            }
+            try Self.unfinishedRepair(id, NodeReader(db: db, identity: self.identity))
             guard !totalCost.isNegative else {
                 throw DomainError.invalid("input.invalidAmount", "costs cannot be negative")
             }
