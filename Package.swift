@@ -217,7 +217,7 @@ let package = Package(
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "OpenAPITesting", "HubTesting", "HubFeed",
+                "OpenAPITesting", "HubTesting", "HubFeed", "EventCoding",
                 "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncProtocol", "SyncClient",
                 "NodeStore", "ReplicaStore", "Replication", "ReturnsDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

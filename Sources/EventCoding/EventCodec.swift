@@ -30,6 +30,51 @@ public enum EventCodec {
         FastJSONDecoder.rawMembers(of: data, array: array, member: member)
     }
 
+    /// A push's body, `{"node":…,"events":[…]}`, with each event's bytes as stored (`encode`'s), so
+    /// that a node sends exactly what it wrote and the hub reads exactly that.
+    public static func encodeChangeSet(node: NodeID, events bodies: [Data]) -> Data {
+        var out = JSONBytes()
+        out.raw("{")
+        out.key("node", first: true)
+        out.string(node.rawValue)
+        out.key("events")
+        out.raw("[")
+        for (i, body) in bodies.enumerated() {
+            if i > 0 { out.raw(",") }
+            out.bytes.append(contentsOf: body)
+        }
+        out.raw("]}")
+        return Data(out.bytes)
+    }
+
+    /// A pulled page, `{"epoch":…,"events":[{"hubSeq":n,"event":{…}},…],"checkpoint":n,"more":b}`,
+    /// with each event's stored bytes: the hub serves what it holds without encoding it again.
+    public static func encodeFeedPage(
+        epoch: String, events: [(hubSeq: UInt64, body: Data)], checkpoint: UInt64, more: Bool
+    ) -> Data {
+        var out = JSONBytes()
+        out.raw("{")
+        out.key("epoch", first: true)
+        out.string(epoch)
+        out.key("events")
+        out.raw("[")
+        for (i, entry) in events.enumerated() {
+            out.raw(i > 0 ? ",{" : "{")
+            out.key("hubSeq", first: true)
+            out.bytes.append(contentsOf: String(entry.hubSeq).utf8)
+            out.key("event")
+            out.bytes.append(contentsOf: entry.body)
+            out.raw("}")
+        }
+        out.raw("]")
+        out.key("checkpoint")
+        out.bytes.append(contentsOf: String(checkpoint).utf8)
+        out.key("more")
+        if more { out.raw("true") } else { out.raw("false") }
+        out.raw("}")
+        return Data(out.bytes)
+    }
+
     /// A version vector as `node:seq,node:seq` sorted by node: compact and canonical.
     public static func vectorText(_ v: VersionVector) -> String {
         v.dots.map { "\($0.node.rawValue):\($0.seq)" }.joined(separator: ",")

@@ -131,7 +131,8 @@ extension PostgresHubStore {
                 ORDER BY hub_seq LIMIT \(Int64(limit + 1))
                 """, logger: logger
             ).decode((Int64, ByteBuffer).self) {
-                events.append(FeedEvent(hubSeq: UInt64(hubSeq), event: try EventCodec.decodeEvent(Data(buffer: body))))
+                let data = Data(buffer: body)
+                events.append(FeedEvent(hubSeq: UInt64(hubSeq), event: try EventCodec.decodeEvent(data), body: data))
             }
             let more = events.count > limit
             if more { events.removeLast() }

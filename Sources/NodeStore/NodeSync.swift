@@ -29,13 +29,19 @@ extension NodeService {
     /// The oldest unacknowledged own events as one change set of consecutive seqs, or nil when the
     /// outbox is empty.
     public func outboxChangeSet(limit: Int) async throws -> ChangeSet? {
+        try await outboxBatch(limit: limit)?.changeSet
+    }
+
+    /// The next change set to push and each event's bytes as stored, which the sync agent sends as
+    /// they are (`EventCodec.encodeChangeSet`).
+    public func outboxBatch(limit: Int) async throws -> (changeSet: ChangeSet, bodies: [Data])? {
         let node = identity.node
         return try await database.writer.read { db in
             let bodies = try Data.fetchAll(
                 db, sql: "SELECT body FROM events WHERE node = ? AND seq > \(Outbox.acknowledged) ORDER BY seq LIMIT ?",
                 arguments: [node.rawValue, limit])
             guard !bodies.isEmpty else { return nil }
-            return ChangeSet(node: node, events: try bodies.map { try EventCodec.decodeEvent($0) })
+            return (ChangeSet(node: node, events: try bodies.map { try EventCodec.decodeEvent($0) }), bodies)
         }
     }
 

@@ -20,8 +20,10 @@ public struct HubClient: HubTransport {
         self.timeout = .seconds(timeoutSeconds)
     }
 
-    public func push(_ changeSet: ChangeSet) async throws -> PushResponse {
-        try await send("POST", SyncRoutes.push, body: try JSONEncoder().encode(changeSet))
+    public func push(_ changeSet: ChangeSet, stored: [Data]) async throws -> PushResponse {
+        let bodies = stored.count == changeSet.events.count ? stored : try changeSet.events.map(EventCodec.encode)
+        return try await send(
+            "POST", SyncRoutes.push, body: EventCodec.encodeChangeSet(node: changeSet.node, events: bodies))
     }
 
     public func pull(after checkpoint: UInt64, limit: Int) async throws -> PullResponse {

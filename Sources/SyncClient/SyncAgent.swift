@@ -50,9 +50,9 @@ public struct SyncAgent: Sendable {
     }
 
     func push(_ report: inout SyncReport) async throws {
-        while let changeSet = try await service.outboxChangeSet(limit: pushBatch) {
+        while let (changeSet, bodies) = try await service.outboxBatch(limit: pushBatch) {
             do {
-                let answer = try await transport.push(changeSet)
+                let answer = try await transport.push(changeSet, stored: bodies)
                 report.pushed += answer.applied
                 report.pushDuplicates += answer.duplicates
                 report.acked = answer.acked

@@ -19,7 +19,7 @@ import Testing
         let hub: any HubStore
         let node: NodeID
         let now: @Sendable () -> Int64
-        func push(_ changeSet: ChangeSet) async throws -> PushResponse {
+        func push(_ changeSet: ChangeSet, stored: [Data]) async throws -> PushResponse {
             try await hub.push(changeSet, from: node, now: now())
         }
         func pull(after checkpoint: UInt64, limit: Int) async throws -> PullResponse {

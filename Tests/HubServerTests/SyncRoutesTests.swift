@@ -1,3 +1,4 @@
+import EventCoding
 import Foundation
 import HubServer
 import HubStore
@@ -13,6 +14,31 @@ import Testing
 /// `POST /sync/v1/push` and `GET /sync/v1/pull` with events authored by real store nodes.
 @Suite("Hub API: push and pull")
 struct SyncRoutesTests {
+    @Test(
+        "the bytes a node stored are the bytes the hub stores and serves: one encoder end to end",
+        arguments: HubBackend.all)
+    func storedBytes(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
+            let a = try StoreNode("S01-a", store: "S01")
+            let tokenA = try await hub.enroll(a.id, store: a.store)
+            let tokenB = try await hub.enroll("S02-b", store: "S02")
+            try await a.setUp()
+            try await a.sell("R-S01-1")
+            let (changeSet, bodies) = try #require(try await a.service.outboxBatch(limit: 100))
+            let body = EventCodec.encodeChangeSet(node: changeSet.node, events: bodies)
+            let pushed = try await client.call(
+                .post, SyncRoutes.push, token: tokenA, raw: String(decoding: body, as: UTF8.self))
+            expectStatus(pushed, .ok)
+            let page = try await client.pull(after: 0, token: tokenB)
+            expectStatus(page, .ok)
+            let text = page.text
+            let sale = try #require(zip(changeSet.events, bodies).first { $0.0.record.kind == .sale })
+            #expect(
+                text.contains(String(decoding: sale.1, as: UTF8.self)), "the sale's stored bytes, verbatim in the page")
+            #expect(try page.decode(PullResponse.self).events.map(\.event).contains(sale.0))
+        }
+    }
+
     @Test("a node's outbox pushed, then pulled by another node, which takes it in", arguments: HubBackend.all)
     func pushThenPull(backend: HubBackend) async throws {
         try await HubFixture.run(backend) { hub, client in
