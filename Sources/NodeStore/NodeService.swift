@@ -305,13 +305,7 @@ public final class NodeService: Sendable {
         let now = clock()
         return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
-            guard !amount.isZero else {
-                throw DomainError.invalid("input.invalidAmount", "the adjustment must not be zero")
-            }
-            let balance = try reader.storeCredit(customer, currency: amount.currency)
-            guard balance.minor + amount.minor >= 0 else {
-                throw DomainError.invalid("storeCredit.insufficient", "store credit of \(customer) is \(balance)")
-            }
+            _ = try StoreCreditLedger.adjusted(try reader.storeCredit(customer, currency: amount.currency), by: amount)
             try log.author(
                 .storeCreditAdjusted(
                     customer: customer, store: self.identity.store, amount: amount, memo: memo, at: Instant(millis: now)

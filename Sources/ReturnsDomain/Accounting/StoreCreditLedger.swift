@@ -120,3 +120,20 @@ extension StoreCreditLedger {
         ]
     }
 }
+
+extension StoreCreditLedger {
+    /// A customer's balance after a manual adjustment (goodwill, a correction): refused when the
+    /// adjustment is zero or beyond `Limits.maxMoney` either way, or would take the balance below zero.
+    public static func adjusted(_ balance: Money, by amount: Money) throws(DomainError) -> Money {
+        guard !amount.isZero else { throw .invalid("input.invalidAmount", "the adjustment must not be zero") }
+        guard amount.minor.magnitude <= UInt64(Limits.maxMoney) else {
+            throw .invalid(
+                "admission.moneyOutOfRange", "an adjustment may be at most \(Money(Limits.maxMoney, amount.currency))")
+        }
+        let (after, overflow) = balance.minor.addingReportingOverflow(amount.minor)
+        guard !overflow, after >= 0 else {
+            throw .invalid("storeCredit.insufficient", "store credit is \(balance)")
+        }
+        return Money(after, amount.currency)
+    }
+}

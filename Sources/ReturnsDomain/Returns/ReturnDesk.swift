@@ -241,8 +241,12 @@ extension ReturnDesk {
         var graded: [Int: Int] = [:]
         for g in grades {
             guard g.quantity > 0 else { throw .invalidQuantity(g.quantity) }
-            guard request.line(g.line) != nil else {
+            guard let line = request.line(g.line) else {
                 throw .invalid("return.unknownLine", "return \(request.id) has no line \(g.line)")
+            }
+            guard g.quantity <= line.quantity else {
+                throw .invalid(
+                    "return.gradesIncomplete", "line \(g.line): \(g.quantity) unit(s) graded of \(line.quantity)")
             }
             graded[g.line, default: 0] += g.quantity
         }
@@ -268,6 +272,10 @@ extension ReturnDesk {
             guard d.quantity > 0 else { throw .invalidQuantity(d.quantity) }
             guard let line = request.line(d.line) else {
                 throw .invalid("return.dispositionMismatch", "return \(request.id) has no line \(d.line)")
+            }
+            guard d.quantity <= line.quantity else {
+                throw .invalid(
+                    "return.dispositionMismatch", "line \(d.line): \(d.quantity) unit(s) disposed of \(line.quantity)")
             }
             try checkPayload(d.disposition, line: line)
             disposed[GradeSlot(line: d.line, grade: d.disposition.grade), default: 0] += d.quantity

@@ -79,6 +79,9 @@ public struct Sale: Hashable, Sendable, Codable {
     /// tenders that pay exactly the total, serials matching quantities.
     public func validate(catalog: (SKU) -> Product?) throws(DomainError) {
         guard !lines.isEmpty else { throw .invalid("sale.noLines", "a sale needs at least one line") }
+        guard lines.count <= Limits.maxItems, tenders.count <= Limits.maxItems else {
+            throw .invalid("admission.tooManyItems", "a sale has at most \(Limits.maxItems) lines and tenders")
+        }
         var seen = Set<Int>()
         for l in lines {
             guard seen.insert(l.line).inserted else {
@@ -92,6 +95,16 @@ public struct Sale: Hashable, Sendable, Codable {
             guard !l.unitPrice.isNegative, !l.unitCost.isNegative else {
                 throw .invalid("sale.negativePrice", "line \(l.line): prices cannot be negative")
             }
+            guard l.quantity <= Limits.maxQuantity else {
+                throw .invalid(
+                    "admission.quantityOutOfRange", "line \(l.line): at most \(Limits.maxQuantity) units a line")
+            }
+            guard Limits.lineValue(l.quantity, l.unitPrice) != nil, Limits.lineValue(l.quantity, l.unitCost) != nil
+            else {
+                throw .invalid(
+                    "admission.moneyOutOfRange",
+                    "line \(l.line): quantity × price may be at most \(Money(Limits.maxMoney, currency))")
+            }
             if product.serialTracked, l.serials.count != l.quantity {
                 throw .invalid(
                     "sale.serialsRequired",
@@ -104,6 +117,10 @@ public struct Sale: Hashable, Sendable, Codable {
             guard t.amount.currency == currency else { throw .currencyMismatch(currency, t.amount.currency) }
             guard t.amount.isPositive else {
                 throw .invalid("sale.invalidTender", "a tender amount must be positive")
+            }
+            guard t.amount.minor <= Limits.maxMoney else {
+                throw .invalid(
+                    "admission.moneyOutOfRange", "a tender may be at most \(Money(Limits.maxMoney, currency))")
             }
             paid += t.amount.minor
         }
