@@ -18,13 +18,16 @@ public enum NodeAPI {
 ///
 /// `escrowClaimer` is how the desk claims other stores' sale lines from the hub (escrow,
 /// DESIGN §4); without one such returns go against the store's risk budget.
+///
+/// `allowedHosts` are the `Host` values the node answers to (`BrowserGuard.hosts(listeningOn:port:extra:)`
+/// makes them from the address it listens on); nil lets any `Host` through.
 public func buildNodeApplication(
     service: NodeService, configuration: ApplicationConfiguration, logger: Logger,
-    escrowClaimer: (any EscrowClaimer)? = nil
+    escrowClaimer: (any EscrowClaimer)? = nil, allowedHosts: Set<String>? = nil
 ) -> some ApplicationProtocol {
     Application(
-        router: buildNodeRouter(service: service, escrowClaimer: escrowClaimer), configuration: configuration,
-        logger: logger)
+        router: buildNodeRouter(service: service, escrowClaimer: escrowClaimer, allowedHosts: allowedHosts),
+        configuration: configuration, logger: logger)
 }
 
 /// Builds the router of the node's local API under `/api/v1`; `healthz` and `metrics` are also
@@ -32,9 +35,11 @@ public func buildNodeApplication(
 ///
 /// Tests drive this router directly (`app.test(.router)`), so they exercise exactly the routes,
 /// error mapping and body limit the served application has.
-public func buildNodeRouter(service: NodeService, escrowClaimer: (any EscrowClaimer)? = nil) -> Router<
-    BasicRequestContext
-> {
+///
+/// `allowedHosts` nil (tests) lets any `Host` through; `Origin` and body types are checked always.
+public func buildNodeRouter(
+    service: NodeService, escrowClaimer: (any EscrowClaimer)? = nil, allowedHosts: Set<String>? = nil
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     let metrics = NodeMetrics()
     // First, so that it also wraps the not-found fallback.
@@ -42,6 +47,7 @@ public func buildNodeRouter(service: NodeService, escrowClaimer: (any EscrowClai
         middleware: ProblemMiddleware(maxBodyBytes: NodeAPI.maxBodyBytes) { status, code in
             metrics.record(status: status, problemCode: code)
         })
+    router.add(middleware: BrowserGuard(allowedHosts: allowedHosts))
     let routes = NodeRoutes(service: service, metrics: metrics, escrowClaimer: escrowClaimer)
     let api = router.group(RouterPath(NodeAPI.prefix))
     routes.addSalesRoutes(to: api)

@@ -73,7 +73,8 @@ struct ChainDemo {
                 buildNodeApplication(
                     service: service,
                     configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "returnsync"),
-                    logger: logger, escrowClaimer: HubEscrowClaimer(baseURL: hubURL, token: token)))
+                    logger: logger, escrowClaimer: HubEscrowClaimer(baseURL: hubURL, token: token),
+                    allowedHosts: BrowserGuard<BasicRequestContext>.hosts(listeningOn: "127.0.0.1", port: port)))
             sites.append(
                 Site(
                     store: StoreID(store), node: node, service: service,

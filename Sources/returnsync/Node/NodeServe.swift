@@ -32,6 +32,13 @@ extension ReturnSync.NodeCommand {
         var port = 8080
 
         @Option(
+            name: .customLong("allow-host"),
+            help: ArgumentHelp(
+                "Another name browsers reach this node by (a tablet on the store's network: `desk.store-12.lan` or `desk.store-12.lan:443`); repeatable. The node refuses requests whose Host it does not know, so that no other web page can use its API (DNS rebinding).",
+                valueName: "name"))
+        var allowHost: [String] = []
+
+        @Option(
             name: .customLong("log-level"),
             help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
         var logLevel = "info"
@@ -64,7 +71,8 @@ extension ReturnSync.NodeCommand {
                 service: service,
                 configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "returnsync"),
                 logger: logger,
-                escrowClaimer: connection.map { HubEscrowClaimer(baseURL: $0.url, token: $0.token) })
+                escrowClaimer: connection.map { HubEscrowClaimer(baseURL: $0.url, token: $0.token) },
+                allowedHosts: BrowserGuard<BasicRequestContext>.hosts(listeningOn: host, port: port, extra: allowHost))
             if !Self.isLoopback(host) {
                 logger.warning("listening beyond loopback: the API has no authentication; put a reverse proxy in front")
             }
