@@ -63,6 +63,27 @@ extension HubError {
         )
     }
 
+    /// The health check could not write: what a probe answers, without the driver's words.
+    public static let databaseUnavailable = HubError(
+        code: Code.databaseUnavailable, message: "the hub's database cannot be written to right now")
+
+    /// Runs `probe`, refused as `databaseUnavailable` when it fails or takes longer than 2 s.
+    public static func probing(_ probe: @escaping @Sendable () async throws -> Void) async throws(HubError) {
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await probe() }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(2))
+                    throw databaseUnavailable
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            throw databaseUnavailable
+        }
+    }
+
     public static func revoked(_ node: NodeID) -> HubError {
         HubError(
             code: Code.revoked,

@@ -30,8 +30,9 @@ public protocol HubAccess: Sendable {
     /// start: stop them all first (this store answers the new epoch at once).
     func rotateEpoch() async throws -> String
 
-    /// Reads from the database once, for health checks: throws `hub.databaseUnavailable` when it
-    /// cannot (PostgreSQL down or unreachable, the SQLite file closed or unreadable).
+    /// Writes to the database once, durably, for health checks (a `probe` row of the hub's meta
+    /// table, within 2 s): throws `hub.databaseUnavailable`, with no driver text, when it cannot
+    /// (PostgreSQL down or unreachable, a full disk, the SQLite file closed or read-only).
     func checkDatabase() async throws
 
     /// Lets `node` sync with the credential whose secret hashes to `secretHash` (only the hash is

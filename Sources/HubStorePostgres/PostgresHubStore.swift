@@ -119,29 +119,14 @@ public final class PostgresHubStore: HubStore {
     public func epoch() async throws -> String { epochValue }
 
     public func checkDatabase() async throws {
-        let logger = self.logger
-        do {
-            // A connection from the pool and a round trip; bounded, so a probe never hangs.
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await self.client.withConnection { connection in
-                        _ = try await connection.query("SELECT 1", logger: logger).collect()
-                    }
-                }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(2))
-                    throw HubError(
-                        code: HubError.Code.databaseUnavailable, message: "PostgreSQL did not answer within 2 s")
-                }
-                try await group.next()
-                group.cancelAll()
+        try await HubError.probing {
+            try await self.transaction { connection -> Void in
+                _ = try await connection.query(
+                    """
+                    INSERT INTO hub_meta (key, value) VALUES ('probe', \(String(Int64(Date().timeIntervalSince1970 * 1000))))
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """, logger: self.logger)
             }
-        } catch let error as HubError {
-            throw error
-        } catch {
-            throw HubError(
-                code: HubError.Code.databaseUnavailable,
-                message: "PostgreSQL cannot be reached: \(String(reflecting: error))")
         }
     }
 

@@ -76,13 +76,15 @@ public final class SQLiteHubStore: HubStore {
     public func epoch() async throws -> String { epochValue }
 
     public func checkDatabase() async throws {
-        do {
-            _ = try await database.writer.read { db in
-                try String.fetchOne(db, sql: "SELECT value FROM hub_meta WHERE key = 'epoch'")
+        let database = self.database
+        try await HubError.probing {
+            try await database.transaction { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO hub_meta (key, value) VALUES ('probe', ?)
+                        ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                        """, arguments: [String(Int64(Date().timeIntervalSince1970 * 1000))])
             }
-        } catch {
-            throw HubError(
-                code: HubError.Code.databaseUnavailable, message: "the hub database cannot be read: \(error)")
         }
     }
 

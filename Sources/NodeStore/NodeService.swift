@@ -315,6 +315,32 @@ public final class NodeService: Sendable {
         }
     }
 
+    // MARK: - Health
+
+    /// A durable write to the replica (a `health.probe` row of its meta table), within 2 s, for
+    /// `/healthz`: throws when the database cannot be written (a full disk, a read-only file).
+    public func probeWrite() async throws {
+        let database = self.database
+        let now = clock()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await database.transaction { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO meta (key, value) VALUES ('health.probe', ?)
+                            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                            """, arguments: [String(now)])
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(2))
+                throw NodeStoreError(code: "node.storageUnavailable", message: "the probe write took over 2 s")
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
     // MARK: - Reads
 
     public func read<T: Sendable>(_ body: @Sendable (NodeReader) throws -> T) async throws -> T {

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import NodeServer
 import NodeStore
@@ -102,6 +103,45 @@ struct ExtremeValueTests {
                 #expect(answer.status.code >= 400 && answer.status.code < 500, "\(answer.text)")
             }
             expectStatus(try await client.get("returns/\(id)"), .ok)
+        }
+    }
+}
+
+/// `/healthz` writes to the replica, so a node that cannot record a return does not say it is ok.
+@Suite("The node's health check writes")
+struct NodeHealthTests {
+    @Test("healthz is ok while the database takes writes, 503 node.storageUnavailable when it cannot")
+    func probe() async throws {
+        let node = try NodeAPIFixture()
+        defer { try? FileManager.default.removeItem(at: node.directory) }
+        let app = Application(router: buildNodeRouter(service: node.service))
+        try await app.test(.router) { client in
+            expectStatus(try await client.get("healthz"), .ok)
+            let probe = try await node.service.database.writer.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'health.probe'")
+            }
+            #expect(probe == String(NodeAPIFixture.now), "the probe wrote its row")
+            try node.service.database.writer.close()
+            let answer = try await client.get("healthz")
+            expectProblem(answer, .serviceUnavailable, "node.storageUnavailable")
+        }
+    }
+
+    @Test("ids with NUL or control characters are refused at the desk API, nothing written")
+    func controlCharacters() async throws {
+        try await NodeAPIFixture.run { node, client in
+            try await Seed.catalog(client)
+            try await node.expectNothingWritten {
+                for id in ["C\u{0}9", "C\u{7}9", " C9", ""] {
+                    let answer = try await client.send(
+                        .post, "customers", json: Customer(id: CustomerID(id), name: "王丽"))
+                    #expect(answer.status.code >= 400 && answer.status.code < 500, "\(answer.text)")
+                }
+                var sale = Seed.sale("S1-\u{0}1")
+                sale.lines[0].lot = "L\u{0}"
+                let answer = try await client.send(.post, "sales", json: sale)
+                #expect(answer.status == .unprocessableContent, "\(answer.text)")
+            }
         }
     }
 }

@@ -32,6 +32,13 @@ extension NodeRoutes {
     /// and at the root, where load balancers and scrapers look by default.
     func addProbeRoutes<Routes: RouterMethods<BasicRequestContext>>(to routes: Routes) {
         routes.get("healthz") { _, _ in
+            do {
+                try await service.probeWrite()
+            } catch {
+                throw Problem(
+                    code: "node.storageUnavailable", status: .serviceUnavailable,
+                    detail: "the node's database cannot be written to right now: returns cannot be recorded")
+            }
             let outbox = try await service.read { try $0.outboxCount() }
             let identity = service.identity
             return try JSONCoding.response(
