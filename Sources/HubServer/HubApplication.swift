@@ -13,9 +13,10 @@ public enum HubAPI {
 /// The hub's HTTP application: the sync API for nodes and the head-office API, over `store`.
 /// The result is a `Service`: run it with `runService()` or in a `ServiceGroup`.
 public func buildHubApplication(
-    store: any HubStore, configuration: ApplicationConfiguration, logger: Logger
+    store: any HubStore, configuration: ApplicationConfiguration, logger: Logger, rateLimit: RateLimit? = .standard
 ) -> some ApplicationProtocol {
-    Application(router: buildHubRouter(store: store), configuration: configuration, logger: logger)
+    Application(
+        router: buildHubRouter(store: store, rateLimit: rateLimit), configuration: configuration, logger: logger)
 }
 
 /// Wall-clock milliseconds, the hub's default clock.
@@ -24,9 +25,12 @@ public let systemMillis: @Sendable () -> Int64 = { Int64(Date().timeIntervalSinc
 /// The hub's router: `/sync/v1/*` for nodes, `/api/v1/*` for head office, `/healthz`, `/livez`,
 /// `/metrics` and head office's `/dashboard` page without a credential.
 /// `clock` dates what the hub records (pushes, pulls, channel returns); tests pass a fixed one.
-public func buildHubRouter(store: any HubStore, clock: @escaping @Sendable () -> Int64 = systemMillis) -> Router<
-    HubRequestContext
-> {
+/// `rateLimit` bounds each credential's requests (nil: no limit); `rateClock` is its clock in
+/// seconds, for tests.
+public func buildHubRouter(
+    store: any HubStore, clock: @escaping @Sendable () -> Int64 = systemMillis, rateLimit: RateLimit? = nil,
+    rateClock: @escaping @Sendable () -> Double = RateLimit.monotonicSeconds
+) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     let metrics = HubMetrics()
     router.add(
@@ -37,8 +41,14 @@ public func buildHubRouter(store: any HubStore, clock: @escaping @Sendable () ->
     routes.addProbeRoutes(to: router)
     routes.addDashboardRoutes(to: router)
     let sync = router.group("sync/v1").add(middleware: HubAuthMiddleware(store: store))
-    routes.addSyncRoutes(to: sync)
     let api = router.group("api/v1").add(middleware: HubAuthMiddleware(store: store))
+    if let rateLimit {
+        // One set of buckets for both groups: a caller's share covers every route it may use.
+        let limiter = RateLimiter(limit: rateLimit, clock: rateClock)
+        sync.add(middleware: RateLimitMiddleware(limiter: limiter))
+        api.add(middleware: RateLimitMiddleware(limiter: limiter))
+    }
+    routes.addSyncRoutes(to: sync)
     routes.addHeadOfficeRoutes(to: api)
     return router
 }

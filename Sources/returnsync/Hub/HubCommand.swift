@@ -225,15 +225,23 @@ extension HubCommand {
         @OptionGroup var folder: HubFolder
         @Option(help: "Address to listen on.") var host = "127.0.0.1"
         @Option(help: "TCP port to listen on.") var port = 8090
+        @Option(
+            help: """
+                Requests a second one credential may make, on average (bursts of five times as many are \
+                taken); beyond it the hub answers 429 with Retry-After. 0 turns the limit off.
+                """)
+        var rateLimit: Double = RateLimit.standard.perSecond
 
         func run() async throws {
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
             let logger = Logger(label: "returnsync.hub")
             let hub = try await folder.openForService()
+            let limit = rateLimit > 0 ? RateLimit(perSecond: rateLimit, burst: max(1, Int(rateLimit * 5))) : nil
             let app = buildHubApplication(
                 store: hub,
                 configuration: ApplicationConfiguration(
-                    address: .hostname(host, port: port), serverName: "returnsync-hub"), logger: logger)
+                    address: .hostname(host, port: port), serverName: "returnsync-hub"),
+                logger: logger, rateLimit: limit)
             let epoch = try await hub.epoch()
             logger.info(
                 "ReturnSync hub serving at http://\(host):\(port)",
