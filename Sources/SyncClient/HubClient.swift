@@ -16,7 +16,7 @@ public struct HubClient: HubTransport {
     public init(baseURL: String, token: String, timeoutSeconds: Int64 = 30) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
-        self.client = HTTPClient.shared
+        self.client = Self.sharedClient
         self.timeout = .seconds(timeoutSeconds)
     }
 
@@ -71,4 +71,15 @@ public struct HubClient: HubTransport {
         }
         return data
     }
+}
+
+extension HubClient {
+    /// One HTTP client for every call to the hub in this process. A hub that refuses connections or
+    /// cannot be reached is noticed within 3 s instead of after the 90 s a browser-like client
+    /// keeps trying: the sync service's backoff does the retrying, and a node stops promptly.
+    static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(3), read: .seconds(60)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 }

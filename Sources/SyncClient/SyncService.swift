@@ -20,7 +20,13 @@ public struct SyncService: Service {
         self.logger = logger
     }
 
+    /// Rounds until the service group shuts down; a round in flight then is cancelled (its HTTP
+    /// call and its waits end at once), so a node stops promptly even with its hub unreachable.
     public func run() async throws {
+        try? await cancelWhenGracefulShutdown { await self.rounds() }
+    }
+
+    func rounds() async {
         var failures = 0
         while !Task.isCancelledOrShuttingDown {
             do {
