@@ -9,14 +9,40 @@ public import ReturnsDomain
 /// command throws a `DomainError` (or `NodeStoreError`) and writes nothing.
 public final class NodeService: Sendable {
     public let database: NodeDatabase
-    /// Wall-clock milliseconds; injected so tests and benchmarks control time.
-    let clock: @Sendable () -> Int64
+    /// This machine's wall-clock milliseconds; injected so tests and benchmarks control time.
+    let wallClock: @Sendable () -> Int64
+    /// The hub's clock minus this one, as last measured at a sync (`ClockSkew`).
+    private let offset: OffsetCell
     /// The background sync's rounds, for `/metrics` (the sync service records into it).
     public let syncStatistics = SyncStatistics()
 
     public init(database: NodeDatabase, clock: @escaping @Sendable () -> Int64 = NodeService.systemMillis) {
         self.database = database
-        self.clock = clock
+        self.wallClock = clock
+        let stored = try? database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'clock.hubOffset'")
+        }
+        self.offset = OffsetCell((stored ?? nil).flatMap { Int64($0) })
+    }
+
+    /// The time documents are dated and events stamped by: this machine's clock, or the hub's when
+    /// the two differ by more than `ClockSkew.tolerance`.
+    func clock() -> Int64 { wallClock() + ClockSkew.correction(offset: offset.value) }
+
+    /// The hub's clock minus this machine's, as last measured (nil before the first sync).
+    public var hubClockOffset: Int64? { offset.value }
+
+    /// Records the hub's clock minus this machine's, measured at a sync; kept in the replica so
+    /// that every process on this node (the CLI too) dates by it.
+    public func recordHubClock(offset measured: Int64) async throws {
+        offset.value = measured
+        try await database.transaction { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO meta (key, value) VALUES ('clock.hubOffset', ?)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """, arguments: [String(measured)])
+        }
     }
 
     public static let systemMillis: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -367,5 +393,16 @@ public final class NodeService: Sendable {
             try log.flush()
             return result
         }
+    }
+}
+
+/// A value shared by the threads a node serves requests on.
+final class OffsetCell: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Int64?
+    init(_ value: Int64?) { stored = value }
+    var value: Int64? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

@@ -12,6 +12,8 @@ public struct HubClient: HubTransport {
     let token: String
     let client: HTTPClient
     let timeout: TimeAmount
+    /// The hub's clock minus this machine's, from the `Date` of the hub's latest answer.
+    let observedOffset = ClockObservation()
 
     public init(baseURL: String, token: String, timeoutSeconds: Int64 = 30) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -60,6 +62,10 @@ public struct HubClient: HubTransport {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response = try await client.execute(request, timeout: timeout)
+        if let date = response.headers.first(name: "Date"), let hub = Self.httpDateMillis(date) {
+            // `Date` has whole seconds: the hub's clock was within the second after it.
+            observedOffset.value = hub + 500 - Int64(Date().timeIntervalSince1970 * 1000)
+        }
         let buffer = try await response.body.collect(upTo: 256 << 20)
         let data = Data(buffer.readableBytesView)
         guard (200..<300).contains(Int(response.status.code)) else {
@@ -82,4 +88,27 @@ extension HubClient {
         configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
+}
+
+extension HubClient {
+    public var hubClockOffset: Int64? { observedOffset.value }
+
+    /// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7) in milliseconds since 1970.
+    static func httpDateMillis(_ text: String) -> Int64? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }
+    }
+}
+
+/// The latest clock offset a client saw, shared by its copies.
+final class ClockObservation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Int64?
+    var value: Int64? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
 }

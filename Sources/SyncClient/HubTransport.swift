@@ -10,9 +10,15 @@ public protocol HubTransport: Sendable {
     func push(_ changeSet: ChangeSet, stored: [Data]) async throws -> PushResponse
     /// The feed after `checkpoint`, at most `limit` events.
     func pull(after checkpoint: UInt64, limit: Int) async throws -> PullResponse
+    /// The hub's clock minus this machine's (ms) as the latest answer showed it, when known.
+    var hubClockOffset: Int64? { get }
     /// Tells the hub this node refused an event of the feed (`POST /sync/v1/refusals`).
     func reportRefusal(_ report: FeedRefusalReport) async throws
     /// The hub's snapshot for this node (`GET /sync/v1/snapshot`), streamed; nil when the hub
     /// offers none (the agent then pages the feed from 0). Defaults to nil.
     func snapshot() async throws -> SnapshotDownload?
+}
+
+extension HubTransport {
+    public var hubClockOffset: Int64? { nil }
 }

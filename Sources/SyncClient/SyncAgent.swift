@@ -43,6 +43,8 @@ public struct SyncAgent: Sendable {
         var report = SyncReport()
         try await push(&report)
         try await pull(&report, progress: progress)
+        // The hub's clock, as its answers dated them: beyond the tolerance this node dates by it.
+        if let offset = transport.hubClockOffset { try await service.recordHubClock(offset: offset) }
         // A resync put our own events back in the outbox (a rebuilt or restored hub may lack
         // them): send them in this round rather than the next.
         if report.resynced { try await push(&report) }

@@ -7,9 +7,10 @@ import HummingbirdTesting
 import NodeStore
 import Replication
 import ReturnsDomain
-import SyncClient
 import SyncProtocol
 import Testing
+
+@testable import SyncClient
 
 /// What a node refuses from the feed is never a silent drop: it stops pulling at the event and the
 /// hub records an incident head office sees (Protocol/sync.md §2.1).
@@ -115,5 +116,13 @@ import Testing
                 #expect(response.status == .unauthorized)
             }
         }
+    }
+}
+
+@Suite struct HubClockTests {
+    @Test("the hub's Date header is read to the second")
+    func httpDate() {
+        #expect(HubClient.httpDateMillis("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777_000)
+        #expect(HubClient.httpDateMillis("yesterday") == nil)
     }
 }

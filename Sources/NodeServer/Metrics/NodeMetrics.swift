@@ -35,6 +35,10 @@ final class NodeMetrics: @unchecked Sendable {
         var riskBudgetUsedMinor: Int = 0
         /// The background sync's rounds (all zero when the node is not connected to a hub).
         var sync = SyncStatistics.Snapshot()
+        /// The hub's clock minus this machine's, in ms, as last measured (0 before any sync).
+        var clockOffsetMillis: Int = 0
+        /// Whether the offset is past `ClockSkew.tolerance`: the node then dates by the hub's clock.
+        var clockSkewed = false
     }
 
     /// The exposition text.
@@ -69,6 +73,14 @@ final class NodeMetrics: @unchecked Sendable {
             "returnsync_node_risk_budget_used_minor", "gauge",
             "Escrow: value of such returns the hub has not acknowledged yet, in minor units.",
             [("", replica.riskBudgetUsedMinor)])
+        family(
+            "returnsync_node_clock_offset_milliseconds", "gauge",
+            "The hub's clock minus this machine's, as measured at the last sync.",
+            [("", replica.clockOffsetMillis)])
+        family(
+            "returnsync_node_clock_skewed", "gauge",
+            "1 when this machine's clock is more than 5 minutes off the hub's: the node then dates by the hub's.",
+            [("", replica.clockSkewed ? 1 : 0)])
         family(
             "returnsync_node_sync_rounds_total", "counter",
             "Background sync rounds with the hub since start, by outcome.",

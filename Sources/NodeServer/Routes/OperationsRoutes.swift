@@ -1,5 +1,6 @@
 import Hummingbird
 import NodeStore
+import Replication
 import ReturnsDomain
 
 extension NodeRoutes {
@@ -55,6 +56,9 @@ extension NodeRoutes {
             let escrow = try await service.escrowStatus()
             figures.riskBudgetMinor = Int(escrow.riskBudget.minor)
             figures.riskBudgetUsedMinor = Int(escrow.used.minor)
+            let offset = service.hubClockOffset
+            figures.clockOffsetMillis = Int(offset ?? 0)
+            figures.clockSkewed = ClockSkew.isFlagged(offset: offset)
             figures.sync = service.syncStatistics.snapshot
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
