@@ -50,7 +50,7 @@ public enum EventCodec {
     /// A pulled page, `{"epoch":…,"events":[{"hubSeq":n,"event":{…}},…],"checkpoint":n,"more":b}`,
     /// with each event's stored bytes: the hub serves what it holds without encoding it again.
     public static func encodeFeedPage(
-        epoch: String, events: [(hubSeq: UInt64, body: Data)], checkpoint: UInt64, more: Bool
+        epoch: String, events: [(hubSeq: UInt64, body: Data)], checkpoint: UInt64, more: Bool, acked: UInt64? = nil
     ) -> Data {
         var out = JSONBytes()
         out.raw("{")
@@ -71,6 +71,10 @@ public enum EventCodec {
         out.bytes.append(contentsOf: String(checkpoint).utf8)
         out.key("more")
         if more { out.raw("true") } else { out.raw("false") }
+        if let acked {
+            out.key("acked")
+            out.bytes.append(contentsOf: String(acked).utf8)
+        }
         out.raw("}")
         return Data(out.bytes)
     }

@@ -66,6 +66,7 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
         // Admission: who may author what is a matter of permission; every other admission rule
         // (values, shapes) is an unprocessable event, the default below.
         case "admission.notOwner", "admission.roleMayNotAuthor": .forbidden
+        case "node.restoredFromBackup": .conflict
         case "sale.duplicateReceipt", "return.illegalTransition", "event.illegalTransition", "repair.finished",
             "escrow.insufficient", "escrow.budgetExhausted", "escrow.claimConflict":
             .conflict

@@ -44,7 +44,7 @@ extension HubRoutes {
             let stored = page.events.compactMap { entry in entry.body.map { (hubSeq: entry.hubSeq, body: $0) } }
             guard stored.count == page.events.count else { return try JSONCoding.response(page) }
             let body = EventCodec.encodeFeedPage(
-                epoch: page.epoch, events: stored, checkpoint: page.checkpoint, more: page.more)
+                epoch: page.epoch, events: stored, checkpoint: page.checkpoint, more: page.more, acked: page.acked)
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))

@@ -137,7 +137,9 @@ extension PostgresHubStore {
             let more = events.count > limit
             if more { events.removeLast() }
             // Without more, everything up to the head has been considered for this node.
-            return PullPage(epoch: epoch, events: events, checkpoint: more ? events.last!.hubSeq : head, more: more)
+            return PullPage(
+                epoch: epoch, events: events, checkpoint: more ? events.last!.hubSeq : head, more: more,
+                acked: member.acked)
         }
         try await transaction { connection in
             try await connection.query(

@@ -13,6 +13,8 @@ public final class NodeService: Sendable {
     let wallClock: @Sendable () -> Int64
     /// The hub's clock minus this one, as last measured at a sync (`ClockSkew`).
     private let offset: OffsetCell
+    /// Why this replica may no longer author (it was found restored from an older backup), if so.
+    private let restoredBox: TextCell
     /// The background sync's rounds, for `/metrics` (the sync service records into it).
     public let syncStatistics = SyncStatistics()
 
@@ -23,6 +25,42 @@ public final class NodeService: Sendable {
             try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'clock.hubOffset'")
         }
         self.offset = OffsetCell((stored ?? nil).flatMap { Int64($0) })
+        let restored = try? database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'node.restored'")
+        }
+        self.restoredBox = TextCell(restored ?? nil)
+    }
+
+    /// Why this node no longer issues documents, when the hub showed it holds more of this node's
+    /// events than the replica does: the replica was restored from an older backup (or copied), and
+    /// new events would reuse seqs and document numbers already given out.
+    public var restoredFromBackup: String? { restoredBox.value }
+
+    /// Stops this node from issuing documents (`node.restoredFromBackup`), for good: the store is
+    /// set up again as a new node (`node init`, `hub enroll`), which takes its history back by pulling.
+    public func markRestored(_ reason: String) async throws {
+        restoredBox.value = reason
+        try await database.transaction { db in
+            try db.execute(
+                sql: "INSERT INTO meta (key, value) VALUES ('node.restored', ?) ON CONFLICT (key) DO NOTHING",
+                arguments: [reason])
+        }
+    }
+
+    /// The seq of this node's latest event in the replica (0 when it has authored none).
+    public func ownLastSeq() async throws -> UInt64 {
+        try await database.writer.read { db in
+            UInt64(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'seq'") ?? "0") ?? 0
+        }
+    }
+
+    func refuseIfRestored() throws {
+        if let reason = restoredBox.value {
+            throw DomainError.invalid(
+                "node.restoredFromBackup",
+                "this node's database is older than what the hub holds from it (\(reason)); it issues no documents: set the store up again as a new node (node init, hub enroll)"
+            )
+        }
     }
 
     /// The time documents are dated and events stamped by: this machine's clock, or the hub's when
@@ -375,6 +413,7 @@ public final class NodeService: Sendable {
 
     /// One durable transaction with an event log that projects what it wrote before committing.
     func transaction<T: Sendable>(_ body: @Sendable (Database, EventLog) throws -> T) async throws -> T {
+        try refuseIfRestored()
         let identity = self.identity
         return try await database.transaction { db in
             let log = EventLog(db, identity: identity)
@@ -386,6 +425,7 @@ public final class NodeService: Sendable {
 
     /// The synchronous variant, for the CLI and the benchmark.
     public func transactionSync<T>(_ body: (Database, EventLog) throws -> T) throws -> T {
+        try refuseIfRestored()
         let identity = self.identity
         return try database.transactionSync { db in
             let log = EventLog(db, identity: identity)
@@ -402,6 +442,17 @@ final class OffsetCell: @unchecked Sendable {
     private var stored: Int64?
     init(_ value: Int64?) { stored = value }
     var value: Int64? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
+
+/// A text shared by the threads a node serves requests on.
+final class TextCell: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: String?
+    init(_ value: String?) { stored = value }
+    var value: String? {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }

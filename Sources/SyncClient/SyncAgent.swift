@@ -63,6 +63,10 @@ public struct SyncAgent: Sendable {
                     // The hub kept less than was sent (it should not); stop rather than loop.
                     return
                 }
+            } catch let problem as ProblemDetails where problem.code == "sync.dotConflict" {
+                // The hub holds other events under our seqs: this database is an older copy.
+                try await service.markRestored("the hub holds a different event under one of this node's seqs")
+                throw problem
             } catch let problem as ProblemDetails where problem.code == "sync.gap" {
                 guard let expected = problem.expectedSeq else { throw problem }
                 let first = changeSet.firstSeq ?? 1
@@ -150,6 +154,18 @@ public struct SyncAgent: Sendable {
             try await service.requeue(from: 1)
             page = try await transport.pull(after: 0, limit: limit)
             cp = SyncCheckpoint(checkpoint: 0, epoch: page.epoch)
+        }
+        // The hub holds more of our own events than we do: this database was restored from an older
+        // backup (or copied). Stop issuing documents before any number is given out twice.
+        if let acked = page.acked, page.epoch == cp.epoch || cp.epoch.isEmpty {
+            let own = try await service.ownLastSeq()
+            if acked > own {
+                try await service.markRestored(
+                    "the hub holds its events up to seq \(acked), this database only up to \(own)")
+                throw ProblemDetails(
+                    code: "node.restoredFromBackup", status: 409, title: "Restored from an older backup",
+                    detail: "the hub holds this node's events up to seq \(acked), its database only up to \(own)")
+            }
         }
         while true {
             if let pending = groupEnd, page.epoch != pending.epoch { try await apply() }

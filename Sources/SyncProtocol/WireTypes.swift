@@ -63,11 +63,15 @@ public struct PullResponse: Hashable, Sendable, Codable {
     public var checkpoint: UInt64
     /// More events wait after `checkpoint`.
     public var more: Bool
-    public init(epoch: String, events: [FeedEntry], checkpoint: UInt64, more: Bool) {
+    /// The highest contiguous seq the hub holds from the pulling node: a node that holds fewer of
+    /// its own events was restored from an older backup (Protocol/sync.md §3). Absent from older hubs.
+    public var acked: UInt64?
+    public init(epoch: String, events: [FeedEntry], checkpoint: UInt64, more: Bool, acked: UInt64? = nil) {
         self.epoch = epoch
         self.events = events
         self.checkpoint = checkpoint
         self.more = more
+        self.acked = acked
     }
 }
 

@@ -126,3 +126,46 @@ import Testing
         #expect(HubClient.httpDateMillis("yesterday") == nil)
     }
 }
+
+/// A node restored from an older backup stops issuing documents as soon as the hub shows it holds
+/// more of the node's events than its database does (Protocol/sync.md §3).
+@Suite struct RestoredNodeTests {
+    @Test(
+        "a backup older than what the hub holds is noticed at its first sync and issues nothing more",
+        arguments: HubBackend.all)
+    func restored(backend: HubBackend) async throws {
+        let hub = try await HubFixture(backend)
+        defer { hub.handle.remove() }
+        _ = try await hub.enroll("A-1", store: "S-A")
+        let a = try StoreNode("A-1", store: "S-A")
+        try await a.service.registerCustomer(Customer(id: "C-1", name: "王丽"), staff: "desk")
+        // The backup, taken after the first event.
+        let backup = TemporaryFolder("backup")
+        defer { backup.remove() }
+        try FileManager.default.createDirectory(at: backup.url, withIntermediateDirectories: true)
+        let copy = NodeDatabase.databasePath(in: backup.url)
+        try await a.service.database.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "VACUUM INTO ?", arguments: [copy])
+        }
+        for id in ["C-2", "C-3"] { try await a.service.registerCustomer(Customer(id: CustomerID(id)), staff: "desk") }
+        let transport = FeedRefusalTests.InProcessTransport(hub: hub.store, node: "A-1", now: { HubFixture.now })
+        #expect(try await SyncAgent(service: a.service, transport: transport).syncOnce().acked == 3)
+
+        // The store's machine comes back from the backup: one event where the hub holds three.
+        let restored = NodeService(database: try NodeDatabase.open(in: backup.url), clock: { HubFixture.now })
+        await #expect(throws: ProblemDetails.self) {
+            _ = try await SyncAgent(service: restored, transport: transport).syncOnce()
+        }
+        #expect(restored.restoredFromBackup != nil)
+        do {
+            try await restored.registerCustomer(Customer(id: "C-4"), staff: "desk")
+            Issue.record("a restored node issued a document")
+        } catch let error as DomainError {
+            #expect(error.code == "node.restoredFromBackup")
+        }
+        // Another process on the same data (the CLI) refuses too.
+        let cli = NodeService(database: restored.database, clock: { HubFixture.now })
+        #expect(cli.restoredFromBackup != nil)
+        #expect(try await restored.ownLastSeq() == 1)
+    }
+}

@@ -24,13 +24,13 @@ import Testing
                 == PullPage(
                     epoch: epoch,
                     events: [FeedEvent(hubSeq: 1, event: events[0]), FeedEvent(hubSeq: 2, event: events[1])],
-                    checkpoint: 2, more: true))
+                    checkpoint: 2, more: true, acked: 0))
         let p2 = try await hub.store.pull(for: "S-B-1", after: p1.checkpoint, limit: 2, now: Fixtures.t0 + 2)
         #expect(p2.events.map(\.hubSeq) == [3, 4] && p2.checkpoint == 4 && p2.more)
         let p3 = try await hub.store.pull(for: "S-B-1", after: p2.checkpoint, limit: 2, now: Fixtures.t0 + 3)
         #expect(p3.events.map(\.event) == [events[4]] && p3.checkpoint == 5 && !p3.more)
         let empty = try await hub.store.pull(for: "S-B-1", after: p3.checkpoint, limit: 2, now: Fixtures.t0 + 4)
-        #expect(empty == PullPage(epoch: epoch, events: [], checkpoint: 5, more: false))
+        #expect(empty == PullPage(epoch: epoch, events: [], checkpoint: 5, more: false, acked: 0))
 
         // Re-asking from an older checkpoint (a node restored from a backup) gets the same events.
         #expect(

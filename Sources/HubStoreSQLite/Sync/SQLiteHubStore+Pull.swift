@@ -54,7 +54,10 @@ extension SQLiteHubStore {
             }
             // Without more, everything up to the head has been considered for this node.
             let next = more ? events.last!.hubSeq : head
-            return (PullPage(epoch: epoch, events: events, checkpoint: next, more: more), member.lastPullAt)
+            return (
+                PullPage(epoch: epoch, events: events, checkpoint: next, more: more, acked: member.acked),
+                member.lastPullAt
+            )
         }
         // Recording the pull is a durable write (an fsync): a node paging through a long feed
         // records it at its last page, or when the last record is a second old, not at every page.
