@@ -12,9 +12,9 @@ public final class NodeService: Sendable {
     /// This machine's wall-clock milliseconds; injected so tests and benchmarks control time.
     let wallClock: @Sendable () -> Int64
     /// The hub's clock minus this one, as last measured at a sync (`ClockSkew`).
-    private let offset: OffsetCell
+    private let offset: LockedValue<Int64?>
     /// Why this replica may no longer author (it was found restored from an older backup), if so.
-    private let restoredBox: TextCell
+    private let restoredBox: LockedValue<String?>
     /// The background sync's rounds, for `/metrics` (the sync service records into it).
     public let syncStatistics = SyncStatistics()
 
@@ -24,11 +24,11 @@ public final class NodeService: Sendable {
         let stored = try? database.writer.read { db in
             try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'clock.hubOffset'")
         }
-        self.offset = OffsetCell((stored ?? nil).flatMap { Int64($0) })
+        self.offset = LockedValue<Int64?>((stored ?? nil).flatMap { Int64($0) })
         let restored = try? database.writer.read { db in
             try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'node.restored'")
         }
-        self.restoredBox = TextCell(restored ?? nil)
+        self.restoredBox = LockedValue<String?>(restored ?? nil)
     }
 
     /// Why this node no longer issues documents, when the hub showed it holds more of this node's
@@ -436,23 +436,12 @@ public final class NodeService: Sendable {
     }
 }
 
-/// A value shared by the threads a node serves requests on.
-final class OffsetCell: @unchecked Sendable {
+/// A value shared by the threads a node serves requests on (and by the copies of a hub client).
+public final class LockedValue<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: Int64?
-    init(_ value: Int64?) { stored = value }
-    var value: Int64? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-}
-
-/// A text shared by the threads a node serves requests on.
-final class TextCell: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: String?
-    init(_ value: String?) { stored = value }
-    var value: String? {
+    private var stored: Value
+    public init(_ value: Value) { stored = value }
+    public var value: Value {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import EventCoding
 public import Foundation
 import NIOCore
+import NodeStore
 public import Replication
 public import SyncProtocol
 
@@ -13,7 +14,7 @@ public struct HubClient: HubTransport {
     let client: HTTPClient
     let timeout: TimeAmount
     /// The hub's clock minus this machine's, from the `Date` of the hub's latest answer.
-    let observedOffset = ClockObservation()
+    let observedOffset = LockedValue<Int64?>(nil)
 
     public init(baseURL: String, token: String, timeoutSeconds: Int64 = 30) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -100,15 +101,5 @@ extension HubClient {
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }
-    }
-}
-
-/// The latest clock offset a client saw, shared by its copies.
-final class ClockObservation: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Int64?
-    var value: Int64? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }

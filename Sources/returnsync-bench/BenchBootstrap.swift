@@ -27,25 +27,17 @@ extension BenchCommand {
                 apart. Goal: < 20 s for 1,000,000 events.
                 """)
         @Option(help: "Events in the company (the stores' traffic).") var events = 1_000_000
-        @Option(help: "Stores.") var stores = 20
         @Flag(help: "About 100k events, for `returnsync-bench all --quick`.") var quick = false
         @Flag(help: "Skip the node verify after the load.") var noVerify = false
-        @Flag(help: "Skip the run over HTTP.") var noHTTP = false
-        @Option(help: "Folder for the throwaway databases (default: the system's temporary folder).") var dir: String?
-        @Option(
-            help:
-                "Keep built companies in this folder and reuse them in later runs (the setup is not timed either way).")
-        var companyCache: String?
+        @OptionGroup var company: CompanyOptions
 
         func run() async throws {
-            let folder =
-                dir.map { URL(fileURLWithPath: $0) }
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent("returnsync-bench")
             let r = try await BootstrapBenchmark(
                 options: .init(
-                    events: quick ? 100_000 : events, stores: stores, verify: !noVerify, directory: folder,
-                    companyCache: companyCache.map { URL(fileURLWithPath: $0) })
-            ).run(http: noHTTP ? nil : BenchHTTP.runner(bootstrap: true), progress: benchProgress)
+                    events: quick ? 100_000 : events, stores: company.stores, verify: !noVerify,
+                    directory: company.folder,
+                    companyCache: company.cache)
+            ).run(http: company.noHTTP ? nil : BenchHTTP.runner(bootstrap: true), progress: benchProgress)
             print("")
             print(
                 "bootstrap benchmark (embedded SQLite hub, synchronous=FULL; company of \(r.companyEvents) events, snapshot of \(r.snapshotEvents) for a new node of store 1)"

@@ -17,25 +17,16 @@ extension BenchCommand {
                 same event rows into a bare events table, 1,000 per durable transaction. Goal: ≥ 100k events/s.
                 """)
         @Option(help: "Events in the company (the stores' traffic).") var events = 200_000
-        @Option(help: "Stores.") var stores = 20
         @Flag(help: "About 50k events, for `returnsync-bench all --quick`.") var quick = false
-        @Flag(help: "Skip the run over HTTP.") var noHTTP = false
-        @Option(help: "Folder for the throwaway databases (default: the system's temporary folder).") var dir: String?
-        @Option(
-            help:
-                "Keep built companies in this folder and reuse them in later runs (the setup is not timed either way).")
-        var companyCache: String?
+        @OptionGroup var company: CompanyOptions
 
         func run() async throws {
-            let folder =
-                dir.map { URL(fileURLWithPath: $0) }
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent("returnsync-bench")
             let r = try await PullBenchmark(
                 options: .init(
-                    events: quick ? 50_000 : events, stores: stores, directory: folder,
-                    companyCache: companyCache.map { URL(fileURLWithPath: $0) })
+                    events: quick ? 50_000 : events, stores: company.stores, directory: company.folder,
+                    companyCache: company.cache)
             )
-            .run(http: noHTTP ? nil : BenchHTTP.runner(bootstrap: false), progress: benchProgress)
+            .run(http: company.noHTTP ? nil : BenchHTTP.runner(bootstrap: false), progress: benchProgress)
             print("")
             print(
                 "pull benchmark (embedded SQLite hub, synchronous=FULL; \(r.pulledEvents) events pulled in \(r.pages) pages of ≤ 1,000 from a company of \(r.companyEvents))"

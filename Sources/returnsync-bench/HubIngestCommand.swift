@@ -38,17 +38,12 @@ extension BenchCommand {
                 seed: seed, stores: quick ? 10 : stores, skus: quick ? 2_000 : skus,
                 customers: quick ? 10_000 : customers,
                 events: quick ? 30_000 : events, changeSetSize: batch)
-            let r: HubIngestBenchmark.Result
-            do {
-                r = try await HubIngestBenchmark(
+            let r = try await backend.cleaningUp {
+                try await HubIngestBenchmark(
                     options: .init(workload: o, raw: !noRaw, verify: verify), backend: backend
                 )
                 .run(progress: benchProgress)
-            } catch {
-                try? await backend.cleanup()
-                throw error
             }
-            try? await backend.cleanup()
             print("")
             print(
                 "hub ingest benchmark (\(r.backend), \(r.events) events from \(r.stores) stores, change sets of \(r.changeSetSize))"

@@ -40,14 +40,9 @@ extension BenchCommand {
             let options = StockQueryBenchmark.Options(
                 stores: quick ? 100 : stores, skus: quick ? 1_000 : skus, queries: quick ? 500 : queries,
                 trafficEvents: quick ? 10_000 : traffic, populate: populate.flatMap(StockQueryBenchmark.Populate.init))
-            let r: StockQueryBenchmark.Result
-            do {
-                r = try await StockQueryBenchmark(options: options, backend: backend).run(progress: benchProgress)
-            } catch {
-                try? await backend.cleanup()
-                throw error
+            let r = try await backend.cleaningUp {
+                try await StockQueryBenchmark(options: options, backend: backend).run(progress: benchProgress)
             }
-            try? await backend.cleanup()
             print("")
             print(
                 "stock query benchmark (\(r.backend), \(r.stores) stores × \(r.skus) SKUs, \(r.stockRows) stock rows, filled by \(r.populate.rawValue) in \(fixed(r.populateSeconds)) s)"
@@ -101,14 +96,9 @@ extension BenchCommand {
             let options = ScaleBenchmark.Options(
                 storeCounts: counts, eventsPerStore: quick ? 60 : eventsPerStore, changeSetSize: quick ? 20 : batch,
                 skus: quick ? 2_000 : skus)
-            let r: ScaleBenchmark.Result
-            do {
-                r = try await ScaleBenchmark(options: options, backend: backend).run(progress: benchProgress)
-            } catch {
-                try? await backend.cleanup()
-                throw error
+            let r = try await backend.cleaningUp {
+                try await ScaleBenchmark(options: options, backend: backend).run(progress: benchProgress)
             }
-            try? await backend.cleanup()
             print("")
             print(
                 "scale benchmark (\(r.backend), \(r.eventsPerStore) events per store in change sets of \(r.changeSetSize))"
@@ -172,15 +162,10 @@ extension BenchCommand {
             let backend = try storage.make()
             let o = WorkloadOptions(
                 stores: stores, skus: skus, customers: 100_000, events: quick ? 100_000 : events, changeSetSize: 500)
-            let r: MemoryBenchmark.Result
-            do {
-                r = try await MemoryBenchmark(options: .init(workload: o), backend: backend).run(
+            let r = try await backend.cleaningUp {
+                try await MemoryBenchmark(options: .init(workload: o), backend: backend).run(
                     progress: benchProgress)
-            } catch {
-                try? await backend.cleanup()
-                throw error
             }
-            try? await backend.cleanup()
             func mb(_ b: Int?) -> Double? { b.map { Double($0) / 1_048_576 } }
             print("")
             print(
