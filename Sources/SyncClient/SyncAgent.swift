@@ -65,7 +65,7 @@ public struct SyncAgent: Sendable {
                 }
             } catch let problem as ProblemDetails where problem.code == "sync.dotConflict" {
                 // The hub holds other events under our seqs: this database is an older copy.
-                try await service.markRestored("the hub holds a different event under one of this node's seqs")
+                try await service.markRestored(RestoredReplica.dotConflictReason)
                 throw problem
             } catch let problem as ProblemDetails where problem.code == "sync.gap" {
                 guard let expected = problem.expectedSeq else { throw problem }
@@ -157,15 +157,12 @@ public struct SyncAgent: Sendable {
         }
         // The hub holds more of our own events than we do: this database was restored from an older
         // backup (or copied). Stop issuing documents before any number is given out twice.
-        if let acked = page.acked, page.epoch == cp.epoch || cp.epoch.isEmpty {
-            let own = try await service.ownLastSeq()
-            if acked > own {
-                try await service.markRestored(
-                    "the hub holds its events up to seq \(acked), this database only up to \(own)")
-                throw ProblemDetails(
-                    code: "node.restoredFromBackup", status: 409, title: "Restored from an older backup",
-                    detail: "the hub holds this node's events up to seq \(acked), its database only up to \(own)")
-            }
+        if let acked = page.acked, page.epoch == cp.epoch || cp.epoch.isEmpty,
+            let reason = RestoredReplica.reason(hubAcked: acked, ownLastSeq: try await service.ownLastSeq())
+        {
+            try await service.markRestored(reason)
+            throw ProblemDetails(
+                code: "node.restoredFromBackup", status: 409, title: "Restored from an older backup", detail: reason)
         }
         while true {
             if let pending = groupEnd, page.epoch != pending.epoch { try await apply() }
