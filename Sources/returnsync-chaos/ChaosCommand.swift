@@ -56,7 +56,8 @@ struct ChaosCommand: AsyncParsableCommand {
     func run() async throws {
         let chosen =
             faults.map { $0.split(separator: ",").compactMap { Fault(rawValue: String($0)) } } ?? Fault.allCases
-        var settings = RunSettings(loadSeconds: seconds ?? (quick ? 6 : 12))
+        var settings = RunSettings(loadSeconds: seconds ?? (quick ? 6 : full ? 20 : 12))
+        settings.killEvery = full ? 200...2_000 : 300...2_500
         // Enough units that the desks rarely run out before the load ends.
         settings.salesPerNode = max(30, Int(settings.loadSeconds * 5))
         settings.keep = keep
@@ -77,7 +78,9 @@ struct ChaosCommand: AsyncParsableCommand {
         var table = ChaosTable()
         var round = 0
         while true {
-            for (f, fault) in chosen.enumerated() {
+            for fault in chosen {
+                // A run's seed depends on the fault and the round, not on which faults were chosen.
+                let f = Fault.allCases.firstIndex(of: fault) ?? 0
                 var mixer = SeededRNG(state: seed &* 0x9E37_79B9 &+ UInt64(f * 1_000_003 + round))
                 let runSeed = mixer.next()
                 let number = table.runs(of: fault) + 1
@@ -93,7 +96,10 @@ struct ChaosCommand: AsyncParsableCommand {
             }
             round += 1
             if full ? table.totalKills >= minKills : round >= perFault { break }
-            if full { progress("kills so far: \(table.totalKills) of \(minKills)") }
+            if full {
+                progress("kills so far: \(table.totalKills) of \(minKills); the table so far:")
+                FileHandle.standardError.write(Data(table.render().utf8))
+            }
         }
         print(table.render(), terminator: "")
         if table.totalViolations > 0 {

@@ -17,7 +17,8 @@ final class ChaosRun: @unchecked Sendable {
     private var nodes: [ChaosNode] = []
     private var hqToken = ""
     private var sales: [String] = []
-    private var mounted: String?
+    /// The tmpfs mounts of the disk-full fault.
+    private var mounted: [String] = []
     /// kill -9 of a hub or node process, and PostgreSQL crash-restarts.
     private var kills = 0
     /// Other faults injected: disks filled, backups restored.
@@ -93,10 +94,10 @@ final class ChaosRun: @unchecked Sendable {
             storage = ["--database", url]
             try await returnsyncOK(["hub", "migrate"] + storage)
         case .diskFull:
-            let mount = try await runCommand(
-                URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=24m", "tmpfs", hubData])
-            guard mount.ok else { return "cannot mount a tmpfs (needs root): \(mount.stderr.prefix(120))" }
-            mounted = hubData
+            // The hub's folder and node B's each on a tmpfs of their own.
+            for path in [hubData, folder.appendingPathComponent("node-B1").path] {
+                if let reason = try await mountTmpfs(path) { return reason }
+            }
             try await returnsyncOK(["hub", "init"] + storage)
         default:
             try await returnsyncOK(["hub", "init"] + storage)
@@ -217,7 +218,8 @@ final class ChaosRun: @unchecked Sendable {
                 }
             }
         case .hubKill, .nodeKill, .postgres:
-            let plan = (0..<64).map { _ in (rng.int(300...2_500), rng.int(0...1_000), rng.int(0...99), rng.int(0...1)) }
+            let every = settings.killEvery
+            let plan = (0..<128).map { _ in (rng.int(every), rng.int(0...1_000), rng.int(0...99), rng.int(0...1)) }
             try await load(seconds: seconds, at: nodes) { deadline in
                 for (wait, down, roll, which) in plan where Date() < deadline {
                     try await Task.sleep(for: .milliseconds(wait))
@@ -225,13 +227,13 @@ final class ChaosRun: @unchecked Sendable {
                 }
             }
         case .diskFull:
-            let plan = (0..<32).map { _ in (rng.int(300...1_500), rng.int(1_000...3_000)) }
+            let plan = (0..<32).map { _ in (rng.int(300...1_500), rng.int(1_000...3_000), rng.int(0...1)) }
             try await load(seconds: seconds, at: nodes) { deadline in
-                for (wait, full) in plan where Date() < deadline {
+                for (wait, full, which) in plan where Date() < deadline {
                     try await Task.sleep(for: .milliseconds(wait))
-                    try await self.fillDisk()
+                    try await self.fillDisk(self.mounted[which])
                     try await Task.sleep(for: .milliseconds(full))
-                    self.freeDisk()
+                    self.freeDisks()
                 }
             }
         case .restore:
@@ -267,15 +269,25 @@ final class ChaosRun: @unchecked Sendable {
         }
     }
 
-    private var filler: String { folder.appendingPathComponent("hub/filler").path }
-
-    /// Fills the hub's tmpfs to the last byte.
-    private func fillDisk() async throws {
-        _ = try await runCommand(URL(fileURLWithPath: "/bin/dd"), ["if=/dev/zero", "of=\(filler)", "bs=64k"])
+    /// Fills a tmpfs to the last byte.
+    private func fillDisk(_ mount: String) async throws {
+        _ = try await runCommand(URL(fileURLWithPath: "/bin/dd"), ["if=/dev/zero", "of=\(mount)/filler", "bs=64k"])
         injected += 1
     }
 
-    private func freeDisk() { try? FileManager.default.removeItem(atPath: filler) }
+    private func freeDisks() {
+        for mount in mounted { try? FileManager.default.removeItem(atPath: mount + "/filler") }
+    }
+
+    /// Mounts a small tmpfs on `path` (made if need be); false when that is not allowed here.
+    private func mountTmpfs(_ path: String) async throws -> String? {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let mount = try await runCommand(
+            URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=24m", "tmpfs", path])
+        guard mount.ok else { return "cannot mount a tmpfs (needs root): \(mount.stderr.prefix(120))" }
+        mounted.append(path)
+        return nil
+    }
 
     /// Copy B's folder while it is stopped, keep working, restore the copy: B must notice at its
     /// first sync and refuse to issue numbers from then on.
@@ -326,7 +338,7 @@ final class ChaosRun: @unchecked Sendable {
     private func converge() async throws -> Bool {
         proxy.set(partitioned: false)
         proxy.set(ProxyFaults(skew: skew))
-        freeDisk()
+        freeDisks()
         try await hub.ensureRunning()
         for node in nodes { await node.stop() }
         for pass in 0..<20 {
@@ -357,14 +369,11 @@ final class ChaosRun: @unchecked Sendable {
         for node in nodes { await node.stop() }
         await hub?.stopAll()
         await proxy?.stop()
-        if let mounted {
-            freeDisk()
-            if keep {
-                // Keep what the hub held on the tmpfs before it goes.
-                try? FileManager.default.copyItem(
-                    atPath: mounted, toPath: folder.appendingPathComponent("hub-copy").path)
-            }
-            _ = try? await runCommand(URL(fileURLWithPath: "/bin/umount"), [mounted])
+        freeDisks()
+        for mount in mounted {
+            // Keep what the tmpfs held before it goes.
+            if keep { try? FileManager.default.copyItem(atPath: mount, toPath: mount + "-copy") }
+            _ = try? await runCommand(URL(fileURLWithPath: "/bin/umount"), [mount])
         }
         if !keep { try? FileManager.default.removeItem(at: folder) }
     }

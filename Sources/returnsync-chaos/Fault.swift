@@ -19,7 +19,7 @@ enum Fault: String, CaseIterable, Sendable {
         case .nodeKill: "kill -9 of a store node at random points under load, then a restart"
         case .postgres:
             "two hub processes over one PostgreSQL: kill -9 of either, and PostgreSQL crash-restarts"
-        case .diskFull: "the SQLite hub's folder (a small tmpfs) filled up, held full, then freed"
+        case .diskFull: "the SQLite hub's or a node's folder (a small tmpfs) filled up, held full, then freed"
         case .restore: "a node restored from a copy of its folder taken earlier; it must stop issuing numbers"
         }
     }
@@ -33,6 +33,8 @@ struct RunSettings: Sendable {
     var loadSeconds: Double
     var salesPerNode = 30
     var unitsPerSale = 4
+    /// Milliseconds between one crash's restart and the next crash.
+    var killEvery = 300...2_500
     /// Concurrent return desks.
     var workers = 3
     /// A PostgreSQL server to make each run's database on, for the `postgres` fault.
