@@ -9,6 +9,7 @@ import Testing
 struct DeskBrowserTests {
     /// What the walk saw on the page (the script's JSON).
     struct Walk: Decodable {
+        var address: String?
         var header: String?
         var sale: String?
         var customer: String?
@@ -37,6 +38,7 @@ struct DeskBrowserTests {
         let walk = try await Self.walk(chromium, server, "S-1", staff: "alice", mode: "refund")
         #expect(walk.error == nil && walk.problem == "", "\(walk)")
         #expect(walk.header?.contains("store E2E") == true, "\(walk)")
+        #expect(walk.address?.hasSuffix("/desk") == true, "the key left the address bar: \(walk)")
         #expect(walk.sale?.contains("MUG-1") == true, "\(walk)")
         #expect(walk.verdict?.hasPrefix("Allowed") == true, "\(walk)")
         #expect(walk.returnId == "RT-E2E-000001")
@@ -45,9 +47,9 @@ struct DeskBrowserTests {
         #expect(walk.steps?.contains("closed by alice") == true, "\(walk)")
 
         // What the page did is what the node holds: the return closed, the mug back on the shelf.
-        let state = try await Self.json(client, server.baseURL + "/api/v1/returns/RT-E2E-000001")
+        let state = try await Self.json(client, server, "/api/v1/returns/RT-E2E-000001")
         #expect((state as? [String: Any])?["status"] as? String == "closed")
-        let stock = try await Self.json(client, server.baseURL + "/api/v1/stock?sku=MUG-1") as? [[String: Any]] ?? []
+        let stock = try await Self.json(client, server, "/api/v1/stock?sku=MUG-1") as? [[String: Any]] ?? []
         let sellable = stock.first { $0["location"] as? String == "sellable" }?["quantity"] as? Int
         #expect(sellable == 1, "2 received, 2 sold, 1 back as grade A: \(stock)")
         let verify = try await fixture.json(VerifyReport.self, "node", "verify", "--data", fixture.data, "--json")
@@ -74,7 +76,7 @@ struct DeskBrowserTests {
         #expect(
             receiptless.money?.contains("refunded") == true && receiptless.money?.contains("cash") == true,
             "\(receiptless)")
-        let history = try await Self.json(client, server.baseURL + "/api/v1/returns/RT-E2E-000003") as? [String: Any]
+        let history = try await Self.json(client, server, "/api/v1/returns/RT-E2E-000003") as? [String: Any]
         let request = history?["request"] as? [String: Any]
         #expect(request?["customer"] as? String == "C-9" && request?["sale"] == nil, "\(String(describing: history))")
     }
@@ -88,15 +90,17 @@ struct DeskBrowserTests {
         let result = try await run(
             URL(fileURLWithPath: "/usr/bin/env"),
             [
-                "python3", Browser.script("browser-desk-walk.py").path, chromium.path, server.baseURL, receipt, staff,
+                "python3", Browser.script("browser-desk-walk.py").path, chromium.path, server.baseURL, server.key,
+                receipt,
+                staff,
                 mode,
             ])
         #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
         return try JSONDecoder().decode(Walk.self, from: Data(result.stdout.utf8))
     }
 
-    static func json(_ client: HTTPClient, _ url: String) async throws -> Any {
-        let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+    static func json(_ client: HTTPClient, _ server: NodeServerProcess, _ path: String) async throws -> Any {
+        let response = try await client.execute(server.request(path), timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 20)
         return try JSONSerialization.jsonObject(with: Data(buffer: body))
     }

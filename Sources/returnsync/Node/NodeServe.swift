@@ -14,12 +14,15 @@ extension ReturnSync.NodeCommand {
             abstract: "Run the node's local HTTP API (for the till and the return desk).",
             discussion: """
                 Serves the API under /api/v1 (sales, returns and their steps, products, stock, \
-                alerts, exceptions) and /healthz. It listens on loopback only unless you give --host; \
-                the API has no login of its own, so expose it beyond this machine only behind a \
-                reverse proxy that authenticates. Stop it with Ctrl-C or SIGTERM: requests in flight \
-                finish first. Every acknowledged request is already on disk (synchronous=FULL).
+                alerts, exceptions), the return desk at /desk, and /healthz and /metrics. Every API \
+                call needs one of the node's keys (Authorization: Bearer <key>): make one per till \
+                and one for the desk with `node token add`. It listens on loopback only unless you \
+                give --host; on the store's network put a TLS proxy in front (docs/node.md). Stop it \
+                with Ctrl-C or SIGTERM: requests in flight finish first. Every acknowledged request \
+                is already on disk (synchronous=FULL).
 
                 Example:
+                  returnsync node token add --data /var/lib/returnsync --name desk
                   returnsync node serve --data /var/lib/returnsync --port 8080
                 """)
 
@@ -74,7 +77,11 @@ extension ReturnSync.NodeCommand {
                 escrowClaimer: connection.map { HubEscrowClaimer(baseURL: $0.url, token: $0.token) },
                 allowedHosts: BrowserGuard<BasicRequestContext>.hosts(listeningOn: host, port: port, extra: allowHost))
             if !Self.isLoopback(host) {
-                logger.warning("listening beyond loopback: the API has no authentication; put a reverse proxy in front")
+                logger.warning("listening beyond loopback without TLS: put a TLS proxy in front (docs/node.md)")
+            }
+            if try await service.apiTokens().allSatisfy({ $0.revokedAt != nil }) {
+                logger.warning(
+                    "this node has no key yet: make one with `returnsync node token add` before using the API")
             }
             logger.info(
                 "ReturnSync node serving at http://\(Self.urlHost(host)):\(port)\(NodeAPI.prefix)",
