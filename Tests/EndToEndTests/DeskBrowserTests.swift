@@ -24,8 +24,7 @@ struct DeskBrowserTests {
     }
 
     @Test(
-        "staff find the sale, check the policy, record the return and take it to closed, all in the page",
-        .timeLimit(.minutes(1)))
+        "staff find the sale, check the policy, record the return and take it to closed, all in the page")
     func deskWalk() async throws {
         let chromium = try Browser.url()
         let fixture = try await NodeFixture.seeded(sales: 1, unitsPerSale: 2)

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NodeServer
 import NodeStore
+import Replication
 import ServiceLifecycle
 import SyncClient
 
@@ -42,6 +43,13 @@ extension ReturnSync.NodeCommand {
         var allowHost: [String] = []
 
         @Option(
+            name: .customLong("clock-tolerance"),
+            help: ArgumentHelp(
+                "Seconds this machine's clock may be off the hub's (measured at every sync) before the node dates documents by the hub's clock instead and flags it in /metrics.",
+                valueName: "seconds"))
+        var clockTolerance = Int(ClockSkew.tolerance / 1000)
+
+        @Option(
             name: .customLong("log-level"),
             help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
         var logLevel = "info"
@@ -49,6 +57,9 @@ extension ReturnSync.NodeCommand {
         func validate() throws {
             guard (1...65_535).contains(port) else {
                 throw ValidationError("input.invalidPort: \(port) is not a TCP port (1-65535)")
+            }
+            guard (1...86_400).contains(clockTolerance) else {
+                throw ValidationError("input.invalidClockTolerance: give 1 to 86400 seconds, not \(clockTolerance)")
             }
             guard Logger.Level(rawValue: logLevel) != nil else {
                 throw ValidationError("input.invalidLogLevel: '\(logLevel)' is not a log level")
@@ -65,7 +76,7 @@ extension ReturnSync.NodeCommand {
             var logger = Logger(label: "returnsync.node")
             logger.logLevel = level
             let database = try folder.open()
-            let service = NodeService(database: database)
+            let service = NodeService(database: database, clockTolerance: Int64(clockTolerance) * 1000)
             let identity = database.identity
             logger[metadataKey: "node.id"] = "\(identity.node)"
             logger[metadataKey: "store.id"] = "\(identity.store)"
