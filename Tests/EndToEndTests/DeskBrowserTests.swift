@@ -64,8 +64,10 @@ struct DeskBrowserTests {
         #expect(exchange.steps?.contains("closed by bob") == true, "\(exchange)")
 
         // A mug without a receipt, for customer C-9, refunded in cash.
-        let receiptless = try await Self.walk(chromium, server, "C-9", staff: "carol", mode: "receiptless")
+        // The clerk's name is in Chinese: it travels percent-encoded, and the record keeps it as typed.
+        let receiptless = try await Self.walk(chromium, server, "C-9", staff: "王丽", mode: "receiptless")
         #expect(receiptless.returnId == "RT-E2E-000003", "\(receiptless)")
+        #expect(receiptless.steps?.contains("closed by 王丽") == true, "\(receiptless)")
         #expect(
             receiptless.customer?.hasPrefix("Customer C-9: 0 earlier return(s) · store credit") == true,
             "\(receiptless)")

@@ -112,7 +112,8 @@ enum DeskPage {
               const headers = { Accept: "application/json" };
               if (body !== undefined) headers["Content-Type"] = "application/json";
               if (writes && !staff()) throw new Error("Enter your name under Staff first: every write records who did it.");
-              if (staff()) headers["X-Staff"] = staff();
+              // Percent-encoded UTF-8: a browser sends nothing but ISO-8859-1 in a header (王丽).
+              if (staff()) headers["X-Staff"] = encodeURIComponent(staff());
               if (deskKey()) headers["Authorization"] = "Bearer " + deskKey();
               const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
               if (response.status === 401) {
