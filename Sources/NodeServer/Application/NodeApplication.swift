@@ -45,7 +45,9 @@ public func buildNodeRouter(
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     let metrics = NodeMetrics()
-    // First, so that it also wraps the not-found fallback.
+    // Outermost: it times the answer the caller gets, problems included.
+    router.add(middleware: RouteMetricsMiddleware(metrics: metrics.server, prefix: "returnsync_node"))
+    // Then problems, so that they also wrap the not-found fallback.
     router.add(
         middleware: ProblemMiddleware(maxBodyBytes: NodeAPI.maxBodyBytes) { status, code in
             metrics.record(status: status, problemCode: code)
