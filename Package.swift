@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
     ],
     targets: [
         // Pure: the retail returns domain. No I/O, no clock reads, no logging.
@@ -62,6 +65,9 @@ let package = Package(
             dependencies: [
                 "ReturnsDomain", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings),
         // The node's local HTTP API (Hummingbird) for the POS and the return desk.
@@ -83,6 +89,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings),
         // Codable wire types of the sync protocol (Protocol/sync.md), shared by hub and nodes.
@@ -146,7 +153,7 @@ let package = Package(
         .executableTarget(
             name: "returnsync",
             dependencies: [
-                "NodeServer", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
+                "HTTPSupport", "NodeServer", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
                 "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncClient", "SyncProtocol",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -158,7 +165,7 @@ let package = Package(
         .executableTarget(
             name: "returnsync-bench",
             dependencies: [
-                "Benchmarks", "HubServer", "HubStoreSQLite", "NodeStore", "SyncClient",
+                "Benchmarks", "HTTPSupport", "HubServer", "HubStoreSQLite", "NodeStore", "SyncClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -232,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "OpenAPITesting", "HubTesting", "HubFeed", "EventCoding",
+                "OpenAPITesting", "HubTesting", "HubFeed", "EventCoding", "HTTPSupport",
                 "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncProtocol", "SyncClient",
                 "NodeStore", "ReplicaStore", "Replication", "ReturnsDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

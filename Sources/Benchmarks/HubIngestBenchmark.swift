@@ -91,7 +91,7 @@ public struct HubIngestBenchmark {
         progress(
             "hub (\(backend.name)): merging \(timedEvents) events from \(o.stores) stores in change sets of \(o.changeSetSize)"
         )
-        var latency = LatencyRecorder(capacity: timedEvents / o.changeSetSize + 1)
+        var latency = LatencyRecorder()
         var hubNanos: UInt64 = 0
         var cpuNanos: UInt64 = 0
         var done = 0

@@ -1,4 +1,5 @@
 import Dispatch
+import Histogram
 
 #if canImport(Glibc)
     import Glibc
@@ -8,19 +9,22 @@ import Dispatch
     import Darwin
 #endif
 
-/// Collects per-operation latencies in nanoseconds and reports percentiles.
+/// Collects per-operation latencies in nanoseconds in an HDR histogram (three significant digits,
+/// constant memory however many operations are timed) and reports percentiles and the mean.
 public struct LatencyRecorder: Sendable {
-    public private(set) var samples: [UInt64] = []
-    public init(capacity: Int = 0) { samples.reserveCapacity(capacity) }
-    public mutating func record(_ nanos: UInt64) { samples.append(nanos) }
+    private var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+    public init() {}
+    public mutating func record(_ nanos: UInt64) { _ = histogram.record(nanos) }
 
-    /// The `p`-th percentile (0…100) in milliseconds, nearest-rank.
+    public var count: UInt64 { histogram.totalCount }
+
+    /// The `p`-th percentile (0…100) in milliseconds (to 0.1 % of the value).
     public func percentileMillis(_ p: Double) -> Double {
-        guard !samples.isEmpty else { return 0 }
-        let sorted = samples.sorted()
-        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
-        return Double(sorted[min(max(rank, 0), sorted.count - 1)]) / 1_000_000
+        histogram.totalCount == 0 ? 0 : Double(histogram.valueAtPercentile(p)) / 1_000_000
     }
+
+    /// The mean in milliseconds.
+    public var meanMillis: Double { histogram.totalCount == 0 ? 0 : histogram.mean / 1_000_000 }
 }
 
 /// Monotonic nanoseconds, for timing.

@@ -179,12 +179,12 @@ public struct NodeBenchmark {
         let raw = try Self.rawDatabase(rawDir.appendingPathComponent("raw.sqlite").path, pageSize: nil)
         let rawSmall = try Self.rawDatabase(
             rawDir.appendingPathComponent("raw-node-pages.sqlite").path, pageSize: NodeDatabase.nodePageSize)
-        var rawLatency = LatencyRecorder(capacity: options.rawTransactions)
-        var rawSmallLatency = LatencyRecorder(capacity: options.rawTransactions)
+        var rawLatency = LatencyRecorder()
+        var rawSmallLatency = LatencyRecorder()
         // Unmeasured, so that the timed ones see the WAL as a running database does (below).
         progress("raw: \(Self.rawWarmUp) unmeasured transactions in each raw database, until its WAL has started over")
         for database in [raw, rawSmall] {
-            var unused = LatencyRecorder(capacity: Self.rawWarmUp)
+            var unused = LatencyRecorder()
             _ = try Self.rawTransactions(database, count: Self.rawWarmUp, latency: &unused)
         }
 
@@ -232,8 +232,8 @@ public struct NodeBenchmark {
         progress(
             "node: \(options.returns) returns one at a time and \(options.returns) from \(tills) tills at once; raw: \(options.rawTransactions) one-row transactions (twice: default and node page size); floor: \(options.returns) transactions of a return's rows; in \(Self.rounds) rounds"
         )
-        var latency = LatencyRecorder(capacity: options.returns)
-        var tillsLatency = LatencyRecorder(capacity: options.returns)
+        var latency = LatencyRecorder()
+        var tillsLatency = LatencyRecorder()
         var (seconds, tillsSeconds, rawSeconds, rawSmallSeconds, floorSeconds) = (0.0, 0.0, 0.0, 0.0, 0.0)
         var (cpu, tillsCPU, rawCPU, floorCPU) = (ThreadCPU(), ThreadCPU(), ThreadCPU(), ThreadCPU())
         var floorRows: FloorRows?

@@ -116,7 +116,7 @@ public struct StockQueryBenchmark {
 
         progress("query: consolidated stock of \(o.queries) random SKUs across \(o.stores) stores")
         var rng = SplitMix64(seed: o.seed ^ 0x0511)
-        var latency = LatencyRecorder(capacity: o.queries)
+        var latency = LatencyRecorder()
         var rows = 0
         // A few untimed queries warm the connection and the page cache, as on a running hub.
         for _ in 0..<20 { _ = try await hub.state().stock(sku: Catalog.sku(rng.int(0...(o.skus - 1))), store: nil) }
@@ -147,7 +147,7 @@ public struct StockQueryBenchmark {
             populateSeconds: populateSeconds,
             stockRows: stockRows, queries: o.queries, rowsPerQuery: Double(rows) / Double(o.queries),
             p50Millis: latency.percentileMillis(50), p99Millis: latency.percentileMillis(99),
-            meanMillis: Double(latency.samples.reduce(0, +)) / Double(max(1, latency.samples.count)) / 1e6,
+            meanMillis: latency.meanMillis,
             totalsMillis: Double(totals[totals.count / 2]) / 1e6, totalUnits: units)
     }
 }

@@ -33,6 +33,8 @@ public func buildHubRouter(
 ) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     let metrics = HubMetrics()
+    // Outermost: it times the answer the caller gets, problems included.
+    router.add(middleware: RouteMetricsMiddleware(metrics: metrics.server, prefix: "returnsync_hub"))
     router.add(
         middleware: ProblemMiddleware(maxBodyBytes: HubAPI.maxPushBytes) { status, code in
             metrics.record(status: status, problemCode: code)

@@ -3,80 +3,47 @@ import HTTPSupport
 import HubStore
 import Hummingbird
 
-/// The hub's metrics in Prometheus text format, written by hand: request and sync counters kept
-/// in memory, per-node lag and exception counts read from the store at scrape time.
-final class HubMetrics: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requestsByStatus: [Int: Int] = [:]
-    private var problemsByCode: [String: Int] = [:]
-    private var eventsPushed = 0
-    private var eventsPulled = 0
-    private var escrowGrants = 0
+/// The hub's metrics (docs/operations.md lists them): request, sync and escrow counters recorded
+/// as they happen, per-node lag and exception counts read from the store at scrape time; all
+/// through swift-metrics into the hub's own Prometheus registry (`ServerMetrics`).
+final class HubMetrics: Sendable {
+    let server = ServerMetrics()
 
     func record(status: Int, problemCode: String?) {
-        lock.withLock {
-            requestsByStatus[status, default: 0] += 1
-            if let problemCode { problemsByCode[problemCode, default: 0] += 1 }
-        }
+        server.counter("returnsync_hub_http_requests_total", [("status", String(status))]).increment()
+        if let problemCode { refused(problemCode: problemCode) }
     }
     /// A refusal a route answers itself rather than by throwing (the middleware counts only thrown ones).
-    func refused(problemCode: String) { lock.withLock { problemsByCode[problemCode, default: 0] += 1 } }
-    func pushed(_ n: Int) { lock.withLock { eventsPushed += n } }
-    func pulled(_ n: Int) { lock.withLock { eventsPulled += n } }
-    func escrowClaimed() { lock.withLock { escrowGrants += 1 } }
+    func refused(problemCode: String) {
+        server.counter("returnsync_hub_http_problems_total", [("code", problemCode)]).increment()
+    }
+    func pushed(_ n: Int) { server.counter("returnsync_hub_events_pushed_total").increment(by: n) }
+    func pulled(_ n: Int) { server.counter("returnsync_hub_events_pulled_total").increment(by: n) }
+    func escrowClaimed() { server.counter("returnsync_hub_escrow_grants_total").increment() }
 
-    func render(status: [NodeSyncStatus], exceptions: Int, incidents: Int) -> String {
-        let (requests, problems, pushed, pulled, grants) = lock.withLock {
-            (requestsByStatus, problemsByCode, eventsPushed, eventsPulled, escrowGrants)
+    /// Sets the gauges read from the store, then answers the exposition.
+    func scrape(status: [NodeSyncStatus], exceptions: Int, incidents: Int) -> Response {
+        // Counters show from the first scrape, at zero until something happens.
+        for name in ["pushed", "pulled"] { server.counter("returnsync_hub_events_\(name)_total").increment(by: 0) }
+        server.counter("returnsync_hub_escrow_grants_total").increment(by: 0)
+        for s in status {
+            let node = [("node", s.node.rawValue)]
+            server.gauge("returnsync_hub_node_lag_events", node).record(s.lag)
+            server.gauge("returnsync_hub_node_acked_seq", node).record(Int64(clamping: s.acked))
+            if let at = s.lastPushAt {
+                server.gauge("returnsync_hub_node_last_push_timestamp_seconds", node).record(Double(at) / 1000)
+            }
+            if let at = s.lastPullAt {
+                server.gauge("returnsync_hub_node_last_pull_timestamp_seconds", node).record(Double(at) / 1000)
+            }
+            server.gauge("returnsync_hub_node_revoked", node).record(s.revoked ? 1 : 0)
+            server.gauge(
+                "returnsync_hub_node_info", node + [("store", s.store?.rawValue ?? ""), ("role", s.role.rawValue)]
+            ).record(1)
         }
-        var out = ""
-        func v(_ value: some CustomStringConvertible) -> String { Prometheus.labelValue(value) }
-        func family(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
-            for (labels, value) in samples { out += "\(name)\(labels) \(value)\n" }
-        }
-        family(
-            "returnsync_hub_events_pushed_total", "counter", "Events stored from pushes since start.",
-            [("", "\(pushed)")])
-        family(
-            "returnsync_hub_events_pulled_total", "counter", "Events sent to nodes since start.", [("", "\(pulled)")])
-        family(
-            "returnsync_hub_escrow_grants_total", "counter",
-            "Escrow claims answered with a grant since start (refusals are in returnsync_hub_http_problems_total).",
-            [("", "\(grants)")])
-        family(
-            "returnsync_hub_http_requests_total", "counter", "Answered requests by status.",
-            requests.sorted { $0.key < $1.key }.map { ("{status=\"\($0.key)\"}", "\($0.value)") })
-        family(
-            "returnsync_hub_http_problems_total", "counter", "Refused or failed requests by problem code.",
-            problems.sorted { $0.key < $1.key }.map { ("{code=\"\(v($0.key))\"}", "\($0.value)") })
-        family(
-            "returnsync_hub_node_lag_events", "gauge", "Feed events a node has not pulled yet.",
-            status.map { ("{node=\"\(v($0.node))\"}", "\($0.lag)") })
-        family(
-            "returnsync_hub_node_acked_seq", "gauge", "Highest contiguous seq held from each node.",
-            status.map { ("{node=\"\(v($0.node))\"}", "\($0.acked)") })
-        family(
-            "returnsync_hub_node_last_push_timestamp_seconds", "gauge", "When each node last pushed.",
-            status.compactMap { s in s.lastPushAt.map { ("{node=\"\(v(s.node))\"}", "\(Double($0) / 1000)") } })
-        family(
-            "returnsync_hub_node_last_pull_timestamp_seconds", "gauge", "When each node last pulled.",
-            status.compactMap { s in s.lastPullAt.map { ("{node=\"\(v(s.node))\"}", "\(Double($0) / 1000)") } })
-        family(
-            "returnsync_hub_node_revoked", "gauge", "1 for a revoked node id, else 0.",
-            status.map { ("{node=\"\(v($0.node))\"}", $0.revoked ? "1" : "0") })
-        family(
-            "returnsync_hub_node_info", "gauge",
-            "Each enrolled node's store and role (always 1), to join the node_* gauges on.",
-            status.map {
-                (
-                    "{node=\"\(v($0.node))\",store=\"\(v($0.store?.rawValue ?? ""))\",role=\"\(v($0.role.rawValue))\"}",
-                    "1"
-                )
-            })
-        family("returnsync_hub_exceptions", "gauge", "Open exceptions for head office.", [("", "\(exceptions)")])
-        family("returnsync_hub_incidents", "gauge", "Clone or restore incidents recorded.", [("", "\(incidents)")])
-        return out
+        server.gauge("returnsync_hub_exceptions").record(exceptions)
+        server.gauge("returnsync_hub_incidents").record(incidents)
+        return server.response()
     }
 }
 
@@ -94,12 +61,9 @@ extension HubRoutes {
             return try JSONCoding.response(["status": "ok", "epoch": try await store.epoch()])
         }
         router.get("metrics") { _, _ in
-            let text = metrics.render(
+            metrics.scrape(
                 status: try await store.syncStatus(), exceptions: try await store.state().exceptions().count,
                 incidents: try await store.incidents().count)
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: .init(string: text)))
         }
     }
 }

@@ -95,22 +95,25 @@ struct HeadOfficeRoutesTests {
             #expect(answer.contentType?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = answer.text
             #expect(text.contains("# TYPE returnsync_hub_node_lag_events gauge\n"))
+            let samples = prometheusSamples(text)
             // Neither store has pulled: each lags by what the feed holds.
-            let head = try await hub.store.state().eventCount()
-            #expect(text.contains("returnsync_hub_node_lag_events{node=\"S01-a\"} \(head)\n"), "\(text)")
-            #expect(text.contains("returnsync_hub_node_lag_events{node=\"S02-b\"} \(head)\n"))
-            #expect(text.contains("returnsync_hub_events_pushed_total \(head)\n"))
-            #expect(text.contains("returnsync_hub_node_revoked{node=\"S01-a\"} 0\n"), "\(text)")
-            #expect(
-                text.contains("returnsync_hub_node_info{node=\"S01-a\",store=\"S01\",role=\"storeNode\"} 1\n"),
-                "\(text)")
-            #expect(
-                text.contains("returnsync_hub_node_info{node=\"HO-1\",store=\"\",role=\"headOffice\"} 1\n"), "\(text)")
+            let head = Double(try await hub.store.state().eventCount())
+            #expect(samples["returnsync_hub_node_lag_events{node=\"S01-a\"}"] == head, "\(text)")
+            #expect(samples["returnsync_hub_node_lag_events{node=\"S02-b\"}"] == head)
+            #expect(samples["returnsync_hub_events_pushed_total"] == head)
+            #expect(samples["returnsync_hub_node_revoked{node=\"S01-a\"}"] == 0, "\(text)")
+            #expect(samples["returnsync_hub_node_info{node=\"S01-a\",store=\"S01\",role=\"storeNode\"}"] == 1)
+            #expect(samples["returnsync_hub_node_info{node=\"HO-1\",store=\"\",role=\"headOffice\"}"] == 1)
             #expect(!text.contains("returnsync_hub_node_last_pull_timestamp_seconds{"), "nobody has pulled yet")
             #expect(
-                text.contains(
-                    "returnsync_hub_node_last_push_timestamp_seconds{node=\"S01-a\"} \(Double(HubFixture.now) / 1000)\n"
-                ), "\(text)")
+                samples["returnsync_hub_node_last_push_timestamp_seconds{node=\"S01-a\"}"]
+                    == Double(HubFixture.now) / 1000, "\(text)")
+            // Every route's latency, by route, method and status.
+            #expect(
+                samples[
+                    "returnsync_hub_http_request_duration_seconds_count{route=\"/sync/v1/push\",method=\"POST\",status=\"200\"}"
+                ]
+                    ?? 0 > 0, "\(text)")
             // Every line is a comment or `name{labels} value`.
             for line in text.split(separator: "\n") where !line.hasPrefix("# HELP ") && !line.hasPrefix("# TYPE ") {
                 let parts = line.split(separator: " ")
@@ -203,4 +206,14 @@ enum CSV {
         else { throw NotAnAmount(text: text) }
         return units * 100 + cents
     }
+}
+
+/// `name{labels}` → value of every sample in a Prometheus text exposition.
+func prometheusSamples(_ text: String) -> [String: Double] {
+    var samples: [String: Double] = [:]
+    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+        let parts = line.split(separator: " ")
+        if parts.count == 2, let value = Double(parts[1]) { samples[String(parts[0])] = value }
+    }
+    return samples
 }

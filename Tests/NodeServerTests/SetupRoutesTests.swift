@@ -133,21 +133,39 @@ struct SetupRoutesTests {
         try await NodeAPIFixture.run { node, client in
             try await Seed.catalog(client)
             _ = try await client.get("returns/RT-missing")
+            _ = try await client.get("/no/such/path")
             let response = try await client.get("/metrics")
             expectStatus(response, .ok)
             #expect(response.contentType?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = response.text
             let events = try await node.service.read { try $0.eventCount() }
             let outbox = try await node.service.read { try $0.outboxCount() }
+            var samples: [String: Double] = [:]
+            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+                let parts = line.split(separator: " ")
+                if parts.count == 2, let value = Double(parts[1]) { samples[String(parts[0])] = value }
+            }
+            #expect(text.contains("# TYPE returnsync_node_events_total counter\n"))
+            #expect(samples["returnsync_node_events_total"] == Double(events), "\(text)")
+            #expect(text.contains("# TYPE returnsync_node_outbox_events gauge\n"))
+            #expect(samples["returnsync_node_outbox_events"] == Double(outbox))
+            #expect(samples["returnsync_node_http_requests_total{status=\"201\"}"] == 7)
+            #expect(samples["returnsync_node_http_requests_total{status=\"404\"}"] == 2)
+            #expect(samples["returnsync_node_http_problems_total{code=\"return.notFound\"}"] == 1)
+            #expect(samples["returnsync_node_info{node=\"N1\",store=\"S1\"}"] == 1)
             #expect(
-                text.contains("# TYPE returnsync_node_events_total counter\nreturnsync_node_events_total \(events)\n"))
+                samples[
+                    "returnsync_node_http_request_duration_seconds_count{route=\"/api/v1/products\",method=\"POST\",status=\"201\"}"
+                ] == 3, "every route's latency, by route, method and status: \(text)")
             #expect(
-                text.contains("# TYPE returnsync_node_outbox_events gauge\nreturnsync_node_outbox_events \(outbox)\n"))
-            #expect(text.contains("returnsync_node_http_requests_total{status=\"201\"} 7\n"))
-            #expect(text.contains("returnsync_node_http_requests_total{status=\"404\"} 1\n"))
-            #expect(text.contains("returnsync_node_http_problems_total{code=\"return.notFound\"} 1\n"))
-            #expect(text.contains("returnsync_node_info{node=\"N1\",store=\"S1\"} 1\n"))
+                samples[
+                    "returnsync_node_http_request_duration_seconds_count{route=\"unknown\",method=\"GET\",status=\"404\"}"
+                ]
+                    == 1, "a path the router does not know counts under one route, not its own: \(text)")
             expectStatus(try await client.get("metrics"), .ok)
+            // A second scrape does not count the replica's totals twice.
+            let again = try await client.get("metrics").text
+            #expect(again.contains("returnsync_node_events_total \(events)\n"), "\(again)")
         }
     }
 
