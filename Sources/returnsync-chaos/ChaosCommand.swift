@@ -56,10 +56,13 @@ struct ChaosCommand: AsyncParsableCommand {
     func run() async throws {
         let chosen =
             faults.map { $0.split(separator: ",").compactMap { Fault(rawValue: String($0)) } } ?? Fault.allCases
-        var settings = RunSettings(loadSeconds: seconds ?? (quick ? 6 : full ? 20 : 12))
-        settings.killEvery = full ? 200...2_000 : 300...2_500
-        // Enough units that the desks rarely run out before the load ends.
-        settings.salesPerNode = max(30, Int(settings.loadSeconds * 5))
+        let load = seconds ?? (quick ? 6 : full ? 20 : 12)
+        // The full matrix spends its time on kills: a minute of load per killing run.
+        var settings = RunSettings(loadSeconds: load, killLoadSeconds: full && seconds == nil ? 60 : load)
+        if full {
+            settings.killEvery = 200...2_000
+            settings.downFor = 0...500
+        }
         settings.keep = keep
         settings.postgresURL = database
         if let postgresCluster {
@@ -92,14 +95,14 @@ struct ChaosCommand: AsyncParsableCommand {
                 table.add(outcome)
                 progress(ChaosTable.describe(outcome))
                 if !outcome.info.isEmpty { progress("  \(outcome.info)") }
+                if full {
+                    progress("kills so far: \(table.totalKills) of \(minKills); the table so far:")
+                    FileHandle.standardError.write(Data(table.render().utf8))
+                }
                 for note in outcome.notes.prefix(12) { progress("  \(note)") }
             }
             round += 1
             if full ? table.totalKills >= minKills : round >= perFault { break }
-            if full {
-                progress("kills so far: \(table.totalKills) of \(minKills); the table so far:")
-                FileHandle.standardError.write(Data(table.render().utf8))
-            }
         }
         print(table.render(), terminator: "")
         if table.totalViolations > 0 {

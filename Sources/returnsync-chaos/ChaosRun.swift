@@ -78,6 +78,12 @@ final class ChaosRun: @unchecked Sendable {
 
     // MARK: Set-up
 
+    /// Enough sales that the desks rarely run out of returnable units before the load ends.
+    private var salesPerNode: Int {
+        let seconds = fault.kills ? settings.killLoadSeconds : settings.loadSeconds
+        return max(settings.salesPerNode, Int(seconds * 5))
+    }
+
     /// Builds the run's world; a reason when this fault cannot run here.
     private func setUp() async throws -> String? {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -122,7 +128,7 @@ final class ChaosRun: @unchecked Sendable {
         }
         // The catalog comes from A; each store receives its own stock once it knows the product.
         let (a, b) = (nodes[0], nodes[1])
-        let stock = String(settings.salesPerNode * settings.unitsPerSale + 10)
+        let stock = String(salesPerNode * settings.unitsPerSale + 10)
         try await returnsyncOK([
             "product", "add", "--data", a.data, "--staff", "setup", "--sku", ChaosNode.sku, "--name", "Mug",
             "--category", "kitchen", "--price", "10.00", "--cost", "4.00", "--vat", "20",
@@ -139,7 +145,7 @@ final class ChaosRun: @unchecked Sendable {
         // A day ago, so that a clock skewed by hours still dates returns after their sale.
         let soldAt = Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000
         for node in nodes {
-            for i in 1...settings.salesPerNode {
+            for i in 1...salesPerNode {
                 let id = "\(node.store)-\(i)"
                 try await node.recordSale(id, units: settings.unitsPerSale, soldAt: soldAt)
                 sales.append(id)
@@ -149,7 +155,7 @@ final class ChaosRun: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(60)
         for node in nodes {
             for other in nodes where other !== node {
-                let last = "\(other.store)-\(settings.salesPerNode)"
+                let last = "\(other.store)-\(salesPerNode)"
                 while (try? await node.call("GET", "/api/v1/sales/\(last)"))?.status != 200 {
                     guard Date() < deadline else { throw ChaosError("\(node.id) never received sale \(last)") }
                     try await Task.sleep(for: .milliseconds(200))
@@ -195,7 +201,7 @@ final class ChaosRun: @unchecked Sendable {
     }
 
     private func inject() async throws {
-        let seconds = settings.loadSeconds
+        let seconds = fault.kills ? settings.killLoadSeconds : settings.loadSeconds
         switch fault {
         case .proxy:
             proxy.set(ProxyFaults(dropRequest: 8, dropResponse: 8, duplicate: 8, delay: 15, replay: 8))
@@ -219,7 +225,8 @@ final class ChaosRun: @unchecked Sendable {
             }
         case .hubKill, .nodeKill, .postgres:
             let every = settings.killEvery
-            let plan = (0..<128).map { _ in (rng.int(every), rng.int(0...1_000), rng.int(0...99), rng.int(0...1)) }
+            let plan = (0..<256).map { _ in (rng.int(every), rng.int(settings.downFor), rng.int(0...99), rng.int(0...1))
+            }
             try await load(seconds: seconds, at: nodes) { deadline in
                 for (wait, down, roll, which) in plan where Date() < deadline {
                     try await Task.sleep(for: .milliseconds(wait))

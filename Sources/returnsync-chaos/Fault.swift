@@ -24,17 +24,21 @@ enum Fault: String, CaseIterable, Sendable {
         }
     }
 
-    var needsPostgres: Bool { self == .postgres }
+    /// Faults that kill processes; the full matrix gives them longer runs.
+    var kills: Bool { [.hubKill, .nodeKill, .postgres].contains(self) }
 }
 
 /// Per-run sizes.
 struct RunSettings: Sendable {
     /// Seconds of load (and faults) per run.
     var loadSeconds: Double
+    /// Seconds of load for the faults that kill processes (hub-kill, node-kill, postgres).
+    var killLoadSeconds: Double
     var salesPerNode = 30
     var unitsPerSale = 4
-    /// Milliseconds between one crash's restart and the next crash.
+    /// Milliseconds between one crash's restart and the next crash, and a crashed process's downtime.
     var killEvery = 300...2_500
+    var downFor = 0...1_000
     /// Concurrent return desks.
     var workers = 3
     /// A PostgreSQL server to make each run's database on, for the `postgres` fault.
