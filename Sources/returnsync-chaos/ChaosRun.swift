@@ -21,6 +21,8 @@ final class ChaosRun: @unchecked Sendable {
     private var mounted: [String] = []
     /// kill -9 of a hub or node process, and PostgreSQL crash-restarts.
     private var kills = 0
+    /// Of the kills, PostgreSQL crash-restarts.
+    private var postgresCrashes = 0
     /// Other faults injected: disks filled, backups restored.
     private var injected = 0
     /// The skew fault's shift of the hub's clock (ms); it stays while the nodes converge.
@@ -59,7 +61,7 @@ final class ChaosRun: @unchecked Sendable {
                 let refusals = answers.refused.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
                 let t = proxy.tally
                 outcome.info =
-                    "desks: refused \(refusals.isEmpty ? "none" : refusals.joined(separator: ", ")), no answer ×\(answers.noAnswer); proxy: \(t.requests) requests, dropped \(t.droppedRequests)+\(t.droppedResponses) answers, duplicated \(t.duplicated), delayed \(t.delayed), replayed \(t.replayed), refused \(t.refused) connections"
+                    "\(postgresCrashes > 0 ? "PostgreSQL crashes \(postgresCrashes); " : "")desks: refused \(refusals.isEmpty ? "none" : refusals.joined(separator: ", ")), no answer ×\(answers.noAnswer); proxy: \(t.requests) requests, dropped \(t.droppedRequests)+\(t.droppedResponses) answers, duplicated \(t.duplicated), delayed \(t.delayed), replayed \(t.replayed), refused \(t.refused) connections"
                 if !settled {
                     outcome.verifyFailures += 1
                     outcome.notes.append("the nodes did not settle: sync kept moving or failing")
@@ -267,6 +269,7 @@ final class ChaosRun: @unchecked Sendable {
                 let status = await runShell([script, "crash-restart", cluster])
                 guard status == 0 else { throw ChaosError("postgres-cluster crash-restart failed (\(status))") }
                 kills += 1
+                postgresCrashes += 1
             } else {
                 hub.kill9(which)
                 kills += 1
