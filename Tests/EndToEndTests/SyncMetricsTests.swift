@@ -57,7 +57,7 @@ struct SyncMetricsTests {
         let client = HTTPClient.shared
         let server = try await NodeServerProcess.start(
             data: a.data, log: f.folder.file("A1-serve.log"), client: client,
-            environment: ["RETURNSYNC_SYNC_SECONDS": "1"])
+            environment: ["RETURNSYNC_NODE_SYNC_SECONDS": "1"])
         defer { server.stop() }
 
         let ok = "returnsync_node_sync_rounds_total{outcome=\"ok\"}"

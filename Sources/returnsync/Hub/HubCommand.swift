@@ -224,16 +224,34 @@ extension HubCommand {
             discussion:
                 "Stops gracefully on Ctrl-C or SIGTERM. A push is acknowledged only after its commit is on disk.")
         @OptionGroup var folder: HubFolder
-        @Option(help: "Address to listen on.") var host = "127.0.0.1"
-        @Option(help: "TCP port to listen on.") var port = 8090
+        @Option(help: "Address to listen on (default: 127.0.0.1).") var host: String?
+        @Option(help: "TCP port to listen on (default: 8090).") var port: Int?
         @Option(
             help: """
                 Requests a second one credential may make, on average (bursts of five times as many are \
-                taken); beyond it the hub answers 429 with Retry-After. 0 turns the limit off.
+                taken); beyond it the hub answers 429 with Retry-After. 0 turns the limit off (default: \
+                \(Int(RateLimit.standard.perSecond))).
                 """)
-        var rateLimit: Double = RateLimit.standard.perSecond
+        var rateLimit: Double?
+        @Option(
+            help: ArgumentHelp(
+                "A JSON file of settings: host, port, rateLimit. The command line wins over the environment (RETURNSYNC_HUB_PORT, RETURNSYNC_HUB_RATE_LIMIT, …), which wins over the file.",
+                valueName: "file"))
+        var config: String?
 
         func run() async throws {
+            let settings = try await ServeSettings(
+                server: "hub",
+                flags: [
+                    "host": host.map { .string($0) }, "port": port.map { .int($0) },
+                    "rateLimit": rateLimit.map { .double($0) },
+                ], file: config)
+            let host = settings.string("host", default: "127.0.0.1")
+            let port = try settings.int("port", default: 8090, in: 1...65_535, code: "input.invalidPort")
+            let rateLimit = settings.double("rateLimit", default: RateLimit.standard.perSecond)
+            guard rateLimit >= 0, rateLimit.isFinite else {
+                throw ValidationError("input.invalidRateLimit: rateLimit must be 0 or more, not \(rateLimit)")
+            }
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
             let logger = Logger(label: "returnsync.hub")
             let hub = try await folder.openForService()
