@@ -421,13 +421,18 @@ public final class NodeService: Sendable {
     }
 
     /// One durable transaction with an event log that projects what it wrote before committing.
+    /// A request carrying an `Idempotency-Key` (`RequestIdempotency.claim`) is claimed in it, so
+    /// that what it did and its key commit together.
     func transaction<T: Sendable>(_ body: @Sendable (Database, EventLog) throws -> T) async throws -> T {
         try refuseIfRestored()
         let identity = self.identity
+        let claim = RequestIdempotency.claim
+        let now = clock()
         return try await database.transaction { db in
             let log = EventLog(db, identity: identity)
             let result = try body(db, log)
             try log.flush()
+            if let claim { try claim.record(db, now: now) }
             return result
         }
     }
@@ -454,4 +459,6 @@ public final class LockedValue<Value: Sendable>: @unchecked Sendable {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }
+    /// Reads and changes the value in one step.
+    public func update<R>(_ body: (inout Value) -> R) -> R { lock.withLock { body(&stored) } }
 }

@@ -54,6 +54,7 @@ public func buildNodeRouter(
         })
     router.add(middleware: BrowserGuard(allowedHosts: allowedHosts))
     router.add(middleware: NodeKeyGuard(service: service))
+    router.add(middleware: IdempotencyMiddleware(service: service))
     let routes = NodeRoutes(service: service, metrics: metrics, escrowClaimer: escrowClaimer)
     let api = router.group(RouterPath(NodeAPI.prefix))
     routes.addSalesRoutes(to: api)

@@ -115,7 +115,17 @@ enum DeskPage {
               // Percent-encoded UTF-8: a browser sends nothing but ISO-8859-1 in a header (王丽).
               if (staff()) headers["X-Staff"] = encodeURIComponent(staff());
               if (deskKey()) headers["Authorization"] = "Bearer " + deskKey();
-              const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+              // Every change carries an Idempotency-Key: sent again after a dropped connection, it is
+              // done once and answered the same.
+              if (method !== "GET") headers["Idempotency-Key"] = "desk-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+              const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+              let response;
+              try {
+                response = await fetch(path, init);
+              } catch (_) {
+                await new Promise((done) => setTimeout(done, 1000));
+                response = await fetch(path, init);
+              }
               if (response.status === 401) {
                 $("key-field").hidden = false;
                 throw new Error("This desk has no key to the node, or its key was revoked: enter the desk key from the store manager under Desk key.");
@@ -129,11 +139,14 @@ enum DeskPage {
               $("problem").hidden = false;
             }
             function clearProblem() { $("problem").hidden = true; }
-            // Runs `action`, showing what went wrong instead of failing silently.
+            // Runs `action`, showing what went wrong instead of failing silently; the button that
+            // started it stays disabled until it is done, so a second click does nothing.
             function guarded(action) {
               return async (...args) => {
+                const button = args[0] && args[0].currentTarget instanceof HTMLButtonElement ? args[0].currentTarget : null;
+                if (button) button.disabled = true;
                 clearProblem();
-                try { await action(...args); } catch (error) { showProblem(error); }
+                try { await action(...args); } catch (error) { showProblem(error); } finally { if (button) button.disabled = false; }
               };
             }
 
