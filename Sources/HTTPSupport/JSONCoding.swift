@@ -24,8 +24,52 @@ public enum JSONCoding {
         -> T
     {
         try await decode(from: request, emptyAllowed: emptyAllowed, limit: limit) {
-            try JSONDecoder().decode(T.self, from: $0)
+            let value = try JSONDecoder().decode(T.self, from: $0)
+            // The API has no nullable field: an optional one is left out, never sent as `null`
+            // (which JSONDecoder would take as left out, accepting what the spec refuses).
+            if let field = firstNull(in: $0) {
+                throw Problem(
+                    code: Problem.Code.malformedJSON,
+                    detail: "\(field) is null: leave out a field that has no value (no field of this API is nullable)")
+            }
+            return value
         }
+    }
+
+    /// Where the first `null` of `json` (valid JSON) is: "`key`" for a member of an object, or
+    /// "an array element"; nil when it has none. A scan of the bytes, outside strings.
+    static func firstNull(in json: Data) -> String? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), colon = UInt8(ascii: ":")
+        var inString = false
+        var escaped = false
+        var stringStart = json.startIndex
+        var lastString: Range<Data.Index>?
+        var key: Range<Data.Index>?
+        for index in json.indices {
+            let byte = json[index]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == backslash {
+                    escaped = true
+                } else if byte == quote {
+                    inString = false
+                    lastString = stringStart..<index
+                }
+                continue
+            }
+            switch byte {
+            case quote:
+                inString = true
+                stringStart = json.index(after: index)
+            case colon: key = lastString
+            case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "{"): key = nil
+            case UInt8(ascii: "n"):  // in valid JSON, only `null` starts with n outside a string
+                return key.map { "`" + String(decoding: json[$0], as: UTF8.self) + "`" } ?? "an array element"
+            default: break
+            }
+        }
+        return nil
     }
 
     /// Reads the body as `decode(_:from:emptyAllowed:limit:)` does and decodes it with `decoder`

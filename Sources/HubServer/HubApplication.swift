@@ -33,8 +33,9 @@ public func buildHubRouter(
 ) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     let metrics = HubMetrics()
+    let methods = RouteMethods()
     router.add(
-        middleware: ProblemMiddleware(maxBodyBytes: HubAPI.maxPushBytes) { status, code in
+        middleware: ProblemMiddleware(maxBodyBytes: HubAPI.maxPushBytes, routes: methods) { status, code in
             metrics.record(status: status, problemCode: code)
         })
     let routes = HubRoutes(store: store, metrics: metrics, clock: clock)
@@ -50,6 +51,7 @@ public func buildHubRouter(
     }
     routes.addSyncRoutes(to: sync)
     routes.addHeadOfficeRoutes(to: api)
+    methods.record(router)
     return router
 }
 

@@ -55,12 +55,12 @@ extension HubRoutes {
             let caller = try context.caller()
             let report = try await JSONCoding.decode(FeedRefusalReport.self, from: request, limit: 16 * 1024)
             guard report.code.utf8.count <= 100, !report.code.isEmpty, report.message.count <= 2_000,
-                report.dot.seq >= 1
+                report.dot.seq >= 1, report.dot.seq <= Limits.maxSeq
             else {
                 throw Problem(
                     code: "input.invalid",
                     detail:
-                        "a refusal names an event (seq from 1), a code of 1 to 100 bytes and a message of at most 2,000 characters"
+                        "a refusal names an event (seq 1 to \(Limits.maxSeq)), a code of 1 to 100 bytes and a message of at most 2,000 characters"
                 )
             }
             try await store.recordRefusal(

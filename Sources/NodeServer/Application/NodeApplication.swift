@@ -42,9 +42,10 @@ public func buildNodeRouter(
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     let metrics = NodeMetrics()
+    let methods = RouteMethods()
     // First, so that it also wraps the not-found fallback.
     router.add(
-        middleware: ProblemMiddleware(maxBodyBytes: NodeAPI.maxBodyBytes) { status, code in
+        middleware: ProblemMiddleware(maxBodyBytes: NodeAPI.maxBodyBytes, routes: methods) { status, code in
             metrics.record(status: status, problemCode: code)
         })
     router.add(middleware: BrowserGuard(allowedHosts: allowedHosts))
@@ -59,6 +60,7 @@ public func buildNodeRouter(
     routes.addProbeRoutes(to: api)
     routes.addProbeRoutes(to: router)
     routes.addDeskRoutes(to: router)
+    methods.record(router)
     return router
 }
 
