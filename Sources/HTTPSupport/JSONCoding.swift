@@ -158,9 +158,38 @@ extension Request {
 
     /// A query parameter, trimmed; nil when absent or empty.
     public func query(_ name: String) -> String? {
-        guard let value = uri.queryParameters[name[...]] else { return nil }
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        return trimmed.isEmpty ? nil : trimmed
+        guard let value = queryValue(name) else { return nil }
+        return value.isEmpty ? nil : value
+    }
+
+    /// A query parameter as given, trimmed: "" when it is given empty (`?status=`), nil when absent.
+    public func queryValue(_ name: String) -> String? {
+        uri.queryParameters[name[...]].map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// A whole-number query parameter in `range`, `defaultValue` when absent; any other value
+    /// (empty, not a number, out of range) is `422 input.invalidQuery`.
+    public func queryInteger(_ name: String, in range: ClosedRange<Int>, default defaultValue: Int) throws -> Int {
+        guard let text = queryValue(name) else { return defaultValue }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem(
+                code: Problem.Code.invalidQuery,
+                detail: "`\(name)` must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// An enumerated query parameter, nil when absent; a value that is not one of `T`'s (empty
+    /// included) is `422 input.invalidQuery`.
+    public func queryCase<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> T?
+    where T.RawValue == String {
+        guard let text = queryValue(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            let known = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw Problem(
+                code: Problem.Code.invalidQuery, detail: "unknown `\(name)` \"\(text)\"; use one of \(known)")
+        }
+        return value
     }
 }
 

@@ -54,7 +54,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     private func refuse(_ request: Request, _ context: Context, _ error: any Error) -> Response {
         let problem = Problem(error)
         let metadata: Logger.Metadata = [
-            "problem.code": "\(problem.code)", "problem.detail": "\(problem.detail)", "http.path": "\(request.uri.path)",
+            "problem.code": "\(problem.code)", "problem.detail": "\(problem.detail)",
+            "http.path": "\(request.uri.path)",
         ]
         if problem.status.code >= 500 {
             context.logger.info("request failed", metadata: metadata)

@@ -34,10 +34,17 @@ extension HubRoutes {
         }
         sync.get("pull") { request, context in
             let caller = try context.caller()
-            guard let after = UInt64(request.query("after") ?? "0") else {
+            guard let after = UInt64(request.queryValue("after") ?? "0") else {
                 throw Problem(code: Problem.Code.invalidQuery, detail: "`after` must be a whole number")
             }
-            let limit = Int(request.query("limit") ?? "") ?? PullPage.maxEvents
+            // Protocol/sync.md §3: a limit over the page size is capped, one under 1 refused.
+            var limit = PullPage.maxEvents
+            if let text = request.queryValue("limit") {
+                guard let number = Int(text) else {
+                    throw HubError(code: HubError.Code.badLimit, message: "`limit` must be a whole number from 1")
+                }
+                limit = number
+            }
             let page = try await store.pull(for: caller.node, after: after, limit: limit, now: clock())
             metrics.pulled(page.events.count)
             // The events' stored bytes as they are, when the backend handed them over (it does).
