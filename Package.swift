@@ -61,6 +61,7 @@ let package = Package(
             dependencies: [
                 "ReturnsDomain", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
         // The node's local HTTP API (Hummingbird) for the POS and the return desk.
@@ -145,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "returnsync",
             dependencies: [
-                "NodeServer", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
+                "HTTPSupport", "NodeServer", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
                 "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncClient", "SyncProtocol",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -157,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "returnsync-bench",
             dependencies: [
-                "Benchmarks", "HubServer", "HubStoreSQLite", "NodeStore", "SyncClient",
+                "Benchmarks", "HTTPSupport", "HubServer", "HubStoreSQLite", "NodeStore", "SyncClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -217,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "OpenAPITesting", "HubTesting", "HubFeed", "EventCoding",
+                "OpenAPITesting", "HubTesting", "HubFeed", "EventCoding", "HTTPSupport",
                 "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncProtocol", "SyncClient",
                 "NodeStore", "ReplicaStore", "Replication", "ReturnsDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -12,7 +12,8 @@ when the return ended closed, 1 otherwise.
 With `receiptless` it takes one unit of the first catalog item back without a receipt (the
 RECEIPT argument is then the customer's id) and refunds it in cash.
 
-Usage: browser-desk-walk.py CHROMIUM BASE_URL RECEIPT STAFF [refund|exchange|receiptless]
+Usage: browser-desk-walk.py CHROMIUM BASE_URL KEY RECEIPT STAFF [refund|exchange|receiptless]
+(KEY: a key to the node's API, `returnsync node token add`; the page is given it in its address.)
 Used by Tests/EndToEndTests/DeskBrowserTests.swift.
 """
 import fcntl
@@ -110,14 +111,16 @@ class Browser:
 
 
 def main():
-    chromium, base, receipt, staff = sys.argv[1:5]
-    mode = sys.argv[5] if len(sys.argv) > 5 else "refund"
+    chromium, base, key, receipt, staff = sys.argv[1:6]
+    mode = sys.argv[6] if len(sys.argv) > 6 else "refund"
     seen = {}
     with tempfile.TemporaryDirectory(prefix="desk-walk-") as profile:
         browser = Browser(chromium, profile)
         try:
-            browser.open(base + "/desk")
+            browser.open(base + "/desk#key=" + key)
             browser.wait_for("document.body && document.body.dataset.loaded", "the page to load")
+            # The key moves into the browser's storage and out of the address bar.
+            seen["address"] = browser.evaluate("return location.href;")
             seen["header"] = browser.evaluate("return document.getElementById('whoami').textContent;")
             # Who is at the desk, and which receipt: typed as a person would, then the Find button.
             browser.evaluate(f"""

@@ -150,9 +150,12 @@ extension Problem {
 }
 
 extension Request {
-    /// The staff member doing this, from `X-Staff`; `unknown` when the POS sends none.
+    /// The staff member doing this, from `X-Staff`, percent-decoded as UTF-8 (browsers send only
+    /// ISO-8859-1 in headers, so the desk sends 王丽 as `%E7%8E%8B%E4%B8%BD`; a value that is not
+    /// valid percent-encoding is taken as it is); `unknown` when the POS sends none.
     public var staff: StaffID {
-        let value = headers[.init("X-Staff")!]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let raw = headers[.init("X-Staff")!] ?? ""
+        let value = (raw.removingPercentEncoding ?? raw).trimmingCharacters(in: .whitespaces)
         return StaffID(value.isEmpty ? "unknown" : value)
     }
 

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 public import HTTPSupport
 public import HubStore
@@ -56,24 +55,5 @@ struct HubAuthMiddleware: RouterMiddleware {
         var context = context
         context.credential = credential
         return try await next(request, context)
-    }
-}
-
-/// Tokens are random secrets shown once at enrolment; the hub keeps only their SHA-256.
-public enum TokenHash {
-    public static func of(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { b in
-            let hex = String(b, radix: 16)
-            return b < 16 ? "0" + hex : hex
-        }.joined()
-    }
-
-    /// A new random token: 32 bytes from the system's secure generator, hex.
-    public static func newToken() -> String {
-        var g = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in
-            let b = UInt8.random(in: 0...255, using: &g)
-            return b < 16 ? "0" + String(b, radix: 16) : String(b, radix: 16)
-        }.joined()
     }
 }

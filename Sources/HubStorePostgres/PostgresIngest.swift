@@ -58,7 +58,7 @@ struct PostgresIngest {
         for key in keys {
             let new = RecordFold.fold(
                 key: key, events: ((held[key] ?? []) + (arriving[key] ?? [])).sorted { $0.dot < $1.dot })
-            writes.add(old: oldStates[key]!, new: new)
+            try writes.add(old: oldStates[key]!, new: new)
             newStates[key] = new
         }
         try await writes.execute(on: connection, keys: keyTexts, logger: logger)

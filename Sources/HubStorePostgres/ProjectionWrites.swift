@@ -12,7 +12,7 @@ struct ProjectionWrites {
     var delta = ProjectionDelta()
     var states: [RecordState] { delta.records.map(\.new) }
 
-    mutating func add(old: RecordState, new: RecordState) { delta.add(old: old, new: new) }
+    mutating func add(old: RecordState, new: RecordState) throws { try delta.add(old: old, new: new) }
 
     /// Writes everything; `keys` are the records' keys (their old rows are replaced).
     func execute(on connection: PostgresConnection, keys: [String], logger: Logger) async throws {

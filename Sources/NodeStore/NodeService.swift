@@ -13,14 +13,20 @@ public final class NodeService: Sendable {
     let wallClock: @Sendable () -> Int64
     /// The hub's clock minus this one, as last measured at a sync (`ClockSkew`).
     private let offset: LockedValue<Int64?>
+    /// How far (ms) this machine's clock may be off the hub's before the node dates by the hub's.
+    public let clockTolerance: Int64
     /// Why this replica may no longer author (it was found restored from an older backup), if so.
     private let restoredBox: LockedValue<String?>
     /// The background sync's rounds, for `/metrics` (the sync service records into it).
     public let syncStatistics = SyncStatistics()
 
-    public init(database: NodeDatabase, clock: @escaping @Sendable () -> Int64 = NodeService.systemMillis) {
+    public init(
+        database: NodeDatabase, clock: @escaping @Sendable () -> Int64 = NodeService.systemMillis,
+        clockTolerance: Int64 = ClockSkew.tolerance
+    ) {
         self.database = database
         self.wallClock = clock
+        self.clockTolerance = clockTolerance
         let stored = try? database.writer.read { db in
             try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'clock.hubOffset'")
         }
@@ -65,7 +71,10 @@ public final class NodeService: Sendable {
 
     /// The time documents are dated and events stamped by: this machine's clock, or the hub's when
     /// the two differ by more than `ClockSkew.tolerance`.
-    func clock() -> Int64 { wallClock() + ClockSkew.correction(offset: offset.value) }
+    func clock() -> Int64 { wallClock() + ClockSkew.correction(offset: offset.value, tolerance: clockTolerance) }
+
+    /// Whether the last measured offset is past the tolerance (the node dates by the hub's clock).
+    public var clockSkewed: Bool { ClockSkew.isFlagged(offset: offset.value, tolerance: clockTolerance) }
 
     /// The hub's clock minus this machine's, as last measured (nil before the first sync).
     public var hubClockOffset: Int64? { offset.value }

@@ -111,7 +111,7 @@ package struct BulkApply {
         } else {
             var next = Prepared.async(parts[0], prepare)
             for i in parts.indices {
-                let current = next.wait()
+                let current = try next.wait()
                 if i + 1 < parts.count { next = Prepared.async(parts[i + 1], prepare) }
                 try write(current, projector)
             }
@@ -150,7 +150,7 @@ package struct BulkApply {
             let rememberDecoded: Bool
         }
 
-        static func make(_ part: [RecordKey], _ input: Input) -> Prepared {
+        static func make(_ part: [RecordKey], _ input: Input) throws -> Prepared {
             var delta = ProjectionDelta()
             var cache: [(String, (events: [Event], bodies: [Data]))] = []
             for key in part {
@@ -168,7 +168,7 @@ package struct BulkApply {
                     if events.count > 1 { events.sort { $0.dot < $1.dot } }
                 }
                 let oldState = old.map { RecordFold.fold(key: key, events: $0.events) } ?? RecordState(key: key)
-                delta.add(old: oldState, new: RecordFold.fold(key: key, events: events))
+                try delta.add(old: oldState, new: RecordFold.fold(key: key, events: events))
                 if input.rememberDecoded && bodies.count == events.count {
                     cache.append((key.description, (events, bodies)))
                 }
@@ -179,21 +179,21 @@ package struct BulkApply {
         /// `make` on another thread; `wait()` for the result.
         static func async(_ part: [RecordKey], _ input: Input) -> Pending {
             let pending = Pending()
-            DispatchQueue.global(qos: .userInitiated).async { pending.fulfil(make(part, input)) }
+            DispatchQueue.global(qos: .userInitiated).async { pending.fulfil(Result { try make(part, input) }) }
             return pending
         }
     }
 
     final class Pending: @unchecked Sendable {
         private let done = DispatchSemaphore(value: 0)
-        private var value: Prepared?
-        func fulfil(_ v: Prepared) {
+        private var value: Result<Prepared, any Error>?
+        func fulfil(_ v: Result<Prepared, any Error>) {
             value = v
             done.signal()
         }
-        func wait() -> Prepared {
+        func wait() throws -> Prepared {
             done.wait()
-            return value!
+            return try value!.get()
         }
     }
 }

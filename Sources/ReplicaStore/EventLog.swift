@@ -229,7 +229,7 @@ public final class EventLog {
             for key in dirty.sorted() {
                 let old = try state(of: key)
                 let new = RecordFold.fold(key: key, events: try events(of: key))
-                delta.add(old: old, new: new)
+                try delta.add(old: old, new: new)
                 projected[key] = new
                 // Later transactions read these bytes back: let them skip decoding.
                 if rememberedKinds?.contains(key.kind) ?? true, let b = bodies[key], let e = events[key],

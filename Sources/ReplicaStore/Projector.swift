@@ -39,7 +39,7 @@ struct Projector {
     /// Moves the tables from one record's `old` state to its `new` one.
     func apply(old: RecordState, new: RecordState) throws {
         var delta = ProjectionDelta()
-        delta.add(old: old, new: new)
+        try delta.add(old: old, new: new)
         try apply(delta)
     }
 

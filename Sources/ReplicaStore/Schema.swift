@@ -129,6 +129,20 @@ enum Schema {
                     ALTER TABLE meta_v5 RENAME TO meta;
                     """)
         }
+        m.registerMigration("v6.api-tokens") { db in
+            // The keys the node's own API accepts (tills, the desk): this node's alone, never
+            // replicated. Only each key's SHA-256 is kept; a revoked key keeps its row so that
+            // `node token list` shows when it stopped working.
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_tokens (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        secret_hash TEXT NOT NULL UNIQUE,
+                        created_at INTEGER NOT NULL,
+                        revoked_at INTEGER
+                    ) STRICT;
+                    """)
+        }
         return m
     }
 }

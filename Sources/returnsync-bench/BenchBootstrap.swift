@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
+import HTTPSupport
 import HubServer
 import HubStoreSQLite
 import Hummingbird

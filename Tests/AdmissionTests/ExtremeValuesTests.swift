@@ -155,7 +155,7 @@ import Testing
     }
 
     @Test("admitted events fold and project without trapping, whatever their values")
-    func noTraps() {
+    func noTraps() throws {
         var draw = Draw(rng: SeededRNG(state: 17))
         var admitted = 0
         var history: [RecordKey: [Event]] = [:]
@@ -176,7 +176,7 @@ import Testing
             let old = RecordFold.fold(key: record, events: Array(events.dropLast()))
             let new = RecordFold.fold(key: record, events: events)
             var delta = ProjectionDelta()
-            delta.add(old: old, new: new)
+            try delta.add(old: old, new: new)
             _ = delta.sortedLedger
         }
         print("extreme values: \(admitted) of \(Self.cases) events admitted and folded")

@@ -10,8 +10,7 @@ import Testing
 @Suite("bootstrap end to end", .serialized)
 struct BootstrapTests {
     @Test(
-        "a new node bootstraps from the snapshot, prints progress, verifies, and equals a node that paged",
-        .timeLimit(.minutes(1)))
+        "a new node bootstraps from the snapshot, prints progress, verifies, and equals a node that paged")
     func newNodeBootstraps() async throws {
         let f = try await HubFixture()
         defer { f.stopAll() }

@@ -26,8 +26,7 @@ struct DashboardBrowserTests {
     }
 
     @Test(
-        "the page reads sync health, the over-return, returns and stock through the API with a head-office token",
-        .timeLimit(.minutes(1)))
+        "the page reads sync health, the over-return, returns and stock through the API with a head-office token")
     func dashboardShowsTheCompany() async throws {
         _ = try Browser.url()
         let f = try await HubFixture()

@@ -16,6 +16,7 @@ struct BrowserGuardTests {
         var headers: HTTPFields = [:]
         if let contentType { headers[.contentType] = contentType }
         if let origin { headers[.origin] = origin }
+        headers[.authorization] = "Bearer \(NodeAPIFixture.key)"
         return try await client.execute(
             uri: "/api/v1/customers", method: .post, headers: headers, body: ByteBuffer(string: body))
     }
@@ -56,7 +57,7 @@ struct BrowserGuardTests {
 
     @Test("a Host the node does not answer to is refused (DNS rebinding); its own names are not")
     func hosts() async throws {
-        let node = try NodeAPIFixture()
+        let node = try await NodeAPIFixture()
         defer { try? FileManager.default.removeItem(at: node.directory) }
         // The router test client sends `Host: localhost`.
         let other = Application(

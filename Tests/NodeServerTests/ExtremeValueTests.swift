@@ -112,7 +112,7 @@ struct ExtremeValueTests {
 struct NodeHealthTests {
     @Test("healthz is ok while the database takes writes, 503 node.storageUnavailable when it cannot")
     func probe() async throws {
-        let node = try NodeAPIFixture()
+        let node = try await NodeAPIFixture()
         defer { try? FileManager.default.removeItem(at: node.directory) }
         let app = Application(router: buildNodeRouter(service: node.service))
         try await app.test(.router) { client in

@@ -11,7 +11,7 @@ import Testing
 struct LiveServerTests {
     @Test("buildNodeApplication serves the API on 127.0.0.1 and refuses with problem+json")
     func liveLoopback() async throws {
-        let node = try NodeAPIFixture()
+        let node = try await NodeAPIFixture()
         defer { try? FileManager.default.removeItem(at: node.directory) }
         var logger = Logger(label: "NodeServerTests")
         logger.logLevel = .warning

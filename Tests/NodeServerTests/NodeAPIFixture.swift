@@ -15,14 +15,18 @@ struct NodeAPIFixture: Sendable {
     static let now = Instant.date(2025, 3, 10).millis + 12 * 3_600_000
     static let eur = Currency("EUR")
 
+    /// The key the tests' requests carry (`send` adds it); the fixture's node has it.
+    static let key = "tests-key-0123456789abcdef"
+
     let directory: URL
     let service: NodeService
 
-    init() throws {
+    init() async throws {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("returnsync-nodeserver-\(UUID().uuidString)")
         let database = try NodeDatabase.create(in: directory, identity: Self.identity)
         service = NodeService(database: database, clock: { Self.now })
+        try await service.addAPIToken(name: "tests", secretHash: TokenHash.of(Self.key))
     }
 
     /// Runs `body` against the router, then checks the replica against a rebuild from its events.
@@ -30,7 +34,7 @@ struct NodeAPIFixture: Sendable {
         _ setup: TestingSetup = .router,
         _ body: @Sendable (NodeAPIFixture, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let node = try NodeAPIFixture()
+        let node = try await NodeAPIFixture()
         defer { try? FileManager.default.removeItem(at: node.directory) }
         let app = Application(router: buildNodeRouter(service: node.service))
         try await app.test(setup) { client in try await body(node, client) }
@@ -74,6 +78,7 @@ extension TestClientProtocol {
         var headers: HTTPFields = [:]
         if raw != nil { headers[.contentType] = "application/json" }
         if let staff { headers[.init("X-Staff")!] = staff }
+        headers[.authorization] = "Bearer \(NodeAPIFixture.key)"
         return try await execute(
             uri: path.hasPrefix("/") ? path : "\(api)/\(path)", method: method, headers: headers,
             body: raw.map { ByteBuffer(string: $0) })

@@ -15,21 +15,37 @@ import Testing
 @Suite("Protocol/openapi.yaml matches the node API")
 struct OpenAPIConformanceTests {
     @Test("every route the router registers is documented in the spec")
-    func registeredRoutesAreDocumented() throws {
+    func registeredRoutesAreDocumented() async throws {
         let documented = try Set(OpenAPISpec.load().nodeOperations)
-        let registered = try Self.registeredRoutes()
+        let registered = try await Self.registeredRoutes()
         #expect(registered.count >= 35, "the router lists only \(registered.count) routes")
         for route in registered.sorted() where !documented.contains(route) {
             Issue.record("\(route) is registered but not in Protocol/openapi.yaml")
         }
     }
 
+    @Test("every node operation but the probes and the desk page needs the node's key and documents 401")
+    func keysAreDocumented() throws {
+        let spec = try OpenAPISpec.load()
+        let open: Set<String> = ["/healthz", "/metrics", "/api/v1/healthz", "/api/v1/metrics", "/desk", "/desk.js"]
+        for op in spec.operations(on: nil) where !op.viaRef {
+            // An operation without `security` has the root's, `nodeKey`.
+            let security = op.node["security"]?.children.map { $0.children.first?.key ?? $0.value } ?? ["nodeKey"]
+            if open.contains(op.path) {
+                #expect(security == ["{}"], "\(op.route) answers without a key: \(security)")
+            } else {
+                #expect(security.contains("nodeKey"), "\(op.route) needs the node's key: \(security)")
+                #expect(op.node["responses"]?["401"] != nil, "\(op.route) does not document 401")
+            }
+        }
+    }
+
     @Test("every route the spec documents is registered by the router")
-    func documentedRoutesAreRegistered() throws {
+    func documentedRoutesAreRegistered() async throws {
         let documented = try OpenAPISpec.load().nodeOperations
         #expect(documented.count >= 35, "the parser found only \(documented.count) operations")
         #expect(Set(documented).count == documented.count, "an operation is documented twice")
-        let registered = try Set(Self.registeredRoutes())
+        let registered = try await Set(Self.registeredRoutes())
         for route in documented.sorted() where !registered.contains(route) {
             Issue.record("\(route) is in Protocol/openapi.yaml but the router does not register it")
         }
@@ -169,8 +185,8 @@ struct OpenAPIConformanceTests {
 
     /// `METHOD /path` of every route `buildNodeRouter` registers, paths as Hummingbird prints them
     /// (`/api/v1/returns/{id}`, the OpenAPI template form).
-    static func registeredRoutes() throws -> [String] {
-        let node = try NodeAPIFixture()
+    static func registeredRoutes() async throws -> [String] {
+        let node = try await NodeAPIFixture()
         defer { try? FileManager.default.removeItem(at: node.directory) }
         return buildNodeRouter(service: node.service).routes.map { "\($0.method.rawValue) \($0.path)" }
     }

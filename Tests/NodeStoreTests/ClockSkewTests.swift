@@ -45,4 +45,18 @@ import Testing
         let event = try #require(try await fixture.service.outboxChangeSet(limit: 10)?.events.last)
         #expect(event.hlc.wall == Instant.date(2026, 11, 1).millis + 60_000)
     }
+
+    @Test("the tolerance is the node's to set: a minute's offset counts at a 30-second tolerance")
+    func configuredTolerance() async throws {
+        let fixture = try NodeFixture()
+        defer { try? FileManager.default.removeItem(at: fixture.directory) }
+        let strict = NodeService(
+            database: fixture.service.database, clock: { Instant.date(2026, 11, 1).millis + 60_000 },
+            clockTolerance: 30_000)
+        try await strict.recordHubClock(offset: -60_000)
+        #expect(strict.clockSkewed && !fixture.service.clockSkewed)
+        try await strict.registerCustomer(Customer(id: "C-9"), staff: "desk")
+        let event = try #require(try await strict.outboxChangeSet(limit: 10)?.events.last)
+        #expect(event.hlc.wall == Instant.date(2026, 11, 1).millis, "dated by the hub's clock")
+    }
 }

@@ -9,6 +9,8 @@ public enum NodeAPI {
     public static let prefix = "/api/v1"
     /// Request bodies larger than this are refused with 413 `input.tooLarge` (1 MiB).
     public static let maxBodyBytes = JSONCoding.defaultMaxBodyBytes
+    /// Paths under the prefix that need no key (`NodeKeyGuard`): the probes.
+    public static let openPaths: Set<String> = ["\(prefix)/healthz", "\(prefix)/metrics"]
 }
 
 /// Builds the node's HTTP application: the return-desk API of ``buildNodeRouter(service:)``
@@ -31,7 +33,8 @@ public func buildNodeApplication(
 }
 
 /// Builds the router of the node's local API under `/api/v1`; `healthz` and `metrics` are also
-/// served at the root.
+/// served at the root. Every API route but those probes needs one of the node's keys
+/// (`NodeKeyGuard`).
 ///
 /// Tests drive this router directly (`app.test(.router)`), so they exercise exactly the routes,
 /// error mapping and body limit the served application has.
@@ -49,6 +52,7 @@ public func buildNodeRouter(
             metrics.record(status: status, problemCode: code)
         })
     router.add(middleware: BrowserGuard(allowedHosts: allowedHosts))
+    router.add(middleware: NodeKeyGuard(service: service))
     let routes = NodeRoutes(service: service, metrics: metrics, escrowClaimer: escrowClaimer)
     let api = router.group(RouterPath(NodeAPI.prefix))
     routes.addSalesRoutes(to: api)

@@ -37,7 +37,7 @@ final class NodeMetrics: @unchecked Sendable {
         var sync = SyncStatistics.Snapshot()
         /// The hub's clock minus this machine's, in ms, as last measured (0 before any sync).
         var clockOffsetMillis: Int = 0
-        /// Whether the offset is past `ClockSkew.tolerance`: the node then dates by the hub's clock.
+        /// Whether the offset is past the node's tolerance: it then dates by the hub's clock.
         var clockSkewed = false
     }
 

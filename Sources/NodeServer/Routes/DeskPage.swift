@@ -46,6 +46,7 @@ enum DeskPage {
               <span id="whoami"></span>
               <span class="spacer"></span>
               <label>Staff <input id="staff" autocomplete="username" placeholder="your name"></label>
+              <label id="key-field" hidden>Desk key <input id="key" type="password" autocomplete="off" placeholder="from the store manager"></label>
             </header>
             <div id="problem" role="alert" hidden></div>
             <main>
@@ -94,6 +95,9 @@ enum DeskPage {
             // ReturnSync return desk: every figure and check comes from this node's API (/api/v1), which
             // works with the link to head office down. Writes carry the staff member's name (X-Staff).
             const STAFF_KEY = "returnsync.desk.staff";
+            // The desk's key to the node's API (`returnsync node token add`), given once by opening
+            // /desk#key=<key> or typing it; kept in this browser.
+            const DESK_KEY = "returnsync.desk.key";
             const REASONS = ["changedMind", "defective", "damagedInTransit", "wrongItem", "notAsDescribed", "sizeOrFit", "other"];
             const CONDITIONS = ["unopened", "openedComplete", "incomplete", "used", "damaged"];
             const GRADES = [["a", "A: as new, back to stock"], ["b", "B: cosmetic flaws, resell discounted"], ["c", "C: repairable"], ["d", "D: beyond repair, scrap"], ["vendorDefect", "vendor defect, back to vendor"]];
@@ -101,14 +105,21 @@ enum DeskPage {
             let currentReturn = null;
 
             function staff() { return $("staff").value.trim(); }
+            function deskKey() { return localStorage.getItem(DESK_KEY) || ""; }
 
             // `writes`: the request records something, so it must say who (checking the policy does not).
             async function call(method, path, body, writes = method !== "GET") {
               const headers = { Accept: "application/json" };
               if (body !== undefined) headers["Content-Type"] = "application/json";
               if (writes && !staff()) throw new Error("Enter your name under Staff first: every write records who did it.");
-              if (staff()) headers["X-Staff"] = staff();
+              // Percent-encoded UTF-8: a browser sends nothing but ISO-8859-1 in a header (王丽).
+              if (staff()) headers["X-Staff"] = encodeURIComponent(staff());
+              if (deskKey()) headers["Authorization"] = "Bearer " + deskKey();
               const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+              if (response.status === 401) {
+                $("key-field").hidden = false;
+                throw new Error("This desk has no key to the node, or its key was revoked: enter the desk key from the store manager under Desk key.");
+              }
               if (!response.ok) throw await problemError(response);
               return response.json();
             }
@@ -446,6 +457,15 @@ enum DeskPage {
             document.addEventListener("DOMContentLoaded", () => {
               $("staff").value = localStorage.getItem(STAFF_KEY) || "";
               $("staff").addEventListener("change", () => localStorage.setItem(STAFF_KEY, staff()));
+              // A key in the address is moved into this browser and out of the address bar and history.
+              const given = new URLSearchParams(location.hash.slice(1));
+              if (given.get("key")) {
+                localStorage.setItem(DESK_KEY, given.get("key"));
+                given.delete("key");
+                history.replaceState(null, "", location.pathname + location.search + (given.toString() ? "#" + given : ""));
+              }
+              $("key-field").hidden = deskKey() !== "";
+              $("key").addEventListener("change", () => { localStorage.setItem(DESK_KEY, $("key").value.trim()); location.reload(); });
               $("search").addEventListener("click", guarded(search));
               $("no-receipt").addEventListener("click", guarded(openReceiptless));
               $("add-line").addEventListener("click", guarded(async () => addReceiptlessLine()));

@@ -58,7 +58,7 @@ extension NodeRoutes {
             figures.riskBudgetUsedMinor = Int(escrow.used.minor)
             let offset = service.hubClockOffset
             figures.clockOffsetMillis = Int(offset ?? 0)
-            figures.clockSkewed = ClockSkew.isFlagged(offset: offset)
+            figures.clockSkewed = service.clockSkewed
             figures.sync = service.syncStatistics.snapshot
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -70,35 +70,59 @@ public struct ProjectionDelta: Sendable {
 
     public init() {}
 
-    /// Adds the change of one record from `old` (what the tables hold) to `new`.
-    public mutating func add(old: RecordState, new: RecordState) {
+    /// A sum that left the 64-bit range: the change is refused whole (`projection.overflow`)
+    /// rather than trapping. Admission bounds every amount, so only an absurd volume gets here.
+    public static func overflow(_ what: String) -> DomainError {
+        DomainError(code: "projection.overflow", message: "the running sum of \(what) would leave the 64-bit range")
+    }
+
+    /// `total + d` (or `- d` when `subtract`), checked.
+    static func sum<T: FixedWidthInteger>(_ total: inout T, _ d: T, subtract: Bool = false, _ what: String)
+        throws(DomainError)
+    {
+        let (r, o) = subtract ? total.subtractingReportingOverflow(d) : total.addingReportingOverflow(d)
+        guard !o else { throw overflow(what) }
+        total = r
+    }
+
+    /// Adds the change of one record from `old` (what the tables hold) to `new`; a sum past the
+    /// 64-bit range throws `projection.overflow` and leaves the delta unusable.
+    public mutating func add(old: RecordState, new: RecordState) throws(DomainError) {
         let o = old.contributions
         let n = new.contributions
         // Sums are linear: take every old contribution out and put every new one in, term by
         // term (no intermediate per-record sums); parts that did not change are skipped.
         if o.movements != n.movements {
-            for m in o.movements { for (k, d) in m.deltas { stock[k, default: 0] -= d } }
-            for m in n.movements { for (k, d) in m.deltas { stock[k, default: 0] += d } }
+            for m in o.movements {
+                for (k, d) in m.deltas { try Self.sum(&stock[k, default: 0], d, subtract: true, "stock") }
+            }
+            for m in n.movements { for (k, d) in m.deltas { try Self.sum(&stock[k, default: 0], d, "stock") } }
         }
         if o.sold != n.sold {
-            for (k, d) in o.sold { saleLines[k, default: Counts()].sold -= d }
-            for (k, d) in n.sold { saleLines[k, default: Counts()].sold += d }
+            for (k, d) in o.sold { try Self.sum(&saleLines[k, default: Counts()].sold, d, subtract: true, "units") }
+            for (k, d) in n.sold { try Self.sum(&saleLines[k, default: Counts()].sold, d, "units") }
         }
         if o.returned != n.returned {
-            for (k, d) in o.returned { saleLines[k, default: Counts()].returned -= d }
-            for (k, d) in n.returned { saleLines[k, default: Counts()].returned += d }
+            for (k, d) in o.returned {
+                try Self.sum(&saleLines[k, default: Counts()].returned, d, subtract: true, "units")
+            }
+            for (k, d) in n.returned { try Self.sum(&saleLines[k, default: Counts()].returned, d, "units") }
         }
         if o.soldSerials != n.soldSerials {
-            for (k, d) in o.soldSerials { serials[k, default: Counts()].sold -= d }
-            for (k, d) in n.soldSerials { serials[k, default: Counts()].sold += d }
+            for (k, d) in o.soldSerials {
+                try Self.sum(&serials[k, default: Counts()].sold, d, subtract: true, "units")
+            }
+            for (k, d) in n.soldSerials { try Self.sum(&serials[k, default: Counts()].sold, d, "units") }
         }
         if o.returnedSerials != n.returnedSerials {
-            for (k, d) in o.returnedSerials { serials[k, default: Counts()].returned -= d }
-            for (k, d) in n.returnedSerials { serials[k, default: Counts()].returned += d }
+            for (k, d) in o.returnedSerials {
+                try Self.sum(&serials[k, default: Counts()].returned, d, subtract: true, "units")
+            }
+            for (k, d) in n.returnedSerials { try Self.sum(&serials[k, default: Counts()].returned, d, "units") }
         }
         if o.storeCredit != n.storeCredit {
-            for (k, d) in o.storeCredit { storeCredit[k, default: 0] -= d }
-            for (k, d) in n.storeCredit { storeCredit[k, default: 0] += d }
+            for (k, d) in o.storeCredit { try Self.sum(&storeCredit[k, default: 0], d, subtract: true, "store credit") }
+            for (k, d) in n.storeCredit { try Self.sum(&storeCredit[k, default: 0], d, "store credit") }
         }
         // The journal: usually the old entries are the first of the new ones (a step appends its
         // postings); then only the new entries' lines go into the sums and the table.
@@ -110,19 +134,26 @@ public struct ProjectionDelta: Sendable {
                 let added = n.journal[o.journal.count...]
                 for e in added {
                     for l in e.lines {
-                        ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0] += l.amount.minor
+                        try Self.sum(
+                            &ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0],
+                            l.amount.minor, "an account")
                     }
                 }
                 insert = Self.journalRows(added, from: kept)
             } else {
                 for e in o.journal {
                     for l in e.lines {
-                        ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0] -= l.amount.minor
+                        try Self.sum(
+                            &ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0],
+                            l.amount.minor,
+                            subtract: true, "an account")
                     }
                 }
                 for e in n.journal {
                     for l in e.lines {
-                        ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0] += l.amount.minor
+                        try Self.sum(
+                            &ledger[LedgerKey(account: l.account, currency: l.amount.currency), default: 0],
+                            l.amount.minor, "an account")
                     }
                 }
                 let oldRows = Self.journalRows(o.journal)

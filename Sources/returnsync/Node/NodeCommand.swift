@@ -11,6 +11,9 @@ extension ReturnSync {
                 -shm files while open). Create it once with `node init`, run the HTTP API with \
                 `node serve`, and check it with `node verify` after a crash or before a backup.
                 """,
-            subcommands: [Init.self, Serve.self, Verify.self, Status.self, Connect.self, Sync.self, EscrowCommand.self])
+            subcommands: [
+                Init.self, Serve.self, Token.self, Verify.self, Status.self, Connect.self, Sync.self,
+                EscrowCommand.self,
+            ])
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NodeServer
 import NodeStore
+import Replication
 import ServiceLifecycle
 import SyncClient
 
@@ -14,12 +15,15 @@ extension ReturnSync.NodeCommand {
             abstract: "Run the node's local HTTP API (for the till and the return desk).",
             discussion: """
                 Serves the API under /api/v1 (sales, returns and their steps, products, stock, \
-                alerts, exceptions) and /healthz. It listens on loopback only unless you give --host; \
-                the API has no login of its own, so expose it beyond this machine only behind a \
-                reverse proxy that authenticates. Stop it with Ctrl-C or SIGTERM: requests in flight \
-                finish first. Every acknowledged request is already on disk (synchronous=FULL).
+                alerts, exceptions), the return desk at /desk, and /healthz and /metrics. Every API \
+                call needs one of the node's keys (Authorization: Bearer <key>): make one per till \
+                and one for the desk with `node token add`. It listens on loopback only unless you \
+                give --host; on the store's network put a TLS proxy in front (docs/node.md). Stop it \
+                with Ctrl-C or SIGTERM: requests in flight finish first. Every acknowledged request \
+                is already on disk (synchronous=FULL).
 
                 Example:
+                  returnsync node token add --data /var/lib/returnsync --name desk
                   returnsync node serve --data /var/lib/returnsync --port 8080
                 """)
 
@@ -39,6 +43,13 @@ extension ReturnSync.NodeCommand {
         var allowHost: [String] = []
 
         @Option(
+            name: .customLong("clock-tolerance"),
+            help: ArgumentHelp(
+                "Seconds this machine's clock may be off the hub's (measured at every sync) before the node dates documents by the hub's clock instead and flags it in /metrics.",
+                valueName: "seconds"))
+        var clockTolerance = Int(ClockSkew.tolerance / 1000)
+
+        @Option(
             name: .customLong("log-level"),
             help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
         var logLevel = "info"
@@ -46,6 +57,9 @@ extension ReturnSync.NodeCommand {
         func validate() throws {
             guard (1...65_535).contains(port) else {
                 throw ValidationError("input.invalidPort: \(port) is not a TCP port (1-65535)")
+            }
+            guard (1...86_400).contains(clockTolerance) else {
+                throw ValidationError("input.invalidClockTolerance: give 1 to 86400 seconds, not \(clockTolerance)")
             }
             guard Logger.Level(rawValue: logLevel) != nil else {
                 throw ValidationError("input.invalidLogLevel: '\(logLevel)' is not a log level")
@@ -62,7 +76,7 @@ extension ReturnSync.NodeCommand {
             var logger = Logger(label: "returnsync.node")
             logger.logLevel = level
             let database = try folder.open()
-            let service = NodeService(database: database)
+            let service = NodeService(database: database, clockTolerance: Int64(clockTolerance) * 1000)
             let identity = database.identity
             logger[metadataKey: "node.id"] = "\(identity.node)"
             logger[metadataKey: "store.id"] = "\(identity.store)"
@@ -74,7 +88,11 @@ extension ReturnSync.NodeCommand {
                 escrowClaimer: connection.map { HubEscrowClaimer(baseURL: $0.url, token: $0.token) },
                 allowedHosts: BrowserGuard<BasicRequestContext>.hosts(listeningOn: host, port: port, extra: allowHost))
             if !Self.isLoopback(host) {
-                logger.warning("listening beyond loopback: the API has no authentication; put a reverse proxy in front")
+                logger.warning("listening beyond loopback without TLS: put a TLS proxy in front (docs/node.md)")
+            }
+            if try await service.apiTokens().allSatisfy({ $0.revokedAt != nil }) {
+                logger.warning(
+                    "this node has no key yet: make one with `returnsync node token add` before using the API")
             }
             logger.info(
                 "ReturnSync node serving at http://\(Self.urlHost(host)):\(port)\(NodeAPI.prefix)",

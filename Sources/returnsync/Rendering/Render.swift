@@ -26,20 +26,31 @@ enum Render {
 
     static func trialBalance(_ rows: [TrialBalanceRow]) -> String {
         var table = Table("ACCOUNT", "NAME", "CUR", "DEBIT>", "CREDIT>")
-        var sums: [String: (Int64, Int64)] = [:]
+        // Totals are checked sums (nil: past the 64-bit range, shown as such rather than trapping).
+        var sums: [String: (Int64?, Int64?)] = [:]
+        func plus(_ a: Int64?, _ b: Int64?) -> Int64? {
+            guard let a, let b else { return nil }
+            let (r, o) = a.addingReportingOverflow(b)
+            return o ? nil : r
+        }
         for r in rows {
-            let debit = max(r.balance, 0)
-            let credit = max(-r.balance, 0)
+            let debit: Int64? = max(r.balance, 0)
+            let credit: Int64? = r.balance == .min ? nil : max(-r.balance, 0)
             table.add(
-                r.account, r.title, r.currency, debit > 0 ? DecimalText.format(debit) : "",
-                credit > 0 ? DecimalText.format(credit) : "")
-            sums[r.currency, default: (0, 0)].0 += debit
-            sums[r.currency, default: (0, 0)].1 += credit
+                r.account, r.title, r.currency, Self.amount(debit), Self.amount(credit))
+            let sum = sums[r.currency, default: (0, 0)]
+            sums[r.currency] = (plus(sum.0, debit), plus(sum.1, credit))
         }
         for (currency, sum) in sums.sorted(by: { $0.key < $1.key }) {
-            table.add("", "total", currency, DecimalText.format(sum.0), DecimalText.format(sum.1))
+            table.add("", "total", currency, Self.amount(sum.0, zero: "0.00"), Self.amount(sum.1, zero: "0.00"))
         }
         return table.render(empty: "No postings yet.")
+    }
+
+    /// A trial-balance cell: blank for zero (unless `zero` is given), "out of range" for nil.
+    private static func amount(_ minor: Int64?, zero: String = "") -> String {
+        guard let minor else { return "out of range" }
+        return minor == 0 && zero.isEmpty ? "" : DecimalText.format(minor)
     }
 
     static func customerHistory(_ h: CustomerHistory) -> String {

@@ -12,22 +12,30 @@ final class NodeServerProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
     let log: URL
+    /// A key to the node's API, made for this process with `node token add`.
+    let key: String
     private let logHandle: FileHandle
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts the server on `data` (with `environment` added to this process's) and returns once
-    /// `/api/v1/healthz` answers 200.
+    /// Makes a key with `node token add`, starts the server on `data` (with `environment` added to
+    /// this process's) and returns once `/api/v1/healthz` answers 200.
     static func start(data: String, log: URL, client: HTTPClient, environment: [String: String] = [:]) async throws
         -> NodeServerProcess
     {
-        let server = try NodeServerProcess(data: data, port: try freeLoopbackPort(), log: log, environment: environment)
+        let made = try await returnsync(
+            "node", "token", "add", "--data", data, "--name", "e2e-\(UUID().uuidString.prefix(8))")
+        guard made.status == 0 else { throw StartupFailed(description: "node token add failed: \(made)") }
+        let key = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try NodeServerProcess(
+            data: data, port: try freeLoopbackPort(), log: log, key: key, environment: environment)
         try await server.waitUntilHealthy(client: client)
         return server
     }
 
-    private init(data: String, port: Int, log: URL, environment: [String: String]) throws {
+    private init(data: String, port: Int, log: URL, key: String, environment: [String: String]) throws {
         self.port = port
+        self.key = key
         self.log = log
         if !FileManager.default.fileExists(atPath: log.path) {
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -44,6 +52,13 @@ final class NodeServerProcess: @unchecked Sendable {
     }
 
     var pid: pid_t { process.processIdentifier }
+
+    /// A request to `path` on this node, carrying its key.
+    func request(_ path: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        return request
+    }
 
     var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
