@@ -24,8 +24,52 @@ public enum JSONCoding {
         -> T
     {
         try await decode(from: request, emptyAllowed: emptyAllowed, limit: limit) {
-            try JSONDecoder().decode(T.self, from: $0)
+            let value = try JSONDecoder().decode(T.self, from: $0)
+            // The API has no nullable field: an optional one is left out, never sent as `null`
+            // (which JSONDecoder would take as left out, accepting what the spec refuses).
+            if let field = firstNull(in: $0) {
+                throw Problem(
+                    code: Problem.Code.malformedJSON,
+                    detail: "\(field) is null: leave out a field that has no value (no field of this API is nullable)")
+            }
+            return value
         }
+    }
+
+    /// Where the first `null` of `json` (valid JSON) is: "`key`" for a member of an object, or
+    /// "an array element"; nil when it has none. A scan of the bytes, outside strings.
+    static func firstNull(in json: Data) -> String? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), colon = UInt8(ascii: ":")
+        var inString = false
+        var escaped = false
+        var stringStart = json.startIndex
+        var lastString: Range<Data.Index>?
+        var key: Range<Data.Index>?
+        for index in json.indices {
+            let byte = json[index]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == backslash {
+                    escaped = true
+                } else if byte == quote {
+                    inString = false
+                    lastString = stringStart..<index
+                }
+                continue
+            }
+            switch byte {
+            case quote:
+                inString = true
+                stringStart = json.index(after: index)
+            case colon: key = lastString
+            case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "{"): key = nil
+            case UInt8(ascii: "n"):  // in valid JSON, only `null` starts with n outside a string
+                return key.map { "`" + String(decoding: json[$0], as: UTF8.self) + "`" } ?? "an array element"
+            default: break
+            }
+        }
+        return nil
     }
 
     /// Reads the body as `decode(_:from:emptyAllowed:limit:)` does and decodes it with `decoder`
@@ -117,9 +161,38 @@ extension Request {
 
     /// A query parameter, trimmed; nil when absent or empty.
     public func query(_ name: String) -> String? {
-        guard let value = uri.queryParameters[name[...]] else { return nil }
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        return trimmed.isEmpty ? nil : trimmed
+        guard let value = queryValue(name) else { return nil }
+        return value.isEmpty ? nil : value
+    }
+
+    /// A query parameter as given, trimmed: "" when it is given empty (`?status=`), nil when absent.
+    public func queryValue(_ name: String) -> String? {
+        uri.queryParameters[name[...]].map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// A whole-number query parameter in `range`, `defaultValue` when absent; any other value
+    /// (empty, not a number, out of range) is `422 input.invalidQuery`.
+    public func queryInteger(_ name: String, in range: ClosedRange<Int>, default defaultValue: Int) throws -> Int {
+        guard let text = queryValue(name) else { return defaultValue }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem(
+                code: Problem.Code.invalidQuery,
+                detail: "`\(name)` must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// An enumerated query parameter, nil when absent; a value that is not one of `T`'s (empty
+    /// included) is `422 input.invalidQuery`.
+    public func queryCase<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> T?
+    where T.RawValue == String {
+        guard let text = queryValue(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            let known = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw Problem(
+                code: Problem.Code.invalidQuery, detail: "unknown `\(name)` \"\(text)\"; use one of \(known)")
+        }
+        return value
     }
 }
 

@@ -65,7 +65,7 @@ extension HubRoutes {
                 input.products.values.first?.unitPrice.currency ?? input.sales.first?.currency ?? Currency("EUR")
             let report = AnalyticsReport(
                 input: input, asOf: Instant(millis: clock()), options: AnalyticsOptions(currency: currency))
-            switch request.query("format") ?? "json" {
+            switch request.queryValue("format") ?? "json" {
             case "json": return try JSONCoding.response(report)
             case "text":
                 return Response(
@@ -84,15 +84,10 @@ extension HubRoutes {
         }
         api.get("returns") { request, context in
             _ = try context.caller(in: Self.headOffice)
-            let status = try request.query("status").map { text in
-                guard let s = ReturnStatus(rawValue: text) else {
-                    throw Problem(code: Problem.Code.invalidQuery, detail: "unknown status \"\(text)\"")
-                }
-                return s
-            }
+            let status = try request.queryCase("status", as: ReturnStatus.self)
+            let limit = try request.queryInteger("limit", in: 1...1000, default: 200)
             let rows = try await store.state().returns(
-                store: request.query("store").map(StoreID.init(rawValue:)), status: status,
-                limit: Int(request.query("limit") ?? "") ?? 200)
+                store: request.query("store").map(StoreID.init(rawValue:)), status: status, limit: limit)
             return try JSONCoding.response(rows)
         }
         api.get("customers/:id/history") { _, context in

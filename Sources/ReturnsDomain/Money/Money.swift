@@ -6,6 +6,12 @@ public struct Currency: RawRepresentable, Hashable, Sendable, Codable, Comparabl
     public var description: String { rawValue }
     public static func < (a: Currency, b: Currency) -> Bool { a.rawValue < b.rawValue }
 
+    /// An ISO 4217 code as written: three capital letters A–Z (`EUR`, `CNY`).
+    public var isWellFormed: Bool {
+        let scalars = rawValue.unicodeScalars
+        return scalars.count == 3 && scalars.allSatisfy { $0 >= "A" && $0 <= "Z" }
+    }
+
     public init(from decoder: any Decoder) throws {
         self.rawValue = try decoder.singleValueContainer().decode(String.self)
     }
