@@ -61,7 +61,7 @@ struct IdempotencyTests {
         }
     }
 
-    @Test("the key with another request is 422; a bad key is 400; a refused request keeps no key")
+    @Test("the key with another request is 409; a bad key is 400; a refused request keeps no key")
     func refused() async throws {
         try await NodeAPIFixture.run { node, client in
             try await Seed.catalog(client)
@@ -69,7 +69,7 @@ struct IdempotencyTests {
             expectStatus(try await Self.post(client, "returns", Seed.returnOf("S1-0001"), key: "k-1"), .created)
             expectProblem(
                 try await Self.post(client, "returns", Seed.returnOf("S1-0001", quantity: 2), key: "k-1"),
-                .unprocessableContent, "idempotency.conflict")
+                .conflict, "idempotency.conflict")
             for bad in ["", "has space", String(repeating: "x", count: 201), "王丽"] {
                 var headers: HTTPFields = [.contentType: "application/json"]
                 headers[.authorization] = "Bearer \(NodeAPIFixture.key)"

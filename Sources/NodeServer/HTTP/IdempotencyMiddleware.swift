@@ -11,7 +11,7 @@ public import NodeStore
 ///   claimed in the transaction that carries the request out (`RequestIdempotency`), and the
 ///   answer is kept once it is ready; a refused request keeps nothing, so it may be sent again.
 /// - The same key with another request (method, path or body, its JSON keys in any order) is
-///   `422 idempotency.conflict`.
+///   `409 idempotency.conflict` (as at the hub).
 /// - Requests with one key run one at a time; the second waits and gets the first's answer.
 /// - A key whose work committed but whose answer was lost (the node stopped in between) is
 ///   `409 idempotency.answerLost`: read the record to see where it stands.
@@ -28,7 +28,8 @@ public struct IdempotencyMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        guard [.post, .put, .patch, .delete].contains(request.method),
+        // Only a route's own request: an unknown path or method goes on to its 404 or 405.
+        guard [.post, .put, .patch, .delete].contains(request.method), context.endpointPath != nil,
             let key = request.headers[.init("Idempotency-Key")!]
         else { return try await next(request, context) }
         guard (1...200).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
@@ -47,7 +48,7 @@ public struct IdempotencyMiddleware<Context: RequestContext>: RouterMiddleware {
         if let stored = try await service.idempotency(key) {
             guard stored.digest == digest else {
                 throw Problem(
-                    code: "idempotency.conflict", status: .unprocessableContent,
+                    code: "idempotency.conflict", status: .conflict,
                     detail: "the Idempotency-Key \(key) was used before with another request")
             }
             guard let status = stored.status, let bytes = stored.body else {
