@@ -8,7 +8,8 @@ extension NodeRoutes {
     func addOperationsRoutes(to api: Group) {
         api.get("stock") { request, _ in
             let sku = request.query("sku").map(SKU.init)
-            let store = request.query("store").map(StoreID.init)
+            let store = try StockScope.store(
+                asked: request.query("store").map(StoreID.init), at: service.identity.store)
             return try JSONCoding.response(try await service.read { try $0.stock(sku: sku, store: store) })
         }
         api.get("alerts/low-stock") { _, _ in

@@ -19,8 +19,12 @@ extension NodeRoutes {
         api.get("returns") { request, _ in
             let status = try request.queryCase("status", as: ReturnStatus.self)
             let limit = try request.queryInteger("limit", in: 1...1000, default: 100)
+            // This store's returns unless another store is asked for (those the replica holds:
+            // returns of this store's sales elsewhere, and what the feed brought).
+            let store = request.query("store").map(StoreID.init) ?? service.identity.store
             let (filter, count) = (status, limit)
-            return try JSONCoding.response(try await service.read { try $0.returns(status: filter, limit: count) })
+            return try JSONCoding.response(
+                try await service.read { try $0.returns(store: store, status: filter, limit: count) })
         }
         api.get("returns/:id") { _, context in
             let id = ReturnID(try context.pathID())

@@ -25,7 +25,8 @@ extension ReturnSync {
 extension ReturnSync.StockCommand {
     /// `returnsync stock [show]`.
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stock per store, location and SKU (the default).")
+        static let configuration = CommandConfiguration(
+            abstract: "This store's stock per location and SKU (the default); head office's hub has every store's.")
 
         @OptionGroup var options: DeskOptions
         @Option(help: ArgumentHelp("Only this SKU.", valueName: "sku")) var sku: String?
@@ -33,7 +34,9 @@ extension ReturnSync.StockCommand {
 
         func run() async throws {
             let skuFilter = sku.map(SKU.init)
-            var rows = try await options.node.service().read { try $0.stock(sku: skuFilter) }
+            let service = try options.node.service()
+            let store = service.identity.store
+            var rows = try await service.read { try $0.stock(sku: skuFilter, store: store) }
             if let location { rows = rows.filter { $0.location == location } }
             try options.emit(rows) { Render.stock(rows) }
         }
