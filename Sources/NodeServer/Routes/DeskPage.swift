@@ -29,13 +29,14 @@ enum DeskPage {
               button { padding: .3rem .8rem; border-radius: 4px; border: 1px solid #9aa3ad; background: #fff; cursor: pointer; }
               button.primary { background: var(--accent); color: #fff; border-color: var(--accent); }
               .row { display: flex; gap: .6rem; flex-wrap: wrap; align-items: center; margin: .4rem 0; }
+              #offline { margin: 1rem 1.25rem 0; padding: .5rem .75rem; border: 1px solid #c98a00; background: #fff6e0; border-radius: 6px; }
               .muted { color: var(--muted); }
               .allow { color: var(--ok); font-weight: 600; }
               .needsApproval { color: var(--warn); font-weight: 600; }
               .deny { color: var(--bad); font-weight: 600; }
               .status { display: inline-block; padding: .05rem .5rem; border-radius: 999px; background: #e8ecf3; font-weight: 600; }
               @media print {
-                header, #find, #sale, #latest, .actions, #problem { display: none !important; }
+                header, #find, #sale, #latest, .actions, #problem, #offline { display: none !important; }
                 body { background: #fff; }
                 section { border: 0; }
               }
@@ -48,6 +49,7 @@ enum DeskPage {
               <label>Staff <input id="staff" autocomplete="username" placeholder="your name"></label>
               <label id="key-field" hidden>Desk key <input id="key" type="password" autocomplete="off" placeholder="from the store manager"></label>
             </header>
+            <div id="offline" role="status" hidden></div>
             <div id="problem" role="alert" hidden></div>
             <main>
               <section id="find">
@@ -132,6 +134,18 @@ enum DeskPage {
               }
               if (!response.ok) throw await problemError(response);
               return response.json();
+            }
+
+            // The offline banner: the desk works the same without head office, and says so.
+            function showLink(health) {
+              const link = health.sync;
+              const offline = link && !link.online && link.failedRounds > 0;
+              $("offline").hidden = !offline;
+              if (offline) {
+                $("offline").textContent = "Working offline: head office cannot be reached" +
+                  (link.lastSuccess ? " (last in touch " + when(link.lastSuccess.millis) + ")" : "") +
+                  ". Everything you record is kept here; " + health.outbox + " change(s) will go to head office when the link is back.";
+              }
             }
 
             function showProblem(error) {
@@ -490,6 +504,8 @@ enum DeskPage {
               guarded(async () => {
                 const health = await call("GET", "/healthz");
                 $("whoami").textContent = "store " + health.store + " · node " + health.node + " · " + health.outbox + " change(s) waiting for the hub";
+                showLink(health);
+                setInterval(async () => { try { showLink(await call("GET", "/healthz")); } catch (_) {} }, 15000);
                 await loadLatest();
                 // An address like /desk#receipt=R-1 opens that sale at once, /desk#return=RT-… that return
                 // (for a link or a code printed on a receipt or a slip).

@@ -43,8 +43,16 @@ extension NodeRoutes {
             }
             let outbox = try await service.read { try $0.outboxCount() }
             let identity = service.identity
+            var sync: SyncHealth?
+            if try await service.hubConnection() != nil {
+                let rounds = service.syncStatistics.snapshot
+                sync = SyncHealth(
+                    online: rounds.lastSuccessMillis != nil && rounds.consecutiveFailures == 0,
+                    lastSuccess: rounds.lastSuccessMillis.map(Instant.init(millis:)),
+                    failedRounds: rounds.consecutiveFailures)
+            }
             return try JSONCoding.response(
-                HealthStatus(status: "ok", node: identity.node, store: identity.store, outbox: outbox))
+                HealthStatus(status: "ok", node: identity.node, store: identity.store, outbox: outbox, sync: sync))
         }
         routes.get("metrics") { _, _ in
             let identity = service.identity
