@@ -10,7 +10,7 @@ from the node's API. Prints one JSON object with what the page showed at each st
 when the return ended closed, 1 otherwise.
 
 With `receiptless` it takes one unit of the first catalog item back without a receipt (the
-RECEIPT argument is then the customer's id) and refunds it in cash.
+RECEIPT argument is then the customer's id) and refunds it by bank transfer.
 
 Usage: browser-desk-walk.py CHROMIUM BASE_URL KEY RECEIPT STAFF [refund|exchange|receiptless]
 (KEY: a key to the node's API, `returnsync node token add`; the page is given it in its address.)
@@ -171,8 +171,11 @@ def main():
                 browser.wait_for("document.querySelector('[data-role=exchange-sku]').options.length > 0", "the catalog")
                 click("Exchange", "exchanged")  # difference settled on card, the default
             elif mode == "receiptless":
-                # No sale, so no original tender: cash.
-                browser.evaluate("const m = document.querySelector('#actions select'); m.value = 'cash';")
+                # No sale, so no original tender: a bank transfer, with its reference.
+                browser.evaluate("""
+                    const m = document.querySelector('#actions select');
+                    m.value = 'bankTransfer'; m.dispatchEvent(new Event('change'));
+                    document.querySelector('[data-role=transfer-reference]').value = 'TRF-2026-0001';""")
                 click("Refund", "refunded")
             else:
                 click("Refund", "refunded")  # back on the original tender, the default

@@ -63,7 +63,7 @@ struct DeskBrowserTests {
         #expect(exchange.money?.contains("exchanged for 1 × MUG-1, no difference on card") == true, "\(exchange)")
         #expect(exchange.steps?.contains("closed by bob") == true, "\(exchange)")
 
-        // A mug without a receipt, for customer C-9, refunded in cash.
+        // A mug without a receipt, for customer C-9, refunded by bank transfer.
         // The clerk's name is in Chinese: it travels percent-encoded, and the record keeps it as typed.
         let receiptless = try await Self.walk(chromium, server, "C-9", staff: "王丽", mode: "receiptless")
         #expect(receiptless.returnId == "RT-E2E-000003", "\(receiptless)")
@@ -75,7 +75,7 @@ struct DeskBrowserTests {
             receiptless.statuses?.last == "closed" && receiptless.statuses?.contains("refunded") == true,
             "\(receiptless)")
         #expect(
-            receiptless.money?.contains("refunded") == true && receiptless.money?.contains("cash") == true,
+            receiptless.money?.contains("refunded") == true && receiptless.money?.contains("bankTransfer") == true,
             "\(receiptless)")
         let history = try await Self.json(client, server, "/api/v1/returns/RT-E2E-000003") as? [String: Any]
         let request = history?["request"] as? [String: Any]

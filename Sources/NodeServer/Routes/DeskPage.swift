@@ -389,8 +389,12 @@ enum DeskPage {
                 }
                 case "disposed": {
                   const exchange = view.request.type === "exchange";
-                  const method = select([["originalTender", "back on the original tender"], ["cash", "cash"], ["storeCredit", "store credit"]], "originalTender");
-                  const refundRow = el("div", { class: "row" }, el("span", {}, "Refund"), method, button("Refund", () => step("refund", { method: method.value })(), !exchange));
+                  const method = select([["originalTender", "back on the original tender"], ["cash", "cash"], ["bankTransfer", "bank transfer"], ["storeCredit", "store credit"]], "originalTender");
+                  // A bank transfer needs its reference, for finance to reconcile it.
+                  const reference = el("input", { placeholder: "transfer reference", "data-role": "transfer-reference", hidden: "" });
+                  method.addEventListener("change", () => { reference.hidden = method.value !== "bankTransfer"; });
+                  const refundMethod = () => method.value === "bankTransfer" ? { bankTransfer: { reference: reference.value.trim() } } : method.value;
+                  const refundRow = el("div", { class: "row" }, el("span", {}, "Refund"), method, reference, button("Refund", () => step("refund", { method: refundMethod() })(), !exchange));
                   // An exchange hands goods out; the difference (new goods minus what came back) is settled on a tender.
                   const sku = el("select", { "data-role": "exchange-sku" });
                   const quantity = el("input", { type: "number", min: "1", value: "1", "data-role": "exchange-quantity" });
