@@ -207,12 +207,20 @@ enum DeskPage {
               const rows = view.lines.map((l) => {
                 const quantity = el("input", { type: "number", min: "0", max: String(l.returnable), value: "0", "data-line": String(l.line.line) });
                 if (l.returnable === 0) quantity.disabled = true;
+                // Serial-tracked goods come back by serial: pick the ones handed in; they make the quantity.
+                const serials = l.line.serials || [];
+                const pick = serials.length === 0 ? "" : el("select", { multiple: "", size: String(Math.min(4, serials.length)), "data-role": "serials", title: "the serials handed in" },
+                  ...serials.map((serial) => el("option", { value: serial }, serial)));
+                if (pick) {
+                  quantity.readOnly = true;
+                  pick.addEventListener("change", () => { quantity.value = String(pick.selectedOptions.length); });
+                }
                 const reason = select(REASONS, "changedMind"); reason.dataset.role = "reason";
                 const condition = select(CONDITIONS, "unopened"); condition.dataset.role = "condition";
                 return el("tr", { "data-line": String(l.line.line) },
                   el("td", {}, l.line.line), el("td", {}, l.line.sku),
                   el("td", { class: "num" }, l.line.quantity), el("td", { class: "num" }, l.returned), el("td", { class: "num" }, l.returnable),
-                  el("td", { class: "num" }, money(l.line.unitPrice)), el("td", {}, quantity), el("td", {}, reason), el("td", {}, condition));
+                  el("td", { class: "num" }, money(l.line.unitPrice)), el("td", {}, quantity, pick), el("td", {}, reason), el("td", {}, condition));
               });
               $("sale-lines").replaceChildren(el("table", {}, head, ...rows));
             }
@@ -288,9 +296,11 @@ enum DeskPage {
               if (currentSale === null) return receiptlessCommand();
               const lines = [];
               for (const row of $("sale-lines").querySelectorAll("tr[data-line]")) {
-                const quantity = Number(row.querySelector("input").value || "0");
+                const pick = row.querySelector("[data-role=serials]");
+                const serials = pick ? [...pick.selectedOptions].map((o) => o.value) : [];
+                const quantity = pick ? serials.length : Number(row.querySelector("input").value || "0");
                 if (quantity > 0) {
-                  lines.push({ saleLine: Number(row.dataset.line), quantity,
+                  lines.push({ saleLine: Number(row.dataset.line), quantity, serials,
                     reason: row.querySelector("[data-role=reason]").value, condition: row.querySelector("[data-role=condition]").value });
                 }
               }
