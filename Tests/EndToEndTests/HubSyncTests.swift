@@ -115,6 +115,11 @@ struct HubSyncTests {
         let verify = try await f.hub().verify()
         #expect(verify.isOK, "hub verify: \(verify)")
         #expect(verify.events == hubEvents.count && verify.feed == hubEvents.count)
+        // The same check from the command line, as an operator runs it.
+        let cli = try await HubFixture.expectSuccess(["hub", "verify", "--data", f.hubData, "--json"])
+        struct Report: Decodable { var integrity: String, events: Int, mismatches: [String] }
+        let report = try JSONDecoder().decode(Report.self, from: Data(cli.stdout.utf8))
+        #expect(report.integrity == "ok" && report.events == hubEvents.count && report.mismatches.isEmpty, "\(cli)")
     }
 
     // MARK: 2. Duplicates, reordering and replays over HTTP
