@@ -119,6 +119,10 @@ public enum JSONCoding {
         switch error {
         case .dataCorrupted(let c) where c.codingPath.isEmpty:
             return "the body is not valid JSON"
+        case .dataCorrupted(let c) where c.debugDescription.hasPrefix("Cannot initialize "):
+            // Foundation's words for an unknown enum case name a Swift type; say it plainly.
+            let value = c.debugDescription.components(separatedBy: " value ").last ?? ""
+            return "\(path(c.codingPath)) is not one of the values it may take (got \(value))"
         case .dataCorrupted(let c):
             return "\(path(c.codingPath)) has a value that is not allowed: \(c.debugDescription)"
         case .keyNotFound(let key, let c):
@@ -132,13 +136,19 @@ public enum JSONCoding {
         }
     }
 
-    private static func typeName(_ type: Any.Type) -> String {
+    /// What a JSON value of `type` looks like, in JSON's words (never a Swift type's name).
+    static func typeName(_ type: Any.Type) -> String {
         switch type {
         case is String.Type: "a string"
-        case is Int.Type, is Int64.Type: "an integer"
+        case is any FixedWidthInteger.Type: "an integer"
+        case is any BinaryFloatingPoint.Type: "a number"
         case is Bool.Type: "true or false"
         case is [Any].Type: "an array"
-        default: "\(type)"
+        case is [String: Any].Type: "an object"
+        default:
+            // Foundation names the container it wanted: `Dictionary<String, Any>`, `Array<Any>`.
+            "\(type)".hasPrefix("Array")
+                ? "an array" : "\(type)".hasPrefix("Dictionary") ? "an object" : "another kind of value"
         }
     }
 }

@@ -33,3 +33,30 @@ struct StoreScopeTests {
         }
     }
 }
+
+/// Refusals of a malformed body speak JSON's words, never Swift's (issue 20: "must be
+/// Dictionary<String, Any>").
+@Suite("Malformed bodies are described in JSON's words")
+struct MalformedBodyWordsTests {
+    @Test("an array for an object, an object for an array, an unknown reason")
+    func words() async throws {
+        try await NodeAPIFixture.run { _, client in
+            for (body, words) in [
+                ("[]", "the body must be an object"),
+                (#"{"sale": "S1-0001", "lines": {}}"#, "`lines` must be an array"),
+                (
+                    #"{"sale": "S1-0001", "lines": [{"saleLine": 1, "quantity": 1, "reason": "nope", "condition": "unopened"}]}"#,
+                    "is not one of the values it may take (got nope)"
+                ),
+                (#"{"sale": 7, "lines": []}"#, "`sale` must be a string"),
+            ] {
+                let answer = try await client.send(.post, "returns", raw: body)
+                expectProblem(answer, .badRequest, "input.malformedJSON")
+                #expect(answer.text.contains(words), "\(answer.text)")
+                for swift in ["Dictionary", "Array<", "Cannot initialize", "ReasonCode", "Swift."] {
+                    #expect(!answer.text.contains(swift), "\(answer.text)")
+                }
+            }
+        }
+    }
+}
