@@ -137,15 +137,21 @@ enum DeskPage {
             }
 
             // The offline banner: the desk works the same without head office, and says so.
-            function showLink(health) {
+            // Offline, other stores' receipts go against the store's risk budget, so it says what is left.
+            async function showLink(health) {
               const link = health.sync;
               const offline = link && !link.online && link.failedRounds > 0;
               $("offline").hidden = !offline;
-              if (offline) {
-                $("offline").textContent = "Working offline: head office cannot be reached" +
-                  (link.lastSuccess ? " (last in touch " + when(link.lastSuccess.millis) + ")" : "") +
-                  ". Everything you record is kept here; " + health.outbox + " change(s) will go to head office when the link is back.";
-              }
+              if (!offline) return;
+              let budget = "";
+              try {
+                const escrow = await call("GET", "/api/v1/escrow");
+                budget = " Returns of other stores' receipts can use " + money(escrow.available) + " more of this store's risk budget.";
+              } catch (_) {}
+              $("offline").textContent = "Working offline: head office cannot be reached" +
+                (link.lastSuccess ? " (last in touch " + when(link.lastSuccess.millis) + ")" : "") +
+                ". Everything you record is kept here; " + health.outbox + " change(s) will go to head office when the link is back." +
+                budget + " Sales made at other stores since then cannot be looked up.";
             }
 
             function showProblem(error) {
@@ -518,8 +524,8 @@ enum DeskPage {
               guarded(async () => {
                 const health = await call("GET", "/healthz");
                 $("whoami").textContent = "store " + health.store + " · node " + health.node + " · " + health.outbox + " change(s) waiting for the hub";
-                showLink(health);
-                setInterval(async () => { try { showLink(await call("GET", "/healthz")); } catch (_) {} }, 15000);
+                await showLink(health);
+                setInterval(async () => { try { await showLink(await call("GET", "/healthz")); } catch (_) {} }, 15000);
                 await loadLatest();
                 // An address like /desk#receipt=R-1 opens that sale at once, /desk#return=RT-… that return
                 // (for a link or a code printed on a receipt or a slip).
