@@ -19,6 +19,8 @@ public final class NodeService: Sendable {
     private let restoredBox: LockedValue<String?>
     /// The background sync's rounds, for `/metrics` (the sync service records into it).
     public let syncStatistics = SyncStatistics()
+    /// Raised after every command that committed, for the background sync to push at once.
+    public let commits = CommitSignal()
 
     public init(
         database: NodeDatabase, clock: @escaping @Sendable () -> Int64 = NodeService.systemMillis,
@@ -428,13 +430,15 @@ public final class NodeService: Sendable {
         let identity = self.identity
         let claim = RequestIdempotency.claim
         let now = clock()
-        return try await database.transaction { db in
+        let result = try await database.transaction { db in
             let log = EventLog(db, identity: identity)
             let result = try body(db, log)
             try log.flush()
             if let claim { try claim.record(db, now: now) }
             return result
         }
+        commits.signal()
+        return result
     }
 
     /// The synchronous variant, for the CLI and the benchmark.
