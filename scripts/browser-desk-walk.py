@@ -10,9 +10,10 @@ from the node's API. Prints one JSON object with what the page showed at each st
 when the return ended closed, 1 otherwise.
 
 With `receiptless` it takes one unit of the first catalog item back without a receipt (the
-RECEIPT argument is then the customer's id) and refunds it in cash.
+RECEIPT argument is then the customer's id) and refunds it by bank transfer. With `serial` it
+hands in the first serial of line 1 (serial-tracked goods) and refunds it like `refund`.
 
-Usage: browser-desk-walk.py CHROMIUM BASE_URL KEY RECEIPT STAFF [refund|exchange|receiptless]
+Usage: browser-desk-walk.py CHROMIUM BASE_URL KEY RECEIPT STAFF [refund|exchange|receiptless|serial]
 (KEY: a key to the node's API, `returnsync node token add`; the page is given it in its address.)
 Used by Tests/EndToEndTests/DeskBrowserTests.swift.
 """
@@ -139,11 +140,19 @@ def main():
                     document.getElementById('receipt').value = {json.dumps(receipt)};
                     document.getElementById('search').click();""")
                 browser.wait_for("!document.getElementById('sale').hidden", "the sale")
-                browser.evaluate(f"""
-                    const quantity = document.querySelector('#sale-lines tr[data-line="1"] input');
-                    quantity.value = '1'; quantity.dispatchEvent(new Event('input'));
-                    document.getElementById('return-type').value = {json.dumps(mode)};
-                    document.getElementById('check').click();""")
+                if mode == "serial":
+                    # Serial-tracked goods: the first serial of line 1 is handed in.
+                    browser.evaluate("""
+                        const pick = document.querySelector('#sale-lines tr[data-line="1"] [data-role=serials]');
+                        pick.options[0].selected = true; pick.dispatchEvent(new Event('change'));
+                        document.getElementById('return-type').value = 'refund';
+                        document.getElementById('check').click();""")
+                else:
+                    browser.evaluate(f"""
+                        const quantity = document.querySelector('#sale-lines tr[data-line="1"] input');
+                        quantity.value = '1'; quantity.dispatchEvent(new Event('input'));
+                        document.getElementById('return-type').value = {json.dumps(mode)};
+                        document.getElementById('check').click();""")
             seen["sale"] = browser.evaluate("return document.getElementById('sale-lines').innerText;")
             seen["customer"] = browser.evaluate("return document.getElementById('customer-info').textContent;")
             browser.wait_for("document.getElementById('verdict').textContent.length > 0", "the policy's verdict")
@@ -171,8 +180,11 @@ def main():
                 browser.wait_for("document.querySelector('[data-role=exchange-sku]').options.length > 0", "the catalog")
                 click("Exchange", "exchanged")  # difference settled on card, the default
             elif mode == "receiptless":
-                # No sale, so no original tender: cash.
-                browser.evaluate("const m = document.querySelector('#actions select'); m.value = 'cash';")
+                # No sale, so no original tender: a bank transfer, with its reference.
+                browser.evaluate("""
+                    const m = document.querySelector('#actions select');
+                    m.value = 'bankTransfer'; m.dispatchEvent(new Event('change'));
+                    document.querySelector('[data-role=transfer-reference]').value = 'TRF-2026-0001';""")
                 click("Refund", "refunded")
             else:
                 click("Refund", "refunded")  # back on the original tender, the default

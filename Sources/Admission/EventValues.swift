@@ -54,8 +54,7 @@ struct EventValues {
     }
 
     func currency(_ c: Currency) throws(AdmissionError) {
-        let scalars = c.rawValue.unicodeScalars
-        guard scalars.count == 3, scalars.allSatisfy({ $0 >= "A" && $0 <= "Z" }) else {
+        guard c.isWellFormed else {
             throw fail(.badIdentifier, "a currency is three capital letters (ISO 4217)")
         }
     }

@@ -24,8 +24,52 @@ public enum JSONCoding {
         -> T
     {
         try await decode(from: request, emptyAllowed: emptyAllowed, limit: limit) {
-            try JSONDecoder().decode(T.self, from: $0)
+            let value = try JSONDecoder().decode(T.self, from: $0)
+            // The API has no nullable field: an optional one is left out, never sent as `null`
+            // (which JSONDecoder would take as left out, accepting what the spec refuses).
+            if let field = firstNull(in: $0) {
+                throw Problem(
+                    code: Problem.Code.malformedJSON,
+                    detail: "\(field) is null: leave out a field that has no value (no field of this API is nullable)")
+            }
+            return value
         }
+    }
+
+    /// Where the first `null` of `json` (valid JSON) is: "`key`" for a member of an object, or
+    /// "an array element"; nil when it has none. A scan of the bytes, outside strings.
+    static func firstNull(in json: Data) -> String? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), colon = UInt8(ascii: ":")
+        var inString = false
+        var escaped = false
+        var stringStart = json.startIndex
+        var lastString: Range<Data.Index>?
+        var key: Range<Data.Index>?
+        for index in json.indices {
+            let byte = json[index]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == backslash {
+                    escaped = true
+                } else if byte == quote {
+                    inString = false
+                    lastString = stringStart..<index
+                }
+                continue
+            }
+            switch byte {
+            case quote:
+                inString = true
+                stringStart = json.index(after: index)
+            case colon: key = lastString
+            case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "{"): key = nil
+            case UInt8(ascii: "n"):  // in valid JSON, only `null` starts with n outside a string
+                return key.map { "`" + String(decoding: json[$0], as: UTF8.self) + "`" } ?? "an array element"
+            default: break
+            }
+        }
+        return nil
     }
 
     /// Reads the body as `decode(_:from:emptyAllowed:limit:)` does and decodes it with `decoder`
@@ -75,6 +119,10 @@ public enum JSONCoding {
         switch error {
         case .dataCorrupted(let c) where c.codingPath.isEmpty:
             return "the body is not valid JSON"
+        case .dataCorrupted(let c) where c.debugDescription.hasPrefix("Cannot initialize "):
+            // Foundation's words for an unknown enum case name a Swift type; say it plainly.
+            let value = c.debugDescription.components(separatedBy: " value ").last ?? ""
+            return "\(path(c.codingPath)) is not one of the values it may take (got \(value))"
         case .dataCorrupted(let c):
             return "\(path(c.codingPath)) has a value that is not allowed: \(c.debugDescription)"
         case .keyNotFound(let key, let c):
@@ -88,13 +136,19 @@ public enum JSONCoding {
         }
     }
 
-    private static func typeName(_ type: Any.Type) -> String {
+    /// What a JSON value of `type` looks like, in JSON's words (never a Swift type's name).
+    static func typeName(_ type: Any.Type) -> String {
         switch type {
         case is String.Type: "a string"
-        case is Int.Type, is Int64.Type: "an integer"
+        case is any FixedWidthInteger.Type: "an integer"
+        case is any BinaryFloatingPoint.Type: "a number"
         case is Bool.Type: "true or false"
         case is [Any].Type: "an array"
-        default: "\(type)"
+        case is [String: Any].Type: "an object"
+        default:
+            // Foundation names the container it wanted: `Dictionary<String, Any>`, `Array<Any>`.
+            "\(type)".hasPrefix("Array")
+                ? "an array" : "\(type)".hasPrefix("Dictionary") ? "an object" : "another kind of value"
         }
     }
 }
@@ -117,9 +171,38 @@ extension Request {
 
     /// A query parameter, trimmed; nil when absent or empty.
     public func query(_ name: String) -> String? {
-        guard let value = uri.queryParameters[name[...]] else { return nil }
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        return trimmed.isEmpty ? nil : trimmed
+        guard let value = queryValue(name) else { return nil }
+        return value.isEmpty ? nil : value
+    }
+
+    /// A query parameter as given, trimmed: "" when it is given empty (`?status=`), nil when absent.
+    public func queryValue(_ name: String) -> String? {
+        uri.queryParameters[name[...]].map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// A whole-number query parameter in `range`, `defaultValue` when absent; any other value
+    /// (empty, not a number, out of range) is `422 input.invalidQuery`.
+    public func queryInteger(_ name: String, in range: ClosedRange<Int>, default defaultValue: Int) throws -> Int {
+        guard let text = queryValue(name) else { return defaultValue }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem(
+                code: Problem.Code.invalidQuery,
+                detail: "`\(name)` must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// An enumerated query parameter, nil when absent; a value that is not one of `T`'s (empty
+    /// included) is `422 input.invalidQuery`.
+    public func queryCase<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> T?
+    where T.RawValue == String {
+        guard let text = queryValue(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            let known = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw Problem(
+                code: Problem.Code.invalidQuery, detail: "unknown `\(name)` \"\(text)\"; use one of \(known)")
+        }
+        return value
     }
 }
 

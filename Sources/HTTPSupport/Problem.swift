@@ -63,6 +63,7 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
         switch code {
         case Code.malformedJSON, Code.badRequest: .badRequest
         case Code.tooLarge: .contentTooLarge
+        case Code.methodNotAllowed: .methodNotAllowed
         // Admission: who may author what is a matter of permission; every other admission rule
         // (values, shapes) is an unprocessable event, the default below.
         case "admission.notOwner", "admission.roleMayNotAuthor": .forbidden
@@ -85,8 +86,10 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
         public static let tooLarge = "input.tooLarge"
         /// A query parameter is missing or has a value the route does not know.
         public static let invalidQuery = "input.invalidQuery"
-        /// No route has this path and method.
+        /// No route has this path.
         public static let routeNotFound = "route.notFound"
+        /// Routes have this path, none with this method (405, with `Allow`).
+        public static let methodNotAllowed = "route.methodNotAllowed"
         /// A request the HTTP layer could not read.
         public static let badRequest = "input.badRequest"
     }

@@ -1,11 +1,14 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Bearer tokens are random secrets shown once when they are made (a node's enrolment at the hub,
 /// a till's key at its node); servers keep only their SHA-256.
 public enum TokenHash {
-    public static func of(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { b in
+    public static func of(_ token: String) -> String { of(bytes: Data(token.utf8)) }
+
+    /// The SHA-256 of `bytes`, hex.
+    public static func of(bytes: some DataProtocol) -> String {
+        SHA256.hash(data: bytes).map { b in
             let hex = String(b, radix: 16)
             return b < 16 ? "0" + hex : hex
         }.joined()

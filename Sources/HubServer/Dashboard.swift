@@ -136,14 +136,17 @@ enum Dashboard {
               // their lag means anything.
               const syncing = (n) => n.role === "storeNode" || n.role === "onlineChannel";
               const nodes = (await json("/api/v1/sync-status")).filter(syncing);
-              nodes.sort((a, b) => (b.lag - a.lag) || String(a.node).localeCompare(b.node));
+              // A channel that works through the hub's API and never pulls has no feed to be behind on.
+              const pulls = (n) => n.lastPullAt != null || n.role === "storeNode";
+              const lag = (n) => pulls(n) ? n.lag : 0;
+              nodes.sort((a, b) => (lag(b) - lag(a)) || String(a.node).localeCompare(b.node));
               table("sync", [
                 { title: "node", value: (n) => n.node },
                 { title: "store", value: (n) => n.store || "" },
                 { title: "role", value: (n) => n.role },
                 { title: "last push", value: (n) => ago(n.lastPushAt) },
                 { title: "last pull", value: (n) => ago(n.lastPullAt) },
-                { title: "events behind", num: true, value: (n) => n.lag, tone: (n) => n.lag > 1000 ? "bad" : n.lag > 0 ? "warn" : "ok" },
+                { title: "events behind", num: true, value: (n) => pulls(n) ? n.lag : "— (does not pull)", tone: (n) => !pulls(n) ? "" : n.lag > 1000 ? "bad" : n.lag > 0 ? "warn" : "ok" },
                 { title: "", value: (n) => n.revoked ? "revoked" : "", tone: () => "bad" },
               ], nodes);
             }

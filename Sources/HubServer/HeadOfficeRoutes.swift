@@ -65,7 +65,7 @@ extension HubRoutes {
                 input.products.values.first?.unitPrice.currency ?? input.sales.first?.currency ?? Currency("EUR")
             let report = AnalyticsReport(
                 input: input, asOf: Instant(millis: clock()), options: AnalyticsOptions(currency: currency))
-            switch request.query("format") ?? "json" {
+            switch request.queryValue("format") ?? "json" {
             case "json": return try JSONCoding.response(report)
             case "text":
                 return Response(
@@ -84,15 +84,10 @@ extension HubRoutes {
         }
         api.get("returns") { request, context in
             _ = try context.caller(in: Self.headOffice)
-            let status = try request.query("status").map { text in
-                guard let s = ReturnStatus(rawValue: text) else {
-                    throw Problem(code: Problem.Code.invalidQuery, detail: "unknown status \"\(text)\"")
-                }
-                return s
-            }
+            let status = try request.queryCase("status", as: ReturnStatus.self)
+            let limit = try request.queryInteger("limit", in: 1...1000, default: 200)
             let rows = try await store.state().returns(
-                store: request.query("store").map(StoreID.init(rawValue:)), status: status,
-                limit: Int(request.query("limit") ?? "") ?? 200)
+                store: request.query("store").map(StoreID.init(rawValue:)), status: status, limit: limit)
             return try JSONCoding.response(rows)
         }
         api.get("customers/:id/history") { _, context in
@@ -112,7 +107,9 @@ extension HubRoutes {
         // The accounting journal for a spreadsheet or the books: one row per posting line.
         api.get("journal.csv") { request, context in
             _ = try context.caller(in: Self.headOffice)
+            let period = try JournalCSV.period(from: request.queryValue("from"), to: request.queryValue("to"))
             let entries = try await store.state().journal(store: request.query("store").map(StoreID.init(rawValue:)))
+                .filter { period.contains($0.date) }
             return Response(
                 status: .ok,
                 headers: [
@@ -147,14 +144,21 @@ struct HubSaleView: Codable, Sendable {
 }
 
 /// The journal as CSV (RFC 4180): date, store, reference, memo, account, account name, debit, credit, currency.
+/// The journal as CSV that opens right in a spreadsheet, a zh-CN one included: UTF-8 with a byte
+/// order mark (without it, Excel reads Chinese memos as another encoding), CRLF lines, and each
+/// amount in its currency's decimals (JPY none, KWD three).
 enum JournalCSV {
+    static let byteOrderMark = "\u{FEFF}"
+
     static func render(_ entries: [JournalEntry]) -> String {
-        var out = "date,store,reference,memo,account,account_name,debit,credit,currency\r\n"
+        var out = byteOrderMark + "date,store,reference,memo,account,account_name,debit,credit,currency\r\n"
         for e in entries {
             for l in e.lines {
                 let amount = l.amount.minor
-                let debit = amount > 0 ? Self.decimal(amount) : ""
-                let credit = amount < 0 ? Self.decimal(-amount) : ""
+                let digits = l.amount.currency.minorDigits
+                let debit = amount > 0 ? MoneyText.format(amount, digits: digits) : ""
+                // A credit is the amount without its sign (dropping the "-" never overflows).
+                let credit = amount < 0 ? String(MoneyText.format(amount, digits: digits).dropFirst()) : ""
                 out +=
                     [
                         e.date.day, e.store.rawValue, e.reference, e.memo, l.account.rawValue, l.account.title, debit,
@@ -166,9 +170,27 @@ enum JournalCSV {
         return out
     }
 
-    static func decimal(_ minor: Int64) -> String {
-        let cents = minor % 100
-        return "\(minor / 100).\(cents < 10 ? "0" : "")\(cents)"
+    /// The business days `from`…`to` (`YYYY-MM-DD`, both included, either left open), or
+    /// `422 input.invalidQuery`.
+    static func period(from: String?, to: String?) throws -> ClosedRange<Instant> {
+        func day(_ text: String?, _ name: String) throws -> Instant? {
+            guard let text else { return nil }
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) }),
+                let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1970...9999).contains(y),
+                (1...12).contains(m), (1...31).contains(d)
+            else {
+                throw Problem(code: "input.invalidQuery", detail: "\(name) is a day as YYYY-MM-DD, not \(text)")
+            }
+            return Instant.date(Int64(y), Int64(m), Int64(d))
+        }
+        let start = try day(from, "from") ?? Instant(millis: .min)
+        let end =
+            try day(to, "to").map { Instant(millis: $0.millis + Instant.millisPerDay - 1) } ?? Instant(millis: .max)
+        guard start <= end else {
+            throw Problem(code: "input.invalidQuery", detail: "from is after to")
+        }
+        return start...end
     }
 
     static func field(_ s: String) -> String {

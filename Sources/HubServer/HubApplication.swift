@@ -33,10 +33,11 @@ public func buildHubRouter(
 ) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     let metrics = HubMetrics()
+    let methods = RouteMethods()
     // Outermost: it times the answer the caller gets, problems included.
     router.add(middleware: RouteMetricsMiddleware(metrics: metrics.server, prefix: "returnsync_hub"))
     router.add(
-        middleware: ProblemMiddleware(maxBodyBytes: HubAPI.maxPushBytes) { status, code in
+        middleware: ProblemMiddleware(maxBodyBytes: HubAPI.maxPushBytes, routes: methods) { status, code in
             metrics.record(status: status, problemCode: code)
         })
     let routes = HubRoutes(store: store, metrics: metrics, clock: clock)
@@ -52,6 +53,7 @@ public func buildHubRouter(
     }
     routes.addSyncRoutes(to: sync)
     routes.addHeadOfficeRoutes(to: api)
+    methods.record(router)
     return router
 }
 

@@ -34,10 +34,17 @@ extension HubRoutes {
         }
         sync.get("pull") { request, context in
             let caller = try context.caller()
-            guard let after = UInt64(request.query("after") ?? "0") else {
+            guard let after = UInt64(request.queryValue("after") ?? "0") else {
                 throw Problem(code: Problem.Code.invalidQuery, detail: "`after` must be a whole number")
             }
-            let limit = Int(request.query("limit") ?? "") ?? PullPage.maxEvents
+            // Protocol/sync.md §3: a limit over the page size is capped, one under 1 refused.
+            var limit = PullPage.maxEvents
+            if let text = request.queryValue("limit") {
+                guard let number = Int(text) else {
+                    throw HubError(code: HubError.Code.badLimit, message: "`limit` must be a whole number from 1")
+                }
+                limit = number
+            }
             let page = try await store.pull(for: caller.node, after: after, limit: limit, now: clock())
             metrics.pulled(page.events.count)
             // The events' stored bytes as they are, when the backend handed them over (it does).
@@ -55,12 +62,12 @@ extension HubRoutes {
             let caller = try context.caller()
             let report = try await JSONCoding.decode(FeedRefusalReport.self, from: request, limit: 16 * 1024)
             guard report.code.utf8.count <= 100, !report.code.isEmpty, report.message.count <= 2_000,
-                report.dot.seq >= 1
+                report.dot.seq >= 1, report.dot.seq <= Limits.maxSeq
             else {
                 throw Problem(
                     code: "input.invalid",
                     detail:
-                        "a refusal names an event (seq from 1), a code of 1 to 100 bytes and a message of at most 2,000 characters"
+                        "a refusal names an event (seq 1 to \(Limits.maxSeq)), a code of 1 to 100 bytes and a message of at most 2,000 characters"
                 )
             }
             try await store.recordRefusal(

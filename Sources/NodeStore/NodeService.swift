@@ -19,6 +19,8 @@ public final class NodeService: Sendable {
     private let restoredBox: LockedValue<String?>
     /// The background sync's rounds, for `/metrics` (the sync service records into it).
     public let syncStatistics = SyncStatistics()
+    /// Raised after every command that committed, for the background sync to push at once.
+    public let commits = CommitSignal()
 
     public init(
         database: NodeDatabase, clock: @escaping @Sendable () -> Int64 = NodeService.systemMillis,
@@ -421,15 +423,22 @@ public final class NodeService: Sendable {
     }
 
     /// One durable transaction with an event log that projects what it wrote before committing.
+    /// A request carrying an `Idempotency-Key` (`RequestIdempotency.claim`) is claimed in it, so
+    /// that what it did and its key commit together.
     func transaction<T: Sendable>(_ body: @Sendable (Database, EventLog) throws -> T) async throws -> T {
         try refuseIfRestored()
         let identity = self.identity
-        return try await database.transaction { db in
+        let claim = RequestIdempotency.claim
+        let now = clock()
+        let result = try await database.transaction { db in
             let log = EventLog(db, identity: identity)
             let result = try body(db, log)
             try log.flush()
+            if let claim { try claim.record(db, now: now) }
             return result
         }
+        commits.signal()
+        return result
     }
 
     /// The synchronous variant, for the CLI and the benchmark.
@@ -454,4 +463,6 @@ public final class LockedValue<Value: Sendable>: @unchecked Sendable {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }
+    /// Reads and changes the value in one step.
+    public func update<R>(_ body: (inout Value) -> R) -> R { lock.withLock { body(&stored) } }
 }

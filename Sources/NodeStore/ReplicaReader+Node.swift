@@ -46,16 +46,16 @@ extension ReplicaReader {
 
     public func returnView(_ id: ReturnID) throws -> ReturnView? { try returnState(id).map { ReturnView($0) } }
 
-    public func returns(status: ReturnStatus? = nil, limit: Int = 100) throws -> [ReturnView] {
-        let ids: [String]
-        if let status {
-            ids = try String.fetchAll(
-                db, sql: "SELECT id FROM returns WHERE status = ? ORDER BY requested_at DESC, id LIMIT ?",
-                arguments: [status.rawValue, limit])
-        } else {
-            ids = try String.fetchAll(
-                db, sql: "SELECT id FROM returns ORDER BY requested_at DESC, id LIMIT ?", arguments: [limit])
-        }
+    /// The latest returns, newest first: those opened at `store` (every one the replica holds
+    /// when nil), in `status` if given.
+    public func returns(store: StoreID? = nil, status: ReturnStatus? = nil, limit: Int = 100) throws -> [ReturnView] {
+        let ids = try String.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM returns WHERE (?1 IS NULL OR store = ?1) AND (?2 IS NULL OR status = ?2)
+                ORDER BY requested_at DESC, id LIMIT ?3
+                """,
+            arguments: [store?.rawValue, status?.rawValue, limit])
         return try ids.compactMap { try returnView(ReturnID($0)) }
     }
 
@@ -151,5 +151,17 @@ extension ReplicaReader {
     static func parseDot(_ text: Substring) -> Dot? {
         guard let hash = text.lastIndex(of: "#"), let seq = UInt64(text[text.index(after: hash)...]) else { return nil }
         return Dot(node: NodeID(String(text[..<hash])), seq: seq)
+    }
+}
+
+/// Whose stock a node answers for: its own store's. Its replica also holds rows of other stores
+/// (from the sales and returns the feed brought) but not all their movements, so it would show
+/// them wrongly; head office's hub has every store's.
+public enum StockScope {
+    public static func store(asked: StoreID?, at own: StoreID) throws(DomainError) -> StoreID {
+        guard let asked, asked != own else { return own }
+        throw DomainError(
+            code: "stock.otherStore",
+            message: "this node knows the stock of its own store, \(own), not of \(asked): ask head office's hub")
     }
 }

@@ -1,18 +1,18 @@
 import Foundation
 import Hummingbird
 package import HummingbirdTesting
+import Yams
 
 // A reader for Protocol/openapi.yaml and a checker of real answers against its schemas, shared by
 // the node's and the hub's conformance tests. Test support only: no product depends on it.
 
-/// One node of the YAML subset openapi.yaml is written in: block mappings (`key: value`, nested by
-/// indentation), block sequences (`- item`), `|`/`>` block scalars (skipped), short flow lists
-/// (`[a, b]`) and comments. Anything else is refused with its line number, so the file has to
-/// stay in that regular shape.
+/// One node of Protocol/openapi.yaml as the tests walk it: a mapping entry (its key, its scalar
+/// value or children) or a sequence item (no key). Read with Yams, so the file is any YAML.
 package struct SpecNode: Sendable {
     /// The mapping key; nil for a sequence item.
     package var key: String?
-    /// The scalar after the key (or the item's scalar), unquoted; empty when the value is nested.
+    /// The scalar after the key (or the item's scalar); empty when the value is nested, and
+    /// `{}` / `[]` for an empty mapping or sequence.
     package var value: String
     package var children: [SpecNode]
 
@@ -23,97 +23,40 @@ package struct SpecNode: Sendable {
         SpecNode(key: nil, value: "", children: [SpecNode(key: "$ref", value: ref, children: [])])
     }
 
-    /// `[a, b]` on the line, or the scalars of the `- a` items below it.
-    package var list: [String] {
-        if value.hasPrefix("[") && value.hasSuffix("]") {
-            return value.dropFirst().dropLast().split(separator: ",")
-                .map { SpecNode.unquote($0.trimmingCharacters(in: .whitespaces)) }
-        }
-        return children.filter { $0.key == nil }.map(\.value)
-    }
+    /// The scalars of a sequence value (`[a, b]` or `- a` items).
+    package var list: [String] { children.filter { $0.key == nil }.map(\.value) }
 
     /// Every value of `key`, anywhere below this node.
     package func all(_ key: String) -> [String] {
         children.flatMap { ($0.key == key ? [$0.value] : []) + $0.all(key) }
     }
-
-    package static func unquote(_ text: String) -> String {
-        guard text.count >= 2, let first = text.first, first == "'" || first == "\"", text.last == first else {
-            return text
-        }
-        let inner = String(text.dropFirst().dropLast())
-        return first == "'" ? inner.replacingOccurrences(of: "''", with: "'") : inner
-    }
 }
 
 package struct SpecParseError: Error, CustomStringConvertible {
-    package var line: Int
-    package var text: String
-    package var description: String { "openapi.yaml line \(line) is not in the regular shape: \(text)" }
+    package var description: String
 }
 
 package enum SpecParser {
-    private struct Line {
-        var indent: Int
-        var key: String?
-        var value: String
-    }
-
     package static func parse(_ text: String) throws -> SpecNode {
-        var lines: [Line] = []
-        var blockAbove: Int?  // inside a block scalar deeper than this indent
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let indent = raw.prefix { $0 == " " }.count
-            let content = raw.dropFirst(indent).trimmingCharacters(in: .whitespaces)
-            if let block = blockAbove {
-                if content.isEmpty || indent > block { continue }
-                blockAbove = nil
-            }
-            if content.isEmpty || content.hasPrefix("#") { continue }
-            var at = indent
-            var rest = content
-            if rest.hasPrefix("- ") {
-                rest = String(rest.dropFirst(2))
-                guard splitKey(rest) != nil else {
-                    lines.append(Line(indent: at, key: nil, value: SpecNode.unquote(rest)))
-                    continue
-                }
-                lines.append(Line(indent: at, key: nil, value: ""))
-                at += 2
-            }
-            guard let (key, value) = splitKey(rest) else { throw SpecParseError(line: number + 1, text: content) }
-            lines.append(Line(indent: at, key: key, value: value))
-            if ["|", "|-", "|+", ">", ">-", ">+"].contains(value) { blockAbove = at }
+        guard let node = try Yams.compose(yaml: text) else {
+            throw SpecParseError(description: "openapi.yaml is empty")
         }
-        var index = 0
-        return SpecNode(key: nil, value: "", children: nest(lines, &index, below: -1))
+        return make(key: nil, node)
     }
 
-    private static func nest(_ lines: [Line], _ index: inout Int, below indent: Int) -> [SpecNode] {
-        var nodes: [SpecNode] = []
-        while index < lines.count, lines[index].indent > indent {
-            let line = lines[index]
-            index += 1
-            nodes.append(SpecNode(key: line.key, value: line.value, children: nest(lines, &index, below: line.indent)))
+    private static func make(key: String?, _ node: Yams.Node) -> SpecNode {
+        switch node {
+        case .scalar(let scalar):
+            return SpecNode(key: key, value: scalar.string, children: [])
+        case .mapping(let mapping):
+            let children = mapping.map { make(key: $0.key.string ?? "", $0.value) }
+            return SpecNode(key: key, value: children.isEmpty ? "{}" : "", children: children)
+        case .sequence(let sequence):
+            let children = sequence.map { make(key: nil, $0) }
+            return SpecNode(key: key, value: children.isEmpty ? "[]" : "", children: children)
+        case .alias:
+            return SpecNode(key: key, value: "", children: [])
         }
-        return nodes
-    }
-
-    /// `key: value`, `key:`, `'key': value`; the key ends at the first `: ` (or a final `:`).
-    private static func splitKey(_ text: String) -> (String, String)? {
-        let chars = Array(text)
-        var end: Int?
-        if let quote = chars.first, quote == "'" || quote == "\"" {
-            guard let close = chars.dropFirst().firstIndex(of: quote), close + 1 < chars.count, chars[close + 1] == ":"
-            else { return nil }
-            end = close + 1
-        } else {
-            end = chars.indices.first { chars[$0] == ":" && ($0 + 1 == chars.count || chars[$0 + 1] == " ") }
-        }
-        guard let end, end > 0 else { return nil }
-        let key = SpecNode.unquote(String(chars[..<end]))
-        let value = String(chars[(end + 1)...]).trimmingCharacters(in: .whitespaces)
-        return (key, SpecNode.unquote(value))
     }
 }
 

@@ -143,6 +143,21 @@ enum Schema {
                     ) STRICT;
                     """)
         }
+        m.registerMigration("v7.idempotency") { db in
+            // Requests to the node's API by their `Idempotency-Key`: the request's digest, claimed
+            // in the transaction that carries the request out, and the answer given, kept to answer
+            // a retry the same way. This node's alone, never replicated.
+            try db.execute(
+                sql: """
+                    CREATE TABLE idempotency (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        digest TEXT NOT NULL,
+                        status INTEGER,
+                        body BLOB,
+                        created_at INTEGER NOT NULL
+                    ) STRICT;
+                    """)
+        }
         return m
     }
 }

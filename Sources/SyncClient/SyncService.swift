@@ -2,8 +2,8 @@ public import Logging
 public import NodeStore
 public import ServiceLifecycle
 
-/// The background sync of a node: a `Service` that runs `SyncAgent.syncOnce()` every `interval`,
-/// and after a failure waits with exponential backoff and full jitter (capped), so a hub that is
+/// The background sync of a node: a `Service` that runs `SyncAgent.syncOnce()` every `interval`
+/// and as soon as the node commits something (push on commit), and after a failure waits with exponential backoff and full jitter (capped), so a hub that is
 /// down for days is retried politely and a thousand stores do not all knock at the same second.
 public struct SyncService: Service {
     public let agent: SyncAgent
@@ -43,7 +43,11 @@ public struct SyncService: Service {
                         ])
                 }
                 failures = 0
-                try? await Task.sleep(for: interval)
+                // The next round at the interval, or as soon as the desk commits something (push
+                // on commit); a short pause after the signal lets a burst go as one change set.
+                if await agent.service.commits.wait(upTo: interval) {
+                    try? await Task.sleep(for: Self.coalescing)
+                }
             } catch {
                 agent.service.syncStatistics.failed()
                 failures += 1
@@ -54,6 +58,9 @@ public struct SyncService: Service {
             }
         }
     }
+
+    /// How long a round waits after a commit for more to come with it.
+    static let coalescing: Duration = .milliseconds(25)
 
     /// Full jitter: a random delay between 0 and min(cap, base × 2^failures) ("Exponential Backoff
     /// And Jitter", AWS Architecture Blog, 2015), never less than 100 ms.

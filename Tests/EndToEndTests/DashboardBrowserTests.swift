@@ -45,6 +45,8 @@ struct DashboardBrowserTests {
         try await f.reconnect(b)
         try await f.syncUntilQuiet([a, b])
         let office = try await f.enroll(node: "HQ-1", store: nil, role: "headOffice")
+        // An online shop that works through the hub's API and never pulls: not "behind" on anything.
+        _ = try await f.enroll(node: "WEB-1", store: "WEB", role: "onlineChannel")
 
         let profile = try TemporaryFolder("e2e-browser")
         defer { profile.remove() }
@@ -56,6 +58,7 @@ struct DashboardBrowserTests {
             #expect(page.text.contains(shown), "the dashboard does not show \(shown): \(page.text)")
         }
         #expect(!page.text.contains("auth."), "no problem shown: \(page.text)")
+        #expect(page.text.contains("WEB-1") && page.text.contains("does not pull"), "\(page.text)")
         // The trends are drawn: one bar chart of the return rate and one of the cost, by month.
         #expect(page.dom.components(separatedBy: "class=\"bars\"").count - 1 == 2, "\(page.dom)")
 

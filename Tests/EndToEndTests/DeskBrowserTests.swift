@@ -63,7 +63,7 @@ struct DeskBrowserTests {
         #expect(exchange.money?.contains("exchanged for 1 × MUG-1, no difference on card") == true, "\(exchange)")
         #expect(exchange.steps?.contains("closed by bob") == true, "\(exchange)")
 
-        // A mug without a receipt, for customer C-9, refunded in cash.
+        // A mug without a receipt, for customer C-9, refunded by bank transfer.
         // The clerk's name is in Chinese: it travels percent-encoded, and the record keeps it as typed.
         let receiptless = try await Self.walk(chromium, server, "C-9", staff: "王丽", mode: "receiptless")
         #expect(receiptless.returnId == "RT-E2E-000003", "\(receiptless)")
@@ -75,11 +75,31 @@ struct DeskBrowserTests {
             receiptless.statuses?.last == "closed" && receiptless.statuses?.contains("refunded") == true,
             "\(receiptless)")
         #expect(
-            receiptless.money?.contains("refunded") == true && receiptless.money?.contains("cash") == true,
+            receiptless.money?.contains("refunded") == true && receiptless.money?.contains("bankTransfer") == true,
             "\(receiptless)")
         let history = try await Self.json(client, server, "/api/v1/returns/RT-E2E-000003") as? [String: Any]
         let request = history?["request"] as? [String: Any]
         #expect(request?["customer"] as? String == "C-9" && request?["sale"] == nil, "\(String(describing: history))")
+
+        // Serial-tracked goods: the clerk picks the serial handed in, and the return names it.
+        try await fixture.expectSuccess(
+            "product", "add", "--data", fixture.data, "--staff", "setup", "--sku", "PHONE-1", "--name", "Phone",
+            "--category", "phones", "--price", "300.00", "--cost", "200.00", "--vat", "20")
+        try await fixture.expectSuccess(
+            "stock", "receive", "--data", fixture.data, "--staff", "setup", "--sku", "PHONE-1", "--quantity", "2")
+        let phones = try fixture.folder.write(
+            "sale-phones.json",
+            """
+            {"id": "S-SN", "lines": [{"sku": "PHONE-1", "quantity": 2, "serials": ["IMEI-100", "IMEI-200"]}],
+             "tenders": [{"tender": "card", "amount": "600.00"}]}
+            """)
+        try await fixture.expectSuccess("sale", "record", "--data", fixture.data, "--staff", "till", "--file", phones)
+        let serial = try await Self.walk(chromium, server, "S-SN", staff: "alice", mode: "serial")
+        #expect(serial.statuses?.last == "closed" && serial.problem == "", "\(serial)")
+        let phoneReturn =
+            try await Self.json(client, server, "/api/v1/returns/\(serial.returnId ?? "")") as? [String: Any]
+        let phoneLines = (phoneReturn?["request"] as? [String: Any])?["lines"] as? [[String: Any]]
+        #expect(phoneLines?.first?["serials"] as? [String] == ["IMEI-100"], "\(String(describing: phoneReturn))")
     }
 
     /// One walk of `scripts/browser-desk-walk.py` through the page (`receipt` is the customer for

@@ -97,6 +97,16 @@ struct HubSyncTests {
             let report = try await f.verifyNode(node)
             #expect(report.ok && report.outbox == 0 && report.mismatches.isEmpty, "node verify \(node.id): \(report)")
         }
+        // A's desk lists its own store's returns (none), not those of its sales at B, C and the
+        // shop that its replica holds; those it shows when asked for by store. Its stock is S-A's.
+        struct Listed: Decodable { var id: String }
+        let aReturns = try await HubFixture.expectSuccess(["return", "list", "--data", a.data, "--json"])
+        #expect(try JSONDecoder().decode([Listed].self, from: Data(aReturns.stdout.utf8)).isEmpty, "\(aReturns)")
+        let atB = try await HubFixture.expectSuccess(["return", "list", "--data", a.data, "--store", "S-B", "--json"])
+        #expect(try JSONDecoder().decode([Listed].self, from: Data(atB.stdout.utf8)).count == 2, "\(atB)")
+        struct Row: Decodable { var store: String }
+        let stockA = try await HubFixture.expectSuccess(["stock", "--data", a.data, "--json"])
+        #expect(try JSONDecoder().decode([Row].self, from: Data(stockA.stdout.utf8)).allSatisfy { $0.store == "S-A" })
         // A's goods-in is store-private: B and C never receive it, the hub holds it.
         let hubEvents = try await f.hubEvents()
         #expect(hubEvents.contains { $0.record.kind == .inventoryReceipt })
@@ -105,6 +115,11 @@ struct HubSyncTests {
         let verify = try await f.hub().verify()
         #expect(verify.isOK, "hub verify: \(verify)")
         #expect(verify.events == hubEvents.count && verify.feed == hubEvents.count)
+        // The same check from the command line, as an operator runs it.
+        let cli = try await HubFixture.expectSuccess(["hub", "verify", "--data", f.hubData, "--json"])
+        struct Report: Decodable { var integrity: String, events: Int, mismatches: [String] }
+        let report = try JSONDecoder().decode(Report.self, from: Data(cli.stdout.utf8))
+        #expect(report.integrity == "ok" && report.events == hubEvents.count && report.mismatches.isEmpty, "\(cli)")
     }
 
     // MARK: 2. Duplicates, reordering and replays over HTTP

@@ -57,7 +57,7 @@ struct SyncMetricsTests {
         let client = HTTPClient.shared
         let server = try await NodeServerProcess.start(
             data: a.data, log: f.folder.file("A1-serve.log"), client: client,
-            environment: ["RETURNSYNC_SYNC_SECONDS": "1"])
+            environment: ["RETURNSYNC_NODE_SYNC_SECONDS": "1"])
         defer { server.stop() }
 
         let ok = "returnsync_node_sync_rounds_total{outcome=\"ok\"}"
@@ -91,5 +91,21 @@ struct SyncMetricsTests {
         #expect(
             down["returnsync_node_sync_last_success_timestamp_seconds"] == lastSuccess
                 || (down["returnsync_node_sync_last_success_timestamp_seconds"] ?? 0) >= lastSuccess)
+
+        // The desk reads the same from /healthz for its offline banner.
+        struct Health: Decodable {
+            struct Sync: Decodable {
+                var online: Bool
+                var failedRounds: Int
+                var lastSuccess: [String: Int64]?
+            }
+            var sync: Sync?
+        }
+        let response = try await client.execute(
+            HTTPClientRequest(url: server.baseURL + "/healthz"), timeout: .seconds(5))
+        let health = try JSONDecoder().decode(
+            Health.self, from: Data(buffer: try await response.body.collect(upTo: 1 << 16)))
+        #expect(health.sync?.online == false && (health.sync?.failedRounds ?? 0) >= 1, "\(health)")
+        #expect(health.sync?.lastSuccess?["millis"] != nil, "\(health)")
     }
 }

@@ -86,6 +86,10 @@ struct AuthTests {
             expectStatus(try await client.call(.get, "/metrics", token: nil), .ok)
             // Unknown routes are problems too, before any credential is asked for.
             expectProblem(try await client.call(.get, "/nowhere", token: nil), .notFound, "route.notFound")
+            // A known path with a method it does not have: 405 with the methods it has.
+            let delete = try await client.call(.delete, "/sync/v1/pull", token: nil)
+            expectProblem(delete, .methodNotAllowed, "route.methodNotAllowed")
+            #expect(delete.headers[.allow] == "GET")
         }
     }
 

@@ -110,6 +110,15 @@ import Testing
                 headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
                 body: ByteBuffer(string: try jsonText(long))
             ) { response in #expect(response.status == .unprocessableContent) }
+            // A seq past what any event may have (the hub once trapped on 2^63): refused, not a crash.
+            for seq: UInt64 in [Limits.maxSeq + 1, 1 << 63, .max] {
+                let far = FeedRefusalReport(dot: Dot(node: "A-1", seq: seq), code: "admission.badText", message: "")
+                try await client.execute(
+                    uri: SyncRoutes.refusals, method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                    body: ByteBuffer(string: try jsonText(far))
+                ) { response in #expect(response.status == .unprocessableContent) }
+            }
             try await client.execute(
                 uri: SyncRoutes.refusals, method: .post, body: ByteBuffer(string: try jsonText(report))
             ) { response in

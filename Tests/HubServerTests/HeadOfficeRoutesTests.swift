@@ -37,7 +37,9 @@ struct HeadOfficeRoutesTests {
             expectStatus(answer, .ok)
             #expect(answer.contentType?.hasPrefix("text/csv") == true)
             #expect(answer.headers[.contentDisposition]?.contains("journal.csv") == true)
-            let rows = CSV.parse(answer.text)
+            // UTF-8 with a byte order mark, so that a zh-CN spreadsheet reads Chinese memos right.
+            #expect(Array(answer.body.readableBytesView.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            let rows = CSV.parse(String(answer.text.dropFirst()))
             let header = try #require(rows.first)
             #expect(
                 header == [
@@ -58,11 +60,33 @@ struct HeadOfficeRoutesTests {
             #expect(Set(lines.map { $0[1] }) == ["S01", "S02"])
 
             // One store's journal balances on its own.
-            let s01 = CSV.parse(try await client.call(.get, "/api/v1/journal.csv?store=S01", token: office).text)
+            let s01 = CSV.parse(
+                String(try await client.call(.get, "/api/v1/journal.csv?store=S01", token: office).text.dropFirst()))
             #expect(s01.count > 1 && s01.dropFirst().allSatisfy { $0[1] == "S01" })
             let d = try s01.dropFirst().reduce(Int64(0)) { $0 + (try CSV.minor($1[6])) }
             let c = try s01.dropFirst().reduce(Int64(0)) { $0 + (try CSV.minor($1[7])) }
             #expect(d == c)
+
+            // A period: the days the trade happened on hold it all, the day before none of it.
+            let days = Set(lines.map { $0[0] }).sorted()
+            let from = try #require(days.first)
+            let to = try #require(days.last)
+            let period = CSV.parse(
+                String(
+                    try await client.call(.get, "/api/v1/journal.csv?from=\(from)&to=\(to)", token: office).text
+                        .dropFirst()))
+            #expect(period.count == rows.count)
+            let none = CSV.parse(
+                String(
+                    try await client.call(.get, "/api/v1/journal.csv?to=2000-01-01", token: office).text.dropFirst()))
+            #expect(none.count == 1, "the header alone")
+            expectProblem(
+                try await client.call(.get, "/api/v1/journal.csv?from=2026-13-01", token: office),
+                .unprocessableContent,
+                "input.invalidQuery")
+            expectProblem(
+                try await client.call(.get, "/api/v1/journal.csv?from=2026-02-01&to=2026-01-01", token: office),
+                .unprocessableContent, "input.invalidQuery")
         }
     }
 

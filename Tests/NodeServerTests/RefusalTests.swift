@@ -243,13 +243,48 @@ struct RefusalTests {
         }
     }
 
-    @Test("an unknown route or method is a 404 problem")
+    @Test("an unknown route is a 404 problem; an unknown method on a known path 405 with Allow")
     func unknownRoute() async throws {
         try await NodeAPIFixture.run { node, client in
             expectProblem(try await client.get("nowhere"), .notFound, "route.notFound")
             expectProblem(try await client.get("/api/v2/sales/S1"), .notFound, "route.notFound")
-            expectProblem(try await client.send(.delete, "returns/RT-1"), .notFound, "route.notFound")
             expectProblem(try await client.send(.post, "returns/RT-1/teleport", raw: "{}"), .notFound, "route.notFound")
+            let delete = try await client.send(.delete, "returns/RT-1")
+            expectProblem(delete, .methodNotAllowed, "route.methodNotAllowed")
+            #expect(delete.headers[.allow] == "GET")
+            let trace = try await client.send(.init("TRACE")!, "returns")
+            expectProblem(trace, .methodNotAllowed, "route.methodNotAllowed")
+            #expect(trace.headers[.allow] == "GET, POST")
+        }
+    }
+
+    @Test("a null member is 400 input.malformedJSON naming it: no field of the API is nullable")
+    func nullMember() async throws {
+        try await NodeAPIFixture.run { node, client in
+            let customer = try await client.send(
+                .post, "customers", raw: #"{"id": "C-1", "name": "Ann", "phone": "+33 1", "email": null}"#)
+            expectProblem(customer, .badRequest, "input.malformedJSON")
+            #expect(customer.text.contains("`email`"))
+            // `null` inside a string is text, not a null.
+            expectStatus(
+                try await client.send(.post, "customers", raw: #"{"id": "C-1", "name": "Ann \"null\" nobody"}"#),
+                .created)
+        }
+    }
+
+    @Test("a query parameter given empty or out of range is 422 input.invalidQuery, not left out")
+    func emptyQueryParameters() async throws {
+        try await NodeAPIFixture.run { node, client in
+            for query in ["status=", "status=lost", "limit=", "limit=0", "limit=1001", "limit=ten"] {
+                expectProblem(try await client.get("returns?\(query)"), .unprocessableContent, "input.invalidQuery")
+            }
+            expectStatus(try await client.get("returns?status=approved&limit=1000"), .ok)
+            for query in ["currency=", "currency=eur", "currency=EURO"] {
+                expectProblem(
+                    try await client.get("customers/C-1/store-credit?\(query)"), .unprocessableContent,
+                    "input.invalidQuery")
+            }
+            expectStatus(try await client.get("customers/C-1/store-credit?currency=EUR"), .ok)
         }
     }
 }

@@ -45,15 +45,17 @@ public func buildNodeRouter(
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     let metrics = NodeMetrics()
+    let methods = RouteMethods()
     // Outermost: it times the answer the caller gets, problems included.
     router.add(middleware: RouteMetricsMiddleware(metrics: metrics.server, prefix: "returnsync_node"))
     // Then problems, so that they also wrap the not-found fallback.
     router.add(
-        middleware: ProblemMiddleware(maxBodyBytes: NodeAPI.maxBodyBytes) { status, code in
+        middleware: ProblemMiddleware(maxBodyBytes: NodeAPI.maxBodyBytes, routes: methods) { status, code in
             metrics.record(status: status, problemCode: code)
         })
     router.add(middleware: BrowserGuard(allowedHosts: allowedHosts))
     router.add(middleware: NodeKeyGuard(service: service))
+    router.add(middleware: IdempotencyMiddleware(service: service))
     let routes = NodeRoutes(service: service, metrics: metrics, escrowClaimer: escrowClaimer)
     let api = router.group(RouterPath(NodeAPI.prefix))
     routes.addSalesRoutes(to: api)
@@ -65,6 +67,7 @@ public func buildNodeRouter(
     routes.addProbeRoutes(to: api)
     routes.addProbeRoutes(to: router)
     routes.addDeskRoutes(to: router)
+    methods.record(router)
     return router
 }
 

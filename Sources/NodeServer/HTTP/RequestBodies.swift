@@ -165,10 +165,28 @@ public struct HealthStatus: Hashable, Sendable, Codable {
     public var store: StoreID
     /// Events not yet acknowledged by the hub.
     public var outbox: Int
-    public init(status: String, node: NodeID, store: StoreID, outbox: Int) {
+    /// The link to head office, when this node syncs with a hub (absent when it does not).
+    public var sync: SyncHealth?
+    public init(status: String, node: NodeID, store: StoreID, outbox: Int, sync: SyncHealth? = nil) {
         self.status = status
         self.node = node
         self.store = store
         self.outbox = outbox
+        self.sync = sync
+    }
+}
+
+/// How the background sync with the hub is going, for the desk's offline banner.
+public struct SyncHealth: Hashable, Sendable, Codable {
+    /// The last round reached the hub (false before the first, and after a failed one).
+    public var online: Bool
+    /// When a round last reached the hub (absent before the first since the node started).
+    public var lastSuccess: Instant?
+    /// Rounds failed in a row.
+    public var failedRounds: Int
+    public init(online: Bool, lastSuccess: Instant?, failedRounds: Int) {
+        self.online = online
+        self.lastSuccess = lastSuccess
+        self.failedRounds = failedRounds
     }
 }

@@ -11,7 +11,11 @@ extension NodeRoutes {
         }
         api.get("customers/:id/store-credit") { request, context in
             let id = CustomerID(try context.pathID())
-            let currency = request.query("currency").map { Currency($0) } ?? service.identity.currency
+            let currency = request.queryValue("currency").map { Currency($0) } ?? service.identity.currency
+            guard currency.isWellFormed else {
+                throw Problem(
+                    code: Problem.Code.invalidQuery, detail: "`currency` is an ISO 4217 code, three capital letters")
+            }
             let balance = try await service.read { try $0.storeCredit(id, currency: currency) }
             return try JSONCoding.response(StoreCreditBalance(customer: id, balance: balance))
         }

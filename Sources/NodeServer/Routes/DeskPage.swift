@@ -29,13 +29,14 @@ enum DeskPage {
               button { padding: .3rem .8rem; border-radius: 4px; border: 1px solid #9aa3ad; background: #fff; cursor: pointer; }
               button.primary { background: var(--accent); color: #fff; border-color: var(--accent); }
               .row { display: flex; gap: .6rem; flex-wrap: wrap; align-items: center; margin: .4rem 0; }
+              #offline { margin: 1rem 1.25rem 0; padding: .5rem .75rem; border: 1px solid #c98a00; background: #fff6e0; border-radius: 6px; }
               .muted { color: var(--muted); }
               .allow { color: var(--ok); font-weight: 600; }
               .needsApproval { color: var(--warn); font-weight: 600; }
               .deny { color: var(--bad); font-weight: 600; }
               .status { display: inline-block; padding: .05rem .5rem; border-radius: 999px; background: #e8ecf3; font-weight: 600; }
               @media print {
-                header, #find, #sale, #latest, .actions, #problem { display: none !important; }
+                header, #find, #sale, #latest, .actions, #problem, #offline { display: none !important; }
                 body { background: #fff; }
                 section { border: 0; }
               }
@@ -48,6 +49,7 @@ enum DeskPage {
               <label>Staff <input id="staff" autocomplete="username" placeholder="your name"></label>
               <label id="key-field" hidden>Desk key <input id="key" type="password" autocomplete="off" placeholder="from the store manager"></label>
             </header>
+            <div id="offline" role="status" hidden></div>
             <div id="problem" role="alert" hidden></div>
             <main>
               <section id="find">
@@ -115,7 +117,17 @@ enum DeskPage {
               // Percent-encoded UTF-8: a browser sends nothing but ISO-8859-1 in a header (王丽).
               if (staff()) headers["X-Staff"] = encodeURIComponent(staff());
               if (deskKey()) headers["Authorization"] = "Bearer " + deskKey();
-              const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+              // Every change carries an Idempotency-Key: sent again after a dropped connection, it is
+              // done once and answered the same.
+              if (method !== "GET") headers["Idempotency-Key"] = "desk-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+              const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+              let response;
+              try {
+                response = await fetch(path, init);
+              } catch (_) {
+                await new Promise((done) => setTimeout(done, 1000));
+                response = await fetch(path, init);
+              }
               if (response.status === 401) {
                 $("key-field").hidden = false;
                 throw new Error("This desk has no key to the node, or its key was revoked: enter the desk key from the store manager under Desk key.");
@@ -124,16 +136,37 @@ enum DeskPage {
               return response.json();
             }
 
+            // The offline banner: the desk works the same without head office, and says so.
+            // Offline, other stores' receipts go against the store's risk budget, so it says what is left.
+            async function showLink(health) {
+              const link = health.sync;
+              const offline = link && !link.online && link.failedRounds > 0;
+              $("offline").hidden = !offline;
+              if (!offline) return;
+              let budget = "";
+              try {
+                const escrow = await call("GET", "/api/v1/escrow");
+                budget = " Returns of other stores' receipts can use " + money(escrow.available) + " more of this store's risk budget.";
+              } catch (_) {}
+              $("offline").textContent = "Working offline: head office cannot be reached" +
+                (link.lastSuccess ? " (last in touch " + when(link.lastSuccess.millis) + ")" : "") +
+                ". Everything you record is kept here; " + health.outbox + " change(s) will go to head office when the link is back." +
+                budget + " Sales made at other stores since then cannot be looked up.";
+            }
+
             function showProblem(error) {
               $("problem").textContent = String(error.message || error);
               $("problem").hidden = false;
             }
             function clearProblem() { $("problem").hidden = true; }
-            // Runs `action`, showing what went wrong instead of failing silently.
+            // Runs `action`, showing what went wrong instead of failing silently; the button that
+            // started it stays disabled until it is done, so a second click does nothing.
             function guarded(action) {
               return async (...args) => {
+                const button = args[0] && args[0].currentTarget instanceof HTMLButtonElement ? args[0].currentTarget : null;
+                if (button) button.disabled = true;
                 clearProblem();
-                try { await action(...args); } catch (error) { showProblem(error); }
+                try { await action(...args); } catch (error) { showProblem(error); } finally { if (button) button.disabled = false; }
               };
             }
 
@@ -180,12 +213,20 @@ enum DeskPage {
               const rows = view.lines.map((l) => {
                 const quantity = el("input", { type: "number", min: "0", max: String(l.returnable), value: "0", "data-line": String(l.line.line) });
                 if (l.returnable === 0) quantity.disabled = true;
+                // Serial-tracked goods come back by serial: pick the ones handed in; they make the quantity.
+                const serials = l.line.serials || [];
+                const pick = serials.length === 0 ? "" : el("select", { multiple: "", size: String(Math.min(4, serials.length)), "data-role": "serials", title: "the serials handed in" },
+                  ...serials.map((serial) => el("option", { value: serial }, serial)));
+                if (pick) {
+                  quantity.readOnly = true;
+                  pick.addEventListener("change", () => { quantity.value = String(pick.selectedOptions.length); });
+                }
                 const reason = select(REASONS, "changedMind"); reason.dataset.role = "reason";
                 const condition = select(CONDITIONS, "unopened"); condition.dataset.role = "condition";
                 return el("tr", { "data-line": String(l.line.line) },
                   el("td", {}, l.line.line), el("td", {}, l.line.sku),
                   el("td", { class: "num" }, l.line.quantity), el("td", { class: "num" }, l.returned), el("td", { class: "num" }, l.returnable),
-                  el("td", { class: "num" }, money(l.line.unitPrice)), el("td", {}, quantity), el("td", {}, reason), el("td", {}, condition));
+                  el("td", { class: "num" }, money(l.line.unitPrice)), el("td", {}, quantity, pick), el("td", {}, reason), el("td", {}, condition));
               });
               $("sale-lines").replaceChildren(el("table", {}, head, ...rows));
             }
@@ -261,9 +302,11 @@ enum DeskPage {
               if (currentSale === null) return receiptlessCommand();
               const lines = [];
               for (const row of $("sale-lines").querySelectorAll("tr[data-line]")) {
-                const quantity = Number(row.querySelector("input").value || "0");
+                const pick = row.querySelector("[data-role=serials]");
+                const serials = pick ? [...pick.selectedOptions].map((o) => o.value) : [];
+                const quantity = pick ? serials.length : Number(row.querySelector("input").value || "0");
                 if (quantity > 0) {
-                  lines.push({ saleLine: Number(row.dataset.line), quantity,
+                  lines.push({ saleLine: Number(row.dataset.line), quantity, serials,
                     reason: row.querySelector("[data-role=reason]").value, condition: row.querySelector("[data-role=condition]").value });
                 }
               }
@@ -362,8 +405,12 @@ enum DeskPage {
                 }
                 case "disposed": {
                   const exchange = view.request.type === "exchange";
-                  const method = select([["originalTender", "back on the original tender"], ["cash", "cash"], ["storeCredit", "store credit"]], "originalTender");
-                  const refundRow = el("div", { class: "row" }, el("span", {}, "Refund"), method, button("Refund", () => step("refund", { method: method.value })(), !exchange));
+                  const method = select([["originalTender", "back on the original tender"], ["cash", "cash"], ["bankTransfer", "bank transfer"], ["storeCredit", "store credit"]], "originalTender");
+                  // A bank transfer needs its reference, for finance to reconcile it.
+                  const reference = el("input", { placeholder: "transfer reference", "data-role": "transfer-reference", hidden: "" });
+                  method.addEventListener("change", () => { reference.hidden = method.value !== "bankTransfer"; });
+                  const refundMethod = () => method.value === "bankTransfer" ? { bankTransfer: { reference: reference.value.trim() } } : method.value;
+                  const refundRow = el("div", { class: "row" }, el("span", {}, "Refund"), method, reference, button("Refund", () => step("refund", { method: refundMethod() })(), !exchange));
                   // An exchange hands goods out; the difference (new goods minus what came back) is settled on a tender.
                   const sku = el("select", { "data-role": "exchange-sku" });
                   const quantity = el("input", { type: "number", min: "1", value: "1", "data-role": "exchange-quantity" });
@@ -477,6 +524,8 @@ enum DeskPage {
               guarded(async () => {
                 const health = await call("GET", "/healthz");
                 $("whoami").textContent = "store " + health.store + " · node " + health.node + " · " + health.outbox + " change(s) waiting for the hub";
+                await showLink(health);
+                setInterval(async () => { try { await showLink(await call("GET", "/healthz")); } catch (_) {} }, 15000);
                 await loadLatest();
                 // An address like /desk#receipt=R-1 opens that sale at once, /desk#return=RT-… that return
                 // (for a link or a code printed on a receipt or a slip).

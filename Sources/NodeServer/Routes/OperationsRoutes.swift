@@ -8,7 +8,8 @@ extension NodeRoutes {
     func addOperationsRoutes(to api: Group) {
         api.get("stock") { request, _ in
             let sku = request.query("sku").map(SKU.init)
-            let store = request.query("store").map(StoreID.init)
+            let store = try StockScope.store(
+                asked: request.query("store").map(StoreID.init), at: service.identity.store)
             return try JSONCoding.response(try await service.read { try $0.stock(sku: sku, store: store) })
         }
         api.get("alerts/low-stock") { _, _ in
@@ -42,8 +43,16 @@ extension NodeRoutes {
             }
             let outbox = try await service.read { try $0.outboxCount() }
             let identity = service.identity
+            var sync: SyncHealth?
+            if try await service.hubConnection() != nil {
+                let rounds = service.syncStatistics.snapshot
+                sync = SyncHealth(
+                    online: rounds.lastSuccessMillis != nil && rounds.consecutiveFailures == 0,
+                    lastSuccess: rounds.lastSuccessMillis.map(Instant.init(millis:)),
+                    failedRounds: rounds.consecutiveFailures)
+            }
             return try JSONCoding.response(
-                HealthStatus(status: "ok", node: identity.node, store: identity.store, outbox: outbox))
+                HealthStatus(status: "ok", node: identity.node, store: identity.store, outbox: outbox, sync: sync))
         }
         routes.get("metrics") { _, _ in
             let identity = service.identity

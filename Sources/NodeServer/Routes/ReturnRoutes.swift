@@ -17,25 +17,14 @@ extension NodeRoutes {
             return try JSONCoding.response(view, status: .created, location: "\(NodeAPI.prefix)/returns/\(view.id)")
         }
         api.get("returns") { request, _ in
-            var status: ReturnStatus?
-            if let text = request.query("status") {
-                guard let s = ReturnStatus(rawValue: text) else {
-                    let known = ReturnStatus.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw Problem(
-                        code: Problem.Code.invalidQuery, detail: "unknown status \"\(text)\"; use one of \(known)")
-                }
-                status = s
-            }
-            var limit = 100
-            if let text = request.query("limit") {
-                guard let n = Int(text), (1...1000).contains(n) else {
-                    throw Problem(
-                        code: Problem.Code.invalidQuery, detail: "`limit` must be a whole number from 1 to 1000")
-                }
-                limit = n
-            }
+            let status = try request.queryCase("status", as: ReturnStatus.self)
+            let limit = try request.queryInteger("limit", in: 1...1000, default: 100)
+            // This store's returns unless another store is asked for (those the replica holds:
+            // returns of this store's sales elsewhere, and what the feed brought).
+            let store = request.query("store").map(StoreID.init) ?? service.identity.store
             let (filter, count) = (status, limit)
-            return try JSONCoding.response(try await service.read { try $0.returns(status: filter, limit: count) })
+            return try JSONCoding.response(
+                try await service.read { try $0.returns(store: store, status: filter, limit: count) })
         }
         api.get("returns/:id") { _, context in
             let id = ReturnID(try context.pathID())

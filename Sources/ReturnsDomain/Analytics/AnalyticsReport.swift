@@ -228,10 +228,6 @@ enum TextLayout {
         return "\(sign)\(a / 100).\(a % 100 < 10 ? "0" : "")\(a % 100)%"
     }
 
-    /// Minor units with two decimals and no currency (the table has a currency column).
-    static func amount(_ money: Money) -> String {
-        let sign = money.minor < 0 ? "-" : ""
-        let a = money.minor.magnitude
-        return "\(sign)\(a / 100).\(a % 100 < 10 ? "0" : "")\(a % 100)"
-    }
+    /// The amount in its currency's decimals and no code (the table has a currency column).
+    static func amount(_ money: Money) -> String { MoneyText.format(money) }
 }

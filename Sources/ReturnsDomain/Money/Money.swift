@@ -6,6 +6,12 @@ public struct Currency: RawRepresentable, Hashable, Sendable, Codable, Comparabl
     public var description: String { rawValue }
     public static func < (a: Currency, b: Currency) -> Bool { a.rawValue < b.rawValue }
 
+    /// An ISO 4217 code as written: three capital letters A–Z (`EUR`, `CNY`).
+    public var isWellFormed: Bool {
+        let scalars = rawValue.unicodeScalars
+        return scalars.count == 3 && scalars.allSatisfy { $0 >= "A" && $0 <= "Z" }
+    }
+
     public init(from decoder: any Decoder) throws {
         self.rawValue = try decoder.singleValueContainer().decode(String.self)
     }
@@ -32,13 +38,8 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
     public var isNegative: Bool { minor < 0 }
     public var isPositive: Bool { minor > 0 }
 
-    /// `12.34 EUR` style, for people; two minor digits are assumed.
-    public var description: String {
-        let sign = minor < 0 ? "-" : ""
-        let a = minor.magnitude
-        let cents = a % 100
-        return "\(sign)\(a / 100).\(cents < 10 ? "0" : "")\(cents) \(currency)"
-    }
+    /// `12.34 EUR`, `1234 JPY`: in the currency's own decimals, for people.
+    public var description: String { "\(MoneyText.format(self)) \(currency)" }
 
     /// Adds two amounts of the same currency; throws `money.currencyMismatch` otherwise.
     public func adding(_ other: Money) throws(DomainError) -> Money {

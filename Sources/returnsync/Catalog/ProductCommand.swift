@@ -34,13 +34,12 @@ extension ReturnSync.ProductCommand {
         @Option(help: "Category (policies can exclude whole categories).") var category: String
         @Option(help: "Model, if any.") var model = ""
         @Option(
-            help: ArgumentHelp("Shelf price including VAT, e.g. 39.90.", valueName: "amount"),
-            transform: { try DecimalText.parse($0) })
-        var price: Int64
-        @Option(
-            help: ArgumentHelp("Purchase cost per unit, e.g. 21.00.", valueName: "amount"),
-            transform: { try DecimalText.parse($0) })
-        var cost: Int64
+            help: ArgumentHelp(
+                "Shelf price including VAT, in the node's currency's decimals: 39.90 (EUR), 3990 (JPY).",
+                valueName: "amount"))
+        var price: String
+        @Option(help: ArgumentHelp("Purchase cost per unit, e.g. 21.00.", valueName: "amount"))
+        var cost: String
         @Option(
             help: ArgumentHelp("VAT rate in percent, e.g. 20 or 5.5.", valueName: "percent"),
             transform: { try DecimalText.vatRate($0) })
@@ -62,8 +61,9 @@ extension ReturnSync.ProductCommand {
             let service = try options.node.service()
             let currency = service.identity.currency
             let product = ReturnsDomain.Product(
-                sku: SKU(sku), name: name, model: model, category: category, unitPrice: Money(price, currency),
-                unitCost: Money(cost, currency), vatRate: vat, serialTracked: serialTracked, lotTracked: lotTracked,
+                sku: SKU(sku), name: name, model: model, category: category,
+                unitPrice: try MoneyText.money(price, currency), unitCost: try MoneyText.money(cost, currency),
+                vatRate: vat, serialTracked: serialTracked, lotTracked: lotTracked,
                 returnable: !notReturnable, vendor: vendor.map(VendorID.init))
             try await service.defineProduct(product, staff: StaffID(options.staffID))
             try options.emit(product) { "Product \(product.sku) \"\(product.name)\" at \(product.unitPrice)" }

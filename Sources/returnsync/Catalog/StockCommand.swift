@@ -25,7 +25,8 @@ extension ReturnSync {
 extension ReturnSync.StockCommand {
     /// `returnsync stock [show]`.
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stock per store, location and SKU (the default).")
+        static let configuration = CommandConfiguration(
+            abstract: "This store's stock per location and SKU (the default); head office's hub has every store's.")
 
         @OptionGroup var options: DeskOptions
         @Option(help: ArgumentHelp("Only this SKU.", valueName: "sku")) var sku: String?
@@ -33,7 +34,9 @@ extension ReturnSync.StockCommand {
 
         func run() async throws {
             let skuFilter = sku.map(SKU.init)
-            var rows = try await options.node.service().read { try $0.stock(sku: skuFilter) }
+            let service = try options.node.service()
+            let store = service.identity.store
+            var rows = try await service.read { try $0.stock(sku: skuFilter, store: store) }
             if let location { rows = rows.filter { $0.location == location } }
             try options.emit(rows) { Render.stock(rows) }
         }
@@ -46,10 +49,8 @@ extension ReturnSync.StockCommand {
         @OptionGroup var options: DeskOptions
         @Option(help: ArgumentHelp("The product received.", valueName: "sku")) var sku: String
         @Option(help: ArgumentHelp("Units received.", valueName: "n")) var quantity: Int
-        @Option(
-            help: ArgumentHelp("Cost per unit (default: the catalog cost).", valueName: "amount"),
-            transform: { try DecimalText.parse($0) })
-        var cost: Int64?
+        @Option(help: ArgumentHelp("Cost per unit (default: the catalog cost).", valueName: "amount"))
+        var cost: String?
         @Option(help: ArgumentHelp("Supplier.", valueName: "id")) var vendor: String?
 
         func validate() throws {
@@ -60,7 +61,7 @@ extension ReturnSync.StockCommand {
             let service = try options.node.service()
             let currency = service.identity.currency
             try await service.receiveInventory(
-                sku: SKU(sku), quantity: quantity, unitCost: cost.map { Money($0, currency) },
+                sku: SKU(sku), quantity: quantity, unitCost: try cost.map { try MoneyText.money($0, currency) },
                 vendor: vendor.map(VendorID.init), staff: StaffID(options.staffID))
             let skuValue = SKU(sku)
             let rows = try await service.read { try $0.stock(sku: skuValue, store: service.identity.store) }

@@ -27,7 +27,9 @@ struct HubCommand: AsyncParsableCommand {
             run `hub migrate` once per upgrade (serve also applies missing migrations). See \
             docs/operations.md.
             """,
-        subcommands: [Init.self, Migrate.self, Enroll.self, Revoke.self, Serve.self, Status.self, RotateEpoch.self])
+        subcommands: [
+            Init.self, Migrate.self, Enroll.self, Revoke.self, Serve.self, Status.self, Verify.self, RotateEpoch.self,
+        ])
 }
 
 /// Where the hub keeps its data: `--data DIR` (the folder with `hub.sqlite`) or `--database URL`
@@ -224,16 +226,34 @@ extension HubCommand {
             discussion:
                 "Stops gracefully on Ctrl-C or SIGTERM. A push is acknowledged only after its commit is on disk.")
         @OptionGroup var folder: HubFolder
-        @Option(help: "Address to listen on.") var host = "127.0.0.1"
-        @Option(help: "TCP port to listen on.") var port = 8090
+        @Option(help: "Address to listen on (default: 127.0.0.1).") var host: String?
+        @Option(help: "TCP port to listen on (default: 8090).") var port: Int?
         @Option(
             help: """
                 Requests a second one credential may make, on average (bursts of five times as many are \
-                taken); beyond it the hub answers 429 with Retry-After. 0 turns the limit off.
+                taken); beyond it the hub answers 429 with Retry-After. 0 turns the limit off (default: \
+                \(Int(RateLimit.standard.perSecond))).
                 """)
-        var rateLimit: Double = RateLimit.standard.perSecond
+        var rateLimit: Double?
+        @Option(
+            help: ArgumentHelp(
+                "A JSON file of settings: host, port, rateLimit. The command line wins over the environment (RETURNSYNC_HUB_PORT, RETURNSYNC_HUB_RATE_LIMIT, …), which wins over the file.",
+                valueName: "file"))
+        var config: String?
 
         func run() async throws {
+            let settings = try await ServeSettings(
+                server: "hub",
+                flags: [
+                    "host": host.map { .string($0) }, "port": port.map { .int($0) },
+                    "rateLimit": rateLimit.map { .double($0) },
+                ], file: config)
+            let host = settings.string("host", default: "127.0.0.1")
+            let port = try settings.int("port", default: 8090, in: 1...65_535, code: "input.invalidPort")
+            let rateLimit = settings.double("rateLimit", default: RateLimit.standard.perSecond)
+            guard rateLimit >= 0, rateLimit.isFinite else {
+                throw ValidationError("input.invalidRateLimit: rateLimit must be 0 or more, not \(rateLimit)")
+            }
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
             let logger = Logger(label: "returnsync.hub")
             let hub = try await folder.openForService()
@@ -290,6 +310,42 @@ extension HubCommand {
             for e in exceptions.prefix(20) { print("  \(e.code)  \(e.record)  \(e.message)") }
             print("incidents: \(incidents.count)")
             for i in incidents { print("  \(i.code)  \(i.node)  \(i.dot)  ×\(i.occurrences)") }
+        }
+    }
+}
+
+extension HubCommand {
+    /// `returnsync hub verify`: the hub's database against a rebuild from its events.
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the hub's database and rebuild every projection from its events to compare.",
+            discussion: """
+                Runs the database's own consistency check, replays every event into fresh state and \
+                compares it with the stock, returns, sales, store credit and ledger tables, and checks \
+                the feed and every node's acknowledged seq against the events held. Exits 0 when all \
+                is well and 1 when anything differs. Safe while `hub serve` runs (on a large hub it \
+                reads for a while: run it off-peak).
+                """)
+        @OptionGroup var folder: HubFolder
+        @Flag(help: "Print the report as JSON.") var json = false
+
+        func run() async throws {
+            let report = try await folder.open().verify()
+            if json {
+                try Output.printJSON(report)
+            } else {
+                var fields = Fields()
+                fields.add("hub", folder.location)
+                fields.add("integrity", report.integrity)
+                fields.add("events", String(report.events))
+                fields.add("records", String(report.records))
+                fields.add("feed", String(report.feed))
+                fields.add("mismatches", String(report.mismatches.count))
+                Output.print(fields.render())
+                for m in report.mismatches { Output.print("  " + m) }
+                Output.print(report.isOK ? "OK" : "NOT OK: restore from a backup, and report this")
+            }
+            if !report.isOK { throw ExitCode.failure }
         }
     }
 }

@@ -37,7 +37,7 @@ extension ReturnSync.NodeCommand {
         func run() async throws {
             let service = try folder.service()
             if let riskBudget {
-                try await service.setRiskBudget(try DecimalText.money(riskBudget, service.identity.currency))
+                try await service.setRiskBudget(try MoneyText.money(riskBudget, service.identity.currency))
             }
             let status = try await service.escrowStatus()
             if json {

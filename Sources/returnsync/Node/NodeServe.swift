@@ -29,11 +29,11 @@ extension ReturnSync.NodeCommand {
 
         @OptionGroup var folder: NodeFolder
 
-        @Option(help: ArgumentHelp("Address to listen on.", valueName: "address"))
-        var host = "127.0.0.1"
+        @Option(help: ArgumentHelp("Address to listen on (default: 127.0.0.1).", valueName: "address"))
+        var host: String?
 
-        @Option(help: ArgumentHelp("TCP port to listen on.", valueName: "port"))
-        var port = 8080
+        @Option(help: ArgumentHelp("TCP port to listen on (default: 8080).", valueName: "port"))
+        var port: Int?
 
         @Option(
             name: .customLong("allow-host"),
@@ -45,29 +45,64 @@ extension ReturnSync.NodeCommand {
         @Option(
             name: .customLong("clock-tolerance"),
             help: ArgumentHelp(
-                "Seconds this machine's clock may be off the hub's (measured at every sync) before the node dates documents by the hub's clock instead and flags it in /metrics.",
+                "Seconds this machine's clock may be off the hub's (measured at every sync) before the node dates documents by the hub's clock instead and flags it in /metrics (default: 300).",
                 valueName: "seconds"))
-        var clockTolerance = Int(ClockSkew.tolerance / 1000)
+        var clockTolerance: Int?
+
+        @Option(
+            name: .customLong("sync-seconds"),
+            help: ArgumentHelp("Seconds between sync rounds with the hub (default: 5).", valueName: "seconds"))
+        var syncSeconds: Int?
 
         @Option(
             name: .customLong("log-level"),
-            help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
-        var logLevel = "info"
+            help: ArgumentHelp(
+                "trace, debug, info, notice, warning, error or critical (default: info).", valueName: "level"))
+        var logLevel: String?
 
-        func validate() throws {
-            guard (1...65_535).contains(port) else {
-                throw ValidationError("input.invalidPort: \(port) is not a TCP port (1-65535)")
+        @Option(
+            help: ArgumentHelp(
+                "A JSON file of settings: host, port, allowHosts, clockTolerance, syncSeconds, logLevel. The command line wins over the environment (RETURNSYNC_NODE_PORT, RETURNSYNC_NODE_ALLOW_HOSTS=a,b, …), which wins over the file.",
+                valueName: "file"))
+        var config: String?
+
+        /// The settings, from the command line, the environment and the file.
+        struct Settings {
+            var host: String
+            var port: Int
+            var allowHosts: [String]
+            var clockToleranceSeconds: Int
+            var syncSeconds: Int
+            var logLevel: Logger.Level
+        }
+
+        func settings() async throws -> Settings {
+            let s = try await ServeSettings(
+                server: "node",
+                flags: [
+                    "host": host.map { .string($0) }, "port": port.map { .int($0) },
+                    "allowHosts": allowHost.isEmpty ? nil : .stringArray(allowHost),
+                    "clockTolerance": clockTolerance.map { .int($0) }, "syncSeconds": syncSeconds.map { .int($0) },
+                    "logLevel": logLevel.map { .string($0) },
+                ], file: config)
+            let level = s.string("logLevel", default: "info")
+            guard let logLevel = Logger.Level(rawValue: level) else {
+                throw ValidationError("input.invalidLogLevel: '\(level)' is not a log level")
             }
-            guard (1...86_400).contains(clockTolerance) else {
-                throw ValidationError("input.invalidClockTolerance: give 1 to 86400 seconds, not \(clockTolerance)")
-            }
-            guard Logger.Level(rawValue: logLevel) != nil else {
-                throw ValidationError("input.invalidLogLevel: '\(logLevel)' is not a log level")
-            }
+            return Settings(
+                host: s.string("host", default: "127.0.0.1"),
+                port: try s.int("port", default: 8080, in: 1...65_535, code: "input.invalidPort"),
+                allowHosts: s.strings("allowHosts"),
+                clockToleranceSeconds: try s.int(
+                    "clockTolerance", default: Int(ClockSkew.tolerance / 1000), in: 1...86_400,
+                    code: "input.invalidClockTolerance"),
+                syncSeconds: try s.int("syncSeconds", default: 5, in: 1...3_600, code: "input.invalidSyncSeconds"),
+                logLevel: logLevel)
         }
 
         func run() async throws {
-            let level = Logger.Level(rawValue: logLevel) ?? .info
+            let settings = try await settings()
+            let (host, port, level) = (settings.host, settings.port, settings.logLevel)
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = level
@@ -76,7 +111,7 @@ extension ReturnSync.NodeCommand {
             var logger = Logger(label: "returnsync.node")
             logger.logLevel = level
             let database = try folder.open()
-            let service = NodeService(database: database, clockTolerance: Int64(clockTolerance) * 1000)
+            let service = NodeService(database: database, clockTolerance: Int64(settings.clockToleranceSeconds) * 1000)
             let identity = database.identity
             logger[metadataKey: "node.id"] = "\(identity.node)"
             logger[metadataKey: "store.id"] = "\(identity.store)"
@@ -86,7 +121,8 @@ extension ReturnSync.NodeCommand {
                 configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "returnsync"),
                 logger: logger,
                 escrowClaimer: connection.map { HubEscrowClaimer(baseURL: $0.url, token: $0.token) },
-                allowedHosts: BrowserGuard<BasicRequestContext>.hosts(listeningOn: host, port: port, extra: allowHost))
+                allowedHosts: BrowserGuard<BasicRequestContext>.hosts(
+                    listeningOn: host, port: port, extra: settings.allowHosts))
             if !Self.isLoopback(host) {
                 logger.warning("listening beyond loopback without TLS: put a TLS proxy in front (docs/node.md)")
             }
@@ -102,18 +138,13 @@ extension ReturnSync.NodeCommand {
                 // Background sync with the hub; the desk works the same whether it succeeds or not.
                 let agent = SyncAgent(
                     service: service, transport: HubClient(baseURL: connection.url, token: connection.token))
-                services.append(SyncService(agent: agent, interval: .seconds(Self.syncSeconds), logger: logger))
+                services.append(SyncService(agent: agent, interval: .seconds(settings.syncSeconds), logger: logger))
                 logger.info("syncing with hub", metadata: ["hub.url": "\(connection.url)"])
             }
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             logger.info("ReturnSync node stopped")
-        }
-
-        /// Seconds between sync rounds; `RETURNSYNC_SYNC_SECONDS` overrides (tests use 1).
-        static var syncSeconds: Int64 {
-            Int64(ProcessInfo.processInfo.environment["RETURNSYNC_SYNC_SECONDS"] ?? "") ?? 5
         }
 
         static func isLoopback(_ host: String) -> Bool {

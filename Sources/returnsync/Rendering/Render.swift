@@ -37,20 +37,23 @@ enum Render {
             let debit: Int64? = max(r.balance, 0)
             let credit: Int64? = r.balance == .min ? nil : max(-r.balance, 0)
             table.add(
-                r.account, r.title, r.currency, Self.amount(debit), Self.amount(credit))
+                r.account, r.title, r.currency, Self.amount(debit, r.currency), Self.amount(credit, r.currency))
             let sum = sums[r.currency, default: (0, 0)]
             sums[r.currency] = (plus(sum.0, debit), plus(sum.1, credit))
         }
         for (currency, sum) in sums.sorted(by: { $0.key < $1.key }) {
-            table.add("", "total", currency, Self.amount(sum.0, zero: "0.00"), Self.amount(sum.1, zero: "0.00"))
+            table.add(
+                "", "total", currency, Self.amount(sum.0, currency, showZero: true),
+                Self.amount(sum.1, currency, showZero: true))
         }
         return table.render(empty: "No postings yet.")
     }
 
-    /// A trial-balance cell: blank for zero (unless `zero` is given), "out of range" for nil.
-    private static func amount(_ minor: Int64?, zero: String = "") -> String {
+    /// A trial-balance cell in `currency`'s decimals: blank for zero (unless `showZero`), "out of
+    /// range" for nil.
+    private static func amount(_ minor: Int64?, _ currency: String, showZero: Bool = false) -> String {
         guard let minor else { return "out of range" }
-        return minor == 0 && zero.isEmpty ? "" : DecimalText.format(minor)
+        return minor == 0 && !showZero ? "" : MoneyText.format(minor, digits: Currency(currency).minorDigits)
     }
 
     static func customerHistory(_ h: CustomerHistory) -> String {

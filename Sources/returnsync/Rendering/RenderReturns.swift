@@ -11,7 +11,7 @@ extension Render {
             table.add(
                 v.id.rawValue, v.status.rawValue, TimeText.show(r.requestedAt), r.sale?.rawValue ?? "(no receipt)",
                 r.customer?.rawValue ?? "", r.type.rawValue, String(r.totalQuantity), r.gross.plain,
-                DecimalText.format(paid))
+                MoneyText.format(paid, digits: r.currency.minorDigits))
         }
         return table.render(empty: "No returns.")
     }

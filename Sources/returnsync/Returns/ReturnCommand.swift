@@ -47,11 +47,14 @@ extension ReturnSync.ReturnCommand {
 
     /// `returnsync return list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List returns, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "List this store's returns (or another store's the node holds), newest first.")
 
         @OptionGroup var options: DeskOptions
         @Option(help: ArgumentHelp("Only returns in this status.", valueName: "status")) var status: ReturnStatus?
         @Option(help: ArgumentHelp("At most this many.", valueName: "n")) var limit = 100
+        @Option(help: ArgumentHelp("Another store's returns that this node holds.", valueName: "store"))
+        var store: String?
 
         func validate() throws {
             guard limit > 0 else { throw ValidationError("input.invalidLimit: --limit must be positive") }
@@ -59,7 +62,9 @@ extension ReturnSync.ReturnCommand {
 
         func run() async throws {
             let (status, limit) = (status, limit)
-            let views = try await options.node.service().read { try $0.returns(status: status, limit: limit) }
+            let service = try options.node.service()
+            let store = store.map(StoreID.init) ?? service.identity.store
+            let views = try await service.read { try $0.returns(store: store, status: status, limit: limit) }
             try options.emit(views) { Render.returnList(views) }
         }
     }

@@ -24,13 +24,13 @@ struct ReturnDraft: Decodable, Sendable {
     var lines: [Line]
     var trackingNumber: String?
 
-    func command(currency: Currency) -> CreateReturnCommand {
-        CreateReturnCommand(
+    func command(currency: Currency) throws -> CreateReturnCommand {
+        try CreateReturnCommand(
             sale: sale, customer: customer, type: type, method: method,
             lines: lines.map {
                 RequestedLine(
                     saleLine: $0.saleLine, sku: $0.sku, quantity: $0.quantity, reason: $0.reason,
-                    condition: $0.condition, serials: $0.serials ?? [], unitRefund: $0.unitRefund?.money(currency))
+                    condition: $0.condition, serials: $0.serials ?? [], unitRefund: try $0.unitRefund?.money(currency))
             },
             trackingNumber: trackingNumber)
     }

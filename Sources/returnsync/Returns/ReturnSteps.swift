@@ -118,7 +118,7 @@ extension ReturnSync.ReturnCommand {
         func run() async throws {
             let all = all
             try await ReturnStepRunner.run(options, id) { currency in
-                .dispose(dispositions: all.map { $0.resolve(currency) })
+                .dispose(dispositions: try all.map { try $0.resolve(currency) })
             }
         }
     }

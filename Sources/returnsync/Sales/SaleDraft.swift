@@ -43,8 +43,8 @@ struct SaleDraft: Decodable, Sendable {
         var resolved: [SaleLine] = []
         for (index, l) in lines.enumerated() {
             let catalog = try product(l.sku)
-            guard let price = l.unitPrice?.money(currency) ?? catalog?.unitPrice,
-                let cost = l.unitCost?.money(currency) ?? catalog?.unitCost,
+            guard let price = try l.unitPrice?.money(currency) ?? catalog?.unitPrice,
+                let cost = try l.unitCost?.money(currency) ?? catalog?.unitCost,
                 let vat = l.vatRate ?? catalog?.vatRate
             else { throw DomainError.unknownSKU(l.sku) }
             resolved.append(
@@ -55,8 +55,8 @@ struct SaleDraft: Decodable, Sendable {
         return ReturnsDomain.Sale(
             id: id, store: store ?? identity.store, customer: customer,
             soldAt: soldAt?.instant ?? Instant(millis: now), currency: currency, lines: resolved,
-            tenders: tenders.map {
-                TenderPayment(tender: $0.tender, amount: $0.amount.money(currency), reference: $0.reference)
+            tenders: try tenders.map {
+                TenderPayment(tender: $0.tender, amount: try $0.amount.money(currency), reference: $0.reference)
             })
     }
 }

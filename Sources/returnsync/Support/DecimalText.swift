@@ -40,11 +40,6 @@ enum DecimalText {
         return negative ? -value : value
     }
 
-    /// An amount of the node's currency.
-    static func money(_ text: String, _ currency: Currency, allowNegative: Bool = false) throws -> Money {
-        Money(try parse(text, allowNegative: allowNegative), currency)
-    }
-
     /// A VAT rate given in percent (`20`, `5.5`) as basis points.
     static func vatRate(_ text: String) throws -> VATRate {
         let bp = try parse(text, digits: 2)
@@ -71,6 +66,6 @@ extension Character {
 }
 
 extension Money {
-    /// `12.34` (no currency), for aligned money columns.
-    var plain: String { DecimalText.format(minor) }
+    /// `12.34` (no currency; in its decimals), for aligned money columns.
+    var plain: String { MoneyText.format(self) }
 }

@@ -44,26 +44,24 @@ enum JSONInput {
 /// An amount in a command file: either the API's `{"minor": 1234, "currency": "EUR"}` or decimal
 /// text `"12.34"` in the node's currency.
 struct AmountInput: Decodable, Sendable {
-    var minor: Int64
-    var currency: Currency?
+    /// Decimal text, read once the node's currency (and so its decimals) is known.
+    var text: String?
+    var given: Money?
 
     init(from decoder: any Decoder) throws {
         let single = try decoder.singleValueContainer()
         if let text = try? single.decode(String.self) {
-            do {
-                minor = try DecimalText.parse(text)
-            } catch let error as DomainError {
-                throw DecodingError.dataCorruptedError(in: single, debugDescription: error.message)
-            }
-            currency = nil
+            self.text = text
         } else {
-            let money = try single.decode(Money.self)
-            minor = money.minor
-            currency = money.currency
+            given = try single.decode(Money.self)
         }
     }
 
-    func money(_ fallback: Currency) -> Money { Money(minor, currency ?? fallback) }
+    /// The amount: as given, or the text in `fallback`'s decimals (`input.invalidAmount`).
+    func money(_ fallback: Currency) throws -> Money {
+        if let given { return given }
+        return try MoneyText.money(text ?? "", fallback)
+    }
 }
 
 /// A business time in a command file: the API's `{"millis": …}` or plain epoch milliseconds.

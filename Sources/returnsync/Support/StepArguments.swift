@@ -40,17 +40,17 @@ enum StepArguments {
     struct DispositionArgument {
         var line: Int
         var quantity: Int
-        var make: @Sendable (Currency) -> Disposition
+        var make: @Sendable (Currency) throws -> Disposition
 
-        func resolve(_ currency: Currency) -> LineDisposition {
-            LineDisposition(line: line, quantity: quantity, disposition: make(currency))
+        func resolve(_ currency: Currency) throws -> LineDisposition {
+            LineDisposition(line: line, quantity: quantity, disposition: try make(currency))
         }
     }
 
     /// `LINE:QTY` followed by `extra` fields; `build` turns the extra fields into a disposition.
     static func disposition(
         _ text: String, extra: Int, optional: Int = 0, expected: String,
-        build: ([String]) throws -> @Sendable (Currency) -> Disposition
+        build: ([String]) throws -> @Sendable (Currency) throws -> Disposition
     ) throws -> DispositionArgument {
         let f = try fields(
             text, minimum: 2 + extra, maximum: 2 + extra + optional, code: "input.invalidDisposition",
@@ -67,9 +67,9 @@ enum StepArguments {
 
     static func refurbish(_ text: String) throws -> DispositionArgument {
         try disposition(text, extra: 2, expected: "LINE:QTY:VALUE:DISCLOSURE") { f in
-            let minor = try DecimalText.parse(f[0])
+            let value = f[0]
             let disclosure = f[1]
-            return { currency in .refurbish(unitValue: Money(minor, currency), disclosure: disclosure) }
+            return { currency in .refurbish(unitValue: try MoneyText.money(value, currency), disclosure: disclosure) }
         }
     }
 

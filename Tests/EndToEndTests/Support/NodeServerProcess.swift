@@ -20,20 +20,28 @@ final class NodeServerProcess: @unchecked Sendable {
 
     /// Makes a key with `node token add`, starts the server on `data` (with `environment` added to
     /// this process's) and returns once `/api/v1/healthz` answers 200.
-    static func start(data: String, log: URL, client: HTTPClient, environment: [String: String] = [:]) async throws
-        -> NodeServerProcess
-    {
+    ///
+    /// `settings` replaces the `--host 127.0.0.1 --port <free port>` it passes by default; `port` is
+    /// then where the settings make it listen.
+    static func start(
+        data: String, log: URL, client: HTTPClient, environment: [String: String] = [:], settings: [String]? = nil,
+        port: Int? = nil
+    ) async throws -> NodeServerProcess {
         let made = try await returnsync(
             "node", "token", "add", "--data", data, "--name", "e2e-\(UUID().uuidString.prefix(8))")
         guard made.status == 0 else { throw StartupFailed(description: "node token add failed: \(made)") }
         let key = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = try port ?? freeLoopbackPort()
         let server = try NodeServerProcess(
-            data: data, port: try freeLoopbackPort(), log: log, key: key, environment: environment)
+            data: data, port: port, log: log, key: key, environment: environment,
+            settings: settings ?? ["--host", "127.0.0.1", "--port", String(port)])
         try await server.waitUntilHealthy(client: client)
         return server
     }
 
-    private init(data: String, port: Int, log: URL, key: String, environment: [String: String]) throws {
+    private init(
+        data: String, port: Int, log: URL, key: String, environment: [String: String], settings: [String]
+    ) throws {
         self.port = port
         self.key = key
         self.log = log
@@ -43,7 +51,7 @@ final class NodeServerProcess: @unchecked Sendable {
         logHandle = try FileHandle(forWritingTo: log)
         logHandle.seekToEndOfFile()
         process.executableURL = try ReturnsyncBinary.url()
-        process.arguments = ["node", "serve", "--data", data, "--host", "127.0.0.1", "--port", String(port)]
+        process.arguments = ["node", "serve", "--data", data] + settings
         process.standardOutput = logHandle
         process.standardError = logHandle
         process.standardInput = FileHandle.nullDevice
