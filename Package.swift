@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "returnsync", targets: ["returnsync"]),
         .executable(name: "returnsync-bench", targets: ["returnsync-bench"]),
+        .executable(name: "returnsync-chaos", targets: ["returnsync-chaos"]),
         .library(name: "ReturnsDomain", targets: ["ReturnsDomain"]),
         .library(name: "Replication", targets: ["Replication"]),
     ],
@@ -172,6 +173,20 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        // The fault matrix: drives real `returnsync` processes through kills, partitions, a faulty
+        // proxy, full disks and restores, then audits the hub. Its own binary, like the benchmarks.
+        .executableTarget(
+            name: "returnsync-chaos",
+            dependencies: [
+                "HubStore", "HubStorePostgres", "HubTesting", "Replication", "ReturnsDomain", "SyncProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
         // Test support: reads Protocol/openapi.yaml and checks real answers against it (both servers' tests).
