@@ -419,7 +419,11 @@ public final class NodeService: Sendable {
     // MARK: - Reads
 
     public func read<T: Sendable>(_ body: @Sendable (NodeReader) throws -> T) async throws -> T {
-        try await database.writer.read { db in try body(NodeReader(db: db, identity: self.identity)) }
+        do {
+            return try await database.writer.read { db in try body(NodeReader(db: db, identity: self.identity)) }
+        } catch {
+            throw NodeStoreError.storage(error)
+        }
     }
 
     /// One durable transaction with an event log that projects what it wrote before committing.
@@ -430,12 +434,17 @@ public final class NodeService: Sendable {
         let identity = self.identity
         let claim = RequestIdempotency.claim
         let now = clock()
-        let result = try await database.transaction { db in
-            let log = EventLog(db, identity: identity)
-            let result = try body(db, log)
-            try log.flush()
-            if let claim { try claim.record(db, now: now) }
-            return result
+        let result: T
+        do {
+            result = try await database.transaction { db in
+                let log = EventLog(db, identity: identity)
+                let result = try body(db, log)
+                try log.flush()
+                if let claim { try claim.record(db, now: now) }
+                return result
+            }
+        } catch {
+            throw NodeStoreError.storage(error)
         }
         commits.signal()
         return result

@@ -1,4 +1,5 @@
 public import Foundation
+import GRDB
 public import ReplicaStore
 
 /// The node's replica database (`ReplicaDatabase`), in the node's folder.
@@ -33,5 +34,29 @@ extension ReplicaDatabase {
                 code: "node.notInitialised", message: "no node database at \(path); run `returnsync node init` first")
         }
         return try open(atPath: path)
+    }
+}
+
+extension NodeStoreError {
+    /// `error` in the node's words when it is the database failing (a full disk, an unwritable or
+    /// vanished file, an I/O error): `node.storageUnavailable`, with SQLite's result code but not
+    /// its message. Other errors come back as they are.
+    public static func storage(_ error: any Error) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        switch error.resultCode {
+        case .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_NOMEM, .SQLITE_CORRUPT,
+            .SQLITE_NOTADB, .SQLITE_BUSY, .SQLITE_LOCKED:
+            return NodeStoreError(
+                code: "node.storageUnavailable",
+                message:
+                    "the node's database cannot be written to right now (storage error \(error.extendedResultCode.rawValue)): nothing was recorded; check the disk"
+            )
+        default:
+            return NodeStoreError(
+                code: "node.databaseError",
+                message:
+                    "the node's database refused the change (storage error \(error.extendedResultCode.rawValue)): nothing was recorded"
+            )
+        }
     }
 }

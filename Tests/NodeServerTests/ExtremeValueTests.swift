@@ -127,6 +127,27 @@ struct NodeHealthTests {
         }
     }
 
+    @Test("a database that cannot be written answers 503 node.storageUnavailable, without SQLite's words")
+    func unwritable() async throws {
+        try await NodeAPIFixture.run { node, client in
+            try await Seed.catalog(client)
+            // As a full disk does: every write fails (SQLITE_READONLY here), reads still work.
+            try await node.service.database.writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA query_only = 1")
+            }
+            try await node.expectNothingWritten {
+                let answer = try await client.send(.post, "customers", raw: #"{"id": "C9", "name": "王丽"}"#)
+                expectProblem(answer, .serviceUnavailable, "node.storageUnavailable")
+                #expect(!answer.text.contains("SQLite") && !answer.text.contains("readonly"), "\(answer.text)")
+            }
+            expectStatus(try await client.get("stock"), .ok)
+            try await node.service.database.writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA query_only = 0")
+            }
+            expectStatus(try await client.send(.post, "customers", raw: #"{"id": "C9", "name": "王丽"}"#), .created)
+        }
+    }
+
     @Test("ids with NUL or control characters are refused at the desk API, nothing written")
     func controlCharacters() async throws {
         try await NodeAPIFixture.run { node, client in

@@ -80,9 +80,12 @@ struct NodeRoutes: Sendable {
     typealias Group = RouterGroup<BasicRequestContext>
 }
 
-/// A failure of the replica itself is never the client's fault, whatever its code says.
+/// A failure of the replica itself is never the client's fault, whatever its code says: a
+/// database that cannot be written right now (a full disk) is 503, so that a till retries later.
 extension NodeStoreError: ProblemConvertible {
     public var problemCode: String { code }
     public var problemDetail: String { message }
-    public var problemStatus: HTTPResponse.Status? { .internalServerError }
+    public var problemStatus: HTTPResponse.Status? {
+        code == "node.storageUnavailable" ? .serviceUnavailable : .internalServerError
+    }
 }
