@@ -180,7 +180,8 @@ let package = Package(
         .executableTarget(
             name: "returnsync-chaos",
             dependencies: [
-                "HubStore", "HubStorePostgres", "HubTesting", "Replication", "ReturnsDomain", "SyncProtocol",
+                "ChildProcesses", "HubStore", "HubStorePostgres", "HubTesting", "Replication", "ReturnsDomain",
+                "SyncProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -198,6 +199,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings),
+        // Child processes for the end-to-end tests and the fault matrix: run a command, a free port.
+        .target(name: "ChildProcesses", swiftSettings: swiftSettings),
         // Test support: the hub backends (SQLite, PostgreSQL) both hub suites run every test on.
         .target(
             name: "HubTesting",
@@ -253,7 +256,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "returnsync", "NodeStore", "ReturnsDomain", "Replication", "HubStore", "HubStoreSQLite",
+                "ChildProcesses", "returnsync", "NodeStore", "ReturnsDomain", "Replication", "HubStore",
+                "HubStoreSQLite",
                 "HubStorePostgres",
                 "SyncProtocol",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 
 #if canImport(Glibc)
@@ -28,48 +29,13 @@ struct ChaosError: Error, CustomStringConvertible {
 }
 
 /// What one run of a command did.
-struct CommandResult: CustomStringConvertible {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var ok: Bool { status == 0 }
-    var description: String { "exit \(status): \(stderr.suffix(600))\(stdout.suffix(300))" }
-}
+typealias CommandResult = ChildResult
 
-/// Runs `executable` to the end with its output in files (a chatty child never fills a pipe).
+/// Runs `executable` to the end (`runChild`), in this process's environment for children.
 func runCommand(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws
     -> CommandResult
 {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let out = scratch.appendingPathComponent("stdout")
-    let err = scratch.appendingPathComponent("stderr")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    let outHandle = try FileHandle(forWritingTo: out)
-    let errHandle = try FileHandle(forWritingTo: err)
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.standardOutput = outHandle
-    process.standardError = errHandle
-    process.standardInput = FileHandle.nullDevice
-    process.environment = childEnvironment(environment)
-    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-        do {
-            try process.run()
-        } catch {
-            process.terminationHandler = nil
-            continuation.resume(throwing: error)
-        }
-    }
-    try outHandle.close()
-    try errHandle.close()
-    return CommandResult(
-        status: status, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-        stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    try await runChild(executable, arguments, environment: childEnvironment(environment))
 }
 
 /// Runs a script that leaves a daemon behind (`scripts/postgres-cluster crash-restart`) through
@@ -146,31 +112,6 @@ final class ServerProcess: @unchecked Sendable {
         kill9()
         return graceful
     }
-}
-
-/// A TCP port on loopback that was free a moment ago.
-func freeLoopbackPort() throws -> Int {
-    #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard fd >= 0 else { throw ChaosError("no socket for a free port") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0 else { throw ChaosError("cannot bind a loopback port") }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let named = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    guard named == 0 else { throw ChaosError("cannot read a loopback port") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Progress for people watching, on stderr; stdout is the table.
