@@ -107,6 +107,8 @@ enum DeskPage {
             let currentReturn = null;
 
             function staff() { return $("staff").value.trim(); }
+            const TENDERS = { card: "on card", cash: "in cash", bankTransfer: "by bank transfer", storeCredit: "in store credit" };
+            function tenderName(tender) { return TENDERS[tender] || tender; }
             function deskKey() { return localStorage.getItem(DESK_KEY) || ""; }
 
             // `writes`: the request records something, so it must say who (checking the policy does not).
@@ -347,13 +349,16 @@ enum DeskPage {
                   el("td", { class: "num" }, money(l.unitRefund)), el("td", {}, l.reason), el("td", {}, l.condition),
                   el("td", {}, grades.get(l.line) || ""), el("td", {}, disposed.get(l.line) || "")))));
               const gross = r.lines.reduce((n, l) => n + l.quantity * l.unitRefund.minor, 0);
-              const paid = view.refunds.map((f) => "refunded " + money({ currency: f.gross.currency, minor: f.gross.minor - f.restockingFee.minor }) + " on " + f.allocations.map((a) => a.tender).join(", "));
+              // Each tender with what went back on it: the customer's card, the till's cash, a transfer.
+              const paid = view.refunds.map((f) => "refunded " + money({ currency: f.gross.currency, minor: f.gross.minor - f.restockingFee.minor }) + ": "
+                + f.allocations.map((a) => money(a.amount) + " " + tenderName(a.tender) + (a.reference ? " (" + a.reference + ")" : "")).join(", "));
               const exchanged = view.exchanges.map((x) => "exchanged for " + x.outLines.map((o) => o.quantity + " × " + o.sku).join(", ")
                 + (x.difference.minor === 0 ? ", no difference" : x.difference.minor > 0 ? ", customer paid " + money(x.difference) : ", customer got back " + money({ currency: x.difference.currency, minor: -x.difference.minor }))
-                + " on " + x.settlementTender);
+                + " " + tenderName(x.settlementTender));
               $("return-money").replaceChildren(el("p", {}, "Value " + money({ currency: r.currency, minor: gross }) + (r.restockingFee.minor > 0 ? " · restocking fee " + money(r.restockingFee) : "")
                 + [...paid, ...exchanged].map((t) => " · " + t).join("")));
-              $("return-steps").replaceChildren(el("p", {}, view.steps.map((s) => s.status + " by " + s.staff + " (" + s.dot.node + ":" + s.dot.seq + ")").join(" → ")));
+              // Who did each step and when; the node and seq behind it are for integrators, not the desk.
+              $("return-steps").replaceChildren(el("p", {}, view.steps.map((s) => s.status + " by " + s.staff + " at " + when(s.hlc.wall)).join(" → ")));
               showActions(view);
             }
 
