@@ -178,6 +178,9 @@ def main():
             if mode == "exchange":
                 # The same SKU again (a swap), once the page has listed the catalog.
                 browser.wait_for("document.querySelector('[data-role=exchange-sku]').options.length > 0", "the catalog")
+                # The difference is shown before the exchange is done.
+                browser.wait_for("document.querySelector('[data-role=exchange-preview]').textContent.length > 0", "the preview")
+                seen["preview"] = browser.evaluate("return document.querySelector('[data-role=exchange-preview]').textContent;")
                 click("Exchange", "exchanged")  # difference settled on card, the default
             elif mode == "receiptless":
                 # No sale, so no original tender: a bank transfer, with its reference.

@@ -325,6 +325,24 @@ public final class NodeService: Sendable {
         }
     }
 
+    /// What the exchange of return `id` for `items`, settled on `settlement`, would be (its
+    /// difference and lines), as `advance(.exchange)` would record it, without recording anything:
+    /// the desk shows it before the clerk commits.
+    public func previewExchange(_ id: ReturnID, items: [ExchangeItem], settlement: Tender) async throws -> Exchange {
+        let now = clock()
+        return try await read { reader in
+            guard let state = try reader.returnState(id), let request = state.request else {
+                throw DomainError.invalid("return.notFound", "no return \(id)")
+            }
+            _ = try state.status.next(after: .exchange)
+            let out = try ExchangePlanner.outLines(items.map { ($0.sku, $0.quantity, $0.serials) }) {
+                try reader.product($0)
+            }
+            return try ExchangePlanner.plan(
+                request: request, outLines: out, settlementTender: settlement, at: Instant(millis: now))
+        }
+    }
+
     // MARK: - Repairs and store credit
 
     /// The repair order `id` while it can still progress: known here and not finished.

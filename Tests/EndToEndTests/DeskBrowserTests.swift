@@ -10,6 +10,7 @@ struct DeskBrowserTests {
     /// What the walk saw on the page (the script's JSON).
     struct Walk: Decodable {
         var address: String?
+        var preview: String?
         var header: String?
         var sale: String?
         var customer: String?
@@ -58,6 +59,7 @@ struct DeskBrowserTests {
         // The other unit comes back as an exchange: the same mug again, no difference to settle.
         let exchange = try await Self.walk(chromium, server, "S-1", staff: "bob", mode: "exchange")
         #expect(exchange.returnId == "RT-E2E-000002")
+        #expect(exchange.preview == "no difference to settle", "previewed before it was done: \(exchange)")
         #expect(
             exchange.statuses == ["approved", "received", "inspected", "disposed", "exchanged", "closed"], "\(exchange)"
         )

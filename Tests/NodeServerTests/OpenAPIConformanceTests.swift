@@ -153,7 +153,14 @@ struct OpenAPIConformanceTests {
             let restock = DisposeBody(dispositions: [LineDisposition(line: 1, quantity: 1, disposition: .restock)])
             _ = try await call(.post, "returns/\(swapID)/dispose", jsonText(restock), expect: .ok)
             let exchange = ExchangeBody(items: [ExchangeItem(sku: "TOASTER", quantity: 1)], settlement: .card)
-            _ = try await call(.post, "returns/\(swapID)/exchange", jsonText(exchange), expect: .ok)
+            // The desk previews the difference first: the same as the exchange then records (had the
+            // preview recorded anything, the exchange would be an illegal step now).
+            let preview = try await call(.post, "returns/\(swapID)/exchange/preview", jsonText(exchange), expect: .ok)
+                .decode(Exchange.self)
+            #expect(preview.difference.minor > 0, "a toaster costs more than a kettle: \(preview)")
+            let swapped = try await call(.post, "returns/\(swapID)/exchange", jsonText(exchange), expect: .ok)
+                .decode(ReturnView.self)
+            #expect(swapped.exchanges.first?.difference == preview.difference, "\(swapped.exchanges)")
 
             // Reads and probes.
             _ = try await call(.get, "stock?sku=KETTLE&store=S1", expect: .ok)

@@ -420,13 +420,27 @@ enum DeskPage {
                   const sku = el("select", { "data-role": "exchange-sku" });
                   const quantity = el("input", { type: "number", min: "1", value: "1", "data-role": "exchange-quantity" });
                   const settlement = select(["card", "cash", "bankTransfer", "storeCredit"], "card");
+                  const exchangeBody = () => ({ items: [{ sku: sku.value, quantity: Number(quantity.value) }], settlement: settlement.value });
+                  // The difference before anything is done, from the node's own rules (the preview route).
+                  const preview = el("span", { class: "muted", "data-role": "exchange-preview" });
+                  const showPreview = async () => {
+                    if (!sku.value || !(Number(quantity.value) > 0)) { preview.textContent = ""; return; }
+                    try {
+                      const x = await call("POST", "/api/v1/returns/" + encodeURIComponent(view.id) + "/exchange/preview", exchangeBody(), false);
+                      preview.textContent = x.difference.minor === 0 ? "no difference to settle"
+                        : x.difference.minor > 0 ? "the customer pays " + money(x.difference)
+                        : "the customer gets back " + money({ currency: x.difference.currency, minor: -x.difference.minor });
+                    } catch (error) { preview.textContent = String(error.message || error); }
+                  };
+                  for (const input of [sku, quantity, settlement]) input.addEventListener("change", showPreview);
                   const exchangeRow = el("div", { class: "row" }, el("span", {}, "Hand out"), quantity, sku, el("span", {}, "difference on"), settlement,
-                    button("Exchange", () => step("exchange", { items: [{ sku: sku.value, quantity: Number(quantity.value) }], settlement: settlement.value })(), exchange));
+                    button("Exchange", () => step("exchange", exchangeBody())(), exchange), preview);
                   box.append(...(exchange ? [exchangeRow, refundRow] : [refundRow, exchangeRow]));
                   call("GET", "/api/v1/products").then((products) => {
                     for (const p of products) sku.append(el("option", { value: p.sku }, p.sku + " · " + p.name + " · " + money(p.unitPrice)));
                     const first = lines[0] && lines[0].sku;
                     if (first) sku.value = first;
+                    return showPreview();
                   }).catch(showProblem);
                   break;
                 }

@@ -53,6 +53,13 @@ extension NodeRoutes {
             return .exchange(items: body.items, settlement: body.settlement)
         }
         step(api, "close") { _ in .close }
+        // The exchange's difference before it is done; nothing is recorded.
+        api.post("returns/:id/exchange/preview") { request, context in
+            let id = ReturnID(try context.pathID())
+            let body = try await JSONCoding.decode(ExchangeBody.self, from: request)
+            return try JSONCoding.response(
+                try await service.previewExchange(id, items: body.items, settlement: body.settlement))
+        }
     }
 
     /// `POST /returns/{id}/<action>`: decodes the step from the body and advances the return.
