@@ -21,19 +21,8 @@ struct DeskOfflineTests {
         defer { server.stop() }
 
         // A refused connection is noticed at the first round.
-        struct Health: Decodable {
-            struct Sync: Decodable { var failedRounds: Int }
-            var sync: Sync?
-        }
-        let deadline = Date().addingTimeInterval(20)
-        var failed = 0
-        while failed == 0 && Date() < deadline {
-            let response = try await client.execute(server.request("/healthz"), timeout: .seconds(5))
-            let body = try await response.body.collect(upTo: 1 << 16)
-            failed = try JSONDecoder().decode(Health.self, from: Data(buffer: body)).sync?.failedRounds ?? 0
-            if failed == 0 { try await Task.sleep(for: .milliseconds(200)) }
-        }
-        #expect(failed >= 1, "no failed round in 20 s: \(server.logText)")
+        let health = try await server.waitForSync(client: client, within: 20) { $0.failedRounds >= 1 }
+        #expect((health?.failedRounds ?? 0) >= 1, "no failed round in 20 s: \(server.logText)")
 
         let profile = try TemporaryFolder("e2e-browser")
         defer { profile.remove() }

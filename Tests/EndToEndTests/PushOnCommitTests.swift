@@ -20,18 +20,8 @@ struct PushOnCommitTests {
         defer { server.stop() }
 
         // The round at start, then the long wait.
-        struct Health: Decodable {
-            struct Sync: Decodable { var online: Bool }
-            var sync: Sync?
-        }
-        func online() async throws -> Bool {
-            let response = try await client.execute(server.request("/healthz"), timeout: .seconds(5))
-            let body = try await response.body.collect(upTo: 1 << 16)
-            return try JSONDecoder().decode(Health.self, from: Data(buffer: body)).sync?.online ?? false
-        }
-        var deadline = Date().addingTimeInterval(30)
-        while try await !online(), Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(try await online(), "the first round did not succeed: \(server.logText)")
+        let first = try await server.waitForSync(client: client, within: 30) { $0.online }
+        #expect(first?.online == true, "the first round did not succeed: \(server.logText)")
 
         var request = server.request("/api/v1/customers")
         request.method = .POST
@@ -42,7 +32,7 @@ struct PushOnCommitTests {
         #expect(response.status == .created)
 
         // Well inside the five minutes: the commit woke the sync.
-        deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(60)
         var atHub = false
         while !atHub, Date() < deadline {
             atHub = try await f.hubEvents().contains { $0.record == .customer("C-77") }

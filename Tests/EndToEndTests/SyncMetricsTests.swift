@@ -93,19 +93,8 @@ struct SyncMetricsTests {
                 || (down["returnsync_node_sync_last_success_timestamp_seconds"] ?? 0) >= lastSuccess)
 
         // The desk reads the same from /healthz for its offline banner.
-        struct Health: Decodable {
-            struct Sync: Decodable {
-                var online: Bool
-                var failedRounds: Int
-                var lastSuccess: [String: Int64]?
-            }
-            var sync: Sync?
-        }
-        let response = try await client.execute(
-            HTTPClientRequest(url: server.baseURL + "/healthz"), timeout: .seconds(5))
-        let health = try JSONDecoder().decode(
-            Health.self, from: Data(buffer: try await response.body.collect(upTo: 1 << 16)))
-        #expect(health.sync?.online == false && (health.sync?.failedRounds ?? 0) >= 1, "\(health)")
-        #expect(health.sync?.lastSuccess?["millis"] != nil, "\(health)")
+        let health = try await server.syncHealth(client: client)
+        #expect(health?.online == false && (health?.failedRounds ?? 0) >= 1, "\(String(describing: health))")
+        #expect(health?.lastSuccess?["millis"] != nil, "\(String(describing: health))")
     }
 }

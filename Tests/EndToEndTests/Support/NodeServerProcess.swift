@@ -92,6 +92,33 @@ final class NodeServerProcess: @unchecked Sendable {
         throw StartupFailed(description: "node serve did not become healthy in \(seconds) s:\n\(logText)")
     }
 
+    /// The `sync` part of `/healthz`: the node's link to its hub (nil when it has none).
+    struct SyncHealth: Decodable {
+        var online: Bool
+        var failedRounds: Int
+        var lastSuccess: [String: Int64]?
+    }
+
+    func syncHealth(client: HTTPClient) async throws -> SyncHealth? {
+        struct Health: Decodable { var sync: SyncHealth? }
+        let response = try await client.execute(request("/healthz"), timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 16)
+        return try JSONDecoder().decode(Health.self, from: Data(buffer: body)).sync
+    }
+
+    /// Reads `/healthz` until its sync part meets `condition` or `seconds` pass; the last reading.
+    func waitForSync(
+        client: HTTPClient, within seconds: Double, until condition: (SyncHealth) -> Bool
+    ) async throws -> SyncHealth? {
+        let deadline = Date().addingTimeInterval(seconds)
+        var health = try await syncHealth(client: client)
+        while !(health.map(condition) ?? false), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            health = try await syncHealth(client: client)
+        }
+        return health
+    }
+
     /// Sends `signal` (SIGKILL: no chance to clean up; SIGTERM: graceful shutdown).
     func send(_ signal: Int32) {
         _ = kill(pid, signal)
