@@ -13,6 +13,9 @@ struct DeskBrowserTests {
         var lang: String?
         var statusShown: String?
         var lines: String?
+        var slip: String?
+        var barcode: String?
+        var foundByNumber: String?
         var preview: String?
         var header: String?
         var sale: String?
@@ -120,13 +123,30 @@ struct DeskBrowserTests {
         let server = try await NodeServerProcess.start(
             data: fixture.data, log: fixture.folder.file("serve.log"), client: HTTPClient.shared)
         defer { server.stop() }
+        // The store's head on the slip, in Chinese, as the manager set it (`node profile`).
+        try await fixture.expectSuccess(
+            "node", "profile", "--data", fixture.data, "--name", "上海南京路店", "--address", "南京东路 100 号",
+            "--tax-id", "91310000MA1K000000")
         // RETURNSYNC_SCREENSHOTS=docs/images saves the desk and the slip as docs/node.md shows them.
-        let screenshots = ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"]
-        for language in ["zh-CN", "en"] where screenshots != nil || language == "zh-CN" {
+        let kept = ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"]
+        let screenshots = kept ?? fixture.folder.path
+        for language in ["zh-CN", "en"] where kept != nil || language == "zh-CN" {
             let walk = try await Self.walk(
                 chromium, server, "S-1", staff: "王丽", mode: "refund", language: language, screenshots: screenshots)
             #expect(walk.error == nil && walk.problem == "", "\(walk)")
             guard language == "zh-CN" else { continue }
+            // The slip: the store's head, the goods by name, what went back on the card, the
+            // signature lines, and the return number as a barcode a scanner reads back.
+            for words in ["上海南京路店", "税号 91310000MA1K000000", "退货单", "Mug (MUG-1)", "退至银行卡", "顾客签名", "经办人：王丽"] {
+                #expect(walk.slip?.contains(words) == true, "\(words) is not on the slip: \(walk)")
+            }
+            #expect(walk.barcode == walk.returnId && walk.foundByNumber == walk.returnId, "\(walk)")
+            let scanned = try await run(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                ["zbarimg", "--quiet", "--raw", "\(screenshots)/slip-\(language).png"])
+            #expect(
+                scanned.status == 0 && scanned.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == walk.returnId,
+                "the slip's barcode reads \(scanned) (zbarimg from Debian's zbar-tools, as .ci/run installs)")
             #expect(walk.lang == "zh-CN" && walk.statusShown == "已批准", "\(walk)")
             #expect(walk.verdict?.hasPrefix("可以退货") == true, "\(walk)")
             #expect(

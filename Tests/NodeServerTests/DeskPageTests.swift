@@ -106,7 +106,7 @@ struct DeskPageTests {
     /// `placeholder` and `title` attributes.
     static func readable(_ html: String) -> String {
         var text = html.replacingOccurrences(
-            of: #"<script[^>]*>.*?</script>"#, with: " ", options: [.regularExpression])
+            of: #"<(script|style)[^>]*>.*?</(script|style)>"#, with: " ", options: [.regularExpression])
         let attributes = try! NSRegularExpression(pattern: #"(?:placeholder|title)="([^"]*)""#)
         let shown = attributes.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
             Range($0.range(at: 1), in: text).map { String(text[$0]) }

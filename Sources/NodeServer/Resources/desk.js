@@ -119,7 +119,16 @@ async function search() {
   const receipt = $("receipt").value.trim(), phone = $("phone").value.trim(), serial = $("serial").value.trim();
   $("found").replaceChildren();
   let sales;
-  if (receipt) sales = [await call("GET", "/api/v1/sales/" + encodeURIComponent(receipt))];
+  if (receipt) {
+    // The same field takes a return number (typed, or scanned from a slip's barcode).
+    try {
+      showReturn(await call("GET", "/api/v1/returns/" + encodeURIComponent(receipt)));
+      return;
+    } catch (error) {
+      if (error.status !== 404) throw error;
+    }
+    sales = [await call("GET", "/api/v1/sales/" + encodeURIComponent(receipt))];
+  }
   else if (phone) sales = await call("GET", "/api/v1/sales?phone=" + encodeURIComponent(phone));
   else if (serial) sales = await call("GET", "/api/v1/sales?serial=" + encodeURIComponent(serial));
   else throw new Error(t("desk.error.giveOne"));
@@ -296,6 +305,7 @@ function showReturn(view) {
     + [...paid, ...exchanged].map((text) => " · " + text).join("")));
   // Who did each step and when; the node and seq behind it are for integrators, not the desk.
   $("return-steps").replaceChildren(el("p", {}, view.steps.map((s) => t("desk.steps.step", { status: word("status", s.status), staff: s.staff, when: when(s.hlc.wall) })).join(" → ")));
+  buildSlip(view);
   showActions(view);
 }
 
@@ -476,13 +486,17 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const id of ["receipt", "phone", "serial"]) $(id).addEventListener("keydown", (e) => { if (e.key === "Enter") $("search").click(); });
   $("check").addEventListener("click", guarded(check));
   $("record").addEventListener("click", guarded(record));
-  $("print").addEventListener("click", () => window.print());
+  $("paper").value = localStorage.getItem("returnsync.desk.paper") || "receipt";
+  document.body.dataset.paper = $("paper").value;
+  $("paper").addEventListener("change", () => { document.body.dataset.paper = $("paper").value; });
+  $("print").addEventListener("click", printSlip);
   guarded(async () => {
     const health = await call("GET", "/healthz");
     $("whoami").textContent = t("desk.whoami", { store: health.store, count: health.outbox });
     await showLink(health);
     setInterval(async () => { try { await showLink(await call("GET", "/healthz")); } catch (_) {} }, 15000);
     try { products = new Map((await call("GET", "/api/v1/products")).map((p) => [p.sku, p])); } catch (_) {}
+    try { storeProfile = await call("GET", "/api/v1/store"); } catch (_) {}
     await loadLatest();
     // An address like /desk#receipt=R-1 opens that sale at once, /desk#return=RT-… that return
     // (for a link or a code printed on a receipt or a slip).
@@ -492,3 +506,101 @@ document.addEventListener("DOMContentLoaded", () => {
     document.body.dataset.loaded = String(Date.now());
   })();
 });
+
+// ── the slip the customer takes home ──
+// Code 128 (code set B) as an SVG, for the return number on the slip: each symbol is three bars
+// and three spaces whose widths (in modules) are listed here, as ISO/IEC 15417 gives them
+// (checked against python-barcode's table); 104 starts code set B, 106 stops.
+const CODE128 = ("212222 222122 222221 121223 121322 131222 122213 122312 132212 221213 221312 231212 112232 122132 122231 113222 "
+  + "123122 123221 223211 221132 221231 213212 223112 312131 311222 321122 321221 312212 322112 322211 212123 212321 232121 111323 "
+  + "131123 131321 112313 132113 132311 211313 231113 231311 112133 112331 132131 113123 113321 133121 313121 211331 231131 213113 "
+  + "213311 213131 311123 311321 331121 312113 312311 332111 314111 221411 431111 111224 111422 121124 121421 141122 141221 112214 "
+  + "112412 122114 122411 142112 142211 241211 221114 413111 241112 134111 111242 121142 121241 114212 124112 124211 411212 421112 "
+  + "421211 212141 214121 412121 111143 111341 131141 114113 114311 411113 411311 113141 114131 311141 411131 211412 211214 211232 2331112").split(" ");
+function barcode(text) {
+  if (!/^[ -~]+$/.test(text)) return null;
+  const values = [104, ...[...text].map((c) => c.charCodeAt(0) - 32)];
+  const check = values.reduce((sum, v, i) => sum + v * Math.max(i, 1), 0) % 103;
+  const widths = [...values, check, 106].map((v) => CODE128[v]).join("");
+  const quiet = 10;
+  const modules = [...widths].reduce((n, w) => n + Number(w), 0) + 2 * quiet;
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 " + modules + " 40");
+  svg.setAttribute("class", "barcode");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", text);
+  let x = quiet;
+  [...widths].forEach((w, i) => {
+    if (i % 2 === 0) {
+      const bar = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+      for (const [k, v] of Object.entries({ x, y: 0, width: w, height: 40 })) bar.setAttribute(k, String(v));
+      svg.append(bar);
+    }
+    x += Number(w);
+  });
+  return svg;
+}
+
+// The store's name, address and tax id for the slip's head (`returnsync node profile`).
+let storeProfile = null;
+
+// The return as a document for the customer, in the page's language: the store's head, the
+// return number as a barcode, the goods with their names, what went back on each tender, the
+// policy that applied and the signature lines. Shown only when printed (80 mm or A4).
+function buildSlip(view) {
+  const r = view.request;
+  const money0 = (minor) => money({ currency: r.currency, minor });
+  const profile = storeProfile || { store: r.store };
+  const head = el("header", { class: "slip-store" }, el("strong", {}, profile.name || profile.store || r.store));
+  if (profile.address) head.append(el("div", {}, profile.address));
+  if (profile.taxID) head.append(el("div", {}, t("desk.slip.taxID", { id: profile.taxID })));
+  const code = barcode(view.id);
+  const facts = [
+    [t("desk.slip.number"), view.id],
+    [t("desk.slip.date"), when(r.requestedAt.millis)],
+    [t("desk.slip.receipt"), r.sale ? r.sale + (r.saleStore && r.saleStore !== r.store ? t("desk.return.soldAt", { store: r.saleStore }) : "") : t("desk.return.noReceipt")],
+    ...(r.customer ? [[t("desk.slip.customer"), r.customer]] : []),
+    [t("desk.slip.type"), word("type", r.type)],
+    [t("desk.slip.status"), word("status", view.status)],
+  ];
+  const rows = r.lines.map((l) => el("tr", {},
+    el("td", {}, el("div", {}, skuLabel(l.sku)), el("div", { class: "muted" }, word("reason", l.reason) + " · " + word("condition", l.condition))),
+    el("td", { class: "num" }, l.quantity), el("td", { class: "num" }, money(l.unitRefund)), el("td", { class: "num" }, money0(l.quantity * l.unitRefund.minor))));
+  const gross = r.lines.reduce((n, l) => n + l.quantity * l.unitRefund.minor, 0);
+  const totals = [[t("desk.slip.value"), money0(gross)]];
+  if (r.restockingFee.minor > 0) totals.push([t("desk.slip.fee"), "−" + money(r.restockingFee)]);
+  for (const f of view.refunds) {
+    for (const a of f.allocations) {
+      totals.push([t("desk.slip.refundedTo", { tender: word("tender", a.tender) }) + (a.reference ? t("desk.money.reference", { reference: a.reference }) : ""), money(a.amount)]);
+    }
+  }
+  for (const x of view.exchanges) {
+    totals.push([t("desk.slip.handedOut"), x.outLines.map((o) => skuLabel(o.sku) + " × " + o.quantity).join(t("desk.list.separator"))]);
+    if (x.difference.minor !== 0) {
+      totals.push([t(x.difference.minor > 0 ? "desk.slip.customerPaid" : "desk.slip.customerGot", { tender: word("tender", x.settlementTender) }),
+        money(x.difference.minor > 0 ? x.difference : negative(x.difference))]);
+    }
+  }
+  const notes = r.policyNotes || [];
+  const policy = notes.length === 0 ? t("desk.slip.policyAllowed") : notes.map((n) => word("code", n)).join(" ");
+  const staffNames = [...new Set(view.steps.map((s) => s.staff))].join(t("desk.list.separator"));
+  $("slip").replaceChildren(head,
+    el("h1", {}, t("desk.slip.title")),
+    code ? el("div", { class: "slip-code" }, code) : "",
+    el("dl", {}, ...facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
+    el("table", {}, el("tr", {}, ...["product", "units", "unitRefund", "subtotal"].map((k, i) => el("th", i > 0 ? { class: "num" } : {}, t("desk.column." + k)))), ...rows),
+    el("table", { class: "slip-totals" }, ...totals.map(([k, v]) => el("tr", {}, el("td", {}, k), el("td", { class: "num" }, v)))),
+    el("p", {}, t("desk.slip.policy", { policy })),
+    el("p", {}, t("desk.slip.servedBy", { staff: staffNames })),
+    el("div", { class: "slip-signatures" }, el("div", {}, t("desk.slip.customerSignature")), el("div", {}, t("desk.slip.staffSignature"))),
+    el("p", { class: "muted" }, t("desk.slip.keep")));
+}
+
+// 80 mm receipt paper or A4, as the desk's printer takes it.
+function printSlip() {
+  const paper = $("paper").value;
+  localStorage.setItem("returnsync.desk.paper", paper);
+  document.body.dataset.paper = paper;
+  $("page-size").textContent = paper === "a4" ? "@page { size: A4; margin: 15mm; }" : "@page { size: 80mm auto; margin: 3mm; }";
+  window.print();
+}

@@ -4,8 +4,17 @@ import Replication
 import ReturnsDomain
 
 extension NodeRoutes {
-    /// Stock, alerts and the exceptions queue.
+    /// Stock, alerts, the exceptions queue, escrow and the store's profile.
     func addOperationsRoutes(to api: Group) {
+        // The store's name, address and tax id, as the desk prints them on the slip.
+        api.get("store") { _, _ in
+            try JSONCoding.response(StoreProfileView(store: service.identity.store, try await service.storeProfile()))
+        }
+        api.put("store") { request, _ in
+            let body = try await JSONCoding.decode(StoreProfile.self, from: request)
+            let kept = try await service.setStoreProfile(body)
+            return try JSONCoding.response(StoreProfileView(store: service.identity.store, kept))
+        }
         api.get("stock") { request, _ in
             let sku = request.query("sku").map(SKU.init)
             let store = try StockScope.store(
@@ -71,6 +80,21 @@ extension NodeRoutes {
             figures.sync = service.syncStatistics.snapshot
             return metrics.scrape(figures)
         }
+    }
+}
+
+/// `GET /api/v1/store`: the store's id with its profile.
+struct StoreProfileView: Encodable, Sendable {
+    var store: StoreID
+    var name: String?
+    var address: String?
+    var taxID: String?
+
+    init(store: StoreID, _ profile: StoreProfile) {
+        self.store = store
+        self.name = profile.name
+        self.address = profile.address
+        self.taxID = profile.taxID
     }
 }
 

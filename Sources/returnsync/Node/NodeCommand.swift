@@ -13,7 +13,7 @@ extension ReturnSync {
                 """,
             subcommands: [
                 Init.self, Serve.self, Token.self, Verify.self, Status.self, Connect.self, Sync.self,
-                EscrowCommand.self,
+                EscrowCommand.self, ProfileCommand.self,
             ])
     }
 }

@@ -1,0 +1,42 @@
+import Admission
+import GRDB
+public import ReturnsDomain
+
+extension NodeService {
+    static let profileKeys = (name: "store.name", address: "store.address", taxID: "store.taxID")
+
+    /// The store's name, address and tax id as its documents print them (``StoreProfile``).
+    public func storeProfile() async throws -> StoreProfile {
+        try await database.writer.read { db in
+            func value(_ key: String) throws -> String? {
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+            }
+            return StoreProfile(
+                name: try value(Self.profileKeys.name), address: try value(Self.profileKeys.address),
+                taxID: try value(Self.profileKeys.taxID))
+        }
+    }
+
+    /// Replaces the store's profile with `profile` as the core checks it (absent parts are
+    /// removed); answers what is kept.
+    public func setStoreProfile(_ profile: StoreProfile) async throws -> StoreProfile {
+        let checked = try profile.checked()
+        try await transaction { db, _ in
+            let parts = [
+                (Self.profileKeys.name, checked.name), (Self.profileKeys.address, checked.address),
+                (Self.profileKeys.taxID, checked.taxID),
+            ]
+            for (key, value) in parts {
+                if let value {
+                    try db.execute(
+                        sql:
+                            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        arguments: [key, value])
+                } else {
+                    try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
+                }
+            }
+        }
+        return checked
+    }
+}
