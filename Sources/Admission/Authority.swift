@@ -123,6 +123,9 @@ enum Authority {
             }
             try own(store, office: true, "policies")
         case .reorderPointSet(let point): try own(point.store, office: true, "reorder points")
+        case .staffDefined:
+            // Staff, their roles and PINs are head office's: no store gives itself a manager.
+            if !(office || hub) { throw refuse(.roleMayNotAuthor, "staff are defined by head office") }
         case .customerRegistered, .customerFieldChanged:
             break  // Customers are the chain's: any store, channel or head office serves them.
         case .inventoryReceived(let receipt): try own(receipt.store, office: true, "goods received")

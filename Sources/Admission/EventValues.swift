@@ -159,6 +159,17 @@ struct EventValues {
             try id(s.id.rawValue, "the store id")
             try text(s.name, "the name")
             try currency(s.currency)
+        case .staffDefined(let m):
+            try sameRecord(m.id.rawValue)
+            try id(m.id.rawValue, "the staff id")
+            try text(m.name, "the name")
+            try id(m.store?.rawValue, "the store")
+            try text(m.language, "the language")
+            guard !m.roles.isEmpty, m.roles.count <= StaffRole.allCases.count,
+                m.pinHash.utf8.count <= 128, m.pinHash.hasPrefix("$2")
+            else {
+                throw fail(.inconsistent, "staff \(m.id): at least one role, and a PIN kept as a bcrypt hash")
+            }
         case .policySet(let store, let policy):
             try id(store?.rawValue, "the store")
             try self.policy(policy)

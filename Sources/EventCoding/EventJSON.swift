@@ -10,7 +10,8 @@ import ReturnsDomain
 ///
 /// Two differences from Codable, both harmless: a context's entries are written sorted by node
 /// (Codable writes a dictionary in hash order, which differs between processes), and the two rare
-/// payloads with hand-written `Codable` (`policySet`, `storeDefined`) go through
+/// payloads with hand-written `Codable` (`policySet`, `storeDefined`) and head office's rare
+/// `staffDefined` go through
 /// `StreamingJSONEncoder`.
 ///
 /// Guard: the writer names every stored property of every type it writes. `isCurrent` checks, once,
@@ -23,7 +24,7 @@ enum EventJSON {
     static func encode(_ e: Event) throws -> Data {
         guard isCurrent else { return try StreamingJSONEncoder.encode(e) }
         switch e.payload {
-        case .policySet, .storeDefined: return try StreamingJSONEncoder.encode(e)
+        case .policySet, .storeDefined, .staffDefined: return try StreamingJSONEncoder.encode(e)
         default: break
         }
         var w = JSONBytes()
@@ -236,7 +237,7 @@ struct JSONBytes {
             raw("{\"productDefined\":{\"_0\":")
             product(x)
             raw("}}")
-        case .storeDefined, .policySet:
+        case .storeDefined, .policySet, .staffDefined:
             // Written by StreamingJSONEncoder (see EventJSON.encode); never reached.
             raw("{}")
         case .reorderPointSet(let r):

@@ -71,6 +71,13 @@ public enum EventSamples {
                 .storeCreditAdjusted(customer: "C-1", store: store, amount: Money(-100, eur), memo: "补偿", at: t),
                 .storeCredit("C-1")
             ),
+            (
+                .staffDefined(
+                    StaffMember(
+                        id: "S-WANGLI", name: "王丽", roles: [.clerk], store: store,
+                        pinHash: "$2b$04$abcdefghijklmnopqrstuu5Y9vJ5k0m0v3Fz1r7WcZC8mGqGf1tKe")),
+                RecordKey(.staff, "S-WANGLI")
+            ),
         ]
     }
 

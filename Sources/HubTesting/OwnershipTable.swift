@@ -17,6 +17,7 @@ public enum OwnershipTable {
             "store.defined": (storeLike.union(office), office),
             "policy.set": (storeLike.union(office), office),
             "reorderPoint.set": (storeLike.union(office), office),
+            "staff.defined": (office, office),
             "customer.registered": (all, all),
             "customer.fieldChanged": (all, all),
             "inventory.received": (storeLike.union(office), office),

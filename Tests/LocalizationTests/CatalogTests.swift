@@ -89,7 +89,8 @@ struct CatalogTests {
     }
 
     static let namespaces = [
-        "abuse", "admission", "auth", "catalog", "conflict", "customer", "escrow", "event", "exception", "exchange",
+        "abuse", "admission", "auth", "authority", "catalog", "conflict", "customer", "escrow", "event", "exception",
+        "exchange",
         "feed", "hub", "idempotency", "input", "money", "node", "policy", "projection", "rate", "refund", "repair",
         "return", "route", "sale", "server", "stock", "store", "storeCredit", "sync", "token",
     ]
@@ -104,7 +105,7 @@ struct CatalogTests {
         "hub.epoch", "hub.storage", "hub.token", "hub.url", "hub.v1", "hub.v2", "hub.v3", "hub.v4", "hub.v5",
         "node.id", "sync.acked", "sync.bootstrapped", "sync.checkpoint", "sync.conflicts", "sync.error",
         "sync.pulled", "sync.pushed", "sync.retryIn", "escrow.riskBudget", "store.name", "store.address",
-        "store.taxID", "store.id", "store.defined",
+        "store.taxID", "store.id", "store.defined", "staff.defined",
     ]
 
     static func codesInSources() throws -> Set<String> {

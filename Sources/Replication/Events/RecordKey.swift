@@ -2,7 +2,7 @@ public import ReturnsDomain
 
 /// The kinds of record events belong to.
 public enum RecordKind: String, Hashable, Sendable, Codable, CaseIterable, Comparable {
-    case product, store, policy, reorderPoint, customer, inventoryReceipt, stockCount, sale
+    case product, store, policy, reorderPoint, customer, inventoryReceipt, stockCount, sale, staff
     case returnOrder = "return"
     case repairOrder = "repair"
     case storeCredit
@@ -57,6 +57,7 @@ extension DomainEvent {
         case .storeDefined: .store
         case .policySet: .policy
         case .reorderPointSet: .reorderPoint
+        case .staffDefined: .staff
         case .customerRegistered, .customerFieldChanged: .customer
         case .inventoryReceived: .inventoryReceipt
         case .stockCounted: .stockCount

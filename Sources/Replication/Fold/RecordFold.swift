@@ -28,7 +28,7 @@ public enum RecordFold {
         }
         guard !valid.isEmpty else { return state }
         switch key.kind {
-        case .product, .store, .policy, .reorderPoint:
+        case .product, .store, .policy, .reorderPoint, .staff:
             foldLastWriterWins(&state, valid)
         case .customer:
             foldCustomer(&state, valid)
@@ -56,6 +56,7 @@ public enum RecordFold {
         case .storeDefined(let s): state.body = .store(s)
         case .policySet(let store, let policy): state.body = .policy(store: store, policy: policy)
         case .reorderPointSet(let r): state.body = .reorderPoint(r)
+        case .staffDefined(let m): state.body = .staff(m)
         default: break
         }
         if !losers.isEmpty {

@@ -57,6 +57,7 @@ public enum RecordBody: Hashable, Sendable, Codable {
     case store(Store)
     case policy(store: StoreID?, policy: ReturnPolicy)
     case reorderPoint(ReorderPoint)
+    case staff(StaffMember)
     case customer(Customer)
     case inventoryReceipt(InventoryReceipt)
     case stockCount(StockCount)

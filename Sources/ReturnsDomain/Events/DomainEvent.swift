@@ -8,6 +8,8 @@ public enum DomainEvent: Hashable, Sendable, Codable {
     case storeDefined(Store)
     case policySet(store: StoreID?, policy: ReturnPolicy)
     case reorderPointSet(ReorderPoint)
+    /// A staff member, their roles and PIN hash, as head office defines them.
+    case staffDefined(StaffMember)
 
     // Customers: per-field last writer wins.
     case customerRegistered(Customer)
@@ -46,6 +48,7 @@ public enum DomainEvent: Hashable, Sendable, Codable {
         case .storeDefined: "store.defined"
         case .policySet: "policy.set"
         case .reorderPointSet: "reorderPoint.set"
+        case .staffDefined: "staff.defined"
         case .customerRegistered: "customer.registered"
         case .customerFieldChanged: "customer.fieldChanged"
         case .inventoryReceived: "inventory.received"
