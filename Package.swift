@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
         .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // Pure: the retail returns domain. No I/O, no clock reads, no logging.
@@ -61,11 +62,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
+        // The words people read, in zh-CN and en: string catalogs (embedded in the binary, which is
+        // installed alone), language negotiation, display width for terminal tables.
+        .target(
+            name: "Localization",
+            resources: [.embedInCode("Resources/en.json"), .embedInCode("Resources/zh-CN.json")],
+            swiftSettings: swiftSettings),
         // HTTP plumbing both servers share: RFC 9457 problems, the problem middleware, JSON coding.
         .target(
             name: "HTTPSupport",
             dependencies: [
-                "ReturnsDomain", .product(name: "Hummingbird", package: "hummingbird"),
+                "Localization", "ReturnsDomain", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -76,9 +83,15 @@ let package = Package(
         .target(
             name: "NodeServer",
             dependencies: [
-                "HTTPSupport", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
+                "HTTPSupport", "Localization", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            // The desk's template, script and style, embedded so the one installed binary serves them.
+            resources: [
+                .embedInCode("Resources/desk.mustache"), .embedInCode("Resources/desk.js"),
+                .embedInCode("Resources/desk.css"),
             ],
             swiftSettings: swiftSettings),
         // Benchmarks that measure the real code paths against the raw storage limit in the same run.
@@ -160,7 +173,8 @@ let package = Package(
         .executableTarget(
             name: "returnsync",
             dependencies: [
-                "HTTPSupport", "NodeServer", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
+                "HTTPSupport", "Localization", "NodeServer", "NodeStore", "ReplicaStore", "ReturnsDomain",
+                "Replication",
                 "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncClient", "SyncProtocol",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -212,6 +226,7 @@ let package = Package(
             dependencies: ["Admission", "HubStore", "HubStoreSQLite", "HubStorePostgres", "ReturnsDomain"],
             swiftSettings: swiftSettings),
         .testTarget(name: "ReturnsDomainTests", dependencies: ["ReturnsDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "LocalizationTests", dependencies: ["Localization"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ReplicationTests", dependencies: ["Replication", "ReturnsDomain"], swiftSettings: swiftSettings),
         .testTarget(
@@ -233,7 +248,7 @@ let package = Package(
         .testTarget(
             name: "NodeServerTests",
             dependencies: [
-                "OpenAPITesting",
+                "OpenAPITesting", "Localization",
                 "NodeServer", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

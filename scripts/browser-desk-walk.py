@@ -13,10 +13,16 @@ With `receiptless` it takes one unit of the first catalog item back without a re
 RECEIPT argument is then the customer's id) and refunds it by bank transfer. With `serial` it
 hands in the first serial of line 1 (serial-tracked goods) and refunds it like `refund`.
 
-Usage: browser-desk-walk.py CHROMIUM BASE_URL KEY RECEIPT STAFF [refund|exchange|receiptless|serial]
+The page is opened in LANG (zh-CN or en; en when not given) with `?lang=`; steps are found by
+their `data-action` and statuses read from `data-status`, so the walk is the same in any
+language. With SCREENSHOTS (a folder), it saves `desk-LANG.png` (the desk with the refunded
+return) and `slip-LANG.png` (the page as it prints).
+
+Usage: browser-desk-walk.py CHROMIUM BASE_URL KEY RECEIPT STAFF [refund|exchange|receiptless|serial] [LANG] [SCREENSHOTS]
 (KEY: a key to the node's API, `returnsync node token add`; the page is given it in its address.)
 Used by Tests/EndToEndTests/DeskBrowserTests.swift.
 """
+import base64
 import fcntl
 import json
 import os
@@ -100,6 +106,14 @@ class Browser:
         problem = self.evaluate("const p = document.getElementById('problem'); return p && !p.hidden ? p.textContent : '';")
         raise RuntimeError(f"timed out waiting for {what}" + (f"; the page shows: {problem}" if problem else ""))
 
+    def screenshot(self, path, media="screen"):
+        """Saves the whole page (beyond the window) as a PNG, as it looks on `media`."""
+        self.send("Emulation.setEmulatedMedia", {"media": media})
+        shot = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+        self.send("Emulation.setEmulatedMedia", {"media": ""})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+
     def close(self):
         try:
             self.send("Browser.close", session=False)
@@ -114,14 +128,18 @@ class Browser:
 def main():
     chromium, base, key, receipt, staff = sys.argv[1:6]
     mode = sys.argv[6] if len(sys.argv) > 6 else "refund"
+    lang = sys.argv[7] if len(sys.argv) > 7 else "en"
+    screenshots = sys.argv[8] if len(sys.argv) > 8 else None
     seen = {}
     with tempfile.TemporaryDirectory(prefix="desk-walk-") as profile:
         browser = Browser(chromium, profile)
         try:
-            browser.open(base + "/desk#key=" + key)
+            browser.open(base + "/desk?lang=" + lang + "#key=" + key)
+            browser.send("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 860, "deviceScaleFactor": 1, "mobile": False})
             browser.wait_for("document.body && document.body.dataset.loaded", "the page to load")
             # The key moves into the browser's storage and out of the address bar.
             seen["address"] = browser.evaluate("return location.href;")
+            seen["lang"] = browser.evaluate("return document.documentElement.lang;")
             seen["header"] = browser.evaluate("return document.getElementById('whoami').textContent;")
             # Who is at the desk, and which receipt: typed as a person would, then the Find button.
             browser.evaluate(f"""
@@ -160,39 +178,45 @@ def main():
             browser.evaluate("document.getElementById('record').click();")
             browser.wait_for("!document.getElementById('return').hidden", "the recorded return")
             seen["returnId"] = browser.evaluate("return document.getElementById('return-id').textContent;")
-            statuses = [browser.evaluate("return document.getElementById('return-status').textContent;")]
+            statuses = [browser.evaluate("return document.getElementById('return-status').dataset.status;")]
+            seen["statusShown"] = browser.evaluate("return document.getElementById('return-status').textContent;")
 
-            def click(label, then_status):
+            def click(action, then_status):
                 browser.evaluate(f"""
-                    const button = [...document.querySelectorAll('#actions button')].find((b) => b.textContent === {json.dumps(label)});
-                    if (!button) throw new Error('no button ' + {json.dumps(label)} + ' in: ' + document.getElementById('actions').innerText);
+                    const button = document.querySelector('#actions button[data-action={action}]');
+                    if (!button) throw new Error('no step {action} in: ' + document.getElementById('actions').innerText);
                     button.click();""")
-                browser.wait_for(f"document.getElementById('return-status').textContent === {json.dumps(then_status)}", then_status)
+                browser.wait_for(f"document.getElementById('return-status').dataset.status === {json.dumps(then_status)}", then_status)
                 statuses.append(then_status)
 
             if statuses[-1] == "requested":
-                click("Approve", "approved")
-            click("Goods received", "received")
-            click("Record grades", "inspected")  # grade A, the default
-            click("Record dispositions", "disposed")  # A: back to sellable stock
+                click("approve", "approved")
+            click("receive", "received")
+            click("inspect", "inspected")  # grade A, the default
+            click("dispose", "disposed")  # A: back to sellable stock
             if mode == "exchange":
                 # The same SKU again (a swap), once the page has listed the catalog.
                 browser.wait_for("document.querySelector('[data-role=exchange-sku]').options.length > 0", "the catalog")
                 # The difference is shown before the exchange is done.
                 browser.wait_for("document.querySelector('[data-role=exchange-preview]').textContent.length > 0", "the preview")
                 seen["preview"] = browser.evaluate("return document.querySelector('[data-role=exchange-preview]').textContent;")
-                click("Exchange", "exchanged")  # difference settled on card, the default
+                click("exchange", "exchanged")  # difference settled on card, the default
             elif mode == "receiptless":
                 # No sale, so no original tender: a bank transfer, with its reference.
                 browser.evaluate("""
                     const m = document.querySelector('#actions select');
                     m.value = 'bankTransfer'; m.dispatchEvent(new Event('change'));
                     document.querySelector('[data-role=transfer-reference]').value = 'TRF-2026-0001';""")
-                click("Refund", "refunded")
+                click("refund", "refunded")
             else:
-                click("Refund", "refunded")  # back on the original tender, the default
+                click("refund", "refunded")  # back on the original tender, the default
             seen["money"] = browser.evaluate("return document.getElementById('return-money').innerText;")
-            click("Close the return", "closed")
+            seen["lines"] = browser.evaluate("return document.getElementById('return-lines').innerText;")
+            if screenshots:
+                browser.screenshot(os.path.join(screenshots, f"desk-{lang}.png"))
+            click("close", "closed")
+            if screenshots:
+                browser.screenshot(os.path.join(screenshots, f"slip-{lang}.png"), media="print")
             seen["statuses"] = statuses
             seen["steps"] = browser.evaluate("return document.getElementById('return-steps').innerText;")
             seen["latest"] = browser.evaluate("return document.getElementById('latest-list').innerText;")

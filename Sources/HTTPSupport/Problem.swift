@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+public import Localization
 import ReturnsDomain
 
 /// An error that knows the problem it becomes (each server module conforms its own errors).
@@ -118,17 +119,24 @@ extension Problem {
         var code: String
     }
 
-    public var body: Body {
-        Body(
-            type: "urn:returnsync:problem:\(code)", title: status.reasonPhrase, status: status.code, detail: detail,
-            code: code)
+    /// The body in `language`: the `title` is what the code means, from that language's catalog
+    /// (`code.<code>`; the same for every occurrence, as RFC 9457 §3.1.3 asks), or the catalog's
+    /// words for the status class when the code is not in it. The `detail` is this occurrence's
+    /// own account, with its figures and names, as the server wrote it.
+    public func body(in language: Language = .fallback) -> Body {
+        let catalog = Catalog.of(language)
+        let title =
+            catalog.meaning(ofCode: code)
+            ?? catalog.text(status.code >= 500 ? "problem.serverFailed" : "problem.requestRefused")
+        return Body(
+            type: "urn:returnsync:problem:\(code)", title: title, status: status.code, detail: detail, code: code)
     }
 
-    /// The response that carries this problem.
-    public func response() -> Response {
-        let data = (try? JSONCoding.encoder.encode(body)) ?? Data("{\"code\":\"\(code)\"}".utf8)
+    /// The response that carries this problem, in `language` (``body(in:)``).
+    public func response(language: Language = .fallback) -> Response {
+        let data = (try? JSONCoding.encoder.encode(body(in: language))) ?? Data("{\"code\":\"\(code)\"}".utf8)
         return Response(
-            status: status, headers: [.contentType: Problem.mediaType],
+            status: status, headers: [.contentType: Problem.mediaType, .contentLanguage: language.tag],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

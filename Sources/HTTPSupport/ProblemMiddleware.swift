@@ -1,4 +1,5 @@
 public import Hummingbird
+import Localization
 import Logging
 
 /// Wraps every route (and the not-found fallback): refuses oversized bodies up front, turns any
@@ -43,7 +44,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 code: Problem.Code.methodNotAllowed, status: .methodNotAllowed,
                 detail: "\(request.uri.path) does not answer \(request.method.rawValue); it answers \(names)")
             record(problem.status.code, problem.code)
-            var response = problem.response()
+            var response = problem.response(language: Self.language(of: request))
             response.headers[.allow] = names
             return response
         } catch {
@@ -63,6 +64,11 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.debug("request refused", metadata: metadata)
         }
         record(problem.status.code, problem.code)
-        return problem.response()
+        return problem.response(language: Self.language(of: request))
+    }
+
+    /// Problems are worded in the language the request's `Accept-Language` prefers (zh-CN or en).
+    static func language(of request: Request) -> Language {
+        Language.choose(explicit: nil, acceptLanguage: request.headers[.acceptLanguage])
     }
 }

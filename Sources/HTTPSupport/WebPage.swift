@@ -5,7 +5,7 @@ public import Hummingbird
 /// page run only its own script and talk only to the server that served it, never framed.
 public enum WebPage {
     public static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; "
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; "
         + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
     public static func response(_ text: String, contentType: String) -> Response {
@@ -42,7 +42,7 @@ public enum WebPage {
     }
 
     /// The style both pages start from: colours, the header bar, sections, tables, the problem box.
-    static let baseStyle = """
+    public static let baseStyle = """
           :root { --line: #d8dbe0; --muted: #5f6670; --warn: #a15c00; --bad: #b3261e; --ok: #1e7a34; --accent: #1b2a41; }
           body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1b1e23; background: #f6f7f9; }
           header { display: flex; gap: 1rem; align-items: center; padding: .75rem 1.25rem; background: var(--accent); color: #fff; flex-wrap: wrap; }
@@ -59,6 +59,7 @@ public enum WebPage {
 
         """
     public static let javascript = "text/javascript; charset=utf-8"
+    public static let css = "text/css; charset=utf-8"
 }
 
 extension WebPage {
@@ -81,7 +82,7 @@ extension WebPage {
         // comes from the browser's Intl data (JPY has none, EUR two, KWD three).
         function money(m) {
           if (!m) return "";
-          const format = new Intl.NumberFormat(undefined, { style: "currency", currency: m.currency });
+          const format = new Intl.NumberFormat(document.documentElement.lang || undefined, { style: "currency", currency: m.currency });
           const digits = format.resolvedOptions().maximumFractionDigits;
           return format.format(m.minor / Math.pow(10, digits));
         }
@@ -94,15 +95,18 @@ extension WebPage {
           if (fraction.length > digits) return null;
           return Number(match[1]) * Math.pow(10, digits) + Number(fraction || "0");
         }
-        const when = (millis) => millis ? new Date(millis).toLocaleString() : "never";
+        const when = (millis) => millis ? new Date(millis).toLocaleString(document.documentElement.lang || undefined) : "—";
 
-        // An answer's problem (RFC 9457) as an Error: "code: detail".
+        // An answer's problem (RFC 9457) as an Error: "code: detail", with the problem's title
+        // (in the language the request asked for), detail and code kept apart for pages that show them so.
         async function problemError(response) {
           let problem = { title: response.statusText, detail: "", code: "" };
           try { problem = await response.json(); } catch (_) {}
           const error = new Error((problem.code ? problem.code + ": " : "") + (problem.detail || problem.title || response.status));
           error.status = response.status;
           error.code = problem.code;
+          error.title = problem.title;
+          error.detail = problem.detail;
           return error;
         }
 

@@ -10,6 +10,9 @@ struct DeskBrowserTests {
     /// What the walk saw on the page (the script's JSON).
     struct Walk: Decodable {
         var address: String?
+        var lang: String?
+        var statusShown: String?
+        var lines: String?
         var preview: String?
         var header: String?
         var sale: String?
@@ -38,12 +41,12 @@ struct DeskBrowserTests {
         let walk = try await Self.walk(chromium, server, "S-1", staff: "alice", mode: "refund")
         #expect(walk.error == nil && walk.problem == "", "\(walk)")
         #expect(walk.header?.contains("store E2E") == true, "\(walk)")
-        #expect(walk.address?.hasSuffix("/desk") == true, "the key left the address bar: \(walk)")
+        #expect(walk.address?.hasSuffix("/desk?lang=en") == true, "the key left the address bar: \(walk)")
         #expect(walk.sale?.contains("MUG-1") == true, "\(walk)")
         #expect(walk.verdict?.hasPrefix("Allowed") == true, "\(walk)")
         #expect(walk.returnId == "RT-E2E-000001")
         #expect(walk.statuses == ["approved", "received", "inspected", "disposed", "refunded", "closed"], "\(walk)")
-        #expect(walk.money?.contains("refunded") == true && walk.money?.contains(" on card") == true, "\(walk)")
+        #expect(walk.money?.contains("refunded") == true && walk.money?.contains(" by card") == true, "\(walk)")
         #expect(walk.steps?.contains("(E2E-") != true && walk.steps?.contains(" at ") == true, "no node ids: \(walk)")
         #expect(walk.steps?.contains("closed by alice") == true, "\(walk)")
 
@@ -63,7 +66,10 @@ struct DeskBrowserTests {
         #expect(
             exchange.statuses == ["approved", "received", "inspected", "disposed", "exchanged", "closed"], "\(exchange)"
         )
-        #expect(exchange.money?.contains("exchanged for 1 × MUG-1, no difference on card") == true, "\(exchange)")
+        #expect(
+            exchange.money?.contains("exchanged for") == true
+                && exchange.money?.contains("MUG-1) × 1, no difference") == true,
+            "\(exchange)")
         #expect(exchange.steps?.contains("closed by bob") == true, "\(exchange)")
 
         // A mug without a receipt, for customer C-9, refunded by bank transfer.
@@ -106,20 +112,43 @@ struct DeskBrowserTests {
         #expect(phoneLines?.first?["serials"] as? [String] == ["IMEI-100"], "\(String(describing: phoneReturn))")
     }
 
+    @Test("the same walk in Chinese: every word on the desk in zh-CN, the clerk's name as typed")
+    func deskWalkInChinese() async throws {
+        let chromium = try Browser.url()
+        let fixture = try await NodeFixture.seeded(sales: 1, unitsPerSale: 2)
+        defer { fixture.folder.remove() }
+        let server = try await NodeServerProcess.start(
+            data: fixture.data, log: fixture.folder.file("serve.log"), client: HTTPClient.shared)
+        defer { server.stop() }
+        // RETURNSYNC_SCREENSHOTS=docs/images saves the desk and the slip as docs/node.md shows them.
+        let screenshots = ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"]
+        for language in ["zh-CN", "en"] where screenshots != nil || language == "zh-CN" {
+            let walk = try await Self.walk(
+                chromium, server, "S-1", staff: "王丽", mode: "refund", language: language, screenshots: screenshots)
+            #expect(walk.error == nil && walk.problem == "", "\(walk)")
+            guard language == "zh-CN" else { continue }
+            #expect(walk.lang == "zh-CN" && walk.statusShown == "已批准", "\(walk)")
+            #expect(walk.verdict?.hasPrefix("可以退货") == true, "\(walk)")
+            #expect(
+                walk.statuses == ["approved", "received", "inspected", "disposed", "refunded", "closed"], "\(walk)")
+            #expect(walk.lines?.contains("不想要了") == true && walk.lines?.contains("未开封") == true, "\(walk)")
+            #expect(walk.money?.contains("已退款") == true && walk.money?.contains("银行卡") == true, "\(walk)")
+            #expect(walk.steps?.contains("王丽 已结束") == true, "\(walk)")
+        }
+    }
+
     /// One walk of `scripts/browser-desk-walk.py` through the page (`receipt` is the customer for
     /// a receipt-less one); a failed walk is recorded with what the page showed.
     static func walk(
         _ chromium: URL, _ server: NodeServerProcess, _ receipt: String, staff: String, mode: String,
-        sourceLocation: SourceLocation = #_sourceLocation
+        language: String = "en", screenshots: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Walk {
         let result = try await run(
             URL(fileURLWithPath: "/usr/bin/env"),
             [
                 "python3", Browser.script("browser-desk-walk.py").path, chromium.path, server.baseURL, server.key,
-                receipt,
-                staff,
-                mode,
-            ])
+                receipt, staff, mode, language,
+            ] + (screenshots.map { [$0] } ?? []))
         #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
         return try JSONDecoder().decode(Walk.self, from: Data(result.stdout.utf8))
     }

@@ -1,3 +1,5 @@
+import Localization
+
 /// A plain-text table with aligned columns, as a terminal shows it.
 struct Table {
     enum Alignment { case left, right }
@@ -25,15 +27,16 @@ struct Table {
     /// The table, or `empty` when it has no rows.
     func render(empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty }
-        var widths = columns.map { $0.title.count }
+        var widths = columns.map { $0.title.displayWidth }
         for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.displayWidth) }
         }
         func line(_ cells: [String]) -> String {
             var parts: [String] = []
             for (i, column) in columns.enumerated() {
                 let cell = i < cells.count ? cells[i] : ""
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                // Columns, not characters: a CJK name takes two columns per character.
+                let pad = String(repeating: " ", count: max(0, widths[i] - cell.displayWidth))
                 let isLast = i == columns.count - 1
                 parts.append(column.alignment == .right ? pad + cell : (isLast ? cell : cell + pad))
             }
@@ -53,9 +56,9 @@ struct Fields {
     }
 
     func render() -> String {
-        let width = pairs.map(\.0.count).max() ?? 0
+        let width = pairs.map(\.0.displayWidth).max() ?? 0
         return pairs.map { key, value in
-            key + ":" + String(repeating: " ", count: width - key.count + 1) + value
+            key + ":" + String(repeating: " ", count: width - key.displayWidth + 1) + value
         }.joined(separator: "\n")
     }
 }

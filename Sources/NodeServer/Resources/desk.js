@@ -1,0 +1,494 @@
+// ReturnSync return desk: every figure and check comes from this node's API (/api/v1), which
+// works with the link to head office down. Writes carry the staff member's name (X-Staff).
+// Every word shown comes from the page's catalog (zh-CN or en), read from the page itself.
+const STAFF_KEY = "returnsync.desk.staff";
+// The desk's key to the node's API (`returnsync node token add`), given once by opening
+// /desk#key=<key> or typing it; kept in this browser.
+const DESK_KEY = "returnsync.desk.key";
+const REASONS = ["changedMind", "defective", "damagedInTransit", "wrongItem", "notAsDescribed", "sizeOrFit", "other"];
+const CONDITIONS = ["unopened", "openedComplete", "incomplete", "used", "damaged"];
+const GRADES = ["a", "b", "c", "d", "vendorDefect"];
+const TENDERS = ["card", "cash", "bankTransfer", "storeCredit"];
+const LANG = document.documentElement.lang;
+const WORDS = JSON.parse(document.getElementById("words").textContent);
+let currentSale = null;
+let currentReturn = null;
+// The node's catalog by SKU, for product names on every line.
+let products = new Map();
+
+// The text of `key` with {name} filled from `values`; the key itself if the catalog lacks it.
+function t(key, values) {
+  let text = WORDS[key] === undefined ? key : WORDS[key];
+  for (const [name, value] of Object.entries(values || {})) text = text.split("{" + name + "}").join(String(value));
+  return text;
+}
+// A word for a code of the API's vocabularies (reason, condition, status, …); the code if unknown.
+function word(group, code) { return WORDS[group + "." + code] === undefined ? code : WORDS[group + "." + code]; }
+function staff() { return $("staff").value.trim(); }
+function deskKey() { return localStorage.getItem(DESK_KEY) || ""; }
+function productName(sku) { const p = products.get(sku); return p ? p.name : ""; }
+function skuLabel(sku) { const name = productName(sku); return name ? name + " (" + sku + ")" : sku; }
+function negative(m) { return { currency: m.currency, minor: -m.minor }; }
+
+// `writes`: the request records something, so it must say who (checking the policy does not).
+async function call(method, path, body, writes = method !== "GET") {
+  const headers = { Accept: "application/json", "Accept-Language": LANG };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (writes && !staff()) throw new Error(t("desk.error.needStaff"));
+  // Percent-encoded UTF-8: a browser sends nothing but ISO-8859-1 in a header (王丽).
+  if (staff()) headers["X-Staff"] = encodeURIComponent(staff());
+  if (deskKey()) headers["Authorization"] = "Bearer " + deskKey();
+  // Every change carries an Idempotency-Key: sent again after a dropped connection, it is
+  // done once and answered the same.
+  if (method !== "GET") headers["Idempotency-Key"] = "desk-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+  const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (_) {
+    await new Promise((done) => setTimeout(done, 1000));
+    response = await fetch(path, init);
+  }
+  if (response.status === 401) {
+    $("key-field").hidden = false;
+    throw new Error(t("desk.error.needKey"));
+  }
+  if (!response.ok) throw await problemError(response);
+  return response.json();
+}
+
+// The offline banner: the desk works the same without head office, and says so.
+// Offline, other stores' receipts go against the store's risk budget, so it says what is left.
+async function showLink(health) {
+  const link = health.sync;
+  const offline = link && !link.online && link.failedRounds > 0;
+  $("offline").hidden = !offline;
+  if (!offline) return;
+  const parts = [t("desk.offline.head")];
+  if (link.lastSuccess) parts.push(t("desk.offline.lastInTouch", { when: when(link.lastSuccess.millis) }));
+  parts.push(t("desk.offline.kept", { count: health.outbox }));
+  try {
+    const escrow = await call("GET", "/api/v1/escrow");
+    parts.push(t("desk.offline.budget", { amount: money(escrow.available) }));
+  } catch (_) {}
+  parts.push(t("desk.offline.noLookup"));
+  $("offline").textContent = parts.join(" ");
+}
+
+// A problem as the person at the desk reads it: what it means in their language, and the code
+// to quote to support (with the technical detail folded away).
+function showProblem(error) {
+  const box = $("problem");
+  box.replaceChildren(el("p", {}, String(error.title || error.message || error)));
+  if (error.code) {
+    const code = el("p", { class: "muted" }, t("desk.problem.code", { code: error.code }));
+    if (error.detail && error.detail !== error.title) {
+      box.append(code, el("details", {}, el("summary", {}, t("desk.problem.details")), el("p", { lang: "en" }, error.detail)));
+    } else box.append(code);
+  }
+  box.hidden = false;
+}
+function clearProblem() { $("problem").hidden = true; }
+// Runs `action`, showing what went wrong instead of failing silently; the button that
+// started it stays disabled until it is done, so a second click does nothing.
+function guarded(action) {
+  return async (...args) => {
+    const button = args[0] && args[0].currentTarget instanceof HTMLButtonElement ? args[0].currentTarget : null;
+    if (button) button.disabled = true;
+    clearProblem();
+    try { await action(...args); } catch (error) { showProblem(error); } finally { if (button) button.disabled = false; }
+  };
+}
+
+// A select of `codes`, each shown in the catalog's words for `group`.
+function select(group, codes, value) {
+  const s = el("select", {});
+  for (const code of codes) {
+    const option = el("option", { value: code }, word(group, code));
+    if (code === value) option.selected = true;
+    s.append(option);
+  }
+  return s;
+}
+function headings(keys, numeric) {
+  return el("tr", {}, ...keys.map((k, i) => el("th", numeric && numeric.includes(i) ? { class: "num" } : {}, k ? t("desk.column." + k) : "")));
+}
+
+// ── finding the sale ──
+async function search() {
+  const receipt = $("receipt").value.trim(), phone = $("phone").value.trim(), serial = $("serial").value.trim();
+  $("found").replaceChildren();
+  let sales;
+  if (receipt) sales = [await call("GET", "/api/v1/sales/" + encodeURIComponent(receipt))];
+  else if (phone) sales = await call("GET", "/api/v1/sales?phone=" + encodeURIComponent(phone));
+  else if (serial) sales = await call("GET", "/api/v1/sales?serial=" + encodeURIComponent(serial));
+  else throw new Error(t("desk.error.giveOne"));
+  if (sales.length === 0) { $("found").append(el("p", { class: "muted" }, t("desk.find.none"))); return; }
+  if (sales.length === 1) { openSale(sales[0]); return; }
+  const rows = sales.map((v) => {
+    const b = el("button", { type: "button" }, t("desk.find.choose"));
+    b.addEventListener("click", () => openSale(v));
+    return el("tr", {}, el("td", {}, v.sale.id), el("td", {}, v.sale.store), el("td", {}, when(v.sale.soldAt.millis)), el("td", {}, v.sale.customer || ""), el("td", {}, b));
+  });
+  $("found").append(el("table", {}, headings(["receipt", "store", "soldAt", "customer", ""]), ...rows));
+}
+
+function openSale(view) {
+  currentSale = view;
+  $("sale-title").textContent = t("desk.sale.returnAgainst");
+  $("receiptless-customer").hidden = true;
+  $("sale").hidden = false;
+  $("verdict").replaceChildren();
+  $("sale-id").textContent = view.sale.id;
+  $("sale-info").textContent = t("desk.sale.info", { store: view.sale.store, when: when(view.sale.soldAt.millis) })
+    + (view.sale.customer ? t("desk.sale.infoCustomer", { customer: view.sale.customer }) : "");
+  showCustomer(view.sale.customer).catch(showProblem);
+  const head = headings(["line", "product", "sold", "returned", "returnable", "unitPrice", "return", "reason", "condition"], [2, 3, 4, 5]);
+  const rows = view.lines.map((l) => {
+    const quantity = el("input", { type: "number", min: "0", max: String(l.returnable), value: "0", "data-line": String(l.line.line) });
+    if (l.returnable === 0) quantity.disabled = true;
+    // Serial-tracked goods come back by serial: pick the ones handed in; they make the quantity.
+    const serials = l.line.serials || [];
+    const pick = serials.length === 0 ? "" : el("select", { multiple: "", size: String(Math.min(4, serials.length)), "data-role": "serials", title: t("desk.sale.serialsTitle") },
+      ...serials.map((serial) => el("option", { value: serial }, serial)));
+    if (pick) {
+      quantity.readOnly = true;
+      pick.addEventListener("change", () => { quantity.value = String(pick.selectedOptions.length); });
+    }
+    const reason = select("reason", REASONS, "changedMind"); reason.dataset.role = "reason";
+    const condition = select("condition", CONDITIONS, "unopened"); condition.dataset.role = "condition";
+    return el("tr", { "data-line": String(l.line.line) },
+      el("td", {}, l.line.line), el("td", {}, skuLabel(l.line.sku)),
+      el("td", { class: "num" }, l.line.quantity), el("td", { class: "num" }, l.returned), el("td", { class: "num" }, l.returnable),
+      el("td", { class: "num" }, money(l.line.unitPrice)), el("td", {}, quantity, pick), el("td", {}, reason), el("td", {}, condition));
+  });
+  $("sale-lines").replaceChildren(el("table", {}, head, ...rows));
+}
+
+// Without a receipt: goods picked from the catalog, the refund per unit entered (the shelf
+// price by default), and the customer, whose earlier receipt-less returns the policy counts.
+let catalog = [];
+async function openReceiptless() {
+  currentSale = null;
+  catalog = await call("GET", "/api/v1/products");
+  if (catalog.length === 0) throw new Error(t("desk.error.noProducts"));
+  $("sale").hidden = false;
+  $("verdict").replaceChildren();
+  $("sale-title").textContent = t("desk.sale.withoutReceipt");
+  $("sale-id").textContent = "";
+  $("sale-info").textContent = "";
+  $("receiptless-customer").hidden = false;
+  $("customer-info").textContent = "";
+  $("sale-lines").replaceChildren(el("table", { id: "receiptless-lines" }, headings(["product", "return", "refundPerUnit", "reason", "condition"])));
+  addReceiptlessLine();
+}
+
+function addReceiptlessLine() {
+  const sku = el("select", { "data-role": "sku" }, ...catalog.map((p) => el("option", { value: p.sku }, p.name + " (" + p.sku + ")")));
+  const price = el("input", { "data-role": "price", size: "9" });
+  const setPrice = () => {
+    const product = catalog.find((p) => p.sku === sku.value);
+    const digits = new Intl.NumberFormat(LANG, { style: "currency", currency: product.unitPrice.currency }).resolvedOptions().maximumFractionDigits;
+    price.value = (product.unitPrice.minor / Math.pow(10, digits)).toFixed(digits);
+  };
+  sku.addEventListener("change", setPrice);
+  setPrice();
+  const reason = select("reason", REASONS, "changedMind"); reason.dataset.role = "reason";
+  const condition = select("condition", CONDITIONS, "unopened"); condition.dataset.role = "condition";
+  $("receiptless-lines").append(el("tr", { "data-sku": "" }, el("td", {}, sku),
+    el("td", {}, el("input", { type: "number", min: "0", value: "1", "data-role": "quantity" })), el("td", {}, price), el("td", {}, reason), el("td", {}, condition)));
+}
+
+// What the desk should know about the customer: earlier returns (and how many without a
+// receipt) and the store-credit balance, from the customer's history on this replica.
+async function showCustomer(id) {
+  $("customer-info").textContent = "";
+  if (!id) return;
+  const [history, credit] = await Promise.all([
+    call("GET", "/api/v1/customers/" + encodeURIComponent(id) + "/history"),
+    call("GET", "/api/v1/customers/" + encodeURIComponent(id) + "/store-credit"),
+  ]);
+  const returns = history.returns || [];
+  const receiptless = returns.filter((r) => !r.request.sale).length;
+  $("customer-info").textContent = t("desk.customer.returns", { id, count: returns.length })
+    + (receiptless ? t("desk.customer.receiptless", { count: receiptless }) : "") + t("desk.customer.credit", { amount: money(credit.balance) });
+}
+
+function receiptlessCommand() {
+  const lines = [];
+  for (const row of $("sale-lines").querySelectorAll("tr[data-sku]")) {
+    const quantity = Number(row.querySelector("[data-role=quantity]").value || "0");
+    if (quantity <= 0) continue;
+    const sku = row.querySelector("[data-role=sku]").value;
+    const currency = catalog.find((p) => p.sku === sku).unitPrice.currency;
+    const minor = minorUnits(row.querySelector("[data-role=price]").value, currency);
+    if (minor === null) throw new Error(t("desk.error.refundPerUnit", { sku }));
+    lines.push({ sku, quantity, unitRefund: { minor, currency },
+      reason: row.querySelector("[data-role=reason]").value, condition: row.querySelector("[data-role=condition]").value });
+  }
+  if (lines.length === 0) throw new Error(t("desk.error.noItems"));
+  const customer = $("customer").value.trim();
+  return { type: $("return-type").value, lines, ...(customer ? { customer } : {}) };
+}
+
+function command() {
+  if (currentSale === null) return receiptlessCommand();
+  const lines = [];
+  for (const row of $("sale-lines").querySelectorAll("tr[data-line]")) {
+    const pick = row.querySelector("[data-role=serials]");
+    const serials = pick ? [...pick.selectedOptions].map((o) => o.value) : [];
+    const quantity = pick ? serials.length : Number(row.querySelector("input").value || "0");
+    if (quantity > 0) {
+      lines.push({ saleLine: Number(row.dataset.line), quantity, serials,
+        reason: row.querySelector("[data-role=reason]").value, condition: row.querySelector("[data-role=condition]").value });
+    }
+  }
+  if (lines.length === 0) throw new Error(t("desk.error.noLines"));
+  return { sale: currentSale.sale.id, type: $("return-type").value, lines };
+}
+
+// The policy's verdict and each reason for it: in English the policy's own sentence (with its
+// figures), in Chinese the catalog's words for the reason's code.
+function showVerdict(verdict) {
+  const reasons = verdict.reasons.map((r) => el("li", {}, LANG === "en" ? r.message : word("code", r.code)));
+  const fee = verdict.restockingFee && verdict.restockingFee.minor > 0 ? t("desk.verdict.fee", { amount: money(verdict.restockingFee) }) : "";
+  $("verdict").replaceChildren(el("p", {}, el("span", { class: verdict.decision }, word("decision", verdict.decision)), fee), el("ul", {}, ...reasons));
+}
+
+async function check() { showVerdict(await call("POST", "/api/v1/policy/evaluate", command(), false)); }
+
+async function record() {
+  const view = await call("POST", "/api/v1/returns", command());
+  if (view.verdict) showVerdict(view.verdict);
+  showReturn(view);
+  await loadLatest();
+}
+
+// ── the return and its next step ──
+function showReturn(view) {
+  currentReturn = view;
+  const r = view.request;
+  $("return").hidden = false;
+  $("return-id").textContent = view.id;
+  $("return-status").textContent = word("status", view.status);
+  $("return-status").dataset.status = view.status;
+  $("return-info").textContent = (r.sale ? t("desk.return.receipt", { receipt: r.sale }) + (r.saleStore && r.saleStore !== r.store ? t("desk.return.soldAt", { store: r.saleStore }) : "") : t("desk.return.noReceipt"))
+    + (r.customer ? t("desk.return.customer", { customer: r.customer }) : "")
+    + t("desk.return.opened", { type: word("type", r.type), when: when(r.requestedAt.millis), store: r.store });
+  const grades = new Map(view.grades.map((g) => [g.line, g.grade]));
+  const disposed = new Map(view.dispositions.map((d) => [d.line, Object.keys(d.disposition)[0]]));
+  $("return-lines").replaceChildren(el("table", {},
+    headings(["line", "product", "units", "unitRefund", "reason", "condition", "grade", "disposition"], [2, 3]),
+    ...r.lines.map((l) => el("tr", {}, el("td", {}, l.line), el("td", {}, skuLabel(l.sku)), el("td", { class: "num" }, l.quantity),
+      el("td", { class: "num" }, money(l.unitRefund)), el("td", {}, word("reason", l.reason)), el("td", {}, word("condition", l.condition)),
+      el("td", {}, grades.has(l.line) ? word("gradeName", grades.get(l.line)) : ""), el("td", {}, disposed.has(l.line) ? word("disposition", disposed.get(l.line)) : "")))));
+  const gross = r.lines.reduce((n, l) => n + l.quantity * l.unitRefund.minor, 0);
+  // Each tender with what went back on it: the customer's card, the till's cash, a transfer.
+  const tenders = (allocations) => allocations.map((a) => t("desk.money.onTender", { amount: money(a.amount), tender: word("tender", a.tender) })
+    + (a.reference ? t("desk.money.reference", { reference: a.reference }) : "")).join(t("desk.list.separator"));
+  const paid = view.refunds.map((f) => t("desk.money.refunded", { amount: money({ currency: f.gross.currency, minor: f.gross.minor - f.restockingFee.minor }), tenders: tenders(f.allocations) }));
+  const exchanged = view.exchanges.map((x) => t("desk.money.exchanged", { items: x.outLines.map((o) => skuLabel(o.sku) + " × " + o.quantity).join(t("desk.list.separator")) })
+    + (x.difference.minor === 0 ? t("desk.money.noDifference")
+      : x.difference.minor > 0 ? t("desk.money.customerPaid", { amount: money(x.difference), tender: word("tender", x.settlementTender) })
+      : t("desk.money.customerGot", { amount: money(negative(x.difference)), tender: word("tender", x.settlementTender) })));
+  $("return-money").replaceChildren(el("p", {}, t("desk.money.value", { amount: money({ currency: r.currency, minor: gross }) })
+    + (r.restockingFee.minor > 0 ? t("desk.verdict.fee", { amount: money(r.restockingFee) }) : "")
+    + [...paid, ...exchanged].map((text) => " · " + text).join("")));
+  // Who did each step and when; the node and seq behind it are for integrators, not the desk.
+  $("return-steps").replaceChildren(el("p", {}, view.steps.map((s) => t("desk.steps.step", { status: word("status", s.status), staff: s.staff, when: when(s.hlc.wall) })).join(" → ")));
+  showActions(view);
+}
+
+function step(action, body) {
+  return guarded(async () => {
+    showReturn(await call("POST", "/api/v1/returns/" + encodeURIComponent(currentReturn.id) + "/" + action, body));
+    await loadLatest();
+  });
+}
+
+// `action` names the step (data-action), so scripts and tests find it in any language.
+function button(label, onClick, primary, action) {
+  const b = el("button", { type: "button", class: primary ? "primary" : "", ...(action ? { "data-action": action } : {}) }, label);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function lineLabel(line, sku, quantity) { return t("desk.action.line", { line, product: skuLabel(sku), quantity }); }
+
+function showActions(view) {
+  const box = $("actions");
+  box.replaceChildren();
+  const lines = view.request.lines;
+  switch (view.status) {
+    case "requested": {
+      const note = el("input", { placeholder: t("desk.action.approvalNote"), size: "24" });
+      const reason = el("input", { placeholder: t("desk.action.whyNot"), size: "24" });
+      box.append(el("div", { class: "row" }, note, button(t("desk.action.approve"), () => step("approve", { note: note.value || undefined })(), true, "approve")),
+        el("div", { class: "row" }, reason, button(t("desk.action.reject"), () => step("reject", { reason: reason.value })(), false, "reject")));
+      break;
+    }
+    case "approved": {
+      box.append(el("div", { class: "row" }, el("span", {}, t("desk.action.whenGoods")), button(t("desk.action.received"), () => step("receive", {})(), true, "receive")));
+      break;
+    }
+    case "received": {
+      const pickers = lines.map((l) => { const s = select("grade", GRADES, "a"); s.dataset.line = String(l.line); return s; });
+      box.append(el("table", {}, ...lines.map((l, i) => el("tr", {}, el("td", {}, lineLabel(l.line, l.sku, l.quantity)), el("td", {}, pickers[i])))),
+        el("div", { class: "row" }, button(t("desk.action.recordGrades"), () => step("inspect", {
+          grades: lines.map((l, i) => ({ line: l.line, grade: pickers[i].value, quantity: l.quantity })),
+        })(), true, "inspect")));
+      break;
+    }
+    case "inspected": {
+      const rows = view.grades.map((g) => dispositionRow(g, lines.find((l) => l.line === g.line), view.request.currency));
+      box.append(el("table", {}, ...rows.map((r) => r.row)),
+        el("div", { class: "row" }, button(t("desk.action.recordDispositions"), guarded(async () => {
+          const dispositions = rows.map((r) => r.value());
+          await step("dispose", { dispositions })();
+        }), true, "dispose")));
+      break;
+    }
+    case "disposed": {
+      const exchange = view.request.type === "exchange";
+      const method = select("refundMethod", ["originalTender", "cash", "bankTransfer", "storeCredit"], "originalTender");
+      // A bank transfer needs its reference, for finance to reconcile it.
+      const reference = el("input", { placeholder: t("desk.action.transferReference"), "data-role": "transfer-reference", hidden: "" });
+      method.addEventListener("change", () => { reference.hidden = method.value !== "bankTransfer"; });
+      const refundMethod = () => method.value === "bankTransfer" ? { bankTransfer: { reference: reference.value.trim() } } : method.value;
+      const refundRow = el("div", { class: "row" }, el("span", {}, t("desk.action.refundTo")), method, reference, button(t("desk.action.refund"), () => step("refund", { method: refundMethod() })(), !exchange, "refund"));
+      // An exchange hands goods out; the difference (new goods minus what came back) is settled on a tender.
+      const sku = el("select", { "data-role": "exchange-sku" });
+      const quantity = el("input", { type: "number", min: "1", value: "1", "data-role": "exchange-quantity" });
+      const settlement = select("tender", TENDERS, "card");
+      const exchangeBody = () => ({ items: [{ sku: sku.value, quantity: Number(quantity.value) }], settlement: settlement.value });
+      // The difference before anything is done, from the node's own rules (the preview route).
+      const preview = el("span", { class: "muted", "data-role": "exchange-preview" });
+      const showPreview = async () => {
+        if (!sku.value || !(Number(quantity.value) > 0)) { preview.textContent = ""; return; }
+        try {
+          const x = await call("POST", "/api/v1/returns/" + encodeURIComponent(view.id) + "/exchange/preview", exchangeBody(), false);
+          preview.textContent = x.difference.minor === 0 ? t("desk.preview.none")
+            : x.difference.minor > 0 ? t("desk.preview.pays", { amount: money(x.difference) })
+            : t("desk.preview.getsBack", { amount: money(negative(x.difference)) });
+        } catch (error) { preview.textContent = String(error.title || error.message || error); }
+      };
+      for (const input of [sku, quantity, settlement]) input.addEventListener("change", showPreview);
+      const exchangeRow = el("div", { class: "row" }, el("span", {}, t("desk.action.handOut")), quantity, sku, el("span", {}, t("desk.action.differenceOn")), settlement,
+        button(t("desk.action.exchange"), () => step("exchange", exchangeBody())(), exchange, "exchange"), preview);
+      box.append(...(exchange ? [exchangeRow, refundRow] : [refundRow, exchangeRow]));
+      call("GET", "/api/v1/products").then((list) => {
+        for (const p of list) sku.append(el("option", { value: p.sku }, p.name + " (" + p.sku + ") · " + money(p.unitPrice)));
+        const first = lines[0] && lines[0].sku;
+        if (first) sku.value = first;
+        return showPreview();
+      }).catch(showProblem);
+      break;
+    }
+    case "refunded":
+    case "exchanged": {
+      box.append(el("div", { class: "row" }, button(t("desk.action.close"), () => step("close")(), true, "close")));
+      break;
+    }
+    default:
+      box.append(el("p", { class: "muted" }, t(view.status === "closed" ? "desk.action.closed" : "desk.action.rejected")));
+  }
+}
+
+// The disposition inputs a grade calls for (A restock, B resale at a written-down value with
+// disclosure, C repair, D scrap, vendor defect back to the vendor).
+function dispositionRow(grade, line, currency) {
+  const label = el("td", {}, lineLabel(grade.line, line ? line.sku : "", grade.quantity) + " · " + word("gradeName", grade.grade));
+  const inputs = el("td", {});
+  const need = (input, key) => { const text = input.value.trim(); if (!text) throw new Error(t(key, { line: grade.line })); return text; };
+  let value;
+  switch (grade.grade) {
+    case "a":
+      inputs.append(t("desk.dispose.restock"));
+      value = () => ({ restock: {} });
+      break;
+    case "b": {
+      const price = el("input", { placeholder: t("desk.dispose.writtenDownValue"), size: "16" });
+      const disclosure = el("input", { placeholder: t("desk.dispose.disclosure"), size: "28" });
+      inputs.append(price, " ", disclosure);
+      value = () => {
+        const minor = minorUnits(price.value, currency);
+        if (minor === null) throw new Error(t("desk.error.writtenDownValue", { line: grade.line }));
+        return { refurbish: { unitValue: { minor, currency }, disclosure: need(disclosure, "desk.error.disclosure") } };
+      };
+      break;
+    }
+    case "c": {
+      const technician = el("input", { placeholder: t("desk.dispose.technician"), size: "16" });
+      inputs.append(t("desk.dispose.repairFor"), " ", technician);
+      value = () => ({ repair: { order: "", technician: need(technician, "desk.error.technician") } });
+      break;
+    }
+    case "d": {
+      const reason = el("input", { placeholder: t("desk.dispose.scrapReason"), size: "28" });
+      inputs.append(reason);
+      value = () => ({ scrap: { reason: need(reason, "desk.error.scrapReason") } });
+      break;
+    }
+    default: {
+      const vendor = el("input", { placeholder: t("desk.dispose.vendor"), size: "14" });
+      const rma = el("input", { placeholder: t("desk.dispose.rma"), size: "14" });
+      inputs.append(vendor, " ", rma);
+      value = () => {
+        const name = need(vendor, "desk.error.vendor");
+        return { returnToVendor: rma.value.trim() ? { vendor: name, rma: rma.value.trim() } : { vendor: name } };
+      };
+    }
+  }
+  return { row: el("tr", {}, label, inputs), value: () => ({ line: grade.line, quantity: grade.quantity, disposition: value() }) };
+}
+
+async function openReturn(id) { showReturn(await call("GET", "/api/v1/returns/" + encodeURIComponent(id))); }
+
+// This store's own returns, newest first (what this node knows; other stores' are at head office).
+async function loadLatest() {
+  const returns = await call("GET", "/api/v1/returns?limit=20");
+  if (returns.length === 0) { $("latest-list").replaceChildren(el("p", { class: "muted" }, t("desk.latest.none"))); return; }
+  $("latest-list").replaceChildren(el("table", {},
+    headings(["returnNumber", "receipt", "customer", "opened", "status", ""]),
+    ...returns.map((v) => el("tr", {}, el("td", {}, v.id), el("td", {}, v.request.sale || t("desk.return.noReceipt")), el("td", {}, v.request.customer || ""),
+      el("td", {}, when(v.request.requestedAt.millis)), el("td", {}, word("status", v.status)),
+      el("td", {}, button(t("desk.latest.open"), guarded(() => openReturn(v.id))))))));
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("staff").value = localStorage.getItem(STAFF_KEY) || "";
+  $("staff").addEventListener("change", () => localStorage.setItem(STAFF_KEY, staff()));
+  // A key in the address is moved into this browser and out of the address bar and history.
+  const given = new URLSearchParams(location.hash.slice(1));
+  if (given.get("key")) {
+    localStorage.setItem(DESK_KEY, given.get("key"));
+    given.delete("key");
+    history.replaceState(null, "", location.pathname + location.search + (given.toString() ? "#" + given : ""));
+  }
+  $("key-field").hidden = deskKey() !== "";
+  $("key").addEventListener("change", () => { localStorage.setItem(DESK_KEY, $("key").value.trim()); location.reload(); });
+  // The language switch reloads the page in the other language (the node remembers the choice).
+  $("language").addEventListener("change", () => { location.search = "?lang=" + encodeURIComponent($("language").value); });
+  $("search").addEventListener("click", guarded(search));
+  $("no-receipt").addEventListener("click", guarded(openReceiptless));
+  $("add-line").addEventListener("click", guarded(async () => addReceiptlessLine()));
+  $("customer").addEventListener("change", guarded(() => showCustomer($("customer").value.trim())));
+  for (const id of ["receipt", "phone", "serial"]) $(id).addEventListener("keydown", (e) => { if (e.key === "Enter") $("search").click(); });
+  $("check").addEventListener("click", guarded(check));
+  $("record").addEventListener("click", guarded(record));
+  $("print").addEventListener("click", () => window.print());
+  guarded(async () => {
+    const health = await call("GET", "/healthz");
+    $("whoami").textContent = t("desk.whoami", { store: health.store, count: health.outbox });
+    await showLink(health);
+    setInterval(async () => { try { await showLink(await call("GET", "/healthz")); } catch (_) {} }, 15000);
+    try { products = new Map((await call("GET", "/api/v1/products")).map((p) => [p.sku, p])); } catch (_) {}
+    await loadLatest();
+    // An address like /desk#receipt=R-1 opens that sale at once, /desk#return=RT-… that return
+    // (for a link or a code printed on a receipt or a slip).
+    const wanted = new URLSearchParams(location.hash.slice(1));
+    if (wanted.get("receipt")) { $("receipt").value = wanted.get("receipt"); await search(); }
+    if (wanted.get("return")) await openReturn(wanted.get("return"));
+    document.body.dataset.loaded = String(Date.now());
+  })();
+});
