@@ -30,9 +30,9 @@ struct LongPollTests {
             let after = try await Self.head(client, token: tokenB)
             try await a.setUp()
             let changeSet = try await a.changeSet()
-            // B waits up to 20 s; A pushes meanwhile (before or after the hold begins: either way
+            // B waits up to 30 s; A pushes meanwhile (before or after the hold begins: either way
             // the page must carry A's events, never an empty page at the end of the wait).
-            async let held = client.call(.get, "\(SyncRoutes.pull)?after=\(after)&wait=20", token: tokenB)
+            async let held = client.call(.get, "\(SyncRoutes.pull)?after=\(after)&wait=30", token: tokenB)
             try await Task.sleep(for: .milliseconds(300))
             expectStatus(try await client.push(changeSet, token: tokenA), .ok)
             let answer = try await held
@@ -103,7 +103,7 @@ struct LongPollTests {
         let second = Application(router: buildHubRouter(store: other, clock: { HubFixture.now }))
         try await second.test(.router) { holder in
             let after = try await Self.head(holder, token: tokenB)
-            async let held = holder.call(.get, "\(SyncRoutes.pull)?after=\(after)&wait=20", token: tokenB)
+            async let held = holder.call(.get, "\(SyncRoutes.pull)?after=\(after)&wait=30", token: tokenB)
             // Let the hold begin (and its process listen) before the other process appends.
             try await Task.sleep(for: .milliseconds(500))
             try await first.test(.router) { pusher in

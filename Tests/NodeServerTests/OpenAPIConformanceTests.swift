@@ -27,7 +27,9 @@ struct OpenAPIConformanceTests {
     @Test("every node operation but the probes and the desk page needs the node's key and documents 401")
     func keysAreDocumented() throws {
         let spec = try OpenAPISpec.load()
-        let open: Set<String> = ["/healthz", "/metrics", "/api/v1/healthz", "/api/v1/metrics", "/desk", "/desk.js", "/desk.css"]
+        let open: Set<String> = [
+            "/healthz", "/metrics", "/api/v1/healthz", "/api/v1/metrics", "/desk", "/desk.js", "/desk.css",
+        ]
         for op in spec.operations(on: nil) where !op.viaRef {
             // An operation without `security` has the root's, `nodeKey`.
             let security = op.node["security"]?.children.map { $0.children.first?.key ?? $0.value } ?? ["nodeKey"]
