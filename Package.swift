@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "NodeStore",
             dependencies: [
-                "Admission", "EventCoding", "ReplicaStore", "ReturnsDomain", "Replication",
+                "Admission", "EventCoding", "ReplicaStore", "ReturnsDomain", "Replication", "WakeSignal",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
@@ -109,11 +109,13 @@ let package = Package(
             swiftSettings: swiftSettings),
         // Codable wire types of the sync protocol (Protocol/sync.md), shared by hub and nodes.
         .target(name: "SyncProtocol", dependencies: ["Replication"], swiftSettings: swiftSettings),
+        // A wake-up tasks wait on: the hub's feed grew, the node committed something.
+        .target(name: "WakeSignal", swiftSettings: swiftSettings),
         // The node's side of sync: the hub client (AsyncHTTPClient) and the background agent.
         .target(
             name: "SyncClient",
             dependencies: [
-                "EventCoding", "SyncProtocol", "NodeStore", "Replication",
+                "EventCoding", "SyncProtocol", "NodeStore", "Replication", "WakeSignal",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,7 +126,7 @@ let package = Package(
         .target(
             name: "HubStore",
             dependencies: [
-                "Admission", "Replication", "ReturnsDomain", "SyncProtocol",
+                "Admission", "Replication", "ReturnsDomain", "SyncProtocol", "WakeSignal",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
@@ -141,6 +143,7 @@ let package = Package(
             name: "HubStorePostgres",
             dependencies: [
                 "Admission", "EventCoding", "HubStore", "Replication", "ReturnsDomain", "SyncProtocol",
+                "WakeSignal",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -159,9 +162,11 @@ let package = Package(
             name: "HubServer",
             dependencies: [
                 "EventCoding", "HTTPSupport", "HubStore", "SyncProtocol", "Replication", "ReturnsDomain",
+                "WakeSignal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
         // The CLI.

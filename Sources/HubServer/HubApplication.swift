@@ -13,10 +13,12 @@ public enum HubAPI {
 /// The hub's HTTP application: the sync API for nodes and the head-office API, over `store`.
 /// The result is a `Service`: run it with `runService()` or in a `ServiceGroup`.
 public func buildHubApplication(
-    store: any HubStore, configuration: ApplicationConfiguration, logger: Logger, rateLimit: RateLimit? = .standard
+    store: any HubStore, configuration: ApplicationConfiguration, logger: Logger, rateLimit: RateLimit? = .standard,
+    longPoll: LongPollLimits = .standard
 ) -> some ApplicationProtocol {
     Application(
-        router: buildHubRouter(store: store, rateLimit: rateLimit), configuration: configuration, logger: logger)
+        router: buildHubRouter(store: store, rateLimit: rateLimit, longPoll: longPoll), configuration: configuration,
+        logger: logger)
 }
 
 /// Wall-clock milliseconds, the hub's default clock.
@@ -26,10 +28,11 @@ public let systemMillis: @Sendable () -> Int64 = { Int64(Date().timeIntervalSinc
 /// `/metrics` and head office's `/dashboard` page without a credential.
 /// `clock` dates what the hub records (pushes, pulls, channel returns); tests pass a fixed one.
 /// `rateLimit` bounds each credential's requests (nil: no limit); `rateClock` is its clock in
-/// seconds, for tests.
+/// seconds, for tests. `longPoll` bounds the pulls held waiting for the feed to grow (a held pull
+/// takes one request from the rate limit, however long it is held).
 public func buildHubRouter(
     store: any HubStore, clock: @escaping @Sendable () -> Int64 = systemMillis, rateLimit: RateLimit? = nil,
-    rateClock: @escaping @Sendable () -> Double = RateLimit.monotonicSeconds
+    rateClock: @escaping @Sendable () -> Double = RateLimit.monotonicSeconds, longPoll: LongPollLimits = .standard
 ) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     let metrics = HubMetrics()
@@ -40,7 +43,7 @@ public func buildHubRouter(
         middleware: ProblemMiddleware(maxBodyBytes: HubAPI.maxPushBytes, routes: methods) { status, code in
             metrics.record(status: status, problemCode: code)
         })
-    let routes = HubRoutes(store: store, metrics: metrics, clock: clock)
+    let routes = HubRoutes(store: store, metrics: metrics, clock: clock, longPolls: LongPollGate(limits: longPoll))
     routes.addProbeRoutes(to: router)
     routes.addDashboardRoutes(to: router)
     let sync = router.group("sync/v1").add(middleware: HubAuthMiddleware(store: store))
@@ -62,6 +65,7 @@ struct HubRoutes: Sendable {
     let store: any HubStore
     let metrics: HubMetrics
     let clock: @Sendable () -> Int64
+    let longPolls: LongPollGate
     typealias Group = RouterGroup<HubRequestContext>
 }
 

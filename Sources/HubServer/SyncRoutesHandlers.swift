@@ -45,7 +45,12 @@ extension HubRoutes {
                 }
                 limit = number
             }
-            let page = try await store.pull(for: caller.node, after: after, limit: limit, now: clock())
+            // Protocol/sync.md §3.2: with `wait`, an empty page is held until the feed grows.
+            let wait = try request.queryInteger("wait", in: 0...LongPollLimits.maxWaitSeconds, default: 0)
+            let (store, clock, pageSize) = (self.store, self.clock, limit)
+            let page = try await holdingPull(caller: caller.node.rawValue, after: after, wait: .seconds(wait)) {
+                try await store.pull(for: caller.node, after: $0, limit: pageSize, now: clock())
+            }
             metrics.pulled(page.events.count)
             // The events' stored bytes as they are, when the backend handed them over (it does).
             let stored = page.events.compactMap { entry in entry.body.map { (hubSeq: entry.hubSeq, body: $0) } }

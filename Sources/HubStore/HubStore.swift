@@ -65,6 +65,12 @@ public protocol HubSyncLog: Sendable {
     /// anything this hub database has handed out, `sync.badLimit` for a limit under 1.
     func pull(for node: NodeID, after checkpoint: UInt64, limit: Int, now: Int64) async throws -> PullPage
 
+    /// Rings once this store has committed events to the feed (a push, a channel return) and, with
+    /// several hub processes over one database, when another process has. The hub holds pulls
+    /// that ask to wait (`GET /sync/v1/pull?wait=`) on it. The first call may start listening to
+    /// the database for the other processes' appends (PostgreSQL: `LISTEN`).
+    func feedSignal() -> FeedSignal
+
     /// What a new node starts from instead of paging the feed from 0: the events relevant to
     /// `node` (the same `FeedRelevance` rule as `pull`) up to a checkpoint, handed out in batches,
     /// then the checkpoint. Consistent: pulling after that checkpoint misses nothing and repeats

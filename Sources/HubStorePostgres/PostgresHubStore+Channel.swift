@@ -18,7 +18,7 @@ extension PostgresHubStore {
         let (store, key, digest) = (submission.store, submission.key, submission.digest)
         let logger = self.logger
         let currency = self.currency
-        return try await transaction { connection in
+        let answer: (receipt: ChannelReturnReceipt, replayed: Bool) = try await transaction { connection in
             let counters = try await HubCounters.lock(connection, logger: logger)
             for try await (storedDigest, receipt) in try await connection.query(
                 "SELECT request_digest, receipt FROM hub_idempotency WHERE channel = \(channel.node.rawValue) AND key = \(key)",
@@ -100,6 +100,9 @@ extension PostgresHubStore {
                 """, logger: logger)
             return (receipt, false)
         }
+        // Committed: wake the pulls held for new events.
+        if !answer.replayed { feedChanges.ring() }
+        return answer
     }
 
     public func resolveException(_ id: String, note: String, by node: NodeID, now: Int64) async throws

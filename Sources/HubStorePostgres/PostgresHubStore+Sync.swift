@@ -17,7 +17,7 @@ extension PostgresHubStore {
         let epoch = epochValue
         let logger = self.logger
         do {
-            return try await transaction { connection in
+            let receipt = try await transaction { connection in
                 let member = try await PostgresNodeRow.active(connection, node, logger: logger, forUpdate: true)
                 guard member.role.mayPush else {
                     throw HubError(
@@ -57,6 +57,9 @@ extension PostgresHubStore {
                 return PushReceipt(
                     acked: plan.ackedAfter, applied: plan.new.count, duplicates: duplicates, epoch: epoch)
             }
+            // Committed: wake the pulls this process holds (other processes hear the NOTIFY).
+            if receipt.applied > 0 { feedChanges.ring() }
+            return receipt
         } catch let conflict as DotConflict {
             try await recordIncident(conflict, node: node, now: now)
             throw HubError.dotConflict(at: conflict.event.dot, node: node)

@@ -34,6 +34,9 @@ public final class PostgresHubStore: HubStore {
     var epochValue: String { epochBox.value }
     /// The chain's default currency (as the embedded hub's `NodeIdentity.currency`).
     public let currency: Currency
+    /// Rung after this process's commits that append to the feed, and by `listener` for the others'.
+    let feedChanges = FeedSignal()
+    let listener: PostgresFeedListener
 
     /// Connects to the database `url` names (`postgres://user:password@host:port/database`),
     /// applies the migrations it lacks, and on a new database mints the epoch and records
@@ -86,7 +89,16 @@ public final class PostgresHubStore: HubStore {
     /// store from `connect` runs its pool itself and here only waits for the shutdown, then closes.
     public func run() async throws {
         if runner == nil {
-            try await cancelWhenGracefulShutdown { await self.client.run() }
+            // The listener gives its connection back before the pool closes.
+            let listener = self.listener
+            try await cancelWhenGracefulShutdown {
+                await withTaskCancellationHandler {
+                    await self.client.run()
+                } onCancel: {
+                    listener.stop()
+                }
+            }
+            listener.stop()
         } else {
             try? await gracefulShutdown()
             close()
@@ -109,12 +121,25 @@ public final class PostgresHubStore: HubStore {
         self.logger = logger
         self.epochBox = EpochCell(epoch)
         self.currency = currency
+        self.listener = PostgresFeedListener(signal: feedChanges)
     }
 
-    deinit { runner?.cancel() }
+    deinit {
+        listener.stop()
+        runner?.cancel()
+    }
 
     /// Closes the connection pool of a store from `connect`. The store is unusable afterwards.
-    public func close() { runner?.cancel() }
+    public func close() {
+        listener.stop()
+        runner?.cancel()
+    }
+
+    /// The feed's signal; the first call starts listening for the other hub processes' appends.
+    public func feedSignal() -> FeedSignal {
+        listener.start(client: client, logger: logger)
+        return feedChanges
+    }
 
     public func epoch() async throws -> String { epochValue }
 

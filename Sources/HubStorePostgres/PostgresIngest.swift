@@ -63,9 +63,14 @@ struct PostgresIngest {
         }
         try await writes.execute(on: connection, keys: keyTexts, logger: logger)
 
-        // Last, under the feed head's lock until commit: number the events and insert them.
+        // Last, under the feed head's lock until commit: number the events and insert them. The
+        // NOTIFY is delivered when the transaction commits (never if it rolls back), to every hub
+        // process listening: they wake the pulls they hold (`PostgresFeedListener`).
         let rows = try await connection.query(
-            "UPDATE hub_feed_head SET head = head + \(Int64(events.count)) WHERE id = 1 RETURNING head", logger: logger
+            """
+            WITH moved AS (UPDATE hub_feed_head SET head = head + \(Int64(events.count)) WHERE id = 1 RETURNING head)
+            SELECT moved.head FROM moved, pg_notify('\(unescaped: PostgresFeedListener.channel)', moved.head::text)
+            """, logger: logger
         ).collect()
         guard let head = try rows.first?.decode(Int64.self) else {
             throw HubError(code: HubError.Code.corrupt, message: "the hub database has no feed head")

@@ -29,6 +29,8 @@ public final class SQLiteHubStore: HubStore {
     var epochValue: String { epochBox.value }
     /// One delivery at a time per feed subscriber in this process (`advance(subscriber:_:)`).
     let subscriberGate = SubscriberGate()
+    /// Rung after every commit that appends to the feed: one process, so no other source.
+    let feedChanges = FeedSignal()
 
     /// Creates a hub database at `path` (which must not exist yet). `currency` is the chain's
     /// default currency (the replica's `NodeIdentity.currency`).
@@ -74,6 +76,8 @@ public final class SQLiteHubStore: HubStore {
     }
 
     public func epoch() async throws -> String { epochValue }
+
+    public func feedSignal() -> FeedSignal { feedChanges }
 
     public func checkDatabase() async throws {
         let database = self.database

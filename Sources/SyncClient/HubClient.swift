@@ -30,7 +30,24 @@ public struct HubClient: HubTransport {
     }
 
     public func pull(after checkpoint: UInt64, limit: Int) async throws -> PullResponse {
-        let data = try await exchange("GET", "\(SyncRoutes.pull)?after=\(checkpoint)&limit=\(limit)", body: nil)
+        try await pull("\(SyncRoutes.pull)?after=\(checkpoint)&limit=\(limit)", timeout: timeout)
+    }
+
+    /// The hub answers within `wait` seconds (it holds the pull at most that long): the request's
+    /// deadline is that plus the usual timeout, so a hub that is merely slow is not taken for a
+    /// dead one.
+    public func pull(after checkpoint: UInt64, limit: Int, holdingUpTo wait: Int) async throws -> PullResponse? {
+        let wait = min(max(wait, 0), Self.maxWaitSeconds)
+        return try await pull(
+            "\(SyncRoutes.pull)?after=\(checkpoint)&limit=\(limit)&wait=\(wait)",
+            timeout: timeout + .seconds(Int64(wait)))
+    }
+
+    /// The longest hold the hub grants (Protocol/sync.md §3.2).
+    public static let maxWaitSeconds = 30
+
+    func pull(_ path: String, timeout: TimeAmount) async throws -> PullResponse {
+        let data = try await exchange("GET", path, body: nil, timeout: timeout)
         var page = try Self.decode(PullResponse.self, data)
         // Keep each event's JSON as it arrived: the node stores it instead of encoding it again.
         if let raw = EventCodec.rawMembers(of: data, array: "events", member: "event"), raw.count == page.events.count {
@@ -53,7 +70,7 @@ public struct HubClient: HubTransport {
     }
 
     /// The answer's body; a refusal is thrown as its problem.
-    func exchange(_ method: String, _ path: String, body: Data?) async throws -> Data {
+    func exchange(_ method: String, _ path: String, body: Data?, timeout: TimeAmount? = nil) async throws -> Data {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .RAW(value: method)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -62,7 +79,7 @@ public struct HubClient: HubTransport {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await client.execute(request, timeout: timeout)
+        let response = try await client.execute(request, timeout: timeout ?? self.timeout)
         if let date = response.headers.first(name: "Date"), let hub = Self.httpDateMillis(date) {
             // `Date` has whole seconds: the hub's clock was within the second after it.
             observedOffset.value = hub + 500 - Int64(Date().timeIntervalSince1970 * 1000)

@@ -17,8 +17,17 @@ public protocol HubTransport: Sendable {
     /// The hub's snapshot for this node (`GET /sync/v1/snapshot`), streamed; nil when the hub
     /// offers none (the agent then pages the feed from 0). Defaults to nil.
     func snapshot() async throws -> SnapshotDownload?
+    /// A long-poll (Protocol/sync.md §3.2): the feed after `checkpoint` as `pull` reads it, but
+    /// while nothing is there for this node the hub holds the request up to `wait` seconds for
+    /// something to arrive, and answers an empty page when nothing did. nil when this transport
+    /// cannot hold a pull (the sync service then waits its interval). Defaults to nil.
+    func pull(after checkpoint: UInt64, limit: Int, holdingUpTo wait: Int) async throws -> PullResponse?
 }
 
 extension HubTransport {
     public var hubClockOffset: Int64? { nil }
+
+    public func pull(after checkpoint: UInt64, limit: Int, holdingUpTo wait: Int) async throws -> PullResponse? {
+        nil
+    }
 }

@@ -20,6 +20,18 @@ public struct SyncReport: Hashable, Sendable, Codable {
     public init() {}
 }
 
+/// A page of the feed the sync service already holds (a long-poll's answer), read after `after`.
+public struct HeldPage: Sendable {
+    /// The node's checkpoint when the long-poll began: the page is used only if it still is.
+    public var after: UInt64
+    public var page: PullResponse
+
+    public init(after: UInt64, page: PullResponse) {
+        self.after = after
+        self.page = page
+    }
+}
+
 /// Pushes the node's outbox and pulls the hub's feed. One `syncOnce()` is a full round; `run`
 /// (in `SyncService`) repeats it with backoff.
 public struct SyncAgent: Sendable {
@@ -38,11 +50,15 @@ public struct SyncAgent: Sendable {
     }
 
     /// Pushes everything in the outbox, then pulls until the feed is drained.
-    /// `progress` gets a line per page, for people watching a long first pull.
-    public func syncOnce(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> SyncReport {
+    /// `progress` gets a line per page, for people watching a long first pull. `held`, a page a
+    /// long-poll brought, is applied as the first page when the node's checkpoint and epoch are
+    /// still the ones it was read after (else it is dropped and the feed read again).
+    public func syncOnce(
+        held: HeldPage? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> SyncReport {
         var report = SyncReport()
         try await push(&report)
-        try await pull(&report, progress: progress)
+        try await pull(&report, held: held, progress: progress)
         // The hub's clock, as its answers dated them: beyond the tolerance this node dates by it.
         if let offset = transport.hubClockOffset { try await service.recordHubClock(offset: offset) }
         // A resync put our own events back in the outbox (a rebuilt or restored hub may lack
@@ -106,7 +122,9 @@ public struct SyncAgent: Sendable {
         report.epoch = load.epoch
     }
 
-    func pull(_ report: inout SyncReport, progress: @escaping @Sendable (String) -> Void) async throws {
+    func pull(
+        _ report: inout SyncReport, held: HeldPage? = nil, progress: @escaping @Sendable (String) -> Void
+    ) async throws {
         try await bootstrap(&report, progress: progress)
         var cp = try await service.syncCheckpoint()
         let start = ContinuousClock.now
@@ -145,7 +163,11 @@ public struct SyncAgent: Sendable {
         let limit = pullBatch
         var page: PullResponse
         do {
-            page = try await transport.pull(after: cp.checkpoint, limit: limit)
+            if let held, held.after == cp.checkpoint, held.page.epoch == cp.epoch {
+                page = held.page
+            } else {
+                page = try await transport.pull(after: cp.checkpoint, limit: limit)
+            }
         } catch let problem as ProblemDetails where problem.code == "sync.checkpointAhead" && cp.checkpoint > 0 {
             // The hub's feed ends before our checkpoint: it was restored from an older backup
             // without a new epoch. Start over from 0 (what we hold is a no-op duplicate) and send

@@ -104,8 +104,8 @@ struct CatalogTests {
         // log fields, settings, file and migration names
         "hub.epoch", "hub.storage", "hub.token", "hub.url", "hub.v1", "hub.v2", "hub.v3", "hub.v4", "hub.v5",
         "node.id", "sync.acked", "sync.bootstrapped", "sync.checkpoint", "sync.conflicts", "sync.error",
-        "sync.pulled", "sync.pushed", "sync.retryIn", "escrow.riskBudget", "store.name", "store.address",
-        "store.taxID", "store.id", "store.defined", "staff.defined",
+        "sync.pulled", "sync.pushed", "sync.retryIn", "sync.longPoll", "sync.interval", "escrow.riskBudget",
+        "store.name", "store.address", "store.taxID", "store.id", "store.defined", "staff.defined",
     ]
 
     static func codesInSources() throws -> Set<String> {

@@ -12,7 +12,7 @@ extension SQLiteHubStore {
         let submission = try ChannelSubmission(request, from: channel, idempotencyKey: idempotencyKey)
         let (store, key, digest) = (submission.store, submission.key, submission.digest)
         let identity = database.identity
-        return try await database.transaction { db in
+        let answer: (receipt: ChannelReturnReceipt, replayed: Bool) = try await database.transaction { db in
             if let row = try Row.fetchOne(
                 db, sql: "SELECT request_digest, receipt FROM hub_idempotency WHERE channel = ? AND key = ?",
                 arguments: [channel.node.rawValue, key])
@@ -65,5 +65,8 @@ extension SQLiteHubStore {
                 arguments: [channel.node.rawValue, key, digest, try JSONEncoder().encode(receipt), now])
             return (receipt, false)
         }
+        // Committed: wake the pulls held for new events.
+        if !answer.replayed { feedChanges.ring() }
+        return answer
     }
 }

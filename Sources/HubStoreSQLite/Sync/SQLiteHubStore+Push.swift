@@ -14,7 +14,7 @@ extension SQLiteHubStore {
         let identity = database.identity
         let epoch = epochValue
         do {
-            return try await database.transaction { db in
+            let receipt = try await database.transaction { db in
                 let member = try HubNodeRow.active(db, node)
                 guard member.role.mayPush else {
                     throw HubError(
@@ -68,6 +68,9 @@ extension SQLiteHubStore {
                 return PushReceipt(
                     acked: plan.ackedAfter, applied: plan.new.count, duplicates: duplicates, epoch: epoch)
             }
+            // Committed: wake the pulls held for new events.
+            if receipt.applied > 0 { feedChanges.ring() }
+            return receipt
         } catch let conflict as DotConflict {
             try await recordIncident(conflict, node: node, now: now)
             throw HubError.dotConflict(at: conflict.event.dot, node: node)

@@ -236,8 +236,15 @@ extension HubCommand {
                 """)
         var rateLimit: Double?
         @Option(
+            help: """
+                Pulls held at once waiting for the feed to grow (`wait` on /sync/v1/pull), all nodes \
+                together; beyond it a pull is answered at once and its node waits its interval. 0 holds \
+                none (default: \(LongPollLimits.standard.maxHeld)).
+                """)
+        var maxHeldPulls: Int?
+        @Option(
             help: ArgumentHelp(
-                "A JSON file of settings: host, port, rateLimit. The command line wins over the environment (RETURNSYNC_HUB_PORT, RETURNSYNC_HUB_RATE_LIMIT, …), which wins over the file.",
+                "A JSON file of settings: host, port, rateLimit, maxHeldPulls. The command line wins over the environment (RETURNSYNC_HUB_PORT, RETURNSYNC_HUB_RATE_LIMIT, …), which wins over the file.",
                 valueName: "file"))
         var config: String?
 
@@ -246,7 +253,7 @@ extension HubCommand {
                 server: "hub",
                 flags: [
                     "host": host.map { .string($0) }, "port": port.map { .int($0) },
-                    "rateLimit": rateLimit.map { .double($0) },
+                    "rateLimit": rateLimit.map { .double($0) }, "maxHeldPulls": maxHeldPulls.map { .int($0) },
                 ], file: config)
             let host = settings.string("host", default: "127.0.0.1")
             let port = try settings.int("port", default: 8090, in: 1...65_535, code: "input.invalidPort")
@@ -254,6 +261,9 @@ extension HubCommand {
             guard rateLimit >= 0, rateLimit.isFinite else {
                 throw ValidationError("input.invalidRateLimit: rateLimit must be 0 or more, not \(rateLimit)")
             }
+            let maxHeldPulls = try settings.int(
+                "maxHeldPulls", default: LongPollLimits.standard.maxHeld, in: 0...1_000_000,
+                code: "input.invalidMaxHeldPulls")
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
             let logger = Logger(label: "returnsync.hub")
             let hub = try await folder.openForService()
@@ -262,7 +272,7 @@ extension HubCommand {
                 store: hub,
                 configuration: ApplicationConfiguration(
                     address: .hostname(host, port: port), serverName: "returnsync-hub"),
-                logger: logger, rateLimit: limit)
+                logger: logger, rateLimit: limit, longPoll: LongPollLimits(maxHeld: maxHeldPulls))
             let epoch = try await hub.epoch()
             logger.info(
                 "ReturnSync hub serving at http://\(host):\(port)",
