@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
     ],
     targets: [
         // Pure: the retail returns domain. No I/O, no clock reads, no logging.
@@ -60,6 +61,8 @@ let package = Package(
             dependencies: [
                 "Admission", "EventCoding", "ReplicaStore", "ReturnsDomain", "Replication", "WakeSignal",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // bcrypt, to check a staff member's PIN at sign-in (offline too).
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: swiftSettings),
         // The words people read, in zh-CN and en: string catalogs (embedded in the binary, which is
@@ -164,6 +167,7 @@ let package = Package(
                 "EventCoding", "HTTPSupport", "HubStore", "SyncProtocol", "Replication", "ReturnsDomain",
                 "WakeSignal",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -180,6 +184,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -249,6 +254,7 @@ let package = Package(
             name: "NodeServerTests",
             dependencies: [
                 "OpenAPITesting", "Localization",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 "NodeServer", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

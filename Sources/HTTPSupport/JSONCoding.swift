@@ -159,11 +159,19 @@ extension Problem {
     }
 }
 
+/// The staff member a request was authenticated as (a desk's sign-in session), for the request's
+/// task: set by the node's session guard, read by `Request.staff` before `X-Staff`.
+public enum AuthenticatedStaff {
+    @TaskLocal public static var id: StaffID?
+}
+
 extension Request {
-    /// The staff member doing this, from `X-Staff`, percent-decoded as UTF-8 (browsers send only
-    /// ISO-8859-1 in headers, so the desk sends 王丽 as `%E7%8E%8B%E4%B8%BD`; a value that is not
-    /// valid percent-encoding is taken as it is); `unknown` when the POS sends none.
+    /// The staff member doing this: the signed-in one (`AuthenticatedStaff`), else `X-Staff`,
+    /// percent-decoded as UTF-8 (browsers send only ISO-8859-1 in headers, so the desk sends 王丽 as
+    /// `%E7%8E%8B%E4%B8%BD`; a value that is not valid percent-encoding is taken as it is);
+    /// `unknown` when the POS sends none.
     public var staff: StaffID {
+        if let signedIn = AuthenticatedStaff.id { return signedIn }
         let raw = headers[.init("X-Staff")!] ?? ""
         let value = (raw.removingPercentEncoding ?? raw).trimmingCharacters(in: .whitespaces)
         return StaffID(value.isEmpty ? "unknown" : value)

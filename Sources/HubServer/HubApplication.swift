@@ -56,6 +56,7 @@ public func buildHubRouter(
     }
     routes.addSyncRoutes(to: sync)
     routes.addHeadOfficeRoutes(to: api)
+    routes.addStaffRoutes(to: api)
     methods.record(router)
     return router
 }

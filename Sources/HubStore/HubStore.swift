@@ -126,6 +126,11 @@ public protocol HubOperations: Sendable {
         _ request: ChannelReturnRequest, from channel: HubCredential, idempotencyKey: String, staff: StaffID, now: Int64
     ) async throws -> (receipt: ChannelReturnReceipt, replayed: Bool)
 
+    /// Defines (or redefines) a staff member as head office's word (`staff.defined`, authored by the
+    /// hub, delivered to every node): their name, roles, store, PIN hash and whether they still
+    /// work here. Checked by the same admission as any event.
+    func defineStaff(_ member: StaffMember, by staff: StaffID, now: Int64) async throws -> StaffMember
+
     /// Grants a store node (`credential`) returnable quantities of a sale, for the return named in
     /// the claim (another store's sale; or its own store's, which the holder claims while online) (DESIGN §4, `EscrowRules`): all lines or none, held until
     /// that return merges or the claim expires. A retry for the same return answers the same grant

@@ -78,6 +78,9 @@ extension NodeService {
         _ command: CreateReturnCommand, staff: StaffID, claimer: (any EscrowClaimer)? = nil
     ) async throws -> ReturnView {
         let store = identity.store
+        // Opening a return needs someone head office defined, when the store signs staff in.
+        let roster = try await read { try $0.staffRoster() }
+        _ = try StaffAuthority.actor(staff, for: nil, roster: roster, authoriser: nil, signedIn: false, at: store)
         guard let claimer else {
             let now = clock()
             return try await transaction { db, log in

@@ -21,6 +21,8 @@ public final class NodeService: Sendable {
     public let syncStatistics = SyncStatistics()
     /// Raised after every command that committed, for the background sync to push at once.
     public let commits = CommitSignal()
+    /// Failed PIN entries per staff member, for the lockout (`NodeStaff`).
+    let pinFailures = LockedValue<[StaffID: PINFailures]>([:])
 
     public init(
         database: NodeDatabase, clock: @escaping @Sendable () -> Int64 = NodeService.systemMillis,
@@ -272,21 +274,36 @@ public final class NodeService: Sendable {
         case close
     }
 
-    /// Advances a return by one step.
-    public func advance(_ id: ReturnID, _ step: Step, staff: StaffID) async throws -> ReturnView {
+    /// Advances a return by one step, recorded as `staff`'s; when the store signs staff in, a
+    /// step that needs authority `staff` lacks is recorded as the `authoriser`'s, who gave their
+    /// PIN for it (`StaffAuthority.actor`), or refused.
+    public func advance(
+        _ id: ReturnID, _ step: Step, staff given: StaffID, authoriser: StaffMember? = nil, signedIn: Bool = false
+    ) async throws -> ReturnView {
         let now = clock()
+        let store = identity.store
         return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard let state = try reader.returnState(id), let request = state.request else {
                 throw DomainError.invalid("return.notFound", "no return \(id)")
             }
+            let roster = try reader.staffRoster()
+            /// Who records this step, once what it carries is known.
+            func actor(_ permission: StaffPermission?) throws -> StaffID {
+                try StaffAuthority.actor(
+                    given, for: permission, roster: roster, authoriser: authoriser, signedIn: signedIn, at: store)
+            }
             let at = Instant(millis: now)
             let current = state.status
             let event: DomainEvent
+            // Any step needs someone head office defined; the gated ones below ask for more.
+            var staff = try actor(nil)
             switch step {
             case .approve(let note):
+                staff = try actor(StaffAuthority.required(for: .approve))
                 event = try ReturnDesk.approve(current: current, request: request, at: at, note: note)
             case .reject(let reason):
+                staff = try actor(StaffAuthority.required(for: .reject))
                 event = try ReturnDesk.reject(current: current, request: request, at: at, reason: reason)
             case .receive(let tracking):
                 event = try ReturnDesk.receive(current: current, request: request, at: at, trackingNumber: tracking)
@@ -297,6 +314,8 @@ public final class NodeService: Sendable {
                 let dispositions = try ReturnDesk.numberRepairs(given) {
                     RepairOrderID(try log.mint(ReturnDesk.repairOrderPrefix))
                 }
+                staff = try actor(
+                    StaffAuthority.required(for: .dispose, dispositions: dispositions.map(\.disposition)))
                 event = try ReturnDesk.dispose(
                     current: current, request: request, grades: state.grades, dispositions: dispositions, at: at)
                 try log.author(event, on: .returnOrder(id), staff: staff, now: now)
@@ -308,9 +327,13 @@ public final class NodeService: Sendable {
                 _ = try current.next(after: .refund)
                 let sale = try request.sale.flatMap { try reader.sale($0) }
                 let already = try reader.refundedPerTender(sale: request.sale, excluding: id)
-                event = .refundIssued(
-                    try RefundPlanner.plan(
-                        request: request, sale: sale, method: method, alreadyRefunded: already, at: at))
+                let refund = try RefundPlanner.plan(
+                    request: request, sale: sale, method: method, alreadyRefunded: already, at: at)
+                staff = try actor(
+                    StaffAuthority.required(
+                        for: .refund, refund: refund.gross,
+                        approvalThreshold: try reader.policy(of: request.store, for: sale).approvalThreshold))
+                event = .refundIssued(refund)
             case .exchange(let items, let settlement):
                 _ = try current.next(after: .exchange)
                 let out = try ExchangePlanner.outLines(items.map { ($0.sku, $0.quantity, $0.serials) }) {
@@ -320,6 +343,7 @@ public final class NodeService: Sendable {
                     try ExchangePlanner.plan(request: request, outLines: out, settlementTender: settlement, at: at))
             case .close: event = try ReturnDesk.close(current: current, request: request, at: at)
             }
+
             try log.author(event, on: .returnOrder(id), staff: staff, now: now)
             return ReturnView(try log.currentState(of: .returnOrder(id)).returnOrder!)
         }

@@ -158,6 +158,18 @@ enum Schema {
                     ) STRICT;
                     """)
         }
+        m.registerMigration("v8.staff-sessions") { db in
+            // Staff signed in at this node's desk: a token's SHA-256, whose it is and until when.
+            // This node's alone, never replicated.
+            try db.execute(
+                sql: """
+                    CREATE TABLE staff_sessions (
+                        token_hash TEXT PRIMARY KEY NOT NULL,
+                        staff TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    ) STRICT;
+                    """)
+        }
         return m
     }
 }

@@ -92,7 +92,7 @@ struct CatalogTests {
         "abuse", "admission", "auth", "authority", "catalog", "conflict", "customer", "escrow", "event", "exception",
         "exchange",
         "feed", "hub", "idempotency", "input", "money", "node", "policy", "projection", "rate", "refund", "repair",
-        "return", "route", "sale", "server", "stock", "store", "storeCredit", "sync", "token",
+        "return", "route", "sale", "server", "staff", "stock", "store", "storeCredit", "sync", "token",
     ]
 
     static let notCodes: Set<String> = [

@@ -101,7 +101,7 @@ import Testing
                 let tables = try String.fetchAll(
                     db,
                     sql:
-                        "SELECT name FROM source.sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('api_tokens', 'idempotency')"
+                        "SELECT name FROM source.sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('api_tokens', 'idempotency', 'staff_sessions')"
                 )
                 for table in tables {
                     let columns = try Row.fetchAll(db, sql: "PRAGMA source.table_info(\(table))").map {

@@ -8,12 +8,15 @@ extension NodeRoutes {
     func addOperationsRoutes(to api: Group) {
         // The store's name, address and tax id, as the desk prints them on the slip.
         api.get("store") { _, _ in
-            try JSONCoding.response(StoreProfileView(store: service.identity.store, try await service.storeProfile()))
+            var view = StoreProfileView(store: service.identity.store, try await service.storeProfile())
+            view.signIn = try await service.signInRequired()
+            return try JSONCoding.response(view)
         }
         api.put("store") { request, _ in
             let body = try await JSONCoding.decode(StoreProfile.self, from: request)
-            let kept = try await service.setStoreProfile(body)
-            return try JSONCoding.response(StoreProfileView(store: service.identity.store, kept))
+            var view = StoreProfileView(store: service.identity.store, try await service.setStoreProfile(body))
+            view.signIn = try await service.signInRequired()
+            return try JSONCoding.response(view)
         }
         api.get("stock") { request, _ in
             let sku = request.query("sku").map(SKU.init)
@@ -89,6 +92,8 @@ struct StoreProfileView: Encodable, Sendable {
     var name: String?
     var address: String?
     var taxID: String?
+    /// Whether the desk signs staff in (head office has defined staff for this store).
+    var signIn = false
 
     init(store: StoreID, _ profile: StoreProfile) {
         self.store = store

@@ -69,7 +69,10 @@ extension NodeRoutes {
         api.post(RouterPath("returns/:id/\(action)")) { request, context in
             let id = ReturnID(try context.pathID())
             let step = try await makeStep(request)
-            return try JSONCoding.response(try await service.advance(id, step, staff: request.staff))
+            return try JSONCoding.response(
+                try await service.advance(
+                    id, step, staff: request.staff, authoriser: try await request.authoriser(service),
+                    signedIn: AuthenticatedStaff.id != nil))
         }
     }
 }

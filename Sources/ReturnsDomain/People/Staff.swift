@@ -100,6 +100,36 @@ public enum StaffAuthority {
         }
     }
 
+    /// Who records a step at `store` that needs `permission`, when the store signs staff in
+    /// (`roster` holds someone who works there; otherwise staff are named as typed and nothing is
+    /// refused): `staff` when they hold it and proved who they are (`signedIn`: a desk session,
+    /// not a name a till typed), else the `authoriser` who gave their PIN for this step (the step
+    /// is then theirs). Refused: `authority.unknownStaff` for a name head office never defined,
+    /// `authority.required` when no one who holds it proved it, `authority.notAtThisStore`.
+    public static func actor(
+        _ staff: StaffID, for permission: StaffPermission?, roster: [StaffMember], authoriser: StaffMember?,
+        signedIn: Bool, at store: StoreID
+    ) throws(DomainError) -> StaffID {
+        guard roster.contains(where: { $0.worksAt(store) }) else { return staff }
+        guard let member = roster.first(where: { $0.id == staff }) else {
+            throw DomainError(
+                code: "authority.unknownStaff",
+                message: "\(staff) is not a staff member head office has defined: sign in at the desk")
+        }
+        if let permission, !(signedIn && member.holds(permission)), let authoriser {
+            try check(authoriser, holds: permission, at: store)
+            try check(member, holds: nil, at: store)
+            return authoriser.id
+        }
+        try check(member, holds: permission, at: store)
+        if permission != nil && !signedIn {
+            throw DomainError(
+                code: "authority.required",
+                message: "\(permission!.rawValue) is signed for with a PIN: sign in at the desk, or have it authorised")
+        }
+        return staff
+    }
+
     /// Refuses `member` for `permission` at `store` (`authority.required`, naming who may).
     public static func check(_ member: StaffMember, holds permission: StaffPermission?, at store: StoreID)
         throws(DomainError)
@@ -115,5 +145,58 @@ public enum StaffAuthority {
             code: "authority.required",
             message: "\(permission.rawValue) needs a \(who.joined(separator: " or ")); \(member.id) is "
                 + member.roles.map(\.rawValue).joined(separator: ", ") + ": a manager can authorise it with their PIN")
+    }
+}
+
+/// What head office gives to define or change a staff member (the CLI and the hub's API): the
+/// PIN in the clear, which only ever leaves here as a hash.
+public struct StaffDefinition: Hashable, Sendable, Codable {
+    public var name: String
+    public var roles: [StaffRole]
+    public var store: StoreID?
+    public var language: String?
+    public var active: Bool?
+    /// 4 to 12 digits; needed for someone new, otherwise kept unless given.
+    public var pin: String?
+
+    public init(
+        name: String, roles: [StaffRole], store: StoreID? = nil, language: String? = nil, active: Bool? = nil,
+        pin: String? = nil
+    ) {
+        self.name = name
+        self.roles = roles
+        self.store = store
+        self.language = language
+        self.active = active
+        self.pin = pin
+    }
+
+    /// The member this makes of `existing` (nil for someone new), with a given PIN turned into
+    /// `hash(pin)` (a slow hash the caller supplies). Refused (`staff.invalid`): no name, no role,
+    /// a language other than zh-CN or en, a PIN that is not 4 to 12 digits, someone new without one.
+    public func member(id: StaffID, existing: StaffMember?, hash: (String) -> String) throws(DomainError)
+        -> StaffMember
+    {
+        func refuse(_ why: String) -> DomainError { DomainError(code: "staff.invalid", message: "\(id): \(why)") }
+        let name = String(self.name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        guard !name.isEmpty else { throw refuse("give the name") }
+        guard !roles.isEmpty else { throw refuse("give at least one role (\(StaffRole.allCases.map(\.rawValue)))") }
+        if let language, !["zh-CN", "en"].contains(language) { throw refuse("the language is zh-CN or en") }
+        let pinHash: String
+        if let pin {
+            guard (4...12).contains(pin.count), pin.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw refuse("a PIN is 4 to 12 digits")
+            }
+            pinHash = hash(pin)
+        } else if let existing {
+            pinHash = existing.pinHash
+        } else {
+            throw refuse("someone new needs a PIN")
+        }
+        var roles: [StaffRole] = []
+        for role in self.roles where !roles.contains(role) { roles.append(role) }
+        return StaffMember(
+            id: id, name: name, roles: roles, store: store, pinHash: pinHash, language: language,
+            active: active ?? existing?.active ?? true)
     }
 }
