@@ -18,6 +18,10 @@ their `data-action` and statuses read from `data-status`, so the walk is the sam
 language. With SCREENSHOTS (a folder), it saves `desk-LANG.png` (the desk with the refunded
 return) and `slip-LANG.png` (the slip as it prints on 80 mm paper, drawn 2.5 times larger).
 
+When the store signs staff in, STAFF is `ID:PIN` and the walk signs in with them; with
+DESK_WALK_MANAGER=ID:PIN in the environment, a step the desk says needs a manager is authorised
+at the desk with the manager's staff ID and PIN, as a manager would.
+
 Usage: browser-desk-walk.py CHROMIUM BASE_URL KEY RECEIPT STAFF [refund|exchange|receiptless|serial] [LANG] [SCREENSHOTS]
 (KEY: a key to the node's API, `returnsync node token add`; the page is given it in its address.)
 Used by Tests/EndToEndTests/DeskBrowserTests.swift.
@@ -138,6 +142,8 @@ def main():
     mode = sys.argv[6] if len(sys.argv) > 6 else "refund"
     lang = sys.argv[7] if len(sys.argv) > 7 else "en"
     screenshots = sys.argv[8] if len(sys.argv) > 8 else None
+    if screenshots:
+        os.makedirs(screenshots, exist_ok=True)
     seen = {}
     with tempfile.TemporaryDirectory(prefix="desk-walk-") as profile:
         browser = Browser(chromium, profile)
@@ -150,9 +156,19 @@ def main():
             seen["lang"] = browser.evaluate("return document.documentElement.lang;")
             seen["header"] = browser.evaluate("return document.getElementById('whoami').textContent;")
             # Who is at the desk, and which receipt: typed as a person would, then the Find button.
-            browser.evaluate(f"""
-                const staff = document.getElementById('staff');
-                staff.value = {json.dumps(staff)}; staff.dispatchEvent(new Event('change'));""")
+            if ":" in staff:
+                who, pin = staff.split(":", 1)
+                browser.wait_for("!document.getElementById('sign-in').hidden", "the sign-in form")
+                browser.evaluate(f"""
+                    document.getElementById('sign-in-staff').value = {json.dumps(who)};
+                    document.getElementById('sign-in-pin').value = {json.dumps(pin)};
+                    document.getElementById('sign-in-button').click();""")
+                browser.wait_for("!document.getElementById('signed-in').hidden && document.body.dataset.loaded", "the sign-in")
+                seen["signedIn"] = browser.evaluate("return document.getElementById('signed-in').textContent;")
+            else:
+                browser.evaluate(f"""
+                    const staff = document.getElementById('staff');
+                    staff.value = {json.dumps(staff)}; staff.dispatchEvent(new Event('change'));""")
             if mode == "receiptless":
                 browser.evaluate("document.getElementById('no-receipt').click();")
                 browser.wait_for("document.querySelector('#sale-lines tr[data-sku]')", "the receipt-less form")
@@ -189,12 +205,28 @@ def main():
             statuses = [browser.evaluate("return document.getElementById('return-status').dataset.status;")]
             seen["statusShown"] = browser.evaluate("return document.getElementById('return-status').textContent;")
 
+            manager = os.environ.get("DESK_WALK_MANAGER")
+
             def click(action, then_status):
                 browser.evaluate(f"""
                     const button = document.querySelector('#actions button[data-action={action}]');
                     if (!button) throw new Error('no step {action} in: ' + document.getElementById('actions').innerText);
                     button.click();""")
-                browser.wait_for(f"document.getElementById('return-status').dataset.status === {json.dumps(then_status)}", then_status)
+                done = f"document.getElementById('return-status').dataset.status === {json.dumps(then_status)}"
+                if manager:
+                    # The desk may say the step needs a manager: the manager authorises it here.
+                    browser.wait_for(f"({done}) || !document.getElementById('authorise').hidden", then_status + " or a manager")
+                    if not browser.evaluate(f"return {done};"):
+                        seen.setdefault("authorised", []).append(action)
+                        seen["needsManager"] = browser.evaluate("return document.getElementById('problem').innerText;")
+                        if screenshots and not os.path.exists(os.path.join(screenshots, f"authorise-{lang}.png")):
+                            browser.screenshot(os.path.join(screenshots, f"authorise-{lang}.png"))
+                        who, pin = manager.split(":", 1)
+                        browser.evaluate(f"""
+                            document.getElementById('authorise-staff').value = {json.dumps(who)};
+                            document.getElementById('authorise-pin').value = {json.dumps(pin)};
+                            document.getElementById('authorise-button').click();""")
+                browser.wait_for(done, then_status)
                 statuses.append(then_status)
 
             if statuses[-1] == "requested":

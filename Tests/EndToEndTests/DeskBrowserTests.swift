@@ -1,5 +1,7 @@
 import AsyncHTTPClient
+import ChildProcesses
 import Foundation
+import ReturnsDomain
 import Testing
 
 /// The node's return-desk page (`GET /desk`) in a real browser: `scripts/browser-desk-walk.py`
@@ -16,6 +18,9 @@ struct DeskBrowserTests {
         var slip: String?
         var barcode: String?
         var foundByNumber: String?
+        var signedIn: String?
+        var authorised: [String]?
+        var needsManager: String?
         var preview: String?
         var header: String?
         var sale: String?
@@ -157,18 +162,71 @@ struct DeskBrowserTests {
         }
     }
 
+    /// Head office's staff reach the store through the hub; 王丽 (clerk) signs in at the desk in
+    /// zh-CN, the policy wants a manager for the approval and the refund, and the manager 李强
+    /// authorises each at her desk with his PIN: the steps are recorded as his, the rest as hers.
+    @Test("signed in as 王丽 (clerk): a manager authorises at her desk with a PIN")
+    func staffedWalk() async throws {
+        let chromium = try Browser.url()
+        let f = try await HubFixture()
+        defer { f.stopAll() }
+        let a = try await f.addNode("A1", store: "S-A")
+        try await f.seedCatalog(a, stock: 10)
+        try await f.recordSale(a, id: "S-1", quantity: 2)
+        for (id, name, role, pin) in [
+            ("S-WANGLI", "王丽", "clerk", "2468"), ("S-LIQIANG", "李强", "storeManager", "1357"),
+        ] {
+            let pinFile = try f.folder.write("\(id).pin", pin + "\n")
+            try await HubFixture.expectSuccess([
+                "hub", "staff", "set", "--data", f.hubData, "--id", id, "--name", name, "--role", role, "--store",
+                "S-A", "--language", "zh-CN", "--pin-file", pinFile,
+            ])
+        }
+        try await f.startHub()
+        try await f.sync(a)
+        let server = try await NodeServerProcess.start(
+            data: a.data, log: f.folder.file("A1-serve.log"), client: HTTPClient.shared)
+        defer { server.stop() }
+        // A policy that wants a manager above 1.00: the 10.00 mug needs approval and a large refund.
+        var policy = ReturnPolicy.standard(currency: Currency("EUR"))
+        policy.approvalThreshold = Money(1_00, Currency("EUR"))
+        var put = server.request("/api/v1/policy")
+        put.method = .PUT
+        put.headers.add(name: "Content-Type", value: "application/json")
+        put.headers.add(name: "X-Staff", value: "S-LIQIANG")
+        put.body = .bytes(try JSONEncoder().encode(policy))
+        #expect(try await HTTPClient.shared.execute(put, timeout: .seconds(10)).status == .ok)
+
+        let walk = try await Self.walk(
+            chromium, server, "S-1", staff: "S-WANGLI:2468", mode: "refund", language: "zh-CN",
+            // RETURNSYNC_SCREENSHOTS=docs/images saves these under docs/images/signed-in.
+            screenshots: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map { $0 + "/signed-in" },
+            environment: ["DESK_WALK_MANAGER": "S-LIQIANG:1357"])
+        #expect(walk.error == nil && walk.problem == "", "\(walk)")
+        #expect(walk.signedIn == "王丽（店员）", "\(walk)")
+        #expect(walk.authorised == ["approve", "refund"], "\(walk)")
+        #expect(walk.needsManager?.contains("店长") == true, "told a manager must approve: \(walk)")
+        #expect(walk.statuses?.last == "closed", "\(walk)")
+        #expect(
+            walk.steps?.contains("李强 已批准") == true && walk.steps?.contains("李强 已退款") == true
+                && walk.steps?.contains("王丽 已收货") == true && walk.steps?.contains("王丽 已结束") == true,
+            "\(walk)")
+    }
+
     /// One walk of `scripts/browser-desk-walk.py` through the page (`receipt` is the customer for
     /// a receipt-less one); a failed walk is recorded with what the page showed.
     static func walk(
         _ chromium: URL, _ server: NodeServerProcess, _ receipt: String, staff: String, mode: String,
-        language: String = "en", screenshots: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+        language: String = "en", screenshots: String? = nil, environment: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Walk {
-        let result = try await run(
+        let result = try await runChild(
             URL(fileURLWithPath: "/usr/bin/env"),
             [
                 "python3", Browser.script("browser-desk-walk.py").path, chromium.path, server.baseURL, server.key,
                 receipt, staff, mode, language,
-            ] + (screenshots.map { [$0] } ?? []))
+            ] + (screenshots.map { [$0] } ?? []),
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, within: 120)
         #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
         return try JSONDecoder().decode(Walk.self, from: Data(result.stdout.utf8))
     }

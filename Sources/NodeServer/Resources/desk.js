@@ -25,18 +25,34 @@ function t(key, values) {
 // A word for a code of the API's vocabularies (reason, condition, status, …); the code if unknown.
 function word(group, code) { return WORDS[group + "." + code] === undefined ? code : WORDS[group + "." + code]; }
 function staff() { return $("staff").value.trim(); }
+// A staff member signed in at this desk (when the store signs staff in): the session's token,
+// kept for this browser tab only.
+const SESSION_KEY = "returnsync.desk.session";
+function session() { try { return JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null"); } catch (_) { return null; } }
+let signInRequired = false;
 function deskKey() { return localStorage.getItem(DESK_KEY) || ""; }
+// Staff ids to names (head office's staff, when the store signs staff in).
+let staffNames = new Map();
+function staffName(id) { return staffNames.get(id) || id; }
 function productName(sku) { const p = products.get(sku); return p ? p.name : ""; }
 function skuLabel(sku) { const name = productName(sku); return name ? name + " (" + sku + ")" : sku; }
 function negative(m) { return { currency: m.currency, minor: -m.minor }; }
 
 // `writes`: the request records something, so it must say who (checking the policy does not).
-async function call(method, path, body, writes = method !== "GET") {
+// `authorisedBy`: a manager's staff id and PIN, for a step that needs their authority.
+async function call(method, path, body, writes = method !== "GET", authorisedBy = null) {
   const headers = { Accept: "application/json", "Accept-Language": LANG };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (writes && !staff()) throw new Error(t("desk.error.needStaff"));
+  const signedIn = session();
+  if (writes && signInRequired && !signedIn) throw new Error(t("desk.error.signInFirst"));
+  if (writes && !signInRequired && !staff()) throw new Error(t("desk.error.needStaff"));
+  if (signedIn) headers["X-Staff-Session"] = signedIn.token;
   // Percent-encoded UTF-8: a browser sends nothing but ISO-8859-1 in a header (王丽).
-  if (staff()) headers["X-Staff"] = encodeURIComponent(staff());
+  else if (staff()) headers["X-Staff"] = encodeURIComponent(staff());
+  if (authorisedBy) {
+    headers["X-Authorised-By"] = encodeURIComponent(authorisedBy.staff);
+    headers["X-Authoriser-PIN"] = authorisedBy.pin;
+  }
   if (deskKey()) headers["Authorization"] = "Bearer " + deskKey();
   // Every change carries an Idempotency-Key: sent again after a dropped connection, it is
   // done once and answered the same.
@@ -53,8 +69,55 @@ async function call(method, path, body, writes = method !== "GET") {
     $("key-field").hidden = false;
     throw new Error(t("desk.error.needKey"));
   }
-  if (!response.ok) throw await problemError(response);
-  return response.json();
+  if (!response.ok) {
+    const error = await problemError(response);
+    // The sign-in ended (a shift is over, or it was signed out elsewhere): sign in again.
+    if (error.code === "auth.sessionExpired") { sessionStorage.removeItem(SESSION_KEY); showSignIn(); }
+    throw error;
+  }
+  return response.status === 204 ? null : response.json();
+}
+
+// ── signing in ──
+function roleNames(roles) { return roles.map((r) => word("role", r)).join(t("desk.list.separator")); }
+function showSignIn() {
+  const signedIn = session();
+  $("staff-field").hidden = signInRequired;
+  $("sign-in").hidden = !signInRequired || !!signedIn;
+  $("signed-in").hidden = !signedIn;
+  $("sign-out").hidden = !signedIn;
+  if (signedIn) $("signed-in").textContent = t("desk.signIn.who", { name: signedIn.session.name, roles: roleNames(signedIn.session.roles) });
+}
+async function signIn() {
+  const answer = await call("POST", "/api/v1/sessions", { staff: $("sign-in-staff").value.trim(), pin: $("sign-in-pin").value }, false);
+  $("sign-in-pin").value = "";
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(answer));
+  // The desk speaks the language head office set for them.
+  const wanted = answer.session.language;
+  if (wanted && wanted !== LANG) { location.search = "?lang=" + encodeURIComponent(wanted); return; }
+  showSignIn();
+}
+async function signOut() {
+  try { await call("DELETE", "/api/v1/sessions/current", undefined, false); } finally {
+    sessionStorage.removeItem(SESSION_KEY);
+    showSignIn();
+  }
+}
+
+// A step that needs a manager: the manager types their staff ID and PIN at this desk, and the
+// same step is sent again with them (it is then recorded as the manager's).
+function askAuthorisation(retry) {
+  $("authorise").hidden = false;
+  $("authorise-staff").value = "";
+  $("authorise-pin").value = "";
+  $("authorise-staff").focus();
+  $("authorise-button").onclick = guarded(async () => {
+    const authorisedBy = { staff: $("authorise-staff").value.trim(), pin: $("authorise-pin").value };
+    $("authorise-pin").value = "";
+    await retry(authorisedBy);
+    $("authorise").hidden = true;
+  });
+  $("authorise-cancel").onclick = () => { $("authorise").hidden = true; };
 }
 
 // The offline banner: the desk works the same without head office, and says so.
@@ -304,15 +367,25 @@ function showReturn(view) {
     + (r.restockingFee.minor > 0 ? t("desk.verdict.fee", { amount: money(r.restockingFee) }) : "")
     + [...paid, ...exchanged].map((text) => " · " + text).join("")));
   // Who did each step and when; the node and seq behind it are for integrators, not the desk.
-  $("return-steps").replaceChildren(el("p", {}, view.steps.map((s) => t("desk.steps.step", { status: word("status", s.status), staff: s.staff, when: when(s.hlc.wall) })).join(" → ")));
+  $("return-steps").replaceChildren(el("p", {}, view.steps.map((s) => t("desk.steps.step", { status: word("status", s.status), staff: staffName(s.staff), when: when(s.hlc.wall) })).join(" → ")));
   buildSlip(view);
   showActions(view);
 }
 
 function step(action, body) {
   return guarded(async () => {
-    showReturn(await call("POST", "/api/v1/returns/" + encodeURIComponent(currentReturn.id) + "/" + action, body));
-    await loadLatest();
+    const id = currentReturn.id;
+    const send = async (authorisedBy) => {
+      showReturn(await call("POST", "/api/v1/returns/" + encodeURIComponent(id) + "/" + action, body, true, authorisedBy));
+      await loadLatest();
+    };
+    try {
+      await send(null);
+    } catch (error) {
+      if (error.code !== "authority.required") throw error;
+      askAuthorisation(send);
+      throw error;
+    }
   });
 }
 
@@ -479,6 +552,9 @@ document.addEventListener("DOMContentLoaded", () => {
   $("key").addEventListener("change", () => { localStorage.setItem(DESK_KEY, $("key").value.trim()); location.reload(); });
   // The language switch reloads the page in the other language (the node remembers the choice).
   $("language").addEventListener("change", () => { location.search = "?lang=" + encodeURIComponent($("language").value); });
+  $("sign-in-button").addEventListener("click", guarded(signIn));
+  $("sign-in-pin").addEventListener("keydown", (e) => { if (e.key === "Enter") $("sign-in-button").click(); });
+  $("sign-out").addEventListener("click", guarded(signOut));
   $("search").addEventListener("click", guarded(search));
   $("no-receipt").addEventListener("click", guarded(openReceiptless));
   $("add-line").addEventListener("click", guarded(async () => addReceiptlessLine()));
@@ -497,6 +573,11 @@ document.addEventListener("DOMContentLoaded", () => {
     setInterval(async () => { try { await showLink(await call("GET", "/healthz")); } catch (_) {} }, 15000);
     try { products = new Map((await call("GET", "/api/v1/products")).map((p) => [p.sku, p])); } catch (_) {}
     try { storeProfile = await call("GET", "/api/v1/store"); } catch (_) {}
+    signInRequired = !!(storeProfile && storeProfile.signIn);
+    if (signInRequired) {
+      try { staffNames = new Map((await call("GET", "/api/v1/staff")).map((m) => [m.id, m.name])); } catch (_) {}
+    }
+    showSignIn();
     await loadLatest();
     // An address like /desk#receipt=R-1 opens that sale at once, /desk#return=RT-… that return
     // (for a link or a code printed on a receipt or a slip).
@@ -583,7 +664,7 @@ function buildSlip(view) {
   }
   const notes = r.policyNotes || [];
   const policy = notes.length === 0 ? t("desk.slip.policyAllowed") : notes.map((n) => word("code", n)).join(" ");
-  const staffNames = [...new Set(view.steps.map((s) => s.staff))].join(t("desk.list.separator"));
+  const servedBy = [...new Set(view.steps.map((s) => staffName(s.staff)))].join(t("desk.list.separator"));
   $("slip").replaceChildren(head,
     el("h1", {}, t("desk.slip.title")),
     code ? el("div", { class: "slip-code" }, code) : "",
@@ -591,7 +672,7 @@ function buildSlip(view) {
     el("table", {}, el("tr", {}, ...["product", "units", "unitRefund", "subtotal"].map((k, i) => el("th", i > 0 ? { class: "num" } : {}, t("desk.column." + k)))), ...rows),
     el("table", { class: "slip-totals" }, ...totals.map(([k, v]) => el("tr", {}, el("td", {}, k), el("td", { class: "num" }, v)))),
     el("p", {}, t("desk.slip.policy", { policy })),
-    el("p", {}, t("desk.slip.servedBy", { staff: staffNames })),
+    el("p", {}, t("desk.slip.servedBy", { staff: servedBy })),
     el("div", { class: "slip-signatures" }, el("div", {}, t("desk.slip.customerSignature")), el("div", {}, t("desk.slip.staffSignature"))),
     el("p", { class: "muted" }, t("desk.slip.keep")));
 }

@@ -14,6 +14,13 @@ extension NodeRoutes {
             let session = try await service.signIn(staff: body.staff, pin: body.pin, tokenHash: TokenHash.of(token))
             return try JSONCoding.response(SignedIn(token: token, session: session), status: .created)
         }
+        // Who works here (never a PIN or its hash): the desk shows names for the staff ids steps record.
+        api.get("staff") { _, _ in
+            let store = service.identity.store
+            let roster = try await service.read { try $0.staffRoster() }
+            return try JSONCoding.response(
+                roster.filter { $0.store == nil || $0.store == store }.sorted { $0.id < $1.id }.map(StaffListing.init))
+        }
         api.get("sessions/current") { request, _ in
             guard let token = request.headers[.init("X-Staff-Session")!],
                 let session = try await service.session(tokenHash: TokenHash.of(token))
@@ -28,6 +35,19 @@ extension NodeRoutes {
             }
             return Response(status: .noContent)
         }
+    }
+}
+
+/// A staff member as `GET /api/v1/staff` lists them.
+struct StaffListing: Encodable, Sendable {
+    var id: StaffID
+    var name: String
+    var roles: [StaffRole]
+    var store: StoreID?
+    var active: Bool
+
+    init(_ m: StaffMember) {
+        (id, name, roles, store, active) = (m.id, m.name, m.roles, m.store, m.active)
     }
 }
 

@@ -19,7 +19,7 @@ extension HubCommand {
                     refunds any amount), afterSales (writes off), finance (refunds any amount). A \
                     member with no --store works at every store. The PIN (4 to 12 digits) is read \
                     from standard input, never from the command line; it is kept only as a bcrypt \
-                    hash. Give --pin-stdin for someone new or to change it. The same as \
+                    hash. Give --pin-stdin (or --pin-file) for someone new or to change it. The same as \
                     PUT /api/v1/staff/{id} on the hub's API.
 
                     Examples:
@@ -37,6 +37,7 @@ extension HubCommand {
             @Option(help: "The store they work at (none: every store).") var store: String?
             @Option(help: "The language of their pages: zh-CN or en.") var language: String?
             @Flag(help: "Read a new PIN from standard input.") var pinStdin = false
+            @Option(help: "Read a new PIN from this file (its first line).") var pinFile: String?
             @Flag(help: "They have left: they can no longer sign in.") var left = false
             @Flag(help: "Print JSON.") var json = false
 
@@ -50,7 +51,11 @@ extension HubCommand {
                     }
                     roles.append(role)
                 }
-                let pin = pinStdin ? readLine(strippingNewline: true) : nil
+                var pin = pinStdin ? readLine(strippingNewline: true) : nil
+                if let pinFile {
+                    let text = try String(contentsOfFile: pinFile, encoding: .utf8)
+                    pin = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+                }
                 let definition = StaffDefinition(
                     name: name, roles: roles, store: store.map(StoreID.init(rawValue:)), language: language,
                     active: left ? false : nil, pin: pin)
