@@ -21,6 +21,8 @@ struct DeskBrowserTests {
         var signedIn: String?
         var authorised: [String]?
         var needsManager: String?
+        var stocktake: String?
+        var stock: String?
         var preview: String?
         var header: String?
         var sale: String?
@@ -201,12 +203,17 @@ struct DeskBrowserTests {
             chromium, server, "S-1", staff: "S-WANGLI:2468", mode: "refund", language: "zh-CN",
             // RETURNSYNC_SCREENSHOTS=docs/images saves these under docs/images/signed-in.
             screenshots: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map { $0 + "/signed-in" },
-            environment: ["DESK_WALK_MANAGER": "S-LIQIANG:1357"])
+            // After the return, a stock-take finds one mug short on the shelf: a write-off.
+            environment: ["DESK_WALK_MANAGER": "S-LIQIANG:1357", "DESK_WALK_COUNT": "sellable:7"])
         #expect(walk.error == nil && walk.problem == "", "\(walk)")
         #expect(walk.signedIn == "王丽（店员）", "\(walk)")
         #expect(walk.authorised == ["approve", "refund"], "\(walk)")
         #expect(walk.needsManager?.contains("店长") == true, "told a manager must approve: \(walk)")
         #expect(walk.statuses?.last == "closed", "\(walk)")
+        // 10 received, 2 sold, 1 back on the shelf as grade A: 9 on the ledger; counting 7 writes
+        // 2 off, which the manager authorised.
+        #expect(walk.stocktake?.contains("实盘 7，账面 9，差异 -2（李强）") == true, "\(walk)")
+        #expect(walk.stock?.contains("可售") == true, "\(walk)")
         #expect(
             walk.steps?.contains("李强 已批准") == true && walk.steps?.contains("李强 已退款") == true
                 && walk.steps?.contains("王丽 已收货") == true && walk.steps?.contains("王丽 已结束") == true,

@@ -4,6 +4,7 @@ import HummingbirdBcrypt
 import HummingbirdTesting
 import NodeServer
 import NodeStore
+import ReplicaStore
 import Replication
 import ReturnsDomain
 import Testing
@@ -180,6 +181,42 @@ struct StaffAuthorityRoutesTests {
             expectProblem(
                 try await client.send(.post, "returns/\(third.id)/approve", raw: "{}", staff: Self.manager),
                 .unprocessableContent, "authority.required")
+        }
+    }
+}
+
+extension StaffAuthorityRoutesTests {
+    /// A stock-take below the ledger writes goods off: refused to the clerk, done with the
+    /// manager's PIN; the difference leaves the location and posts to inventory variance at cost.
+    @Test("a stock-take writing goods off: a clerk refused, a manager allowed; stock and journal move")
+    func stockTake() async throws {
+        try await NodeAPIFixture.run { node, client in
+            try await Seed.catalog(client)
+            try await Self.defineStaff(node)
+            let clerk = try Self.token(try await Self.signIn(client, Self.clerk, "2468"))
+            let short = #"{"sku":"KETTLE","location":"sellable","counted":8}"#
+            expectProblem(
+                try await Self.send(client, "stock/counts", session: clerk, json: short), .unprocessableContent,
+                "authority.required")
+            let counted = try await Self.send(
+                client, "stock/counts", session: clerk, json: short, authorisedBy: (Self.manager, "1357"))
+            expectStatus(counted, .created)
+            let view = try counted.decode(StockCountView.self)
+            #expect(view.count.expected == 10 && view.count.variance == -2 && view.staff == StaffID(Self.manager))
+            let stock = try await client.get("stock?sku=KETTLE").decode([StockRow].self)
+            #expect(stock.first { $0.location == .sellable }?.quantity == 8)
+            let ledger = try await node.service.read { try $0.ledger() }
+            #expect(ledger[LedgerKey(account: .inventoryVariance, currency: Seed.eur)] == 120_00, "2 × 60.00 at cost")
+            // A count above the ledger (goods found) needs no authority.
+            let found = try await Self.send(
+                client, "stock/counts", session: clerk, json: #"{"sku":"KETTLE","location":"sellable","counted":9}"#)
+            expectStatus(found, .created)
+            #expect(try found.decode(StockCountView.self).staff == StaffID(Self.clerk))
+            expectProblem(
+                try await Self.send(
+                    client, "stock/counts", session: clerk,
+                    json: #"{"sku":"KETTLE","location":"inTransit","counted":1}"#),
+                .unprocessableContent, "stock.notCountable")
         }
     }
 }

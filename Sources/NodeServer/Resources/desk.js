@@ -104,6 +104,18 @@ async function signOut() {
   }
 }
 
+// Sends `send(authorisedBy)` as the person signed in; when the node answers that it needs a
+// manager, asks for one (the refusal stays shown until the manager authorises).
+async function withAuthority(send) {
+  try {
+    await send(null);
+  } catch (error) {
+    if (error.code !== "authority.required") throw error;
+    askAuthorisation(send);
+    throw error;
+  }
+}
+
 // A step that needs a manager: the manager types their staff ID and PIN at this desk, and the
 // same step is sent again with them (it is then recorded as the manager's).
 function askAuthorisation(retry) {
@@ -379,13 +391,7 @@ function step(action, body) {
       showReturn(await call("POST", "/api/v1/returns/" + encodeURIComponent(id) + "/" + action, body, true, authorisedBy));
       await loadLatest();
     };
-    try {
-      await send(null);
-    } catch (error) {
-      if (error.code !== "authority.required") throw error;
-      askAuthorisation(send);
-      throw error;
-    }
+    await withAuthority(send);
   });
 }
 
@@ -556,6 +562,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("sign-in-pin").addEventListener("keydown", (e) => { if (e.key === "Enter") $("sign-in-button").click(); });
   $("sign-out").addEventListener("click", guarded(signOut));
   $("search").addEventListener("click", guarded(search));
+  $("count-record").addEventListener("click", guarded(recordCount));
   $("no-receipt").addEventListener("click", guarded(openReceiptless));
   $("add-line").addEventListener("click", guarded(async () => addReceiptlessLine()));
   $("customer").addEventListener("change", guarded(() => showCustomer($("customer").value.trim())));
@@ -579,6 +586,8 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     showSignIn();
     await loadLatest();
+    fillStockTake();
+    await loadStock();
     // An address like /desk#receipt=R-1 opens that sale at once, /desk#return=RT-… that return
     // (for a link or a code printed on a receipt or a slip).
     const wanted = new URLSearchParams(location.hash.slice(1));
@@ -587,6 +596,32 @@ document.addEventListener("DOMContentLoaded", () => {
     document.body.dataset.loaded = String(Date.now());
   })();
 });
+
+// ── stock-take ──
+// Where goods sit at this store, returned goods' locations first to count; what this node's ledger holds.
+const LOCATIONS = ["pendingInspection", "repair", "refurbished", "scrap", "returnToVendor", "sellable"];
+async function loadStock() {
+  const rows = await call("GET", "/api/v1/stock");
+  $("stock-list").replaceChildren(rows.length === 0 ? el("p", { class: "muted" }, t("desk.stocktake.none")) : el("table", {},
+    el("tr", {}, el("th", {}, t("desk.column.product")), el("th", {}, t("desk.stocktake.location")), el("th", { class: "num" }, t("desk.column.units"))),
+    ...rows.map((r) => el("tr", {}, el("td", {}, skuLabel(r.sku)), el("td", {}, word("location", r.location)), el("td", { class: "num" }, r.quantity)))));
+}
+async function recordCount() {
+  const body = { sku: $("count-sku").value, location: $("count-location").value, counted: Number($("count-quantity").value) };
+  if (!body.sku || !(body.counted >= 0)) throw new Error(t("desk.stocktake.giveCount"));
+  const send = async (authorisedBy) => {
+    const view = await call("POST", "/api/v1/stock/counts", body, true, authorisedBy);
+    const c = view.count;
+    $("count-result").textContent = t("desk.stocktake.result", { id: view.id, product: skuLabel(c.sku), location: word("location", c.location),
+      counted: c.counted, expected: c.expected, difference: (c.counted - c.expected > 0 ? "+" : "") + (c.counted - c.expected), staff: staffName(view.staff) });
+    await loadStock();
+  };
+  await withAuthority(send);
+}
+function fillStockTake() {
+  $("count-location").replaceChildren(...LOCATIONS.map((l) => el("option", { value: l }, word("location", l))));
+  $("count-sku").replaceChildren(...[...products.values()].map((p) => el("option", { value: p.sku }, p.name + " (" + p.sku + ")")));
+}
 
 // ── the slip the customer takes home ──
 // Code 128 (code set B) as an SVG, for the return number on the slip: each symbol is three bars

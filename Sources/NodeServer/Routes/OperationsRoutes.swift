@@ -24,6 +24,14 @@ extension NodeRoutes {
                 asked: request.query("store").map(StoreID.init), at: service.identity.store)
             return try JSONCoding.response(try await service.read { try $0.stock(sku: sku, store: store) })
         }
+        // A stock-take of one location: the variance moves stock and posts to the journal.
+        api.post("stock/counts") { request, _ in
+            let body = try await JSONCoding.decode(StockCountBody.self, from: request)
+            let view = try await service.countStock(
+                sku: body.sku, location: body.location, counted: body.counted, staff: request.staff,
+                authoriser: try await request.authoriser(service), signedIn: AuthenticatedStaff.id != nil)
+            return try JSONCoding.response(view, status: .created)
+        }
         api.get("alerts/low-stock") { _, _ in
             try JSONCoding.response(try await service.read { try $0.lowStockAlerts() })
         }
@@ -101,6 +109,13 @@ struct StoreProfileView: Encodable, Sendable {
         self.address = profile.address
         self.taxID = profile.taxID
     }
+}
+
+/// `POST /api/v1/stock/counts`.
+struct StockCountBody: Decodable, Sendable {
+    var sku: SKU
+    var location: StockLocation
+    var counted: Int
 }
 
 /// `PUT /api/v1/escrow/risk-budget`.

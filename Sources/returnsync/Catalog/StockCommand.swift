@@ -16,8 +16,9 @@ extension ReturnSync {
                 Examples:
                   returnsync stock --sku KET-1
                   returnsync stock receive --sku KET-1 --quantity 24 --cost 21.00
+                  returnsync stock count --sku KET-1 --location scrap --counted 2
                 """,
-            subcommands: [Show.self, Receive.self, Reorder.self],
+            subcommands: [Show.self, Receive.self, Reorder.self, Count.self],
             defaultSubcommand: Show.self)
     }
 }
@@ -87,6 +88,35 @@ extension ReturnSync.StockCommand {
             try await service.setReorderPoint(sku: SKU(sku), minimum: minimum, staff: StaffID(options.staffID))
             let point = ReorderPoint(store: service.identity.store, sku: SKU(sku), minimum: minimum)
             try options.emit(point) { "Reorder point of \(sku): \(minimum)" }
+        }
+    }
+
+    /// `returnsync stock count`: a stock-take of one location.
+    struct Count: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a stock-take of one location: the difference moves stock and posts to the journal.",
+            discussion: """
+                Count what is on the shelf (or in the returns room's locations: pendingInspection, \
+                repair, refurbished, scrap, returnToVendor) and give the figure; the node compares it \
+                with the ledger and books the difference at cost (inventory against inventory \
+                variance). A count below the ledger writes goods off: when the store signs staff in, \
+                that needs a store manager or after-sales.
+                """)
+
+        @OptionGroup var options: DeskOptions
+        @Option(help: ArgumentHelp("The product counted.", valueName: "sku")) var sku: String
+        @Option(help: ArgumentHelp("Where it was counted.", valueName: "location")) var location: StockLocation
+        @Option(help: ArgumentHelp("Units counted.", valueName: "n")) var counted: Int
+
+        func run() async throws {
+            let service = try options.node.service()
+            let view = try await service.countStock(
+                sku: SKU(sku), location: location, counted: counted, staff: StaffID(options.staffID))
+            let c = view.count
+            try options.emit(view) {
+                "Stock-take \(view.id): \(c.sku) at \(c.location.rawValue): counted \(c.counted), ledger \(c.expected), "
+                    + "difference \(c.variance > 0 ? "+" : "")\(c.variance) at \(c.unitCost) each"
+            }
         }
     }
 }
