@@ -11,7 +11,9 @@ when the return ended closed, 1 otherwise.
 
 With `receiptless` it takes one unit of the first catalog item back without a receipt (the
 RECEIPT argument is then the customer's id) and refunds it by bank transfer. With `serial` it
-hands in the first serial of line 1 (serial-tracked goods) and refunds it like `refund`.
+hands in the first serial of line 1 (serial-tracked goods) and refunds it like `refund`. With
+`repair` the unit is graded C and sent to repair with a technician, refunded, and once the return
+is closed the repair is completed from the desk's repair list, to B-grade stock.
 
 The page is opened in LANG (zh-CN or en; en when not given) with `?lang=`; steps are found by
 their `data-action` and statuses read from `data-status`, so the walk is the same in any
@@ -22,7 +24,7 @@ When the store signs staff in, STAFF is `ID:PIN` and the walk signs in with them
 DESK_WALK_MANAGER=ID:PIN in the environment, a step the desk says needs a manager is authorised
 at the desk with the manager's staff ID and PIN, as a manager would.
 
-Usage: browser-desk-walk.py CHROMIUM BASE_URL KEY RECEIPT STAFF [refund|exchange|receiptless|serial] [LANG] [SCREENSHOTS]
+Usage: browser-desk-walk.py CHROMIUM BASE_URL KEY RECEIPT STAFF [refund|exchange|receiptless|serial|repair] [LANG] [SCREENSHOTS]
 (KEY: a key to the node's API, `returnsync node token add`; the page is given it in its address.)
 Used by Tests/EndToEndTests/DeskBrowserTests.swift.
 """
@@ -193,7 +195,7 @@ def main():
                     browser.evaluate(f"""
                         const quantity = document.querySelector('#sale-lines tr[data-line="1"] input');
                         quantity.value = '1'; quantity.dispatchEvent(new Event('input'));
-                        document.getElementById('return-type').value = {json.dumps(mode)};
+                        document.getElementById('return-type').value = {json.dumps("exchange" if mode == "exchange" else "refund")};
                         document.getElementById('check').click();""")
             seen["sale"] = browser.evaluate("return document.getElementById('sale-lines').innerText;")
             seen["customer"] = browser.evaluate("return document.getElementById('customer-info').textContent;")
@@ -232,8 +234,15 @@ def main():
             if statuses[-1] == "requested":
                 click("approve", "approved")
             click("receive", "received")
-            click("inspect", "inspected")  # grade A, the default
-            click("dispose", "disposed")  # A: back to sellable stock
+            if mode == "repair":
+                # Grade C (repairable): to a repair order with its technician.
+                browser.evaluate("""for (const s of document.querySelectorAll('#actions select')) s.value = 'c';""")
+                click("inspect", "inspected")
+                browser.evaluate("""document.querySelector('#actions [data-role=technician]').value = '张师傅';""")
+                click("dispose", "disposed")
+            else:
+                click("inspect", "inspected")  # grade A, the default
+                click("dispose", "disposed")  # A: back to sellable stock
             if mode == "exchange":
                 # The same SKU again (a swap), once the page has listed the catalog.
                 browser.wait_for("document.querySelector('[data-role=exchange-sku]').options.length > 0", "the catalog")
@@ -256,6 +265,17 @@ def main():
                 browser.screenshot(os.path.join(screenshots, f"desk-{lang}.png"))
             click("close", "closed")
             seen["slip"] = browser.evaluate("return document.getElementById('slip').textContent;")
+            if mode == "repair":
+                # The repair is done: 12.50 spent, back to B-grade stock to sell at 6.00.
+                browser.wait_for("document.querySelector('#repair-list tr[data-repair]')", "the repair order")
+                seen["repairs"] = browser.evaluate("return document.getElementById('repair-list').innerText;")
+                browser.evaluate("""
+                    const row = document.querySelector('#repair-list tr[data-repair]');
+                    row.querySelector('[data-role=repair-cost]').value = '12.50';
+                    row.querySelector('[data-role=repair-price]').value = '6.00';
+                    row.querySelector('button[data-action=repair-repaired]').click();""")
+                browser.wait_for("!document.querySelector('#repair-list tr[data-repair]')", "the repair to be finished")
+                seen["stockAfterRepair"] = browser.evaluate("return document.getElementById('stock-list').innerText;")
             # The return number (as a scanner types it from the slip) finds the return again.
             browser.evaluate(f"""
                 document.getElementById('return').hidden = true;

@@ -77,6 +77,16 @@ extension ReplicaReader {
         return out
     }
 
+    /// This store's repair orders, oldest first; with `open`, only those not finished.
+    public func repairs(store: StoreID, open: Bool) throws -> [RepairState] {
+        try records(of: .repairOrder).compactMap { record -> RepairState? in
+            guard case .repairOrder(let r) = record.body, let order = r.order, order.store == store else { return nil }
+            return !open || r.status == .open || r.status == .inProgress ? r : nil
+        }.sorted {
+            ($0.order!.openedAt.millis, $0.order!.id.rawValue) < ($1.order!.openedAt.millis, $1.order!.id.rawValue)
+        }
+    }
+
     public func repair(_ id: RepairOrderID) throws -> RepairState? {
         if case .repairOrder(let r) = try body(.repairOrder(id)) { return r }
         return nil

@@ -23,6 +23,8 @@ struct DeskBrowserTests {
         var needsManager: String?
         var stocktake: String?
         var stock: String?
+        var repairs: String?
+        var stockAfterRepair: String?
         var preview: String?
         var header: String?
         var sale: String?
@@ -167,6 +169,8 @@ struct DeskBrowserTests {
     /// Head office's staff reach the store through the hub; 王丽 (clerk) signs in at the desk in
     /// zh-CN, the policy wants a manager for the approval and the refund, and the manager 李强
     /// authorises each at her desk with his PIN: the steps are recorded as his, the rest as hers.
+    /// The mug is graded C and repaired from the desk's repair list into B-grade stock; a
+    /// stock-take then writes one off with the manager's PIN.
     @Test("signed in as 王丽 (clerk): a manager authorises at her desk with a PIN")
     func staffedWalk() async throws {
         let chromium = try Browser.url()
@@ -200,7 +204,7 @@ struct DeskBrowserTests {
         #expect(try await HTTPClient.shared.execute(put, timeout: .seconds(10)).status == .ok)
 
         let walk = try await Self.walk(
-            chromium, server, "S-1", staff: "S-WANGLI:2468", mode: "refund", language: "zh-CN",
+            chromium, server, "S-1", staff: "S-WANGLI:2468", mode: "repair", language: "zh-CN",
             // RETURNSYNC_SCREENSHOTS=docs/images saves these under docs/images/signed-in.
             screenshots: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map { $0 + "/signed-in" },
             // After the return, a stock-take finds one mug short on the shelf: a write-off.
@@ -210,9 +214,12 @@ struct DeskBrowserTests {
         #expect(walk.authorised == ["approve", "refund"], "\(walk)")
         #expect(walk.needsManager?.contains("店长") == true, "told a manager must approve: \(walk)")
         #expect(walk.statuses?.last == "closed", "\(walk)")
-        // 10 received, 2 sold, 1 back on the shelf as grade A: 9 on the ledger; counting 7 writes
-        // 2 off, which the manager authorised.
-        #expect(walk.stocktake?.contains("实盘 7，账面 9，差异 -2（李强）") == true, "\(walk)")
+        // Graded C, the mug went to repair under 张师傅; repaired, it is B-grade stock for resale.
+        #expect(walk.repairs?.contains("张师傅") == true && walk.repairs?.contains("待维修") == true, "\(walk)")
+        #expect(walk.stockAfterRepair?.contains("B 级待售") == true, "\(walk)")
+        // 10 received, 2 sold: 8 on the shelf's ledger; counting 7 writes 1 off, which the
+        // manager authorised.
+        #expect(walk.stocktake?.contains("实盘 7，账面 8，差异 -1（李强）") == true, "\(walk)")
         #expect(walk.stock?.contains("可售") == true, "\(walk)")
         #expect(
             walk.steps?.contains("李强 已批准") == true && walk.steps?.contains("李强 已退款") == true

@@ -390,6 +390,7 @@ function step(action, body) {
     const send = async (authorisedBy) => {
       showReturn(await call("POST", "/api/v1/returns/" + encodeURIComponent(id) + "/" + action, body, true, authorisedBy));
       await loadLatest();
+      if (action === "dispose") { await loadRepairs(); await loadStock(); }
     };
     await withAuthority(send);
   });
@@ -507,7 +508,7 @@ function dispositionRow(grade, line, currency) {
       break;
     }
     case "c": {
-      const technician = el("input", { placeholder: t("desk.dispose.technician"), size: "16" });
+      const technician = el("input", { placeholder: t("desk.dispose.technician"), size: "16", "data-role": "technician" });
       inputs.append(t("desk.dispose.repairFor"), " ", technician);
       value = () => ({ repair: { order: "", technician: need(technician, "desk.error.technician") } });
       break;
@@ -588,6 +589,7 @@ document.addEventListener("DOMContentLoaded", () => {
     await loadLatest();
     fillStockTake();
     await loadStock();
+    await loadRepairs();
     // An address like /desk#receipt=R-1 opens that sale at once, /desk#return=RT-… that return
     // (for a link or a code printed on a receipt or a slip).
     const wanted = new URLSearchParams(location.hash.slice(1));
@@ -596,6 +598,44 @@ document.addEventListener("DOMContentLoaded", () => {
     document.body.dataset.loaded = String(Date.now());
   })();
 });
+
+// ── repairs ──
+// The store's open repair orders: progress (labour so far), then repaired (to B-grade stock at a
+// written-down resale price) or unrepairable (scrapped), each with what it cost.
+async function loadRepairs() {
+  const repairs = await call("GET", "/api/v1/repairs");
+  if (repairs.length === 0) { $("repair-list").replaceChildren(el("p", { class: "muted" }, t("desk.repairs.none"))); return; }
+  $("repair-list").replaceChildren(el("table", {},
+    el("tr", {}, ...["repairOrder", "product", "units", "technician", "status", ""].map((k) => el("th", {}, k ? t("desk.repairs." + k) : ""))),
+    ...repairs.map(repairRow)));
+}
+function repairRow(r) {
+  const o = r.order;
+  const currency = o.unitCost.currency;
+  const cost = el("input", { size: "8", placeholder: t("desk.repairs.cost"), "data-role": "repair-cost" });
+  const price = el("input", { size: "8", placeholder: t("desk.repairs.resalePrice"), "data-role": "repair-price" });
+  const reason = el("input", { size: "14", placeholder: t("desk.repairs.reason"), "data-role": "repair-reason" });
+  const amount = (input, key) => {
+    const minor = minorUnits(input.value, currency);
+    if (minor === null) throw new Error(t(key, { id: o.id }));
+    return { minor, currency };
+  };
+  const post = (action, body) => guarded(async () => {
+    await call("POST", "/api/v1/repairs/" + encodeURIComponent(o.id) + "/" + action, body());
+    await loadRepairs();
+    await loadStock();
+  });
+  return el("tr", { "data-repair": o.id },
+    el("td", {}, o.id), el("td", {}, skuLabel(o.sku)), el("td", { class: "num" }, o.quantity), el("td", {}, o.technician),
+    el("td", {}, word("repairStatus", r.status)),
+    el("td", {}, el("div", { class: "row" }, cost,
+      button(t("desk.repairs.progress"), post("progress", () => ({ status: "inProgress", laborCost: amount(cost, "desk.repairs.giveCost") })), false, "repair-progress"),
+      price, button(t("desk.repairs.repaired"), post("complete", () => ({ outcome: { repaired: { resalePrice: amount(price, "desk.repairs.givePrice") } }, totalCost: amount(cost, "desk.repairs.giveCost") })), true, "repair-repaired"),
+      reason, button(t("desk.repairs.unrepairable"), post("complete", () => {
+        if (!reason.value.trim()) throw new Error(t("desk.repairs.giveReason", { id: o.id }));
+        return { outcome: { unrepairable: { reason: reason.value.trim() } }, totalCost: amount(cost, "desk.repairs.giveCost") };
+      }), false, "repair-unrepairable"))));
+}
 
 // ── stock-take ──
 // Where goods sit at this store, returned goods' locations first to count; what this node's ledger holds.
