@@ -578,7 +578,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const health = await call("GET", "/healthz");
     $("whoami").textContent = t("desk.whoami", { store: health.store, count: health.outbox });
     await showLink(health);
-    setInterval(async () => { try { await showLink(await call("GET", "/healthz")); } catch (_) {} }, 15000);
+    // Every 5 s: a link that went silent shows within seconds (the node gives up on a hub that
+    // does not connect after 3 s, and one that refuses at once).
+    setInterval(async () => { try { await showLink(await call("GET", "/healthz")); } catch (_) {} }, 5000);
     try { products = new Map((await call("GET", "/api/v1/products")).map((p) => [p.sku, p])); } catch (_) {}
     try { storeProfile = await call("GET", "/api/v1/store"); } catch (_) {}
     signInRequired = !!(storeProfile && storeProfile.signIn);
