@@ -564,6 +564,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("sign-out").addEventListener("click", guarded(signOut));
   $("search").addEventListener("click", guarded(search));
   $("count-record").addEventListener("click", guarded(recordCount));
+  $("adjust-record").addEventListener("click", guarded(recordAdjustment));
   $("no-receipt").addEventListener("click", guarded(openReceiptless));
   $("add-line").addEventListener("click", guarded(async () => addReceiptlessLine()));
   $("customer").addEventListener("change", guarded(() => showCustomer($("customer").value.trim())));
@@ -660,7 +661,21 @@ async function recordCount() {
   };
   await withAuthority(send);
 }
+// An adjustment of the product and location chosen above: out with a reason (a write-off,
+// which may need a manager) or found.
+async function recordAdjustment() {
+  const body = { sku: $("count-sku").value, location: $("count-location").value, quantity: Number($("adjust-quantity").value),
+    reason: $("adjust-reason").value, ...($("adjust-note").value.trim() ? { note: $("adjust-note").value.trim() } : {}) };
+  await withAuthority(async (authorisedBy) => {
+    const view = await call("POST", "/api/v1/stock/adjustments", body, true, authorisedBy);
+    const a = view.adjustment;
+    $("adjust-result").textContent = t("desk.adjust.result", { id: view.id, direction: a.reason === "found" ? "+" : "−", quantity: a.quantity,
+      product: skuLabel(a.sku), location: word("location", a.location), reason: word("adjustReason", a.reason), staff: staffName(view.staff) });
+    await loadStock();
+  });
+}
 function fillStockTake() {
+  $("adjust-reason").replaceChildren(...["damaged", "writeOff", "zeroValueIssue", "found"].map((r) => el("option", { value: r }, word("adjustReason", r))));
   $("count-location").replaceChildren(...LOCATIONS.map((l) => el("option", { value: l }, word("location", l))));
   $("count-sku").replaceChildren(...[...products.values()].map((p) => el("option", { value: p.sku }, p.name + " (" + p.sku + ")")));
 }
