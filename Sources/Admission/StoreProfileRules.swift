@@ -13,7 +13,8 @@ extension StoreProfile {
         StoreProfile(
             name: try Self.part(name, "name", lines: false, limit: Self.maxLineScalars),
             address: try Self.part(address, "address", lines: true, limit: Self.maxAddressScalars),
-            taxID: try Self.part(taxID, "taxID", lines: false, limit: Self.maxLineScalars))
+            taxID: try Self.part(taxID, "taxID", lines: false, limit: Self.maxLineScalars), negativeStock: negativeStock
+        )
     }
 
     static func part(_ value: String?, _ what: String, lines: Bool, limit: Int) throws(DomainError) -> String? {

@@ -29,6 +29,9 @@ public struct ReturnView: Hashable, Sendable, Codable {
     public var steps: [ReturnStep]
     /// The policy verdict, when the return was just created.
     public var verdict: PolicyVerdict?
+    /// Products an exchange took below zero sellable stock, when the store warns of it; only in
+    /// the answer to the exchange.
+    public var stockWarnings: [StockShortfall]?
 
     init(_ s: ReturnOrderState, verdict: PolicyVerdict? = nil) {
         id = s.request!.id
@@ -53,6 +56,9 @@ public struct SaleView: Hashable, Sendable, Codable {
     }
     public var sale: Sale
     public var lines: [Line]
+    /// Products this sale took below zero sellable stock, when the store warns of it
+    /// (`NegativeStockRule.warn`); only in the answer to recording the sale.
+    public var stockWarnings: [StockShortfall]? = nil
 }
 
 /// A customer's returns everywhere this replica knows of, and their store credit.

@@ -190,9 +190,13 @@ public final class NodeService: Sendable {
                     }
                 }
             }
+            let warnings = try Self.checkStock(
+                sale.lines.reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }, reader: reader, db: db)
             try log.author(.saleRecorded(sale), on: .sale(sale.id), staff: staff, now: now)
             try log.flush()
-            return try reader.saleView(sale.id)!
+            var view = try reader.saleView(sale.id)!
+            view.stockWarnings = warnings.isEmpty ? nil : warnings
+            return view
         }
     }
 
@@ -298,6 +302,7 @@ public final class NodeService: Sendable {
             let event: DomainEvent
             // Any step needs someone head office defined; the gated ones below ask for more.
             var staff = try actor(nil)
+            var warnings: [StockShortfall] = []
             switch step {
             case .approve(let note):
                 staff = try actor(StaffAuthority.required(for: .approve))
@@ -341,11 +346,15 @@ public final class NodeService: Sendable {
                 }
                 event = .exchangeCompleted(
                     try ExchangePlanner.plan(request: request, outLines: out, settlementTender: settlement, at: at))
+                warnings = try Self.checkStock(
+                    out.reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }, reader: reader, db: db)
             case .close: event = try ReturnDesk.close(current: current, request: request, at: at)
             }
 
             try log.author(event, on: .returnOrder(id), staff: staff, now: now)
-            return ReturnView(try log.currentState(of: .returnOrder(id)).returnOrder!)
+            var view = ReturnView(try log.currentState(of: .returnOrder(id)).returnOrder!)
+            view.stockWarnings = warnings.isEmpty ? nil : warnings
+            return view
         }
     }
 

@@ -3,7 +3,25 @@ import GRDB
 public import ReturnsDomain
 
 extension NodeService {
-    static let profileKeys = (name: "store.name", address: "store.address", taxID: "store.taxID")
+    static let profileKeys = (
+        name: "store.name", address: "store.address", taxID: "store.taxID", negativeStock: "store.negativeStock"
+    )
+
+    /// What this store does with sales and exchanges below zero stock (`warn` unless set).
+    static func negativeStockRule(_ db: Database) throws -> NegativeStockRule {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [profileKeys.negativeStock])
+            .flatMap(NegativeStockRule.init(rawValue:)) ?? .warn
+    }
+
+    /// The shortfalls of taking `needed` out of this store's sellable stock, as the store's rule
+    /// makes of them (`StockCheck`): refused, warned of, or nothing.
+    static func checkStock(_ needed: [SKU: Int], reader: NodeReader, db: Database) throws -> [StockShortfall] {
+        let store = reader.identity.store
+        let shortfalls = try StockCheck.shortfalls(needed: needed) { sku in
+            try reader.stock(sku: sku, store: store).first { $0.location == .sellable }?.quantity ?? 0
+        }
+        return try StockCheck.apply(try negativeStockRule(db), to: shortfalls)
+    }
 
     /// The store's name, address and tax id as its documents print them (``StoreProfile``).
     public func storeProfile() async throws -> StoreProfile {
@@ -13,7 +31,8 @@ extension NodeService {
             }
             return StoreProfile(
                 name: try value(Self.profileKeys.name), address: try value(Self.profileKeys.address),
-                taxID: try value(Self.profileKeys.taxID))
+                taxID: try value(Self.profileKeys.taxID),
+                negativeStock: try value(Self.profileKeys.negativeStock).flatMap(NegativeStockRule.init(rawValue:)))
         }
     }
 
@@ -25,6 +44,7 @@ extension NodeService {
             let parts = [
                 (Self.profileKeys.name, checked.name), (Self.profileKeys.address, checked.address),
                 (Self.profileKeys.taxID, checked.taxID),
+                (Self.profileKeys.negativeStock, checked.negativeStock?.rawValue),
             ]
             for (key, value) in parts {
                 if let value {

@@ -107,6 +107,7 @@ struct CatalogTests {
         "sync.pulled", "sync.pushed", "sync.retryIn", "sync.longPoll", "sync.interval", "escrow.riskBudget",
         "stock.adjusted",
         "store.name", "store.address", "store.taxID", "store.id", "store.defined", "staff.defined",
+        "store.negativeStock",
     ]
 
     static func codesInSources() throws -> Set<String> {

@@ -380,6 +380,10 @@ function showReturn(view) {
     + [...paid, ...exchanged].map((text) => " · " + text).join("")));
   // Who did each step and when; the node and seq behind it are for integrators, not the desk.
   $("return-steps").replaceChildren(el("p", {}, view.steps.map((s) => t("desk.steps.step", { status: word("status", s.status), staff: staffName(s.staff), when: when(s.hlc.wall) })).join(" → ")));
+  // An exchange that handed out more than the shelf's ledger holds (the store warns of it).
+  const short = view.stockWarnings || [];
+  $("stock-warning").hidden = short.length === 0;
+  $("stock-warning").textContent = short.map((w) => t("desk.stockWarning", { product: skuLabel(w.sku), needed: w.needed, onHand: w.onHand })).join(" ");
   buildSlip(view);
   showActions(view);
 }

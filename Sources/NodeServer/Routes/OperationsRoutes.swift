@@ -109,6 +109,7 @@ struct StoreProfileView: Encodable, Sendable {
     var name: String?
     var address: String?
     var taxID: String?
+    var negativeStock: NegativeStockRule
     /// Whether the desk signs staff in (head office has defined staff for this store).
     var signIn = false
 
@@ -117,6 +118,7 @@ struct StoreProfileView: Encodable, Sendable {
         self.name = profile.name
         self.address = profile.address
         self.taxID = profile.taxID
+        self.negativeStock = profile.negativeStock ?? .warn
     }
 }
 
