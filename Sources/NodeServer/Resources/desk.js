@@ -451,14 +451,18 @@ function showActions(view) {
       const refundMethod = () => method.value === "bankTransfer" ? { bankTransfer: { reference: reference.value.trim() } } : method.value;
       const refundRow = el("div", { class: "row" }, el("span", {}, t("desk.action.refundTo")), method, reference, button(t("desk.action.refund"), () => step("refund", { method: refundMethod() })(), !exchange, "refund"));
       // An exchange hands goods out; the difference (new goods minus what came back) is settled on a tender.
-      const sku = el("select", { "data-role": "exchange-sku" });
-      const quantity = el("input", { type: "number", min: "1", value: "1", "data-role": "exchange-quantity" });
+      // The goods handed out: one or more items, each a product and a quantity.
       const settlement = select("tender", TENDERS, "card");
-      const exchangeBody = () => ({ items: [{ sku: sku.value, quantity: Number(quantity.value) }], settlement: settlement.value });
+      const items = el("span", { class: "row", "data-role": "exchange-items" });
+      const itemRows = [];
+      const exchangeBody = () => ({
+        items: itemRows.filter((r) => r.sku.value && Number(r.quantity.value) > 0).map((r) => ({ sku: r.sku.value, quantity: Number(r.quantity.value) })),
+        settlement: settlement.value,
+      });
       // The difference before anything is done, from the node's own rules (the preview route).
       const preview = el("span", { class: "muted", "data-role": "exchange-preview" });
       const showPreview = async () => {
-        if (!sku.value || !(Number(quantity.value) > 0)) { preview.textContent = ""; return; }
+        if (exchangeBody().items.length === 0) { preview.textContent = ""; return; }
         try {
           const x = await call("POST", "/api/v1/returns/" + encodeURIComponent(view.id) + "/exchange/preview", exchangeBody(), false);
           preview.textContent = x.difference.minor === 0 ? t("desk.preview.none")
@@ -466,14 +470,23 @@ function showActions(view) {
             : t("desk.preview.getsBack", { amount: money(negative(x.difference)) });
         } catch (error) { preview.textContent = String(error.title || error.message || error); }
       };
-      for (const input of [sku, quantity, settlement]) input.addEventListener("change", showPreview);
-      const exchangeRow = el("div", { class: "row" }, el("span", {}, t("desk.action.handOut")), quantity, sku, el("span", {}, t("desk.action.differenceOn")), settlement,
+      let catalogOptions = [];
+      const addItem = (first) => {
+        const sku = el("select", { "data-role": "exchange-sku" }, ...catalogOptions.map((p) => el("option", { value: p.sku }, p.name + " (" + p.sku + ") · " + money(p.unitPrice))));
+        if (first) sku.value = first;
+        const quantity = el("input", { type: "number", min: "0", value: "1", "data-role": "exchange-quantity" });
+        for (const input of [sku, quantity]) input.addEventListener("change", showPreview);
+        itemRows.push({ sku, quantity });
+        items.append(el("span", {}, quantity, " ", sku));
+      };
+      settlement.addEventListener("change", showPreview);
+      const more = button(t("desk.action.addItem"), () => { addItem(); showPreview(); }, false, "exchange-add-item");
+      const exchangeRow = el("div", { class: "row" }, el("span", {}, t("desk.action.handOut")), items, more, el("span", {}, t("desk.action.differenceOn")), settlement,
         button(t("desk.action.exchange"), () => step("exchange", exchangeBody())(), exchange, "exchange"), preview);
       box.append(...(exchange ? [exchangeRow, refundRow] : [refundRow, exchangeRow]));
       call("GET", "/api/v1/products").then((list) => {
-        for (const p of list) sku.append(el("option", { value: p.sku }, p.name + " (" + p.sku + ") · " + money(p.unitPrice)));
-        const first = lines[0] && lines[0].sku;
-        if (first) sku.value = first;
+        catalogOptions = list;
+        addItem(lines[0] && lines[0].sku);
         return showPreview();
       }).catch(showProblem);
       break;
