@@ -178,7 +178,12 @@ def main():
                     const customer = document.getElementById('customer');
                     customer.value = {json.dumps(receipt)}; customer.dispatchEvent(new Event('change'));""")
                 browser.wait_for("document.getElementById('customer-info').textContent.length > 0", "the customer's history")
-                browser.evaluate("document.getElementById('check').click();")
+                # The goods come by courier, with its tracking number.
+                browser.evaluate("""
+                    const method = document.getElementById('return-method');
+                    method.value = 'courier'; method.dispatchEvent(new Event('change'));
+                    document.getElementById('tracking').value = 'SF1234567890';
+                    document.getElementById('check').click();""")
             else:
                 browser.evaluate(f"""
                     document.getElementById('receipt').value = {json.dumps(receipt)};
@@ -204,6 +209,7 @@ def main():
             browser.evaluate("document.getElementById('record').click();")
             browser.wait_for("!document.getElementById('return').hidden", "the recorded return")
             seen["returnId"] = browser.evaluate("return document.getElementById('return-id').textContent;")
+            seen["returnInfo"] = browser.evaluate("return document.getElementById('return-info').textContent;")
             statuses = [browser.evaluate("return document.getElementById('return-status').dataset.status;")]
             seen["statusShown"] = browser.evaluate("return document.getElementById('return-status').textContent;")
 

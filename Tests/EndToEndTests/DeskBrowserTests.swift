@@ -26,6 +26,7 @@ struct DeskBrowserTests {
         var repairs: String?
         var stockAfterRepair: String?
         var adjustment: String?
+        var returnInfo: String?
         var preview: String?
         var header: String?
         var sale: String?
@@ -90,6 +91,7 @@ struct DeskBrowserTests {
         let receiptless = try await Self.walk(chromium, server, "C-9", staff: "王丽", mode: "receiptless")
         #expect(receiptless.returnId == "RT-E2E-000003", "\(receiptless)")
         #expect(receiptless.steps?.contains("closed by 王丽") == true, "\(receiptless)")
+        #expect(receiptless.returnInfo?.contains("by courier (SF1234567890)") == true, "\(receiptless)")
         #expect(
             receiptless.customer?.hasPrefix("Customer C-9: 0 earlier return(s) · store credit") == true,
             "\(receiptless)")

@@ -312,7 +312,13 @@ function receiptlessCommand() {
   }
   if (lines.length === 0) throw new Error(t("desk.error.noItems"));
   const customer = $("customer").value.trim();
-  return { type: $("return-type").value, lines, ...(customer ? { customer } : {}) };
+  return { type: $("return-type").value, ...howItComes(), lines, ...(customer ? { customer } : {}) };
+}
+
+// How the goods come back: over the counter, by courier (with its tracking number), or collected.
+function howItComes() {
+  const tracking = $("tracking").value.trim();
+  return { method: $("return-method").value, ...($("return-method").value === "courier" && tracking ? { trackingNumber: tracking } : {}) };
 }
 
 function command() {
@@ -328,7 +334,7 @@ function command() {
     }
   }
   if (lines.length === 0) throw new Error(t("desk.error.noLines"));
-  return { sale: currentSale.sale.id, type: $("return-type").value, lines };
+  return { sale: currentSale.sale.id, type: $("return-type").value, ...howItComes(), lines };
 }
 
 // The policy's verdict and each reason for it: in English the policy's own sentence (with its
@@ -358,7 +364,8 @@ function showReturn(view) {
   $("return-status").dataset.status = view.status;
   $("return-info").textContent = (r.sale ? t("desk.return.receipt", { receipt: r.sale }) + (r.saleStore && r.saleStore !== r.store ? t("desk.return.soldAt", { store: r.saleStore }) : "") : t("desk.return.noReceipt"))
     + (r.customer ? t("desk.return.customer", { customer: r.customer }) : "")
-    + t("desk.return.opened", { type: word("type", r.type), when: when(r.requestedAt.millis), store: r.store });
+    + t("desk.return.opened", { type: word("type", r.type), when: when(r.requestedAt.millis), store: r.store })
+    + " · " + word("method", r.method) + (r.trackingNumber ? t("desk.money.reference", { reference: r.trackingNumber }) : "");
   const grades = new Map(view.grades.map((g) => [g.line, g.grade]));
   const disposed = new Map(view.dispositions.map((d) => [d.line, Object.keys(d.disposition)[0]]));
   $("return-lines").replaceChildren(el("table", {},
@@ -422,7 +429,11 @@ function showActions(view) {
       break;
     }
     case "approved": {
-      box.append(el("div", { class: "row" }, el("span", {}, t("desk.action.whenGoods")), button(t("desk.action.received"), () => step("receive", {})(), true, "receive")));
+      // Goods sent by courier are received with their tracking number (kept from the request).
+      const tracking = el("input", { size: "16", placeholder: t("desk.sale.tracking"), value: view.request.trackingNumber || "", "data-role": "receive-tracking" });
+      const receiveBody = () => (tracking.value.trim() ? { trackingNumber: tracking.value.trim() } : {});
+      box.append(el("div", { class: "row" }, el("span", {}, t("desk.action.whenGoods")), ...(view.request.method === "counter" ? [] : [tracking]),
+        button(t("desk.action.received"), () => step("receive", receiveBody())(), true, "receive")));
       break;
     }
     case "received": {
@@ -588,6 +599,7 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const id of ["receipt", "phone", "serial"]) $(id).addEventListener("keydown", (e) => { if (e.key === "Enter") $("search").click(); });
   $("check").addEventListener("click", guarded(check));
   $("record").addEventListener("click", guarded(record));
+  $("return-method").addEventListener("change", () => { $("tracking").hidden = $("return-method").value !== "courier"; });
   $("paper").value = localStorage.getItem("returnsync.desk.paper") || "receipt";
   document.body.dataset.paper = $("paper").value;
   $("paper").addEventListener("change", () => { document.body.dataset.paper = $("paper").value; });
@@ -751,6 +763,7 @@ function buildSlip(view) {
     [t("desk.slip.receipt"), r.sale ? r.sale + (r.saleStore && r.saleStore !== r.store ? t("desk.return.soldAt", { store: r.saleStore }) : "") : t("desk.return.noReceipt")],
     ...(r.customer ? [[t("desk.slip.customer"), r.customer]] : []),
     [t("desk.slip.type"), word("type", r.type)],
+    [t("desk.slip.method"), word("method", r.method) + (r.trackingNumber ? t("desk.money.reference", { reference: r.trackingNumber }) : "")],
     [t("desk.slip.status"), word("status", view.status)],
   ];
   const rows = r.lines.map((l) => el("tr", {},
