@@ -34,8 +34,12 @@ function deskKey() { return localStorage.getItem(DESK_KEY) || ""; }
 // Staff ids to names (head office's staff, when the store signs staff in).
 let staffNames = new Map();
 function staffName(id) { return staffNames.get(id) || id; }
-function productName(sku) { const p = products.get(sku); return p ? p.name : ""; }
-function skuLabel(sku) { const name = productName(sku); return name ? name + " (" + sku + ")" : sku; }
+// A product as people know it: its name and model, then the SKU the system uses.
+function skuLabel(sku) {
+  const p = products.get(sku);
+  return p ? p.name + (p.model ? " " + p.model : "") + " (" + sku + ")" : sku;
+}
+function lotLabel(lot) { return lot ? " · " + t("desk.lot", { lot }) : ""; }
 function negative(m) { return { currency: m.currency, minor: -m.minor }; }
 
 // `writes`: the request records something, so it must say who (checking the policy does not).
@@ -242,7 +246,7 @@ function openSale(view) {
     const reason = select("reason", REASONS, "changedMind"); reason.dataset.role = "reason";
     const condition = select("condition", CONDITIONS, "unopened"); condition.dataset.role = "condition";
     return el("tr", { "data-line": String(l.line.line) },
-      el("td", {}, l.line.line), el("td", {}, skuLabel(l.line.sku)),
+      el("td", {}, l.line.line), el("td", {}, skuLabel(l.line.sku) + lotLabel(l.line.lot)),
       el("td", { class: "num" }, l.line.quantity), el("td", { class: "num" }, l.returned), el("td", { class: "num" }, l.returnable),
       el("td", { class: "num" }, money(l.line.unitPrice)), el("td", {}, quantity, pick), el("td", {}, reason), el("td", {}, condition));
   });
@@ -370,7 +374,7 @@ function showReturn(view) {
   const disposed = new Map(view.dispositions.map((d) => [d.line, Object.keys(d.disposition)[0]]));
   $("return-lines").replaceChildren(el("table", {},
     headings(["line", "product", "units", "unitRefund", "reason", "condition", "grade", "disposition"], [2, 3]),
-    ...r.lines.map((l) => el("tr", {}, el("td", {}, l.line), el("td", {}, skuLabel(l.sku)), el("td", { class: "num" }, l.quantity),
+    ...r.lines.map((l) => el("tr", {}, el("td", {}, l.line), el("td", {}, skuLabel(l.sku) + lotLabel(l.lot)), el("td", { class: "num" }, l.quantity),
       el("td", { class: "num" }, money(l.unitRefund)), el("td", {}, word("reason", l.reason)), el("td", {}, word("condition", l.condition)),
       el("td", {}, grades.has(l.line) ? word("gradeName", grades.get(l.line)) : ""), el("td", {}, disposed.has(l.line) ? word("disposition", disposed.get(l.line)) : "")))));
   const gross = r.lines.reduce((n, l) => n + l.quantity * l.unitRefund.minor, 0);
@@ -767,7 +771,7 @@ function buildSlip(view) {
     [t("desk.slip.status"), word("status", view.status)],
   ];
   const rows = r.lines.map((l) => el("tr", {},
-    el("td", {}, el("div", {}, skuLabel(l.sku)), el("div", { class: "muted" }, word("reason", l.reason) + " · " + word("condition", l.condition))),
+    el("td", {}, el("div", {}, skuLabel(l.sku) + lotLabel(l.lot)), el("div", { class: "muted" }, word("reason", l.reason) + " · " + word("condition", l.condition))),
     el("td", { class: "num" }, l.quantity), el("td", { class: "num" }, money(l.unitRefund)), el("td", { class: "num" }, money0(l.quantity * l.unitRefund.minor))));
   const gross = r.lines.reduce((n, l) => n + l.quantity * l.unitRefund.minor, 0);
   const totals = [[t("desk.slip.value"), money0(gross)]];
