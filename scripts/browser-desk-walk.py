@@ -209,26 +209,39 @@ def main():
 
             manager = os.environ.get("DESK_WALK_MANAGER")
 
+            def settle(done, what, before_authorising=None):
+                """Waits for `done`; when the desk asks for a manager instead, the manager (from
+                DESK_WALK_MANAGER) types their staff ID and PIN, and it waits again. True when a
+                manager was asked."""
+                if not manager:
+                    browser.wait_for(done, what)
+                    return False
+                browser.wait_for(f"({done}) || !document.getElementById('authorise').hidden", what + " or a manager")
+                if browser.evaluate(f"return {done};"):
+                    return False
+                if before_authorising:
+                    before_authorising()
+                who, pin = manager.split(":", 1)
+                browser.evaluate(f"""
+                    document.getElementById('authorise-staff').value = {json.dumps(who)};
+                    document.getElementById('authorise-pin').value = {json.dumps(pin)};
+                    document.getElementById('authorise-button').click();""")
+                browser.wait_for(done, what)
+                return True
+
+            def asked(action):
+                seen.setdefault("authorised", []).append(action)
+                seen["needsManager"] = browser.evaluate("return document.getElementById('problem').innerText;")
+                if screenshots and not os.path.exists(os.path.join(screenshots, f"authorise-{lang}.png")):
+                    browser.screenshot(os.path.join(screenshots, f"authorise-{lang}.png"))
+
             def click(action, then_status):
                 browser.evaluate(f"""
                     const button = document.querySelector('#actions button[data-action={action}]');
                     if (!button) throw new Error('no step {action} in: ' + document.getElementById('actions').innerText);
                     button.click();""")
                 done = f"document.getElementById('return-status').dataset.status === {json.dumps(then_status)}"
-                if manager:
-                    # The desk may say the step needs a manager: the manager authorises it here.
-                    browser.wait_for(f"({done}) || !document.getElementById('authorise').hidden", then_status + " or a manager")
-                    if not browser.evaluate(f"return {done};"):
-                        seen.setdefault("authorised", []).append(action)
-                        seen["needsManager"] = browser.evaluate("return document.getElementById('problem').innerText;")
-                        if screenshots and not os.path.exists(os.path.join(screenshots, f"authorise-{lang}.png")):
-                            browser.screenshot(os.path.join(screenshots, f"authorise-{lang}.png"))
-                        who, pin = manager.split(":", 1)
-                        browser.evaluate(f"""
-                            document.getElementById('authorise-staff').value = {json.dumps(who)};
-                            document.getElementById('authorise-pin').value = {json.dumps(pin)};
-                            document.getElementById('authorise-button').click();""")
-                browser.wait_for(done, then_status)
+                settle(done, then_status, lambda: asked(action))
                 statuses.append(then_status)
 
             if statuses[-1] == "requested":
@@ -300,17 +313,20 @@ def main():
                     document.getElementById('count-location').value = {json.dumps(location)};
                     document.getElementById('count-quantity').value = {json.dumps(counted)};
                     document.getElementById('count-record').click();""")
-                result = "document.getElementById('count-result').textContent.length > 0"
-                browser.wait_for(f"({result}) || !document.getElementById('authorise').hidden", "the count or a manager")
-                if not browser.evaluate(f"return {result};") and manager:
-                    who, pin = manager.split(":", 1)
-                    browser.evaluate(f"""
-                        document.getElementById('authorise-staff').value = {json.dumps(who)};
-                        document.getElementById('authorise-pin').value = {json.dumps(pin)};
-                        document.getElementById('authorise-button').click();""")
-                browser.wait_for(result, "the stock-take")
+                settle("document.getElementById('count-result').textContent.length > 0", "the stock-take")
                 seen["stocktake"] = browser.evaluate("return document.getElementById('count-result').textContent;")
                 seen["stock"] = browser.evaluate("return document.getElementById('stock-list').innerText;")
+            # DESK_WALK_ADJUST=REASON:N:NOTE: then an adjustment of the same product and location.
+            adjust = os.environ.get("DESK_WALK_ADJUST")
+            if adjust:
+                reason, quantity, note = adjust.split(":", 2)
+                browser.evaluate(f"""
+                    document.getElementById('adjust-reason').value = {json.dumps(reason)};
+                    document.getElementById('adjust-quantity').value = {json.dumps(quantity)};
+                    document.getElementById('adjust-note').value = {json.dumps(note)};
+                    document.getElementById('adjust-record').click();""")
+                settle("document.getElementById('adjust-result').textContent.length > 0", "the adjustment")
+                seen["adjustment"] = browser.evaluate("return document.getElementById('adjust-result').textContent;")
         except Exception as error:  # report what happened, as JSON, and fail
             seen["error"] = str(error)
         finally:

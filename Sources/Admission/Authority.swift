@@ -130,6 +130,7 @@ enum Authority {
             break  // Customers are the chain's: any store, channel or head office serves them.
         case .inventoryReceived(let receipt): try own(receipt.store, office: true, "goods received")
         case .stockCounted(let count): try own(count.store, "stock counts")
+        case .stockAdjusted(let adjustment): try own(adjustment.store, "stock adjustments")
         case .saleRecorded(let sale): try own(sale.store, "sales")
         case .returnRequested(let request):
             if owners.returns[event.record.id] != nil {

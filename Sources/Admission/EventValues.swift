@@ -202,6 +202,14 @@ struct EventValues {
             try money(c.unitCost, "the unit cost", in: c.unitCost.currency)
             try lineValue(max(c.counted, abs(c.expected)), c.unitCost, "the count")
             try time(c.countedAt, "the count date")
+        case .stockAdjusted(let a):
+            try id(a.store.rawValue, "the store")
+            try id(a.sku.rawValue, "the SKU")
+            try quantity(a.quantity, "the quantity")
+            try money(a.unitCost, "the unit cost", in: a.unitCost.currency)
+            try lineValue(a.quantity, a.unitCost, "the adjustment")
+            try text(a.note, "the note")
+            try time(a.adjustedAt, "the adjustment date")
         case .saleRecorded(let sale):
             try self.sale(sale)
         case .returnRequested(let request):

@@ -24,7 +24,7 @@ enum EventJSON {
     static func encode(_ e: Event) throws -> Data {
         guard isCurrent else { return try StreamingJSONEncoder.encode(e) }
         switch e.payload {
-        case .policySet, .storeDefined, .staffDefined: return try StreamingJSONEncoder.encode(e)
+        case .policySet, .storeDefined, .staffDefined, .stockAdjusted: return try StreamingJSONEncoder.encode(e)
         default: break
         }
         var w = JSONBytes()
@@ -237,7 +237,7 @@ struct JSONBytes {
             raw("{\"productDefined\":{\"_0\":")
             product(x)
             raw("}}")
-        case .storeDefined, .policySet, .staffDefined:
+        case .storeDefined, .policySet, .staffDefined, .stockAdjusted:
             // Written by StreamingJSONEncoder (see EventJSON.encode); never reached.
             raw("{}")
         case .reorderPointSet(let r):

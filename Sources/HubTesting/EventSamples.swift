@@ -78,6 +78,13 @@ public enum EventSamples {
                         pinHash: "$2b$04$abcdefghijklmnopqrstuu5Y9vJ5k0m0v3Fz1r7WcZC8mGqGf1tKe")),
                 RecordKey(.staff, "S-WANGLI")
             ),
+            (
+                .stockAdjusted(
+                    StockAdjustment(
+                        store: store, location: .sellable, sku: "SKU-1", quantity: 1, reason: .damaged, unitCost: m,
+                        note: "摔坏", adjustedAt: t)),
+                RecordKey(.stockAdjustment, "\(store)-SA-1")
+            ),
         ]
     }
 

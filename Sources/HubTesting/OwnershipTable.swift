@@ -22,6 +22,7 @@ public enum OwnershipTable {
             "customer.fieldChanged": (all, all),
             "inventory.received": (storeLike.union(office), office),
             "stock.counted": (storeLike.union([.hub]), [.hub]),
+            "stock.adjusted": (storeLike.union([.hub]), [.hub]),
             "sale.recorded": (storeLike.union([.hub]), [.hub]),
             "return.requested": (storeLike.union([.hub]), [.hub]),
             "return.approved": (all, office),

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Localization
 
 /// The `returnsync` command: run a store's node and work its return desk from a terminal.
 @main
@@ -36,4 +38,50 @@ struct ReturnSync: AsyncParsableCommand {
             LedgerCommand.self,
             DemoCommand.self,
         ])
+
+    /// Runs the command as ArgumentParser does; when it is refused with a stable code and the
+    /// terminal speaks Chinese, the code's meaning comes first, in Chinese (`Catalog`), then the
+    /// usual `Error: code: message` line that scripts read.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if let words = TerminalWords.meaning(of: fullMessage(for: error)) {
+                FileHandle.standardError.write(Data((words + "\n").utf8))
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// The terminal's language (`RETURNSYNC_LANG`, else `LC_ALL`, `LC_MESSAGES`, `LANG`: `zh_CN.UTF-8`
+/// is Chinese) and what a refusal's code means in it.
+enum TerminalWords {
+    static var language: Language {
+        let environment = ProcessInfo.processInfo.environment
+        for name in ["RETURNSYNC_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+            guard let value = environment[name], !value.isEmpty else { continue }
+            let tag = value.split(separator: ".").first.map { $0.replacingOccurrences(of: "_", with: "-") } ?? ""
+            return Language(tag: tag) ?? .en
+        }
+        return .en
+    }
+
+    /// `错误：<meaning>` for an error message that starts with a code the catalog knows, when the
+    /// terminal speaks Chinese; nil otherwise (English needs no second line: the message is English).
+    static func meaning(of message: String, in language: Language = language) -> String? {
+        guard language == .zhCN else { return nil }
+        // ArgumentParser's own lines start "Error: ", before the code.
+        let message = message.hasPrefix("Error: ") ? message.dropFirst("Error: ".count) : Substring(message)
+        let code = message.prefix { $0 != ":" && !$0.isWhitespace }
+        guard code.contains("."), message.dropFirst(code.count).hasPrefix(":"),
+            let meaning = Catalog.of(language).meaning(ofCode: String(code))
+        else { return nil }
+        return Catalog.of(language).text("cli.error", ["meaning": meaning])
+    }
 }

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import Testing
 
@@ -64,5 +65,29 @@ struct CLITests {
         let result = try await returnsync("node", "status", "--data", folder.file("none").path)
         #expect(result.status == 1)
         #expect(result.stderr.contains("node.notInitialised"), "\(result)")
+    }
+
+    /// A terminal set to Chinese (`LANG=zh_CN.UTF-8`) is told what a refusal means in Chinese;
+    /// the `Error: code: message` line scripts read stays as it is.
+    @Test("a refusal in a Chinese terminal says what it means in Chinese, then the code")
+    func chineseTerminal() async throws {
+        let folder = try TemporaryFolder("e2e-zh")
+        defer { folder.remove() }
+        let data = folder.file("node").path
+        #expect(try await returnsync("node", "init", "--store", "SH-01", "--data", data).status == 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["RETURNSYNC_DATA"] = nil
+        environment["LC_ALL"] = nil
+        environment["LC_MESSAGES"] = nil
+        environment["LANG"] = "zh_CN.UTF-8"
+        let result = try await runChild(
+            try ReturnsyncBinary.url(),
+            [
+                "return", "create", "--data", data, "--staff", "王丽", "--sale", "NOPE", "--line", "1", "--quantity",
+                "1", "--reason", "changedMind", "--condition", "unopened",
+            ], environment: environment, within: 60)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("错误：没有该小票号的销售单。\n"), "\(result)")
+        #expect(result.stderr.contains("Error: sale.notFound: "), "\(result)")
     }
 }

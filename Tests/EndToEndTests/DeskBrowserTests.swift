@@ -25,6 +25,7 @@ struct DeskBrowserTests {
         var stock: String?
         var repairs: String?
         var stockAfterRepair: String?
+        var adjustment: String?
         var preview: String?
         var header: String?
         var sale: String?
@@ -208,7 +209,10 @@ struct DeskBrowserTests {
             // RETURNSYNC_SCREENSHOTS=docs/images saves these under docs/images/signed-in.
             screenshots: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map { $0 + "/signed-in" },
             // After the return, a stock-take finds one mug short on the shelf: a write-off.
-            environment: ["DESK_WALK_MANAGER": "S-LIQIANG:1357", "DESK_WALK_COUNT": "sellable:7"])
+            environment: [
+                "DESK_WALK_MANAGER": "S-LIQIANG:1357", "DESK_WALK_COUNT": "sellable:7",
+                "DESK_WALK_ADJUST": "damaged:1:摔坏",
+            ])
         #expect(walk.error == nil && walk.problem == "", "\(walk)")
         #expect(walk.signedIn == "王丽（店员）", "\(walk)")
         #expect(walk.authorised == ["approve", "refund"], "\(walk)")
@@ -221,6 +225,8 @@ struct DeskBrowserTests {
         // manager authorised.
         #expect(walk.stocktake?.contains("实盘 7，账面 8，差异 -1（李强）") == true, "\(walk)")
         #expect(walk.stock?.contains("可售") == true, "\(walk)")
+        // And one more mug found broken: a write-off the manager authorises.
+        #expect(walk.adjustment?.contains("在可售 −1（损坏，李强）") == true, "\(walk)")
         #expect(
             walk.steps?.contains("李强 已批准") == true && walk.steps?.contains("李强 已退款") == true
                 && walk.steps?.contains("王丽 已收货") == true && walk.steps?.contains("王丽 已结束") == true,

@@ -106,6 +106,7 @@ struct CatalogTests {
         "hub.epoch", "hub.storage", "hub.token", "hub.url", "hub.v1", "hub.v2", "hub.v3", "hub.v4", "hub.v5",
         "node.id", "sync.acked", "sync.bootstrapped", "sync.checkpoint", "sync.conflicts", "sync.error",
         "sync.pulled", "sync.pushed", "sync.retryIn", "sync.longPoll", "sync.interval", "escrow.riskBudget",
+        "stock.adjusted",
         "store.name", "store.address", "store.taxID", "store.id", "store.defined", "staff.defined",
     ]
 

@@ -221,6 +221,48 @@ extension StaffAuthorityRoutesTests {
     }
 }
 
+extension StaffAuthorityRoutesTests {
+    /// Each reason moves stock and posts at cost to its account; taking goods out is a write-off
+    /// (a clerk refused, the manager's PIN lets it through), finding them is not.
+    @Test("stock adjustments: damaged, written off, issued at no charge, found; authority and postings")
+    func adjustments() async throws {
+        try await NodeAPIFixture.run { node, client in
+            try await Seed.catalog(client)
+            try await Self.defineStaff(node)
+            let clerk = try Self.token(try await Self.signIn(client, Self.clerk, "2468"))
+            let managerPIN = (Self.manager, "1357")
+            func adjust(_ reason: String, _ quantity: Int, note: String? = "测试", authorised: Bool = true)
+                async throws -> TestResponse
+            {
+                let noteField = note.map { #","note":"\#($0)""# } ?? ""
+                let body =
+                    #"{"sku":"KETTLE","location":"sellable","quantity":\#(quantity),"reason":"\#(reason)"\#(noteField)}"#
+                return try await Self.send(
+                    client, "stock/adjustments", session: clerk, json: body, authorisedBy: authorised ? managerPIN : nil
+                )
+            }
+            expectProblem(
+                try await adjust("damaged", 1, authorised: false), .unprocessableContent, "authority.required")
+            expectProblem(try await adjust("writeOff", 1, note: nil), .unprocessableContent, "input.missingNote")
+            expectProblem(try await adjust("writeOff", 11), .unprocessableContent, "stock.insufficient")
+            for (reason, quantity) in [("damaged", 1), ("writeOff", 2), ("zeroValueIssue", 1)] {
+                let done = try await adjust(reason, quantity)
+                expectStatus(done, .created)
+                #expect(try done.decode(StockAdjustmentView.self).staff == StaffID(Self.manager))
+            }
+            let found = try await adjust("found", 1, note: nil, authorised: false)
+            expectStatus(found, .created)
+            #expect(try found.decode(StockAdjustmentView.self).staff == StaffID(Self.clerk))
+            let stock = try await client.get("stock?sku=KETTLE").decode([StockRow].self)
+            #expect(stock.first { $0.location == .sellable }?.quantity == 10 - 1 - 2 - 1 + 1)
+            let ledger = try await node.service.read { try $0.ledger() }
+            #expect(ledger[LedgerKey(account: .scrapWriteOff, currency: Seed.eur)] == 180_00, "3 units at 60.00")
+            #expect(ledger[LedgerKey(account: .samplesAndReplacements, currency: Seed.eur)] == 60_00)
+            #expect(ledger[LedgerKey(account: .inventoryVariance, currency: Seed.eur)] == -60_00)
+        }
+    }
+}
+
 /// Just enough of a JSON value to read one field of an answer.
 enum AnyCodable: Decodable, Equatable {
     case bool(Bool), other

@@ -27,6 +27,7 @@ public enum FeedRelevance {
         switch event.payload {
         case .inventoryReceived(let receipt): return receipt.store
         case .stockCounted(let count): return count.store
+        case .stockAdjusted(let adjustment): return adjustment.store
         case .reorderPointSet(let point): return point.store
         case .repairOpened(let order): return order.store
         default: return recordStore ?? authorStore

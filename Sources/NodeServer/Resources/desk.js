@@ -564,6 +564,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("sign-out").addEventListener("click", guarded(signOut));
   $("search").addEventListener("click", guarded(search));
   $("count-record").addEventListener("click", guarded(recordCount));
+  $("adjust-record").addEventListener("click", guarded(recordAdjustment));
   $("no-receipt").addEventListener("click", guarded(openReceiptless));
   $("add-line").addEventListener("click", guarded(async () => addReceiptlessLine()));
   $("customer").addEventListener("change", guarded(() => showCustomer($("customer").value.trim())));
@@ -578,7 +579,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const health = await call("GET", "/healthz");
     $("whoami").textContent = t("desk.whoami", { store: health.store, count: health.outbox });
     await showLink(health);
-    setInterval(async () => { try { await showLink(await call("GET", "/healthz")); } catch (_) {} }, 15000);
+    // Every 5 s: a link that went silent shows within seconds (the node gives up on a hub that
+    // does not connect after 3 s, and one that refuses at once).
+    setInterval(async () => { try { await showLink(await call("GET", "/healthz")); } catch (_) {} }, 5000);
     try { products = new Map((await call("GET", "/api/v1/products")).map((p) => [p.sku, p])); } catch (_) {}
     try { storeProfile = await call("GET", "/api/v1/store"); } catch (_) {}
     signInRequired = !!(storeProfile && storeProfile.signIn);
@@ -658,7 +661,21 @@ async function recordCount() {
   };
   await withAuthority(send);
 }
+// An adjustment of the product and location chosen above: out with a reason (a write-off,
+// which may need a manager) or found.
+async function recordAdjustment() {
+  const body = { sku: $("count-sku").value, location: $("count-location").value, quantity: Number($("adjust-quantity").value),
+    reason: $("adjust-reason").value, ...($("adjust-note").value.trim() ? { note: $("adjust-note").value.trim() } : {}) };
+  await withAuthority(async (authorisedBy) => {
+    const view = await call("POST", "/api/v1/stock/adjustments", body, true, authorisedBy);
+    const a = view.adjustment;
+    $("adjust-result").textContent = t("desk.adjust.result", { id: view.id, direction: a.reason === "found" ? "+" : "−", quantity: a.quantity,
+      product: skuLabel(a.sku), location: word("location", a.location), reason: word("adjustReason", a.reason), staff: staffName(view.staff) });
+    await loadStock();
+  });
+}
 function fillStockTake() {
+  $("adjust-reason").replaceChildren(...["damaged", "writeOff", "zeroValueIssue", "found"].map((r) => el("option", { value: r }, word("adjustReason", r))));
   $("count-location").replaceChildren(...LOCATIONS.map((l) => el("option", { value: l }, word("location", l))));
   $("count-sku").replaceChildren(...[...products.values()].map((p) => el("option", { value: p.sku }, p.name + " (" + p.sku + ")")));
 }

@@ -28,7 +28,7 @@ package enum DeskPage {
     /// The catalog groups the page and its script read.
     static let wordGroups = [
         "desk", "type", "reason", "condition", "grade", "gradeName", "disposition", "status", "tender",
-        "refundMethod", "decision", "code", "role", "location", "repairStatus",
+        "refundMethod", "decision", "code", "role", "location", "repairStatus", "adjustReason",
     ]
 
     static let localized = LocalizedPage(

@@ -32,6 +32,15 @@ extension NodeRoutes {
                 authoriser: try await request.authoriser(service), signedIn: AuthenticatedStaff.id != nil)
             return try JSONCoding.response(view, status: .created)
         }
+        // Stock out (damaged, written off, issued at no charge) or found, with why.
+        api.post("stock/adjustments") { request, _ in
+            let body = try await JSONCoding.decode(StockAdjustmentBody.self, from: request)
+            let view = try await service.adjustStock(
+                sku: body.sku, location: body.location, quantity: body.quantity, reason: body.reason, note: body.note,
+                staff: request.staff, authoriser: try await request.authoriser(service),
+                signedIn: AuthenticatedStaff.id != nil)
+            return try JSONCoding.response(view, status: .created)
+        }
         api.get("alerts/low-stock") { _, _ in
             try JSONCoding.response(try await service.read { try $0.lowStockAlerts() })
         }
@@ -116,6 +125,15 @@ struct StockCountBody: Decodable, Sendable {
     var sku: SKU
     var location: StockLocation
     var counted: Int
+}
+
+/// `POST /api/v1/stock/adjustments`.
+struct StockAdjustmentBody: Decodable, Sendable {
+    var sku: SKU
+    var location: StockLocation
+    var quantity: Int
+    var reason: AdjustmentReason
+    var note: String?
 }
 
 /// `PUT /api/v1/escrow/risk-budget`.

@@ -3,6 +3,7 @@ public import ReturnsDomain
 /// The kinds of record events belong to.
 public enum RecordKind: String, Hashable, Sendable, Codable, CaseIterable, Comparable {
     case product, store, policy, reorderPoint, customer, inventoryReceipt, stockCount, sale, staff
+    case stockAdjustment
     case returnOrder = "return"
     case repairOrder = "repair"
     case storeCredit
@@ -61,6 +62,7 @@ extension DomainEvent {
         case .customerRegistered, .customerFieldChanged: .customer
         case .inventoryReceived: .inventoryReceipt
         case .stockCounted: .stockCount
+        case .stockAdjusted: .stockAdjustment
         case .saleRecorded: .sale
         case .returnRequested, .returnApproved, .returnRejected, .returnReceived, .returnInspected, .returnDisposed,
             .refundIssued, .exchangeCompleted, .returnClosed:

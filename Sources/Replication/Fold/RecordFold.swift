@@ -32,7 +32,7 @@ public enum RecordFold {
             foldLastWriterWins(&state, valid)
         case .customer:
             foldCustomer(&state, valid)
-        case .sale, .inventoryReceipt, .stockCount:
+        case .sale, .inventoryReceipt, .stockCount, .stockAdjustment:
             foldOneShot(&state, valid)
         case .returnOrder:
             ReturnFold.fold(&state, valid)
@@ -151,6 +151,13 @@ public enum RecordFold {
                     StockMovement(store: count.store, sku: count.sku, from: count.location, to: nil, quantity: -v))
             }
             c.journal = Postings.stockCount(count, reference: state.key.description)
+        case .stockAdjusted(let a):
+            state.body = .stockAdjustment(a)
+            c.movements.append(
+                a.isIncoming
+                    ? StockMovement(store: a.store, sku: a.sku, from: nil, to: a.location, quantity: a.quantity)
+                    : StockMovement(store: a.store, sku: a.sku, from: a.location, to: nil, quantity: a.quantity))
+            c.journal = Postings.stockAdjustment(a, reference: state.key.description)
         default:
             break
         }

@@ -61,6 +61,7 @@ public enum RecordBody: Hashable, Sendable, Codable {
     case customer(Customer)
     case inventoryReceipt(InventoryReceipt)
     case stockCount(StockCount)
+    case stockAdjustment(StockAdjustment)
     case sale(Sale)
     case returnOrder(ReturnOrderState)
     case repairOrder(RepairState)

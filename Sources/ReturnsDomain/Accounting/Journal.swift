@@ -18,6 +18,8 @@ public enum Account: String, Hashable, Sendable, Codable, CaseIterable, Comparab
     case repairExpense = "5200"
     case bGradeWriteDown = "5300"
     case inventoryVariance = "5400"
+    /// Goods handed out at no charge: samples, replacements.
+    case samplesAndReplacements = "5500"
 
     public static func < (a: Account, b: Account) -> Bool { a.rawValue < b.rawValue }
 
@@ -49,6 +51,7 @@ public enum Account: String, Hashable, Sendable, Codable, CaseIterable, Comparab
         case .repairExpense: "Repair expense"
         case .bGradeWriteDown: "B-grade write-down"
         case .inventoryVariance: "Inventory variance"
+        case .samplesAndReplacements: "Samples and replacements"
         }
     }
 }

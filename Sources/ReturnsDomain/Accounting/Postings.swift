@@ -143,6 +143,23 @@ public enum Postings {
         ]
     }
 
+    /// A stock adjustment at cost: a write-off or damage to the write-off account, an issue at no
+    /// charge to samples and replacements, goods found against inventory variance.
+    public static func stockAdjustment(_ a: StockAdjustment, reference: String) -> [JournalEntry] {
+        let value = a.unitCost.times(a.quantity)
+        let (other, memo): (Account, String) =
+            switch a.reason {
+            case .damaged: (.scrapWriteOff, "stock damaged")
+            case .writeOff: (.scrapWriteOff, "stock written off")
+            case .zeroValueIssue: (.samplesAndReplacements, "stock issued at no charge")
+            case .found: (.inventoryVariance, "stock found")
+            }
+        let lines: [JournalLine] =
+            a.isIncoming
+            ? [.debit(.inventory, value), .credit(other, value)] : [.debit(other, value), .credit(.inventory, value)]
+        return [JournalEntry(reference: reference, store: a.store, date: a.adjustedAt, memo: memo, lines: lines)]
+    }
+
     /// A stock-take variance: gains and losses at cost against the variance account.
     public static func stockCount(_ c: StockCount, reference: String) -> [JournalEntry] {
         let value = c.unitCost.times(c.variance)

@@ -18,6 +18,8 @@ public enum DomainEvent: Hashable, Sendable, Codable {
     // Stock outside returns.
     case inventoryReceived(InventoryReceipt)
     case stockCounted(StockCount)
+    /// Stock out (damaged, written off, issued at no charge) or in (found), with why.
+    case stockAdjusted(StockAdjustment)
 
     // Sales.
     case saleRecorded(Sale)
@@ -53,6 +55,7 @@ public enum DomainEvent: Hashable, Sendable, Codable {
         case .customerFieldChanged: "customer.fieldChanged"
         case .inventoryReceived: "inventory.received"
         case .stockCounted: "stock.counted"
+        case .stockAdjusted: "stock.adjusted"
         case .saleRecorded: "sale.recorded"
         case .returnRequested: "return.requested"
         case .returnApproved: "return.approved"

@@ -17,8 +17,9 @@ extension ReturnSync {
                   returnsync stock --sku KET-1
                   returnsync stock receive --sku KET-1 --quantity 24 --cost 21.00
                   returnsync stock count --sku KET-1 --location scrap --counted 2
+                  returnsync stock adjust --sku KET-1 --quantity 1 --reason damaged --note "dropped"
                 """,
-            subcommands: [Show.self, Receive.self, Reorder.self, Count.self],
+            subcommands: [Show.self, Receive.self, Reorder.self, Count.self, Adjust.self],
             defaultSubcommand: Show.self)
     }
 }
@@ -116,6 +117,39 @@ extension ReturnSync.StockCommand {
             try options.emit(view) {
                 "Stock-take \(view.id): \(c.sku) at \(c.location.rawValue): counted \(c.counted), ledger \(c.expected), "
                     + "difference \(c.variance > 0 ? "+" : "")\(c.variance) at \(c.unitCost) each"
+            }
+        }
+    }
+
+    /// `returnsync stock adjust`: stock out with a reason, or found.
+    struct Adjust: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take stock out (damaged, writeOff, zeroValueIssue) or book it found, at cost, with why.",
+            discussion: """
+                damaged and writeOff post to the write-off account, zeroValueIssue (a sample, a \
+                replacement handed out) to samples and replacements, found against inventory \
+                variance; each says why in --note (needed for everything but found). Taking goods out \
+                is a write-off: when the store signs staff in, it needs a store manager or after-sales.
+                """)
+
+        @OptionGroup var options: DeskOptions
+        @Option(help: ArgumentHelp("The product.", valueName: "sku")) var sku: String
+        @Option(help: ArgumentHelp("Where (default: sellable).", valueName: "location")) var location: StockLocation =
+            .sellable
+        @Option(help: ArgumentHelp("Units.", valueName: "n")) var quantity: Int
+        @Option(help: ArgumentHelp("damaged, writeOff, zeroValueIssue or found.", valueName: "reason")) var reason:
+            AdjustmentReason
+        @Option(help: ArgumentHelp("Why.", valueName: "text")) var note: String?
+
+        func run() async throws {
+            let service = try options.node.service()
+            let view = try await service.adjustStock(
+                sku: SKU(sku), location: location, quantity: quantity, reason: reason, note: note,
+                staff: StaffID(options.staffID))
+            let a = view.adjustment
+            try options.emit(view) {
+                "Stock adjustment \(view.id): \(a.isIncoming ? "+" : "-")\(a.quantity) \(a.sku) at \(a.location.rawValue) "
+                    + "(\(a.reason.rawValue)) at \(a.unitCost) each"
             }
         }
     }

@@ -10,3 +10,4 @@ extension ReturnType: ExpressibleByArgument {}
 extension ReturnMethod: ExpressibleByArgument {}
 extension ReturnStatus: ExpressibleByArgument {}
 extension StockLocation: ExpressibleByArgument {}
+extension AdjustmentReason: ExpressibleByArgument {}
