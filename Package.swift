@@ -71,12 +71,14 @@ let package = Package(
             name: "Localization",
             resources: [.embedInCode("Resources/en.json"), .embedInCode("Resources/zh-CN.json")],
             swiftSettings: swiftSettings),
-        // HTTP plumbing both servers share: RFC 9457 problems, the problem middleware, JSON coding.
+        // HTTP plumbing both servers share: RFC 9457 problems, the problem middleware, JSON coding,
+        // the web pages' policy and their rendering in each language.
         .target(
             name: "HTTPSupport",
             dependencies: [
                 "Localization", "ReturnsDomain", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -89,7 +91,6 @@ let package = Package(
                 "HTTPSupport", "Localization", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Mustache", package: "swift-mustache"),
             ],
             // The desk's template, script and style, embedded so the one installed binary serves them.
             resources: [
@@ -164,13 +165,18 @@ let package = Package(
         .target(
             name: "HubServer",
             dependencies: [
-                "EventCoding", "HTTPSupport", "HubStore", "SyncProtocol", "Replication", "ReturnsDomain",
-                "WakeSignal",
+                "EventCoding", "HTTPSupport", "HubStore", "Localization", "SyncProtocol", "Replication",
+                "ReturnsDomain", "WakeSignal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // The dashboard's template, script and style, embedded so the one installed binary serves them.
+            resources: [
+                .embedInCode("Resources/dashboard.mustache"), .embedInCode("Resources/dashboard.js"),
+                .embedInCode("Resources/dashboard.css"),
             ],
             swiftSettings: swiftSettings),
         // The CLI.
@@ -272,7 +278,7 @@ let package = Package(
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "OpenAPITesting", "HubTesting", "HubFeed", "EventCoding", "HTTPSupport",
+                "OpenAPITesting", "HubTesting", "HubFeed", "EventCoding", "HTTPSupport", "Localization",
                 "HubServer", "HubStore", "HubStoreSQLite", "HubStorePostgres", "SyncProtocol", "SyncClient",
                 "NodeStore", "ReplicaStore", "Replication", "ReturnsDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -21,26 +21,6 @@ public enum WebPage {
 
     public static let html = "text/html; charset=utf-8"
 
-    /// A whole page: the head both pages share (charset, viewport, the base style), then `style`,
-    /// the page's own script (`script`, a path on the same server, loaded deferred) and `body`.
-    public static func document(title: String, script: String, style: String, body: String) -> String {
-        """
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(title)</title>
-        <style>
-        \(baseStyle)\(style)</style>
-        <script src="\(script)" defer></script>
-        </head>
-        <body>
-        \(body)</body>
-        </html>
-        """
-    }
-
     /// The style both pages start from: colours, the header bar, sections, tables, the problem box.
     public static let baseStyle = """
           :root { --line: #d8dbe0; --muted: #5f6670; --warn: #a15c00; --bad: #b3261e; --ok: #1e7a34; --accent: #1b2a41; }

@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+package import Hummingbird
 package import HummingbirdTesting
 import Yams
 
@@ -284,6 +284,94 @@ package enum WebPageCheck {
         if script.headers[.contentType] != "text/javascript; charset=utf-8" {
             problems.append("script: \(script.headers[.contentType] ?? "no content type")")
         }
+        return problems
+    }
+
+    /// The text a person reads on a page: the page without its scripts' code and tags, with the
+    /// texts of `placeholder` and `title` attributes. What stands in `<code>` is left out: a command
+    /// to type or a code quoted as such for support, never a word to translate.
+    package static func readable(_ html: String) -> String {
+        var text = html.replacingOccurrences(
+            of: #"<(script|style|code)[^>]*>.*?</(script|style|code)>"#, with: " ", options: [.regularExpression])
+        let attributes = try! NSRegularExpression(pattern: #"(?:placeholder|title)="([^"]*)""#)
+        let shown = attributes.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+            Range($0.range(at: 1), in: text).map { String(text[$0]) }
+        }
+        text = text.replacingOccurrences(of: #"<[^>]*>"#, with: " ", options: .regularExpression)
+        return ([text] + shown).joined(separator: " ")
+    }
+
+    /// The words a page gives its script (`<script type="application/json" id="words">`); nil
+    /// when it gives none.
+    package static func words(in html: String) -> [String: String]? {
+        guard let start = html.range(of: #"<script type="application/json" id="words">"#),
+            let end = html.range(of: "</script>", range: start.upperBound..<html.endIndex)
+        else { return nil }
+        return try? JSONDecoder().decode(
+            [String: String].self, from: Data(html[start.upperBound..<end.lowerBound].utf8))
+    }
+
+    /// The English on a zh-CN page: Latin words (``latinWords(_:)``) other than `allowed` in what a
+    /// person reads (``readable(_:)``) and in each of the words it gives its script (their `{name}`
+    /// placeholders aside), one line a place.
+    package static func english(onChinesePage html: String, allowed: Set<String>) -> [String] {
+        var found: [String] = []
+        let shown = latinWords(readable(html)).subtracting(allowed)
+        if !shown.isEmpty { found.append("on the page: \(shown.sorted())") }
+        for (key, text) in (words(in: html) ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let latin = latinWords(
+                text.replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: " ", options: .regularExpression)
+            )
+            .subtracting(allowed)
+            if !latin.isEmpty { found.append("\(key): \(text)") }
+        }
+        return found
+    }
+
+    /// Runs of two or more Latin letters (with hyphens): the English a zh-CN page must not show.
+    /// Single letters are grades (A 级).
+    package static func latinWords(_ text: String) -> Set<String> {
+        Set(
+            text.split { !($0.isASCII && ($0.isLetter || $0 == "-")) }.map(String.init).filter {
+                $0.filter(\.isLetter).count >= 2
+            })
+    }
+
+    /// What is wrong with how the page at `path` picks its language (`LocalizedPage`): `?lang=`,
+    /// then the switch's `returnsync_lang` cookie (left by `?lang=` alone, SameSite=Strict), then
+    /// `Accept-Language`, then en, said in `Content-Language` and `Vary`. `chinese` and `english`
+    /// are texts each language's page shows; `style` is the page's style sheet, served under the
+    /// pages' policy; `get` asks the server.
+    package static func languageProblems(
+        path: String, chinese: String, english: String, style: String,
+        get: (String, HTTPFields) async throws -> TestResponse
+    ) async throws -> [String] {
+        var problems: [String] = []
+        func expect(_ ok: Bool, _ problem: @autoclosure () -> String) { if !ok { problems.append(problem()) } }
+        let zh = try await get(path, [.acceptLanguage: "zh-CN,zh;q=0.9,en;q=0.8"])
+        expect(zh.headers[.contentLanguage] == "zh-CN", "Accept-Language zh-CN: \(zh.headers)")
+        expect(zh.headers[.vary] == "Accept-Language, Cookie", "Vary: \(zh.headers)")
+        expect(String(buffer: zh.body).contains("<html lang=\"zh-CN\">"), "the zh-CN page's lang")
+        expect(String(buffer: zh.body).contains(chinese), "the zh-CN page lacks \(chinese)")
+        expect(zh.headers[.setCookie] == nil, "only the switch leaves a cookie: \(zh.headers)")
+        let en = try await get(path, [.acceptLanguage: "de"])
+        expect(en.headers[.contentLanguage] == "en", "Accept-Language de: \(en.headers)")
+        expect(String(buffer: en.body).contains(english), "the en page lacks \(english)")
+        for (tag, other) in [("en", "zh-CN"), ("zh-CN", "en")] {
+            // The switch: ?lang= answers in that language and leaves a cookie that keeps it.
+            let switched = try await get(path + "?lang=" + tag, [.acceptLanguage: other])
+            expect(switched.headers[.contentLanguage] == tag, "?lang=\(tag): \(switched.headers)")
+            let cookie = switched.headers[.setCookie] ?? ""
+            expect(
+                cookie.hasPrefix("returnsync_lang=\(tag)") && cookie.contains("SameSite=Strict"), "cookie: \(cookie)")
+            let kept = try await get(path, [.acceptLanguage: other, .cookie: "returnsync_lang=\(tag)"])
+            expect(kept.headers[.contentLanguage] == tag, "cookie \(tag): \(kept.headers)")
+        }
+        let unknown = try await get(path + "?lang=xx", [.acceptLanguage: "zh"])
+        expect(unknown.headers[.contentLanguage] == "zh-CN", "an unknown tag falls back as if absent")
+        let sheet = try await get(style, [:])
+        expect(sheet.status == .ok && sheet.headers[.contentType] == "text/css; charset=utf-8", "\(style): \(sheet)")
+        expect(sheet.headers[.init("Content-Security-Policy")!] != nil, "\(style) without the pages' policy")
         return problems
     }
 

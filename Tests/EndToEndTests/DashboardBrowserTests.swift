@@ -50,23 +50,80 @@ struct DashboardBrowserTests {
 
         let profile = try TemporaryFolder("e2e-browser")
         defer { profile.remove() }
-        let page = try await Self.render("\(f.baseURL)/dashboard#token=\(office)", profile: profile)
+        let page = try await Self.render("\(f.baseURL)/dashboard?lang=en#token=\(office)", profile: profile)
         #expect(page.dom.contains("data-loaded="), "the script finished a refresh: \(page.text)")
         for shown in [
-            "A1", "B1", "return.overReturn", "sale:S-A-1", "Resolve", "RT-S-A-000001", "RT-S-B-000001", "MUG-1",
+            "A1", "B1", "return.overReturn", "More than the sale has left to return.", "sale S-A-1", "Resolve",
+            "RT-S-A-000001", "RT-S-B-000001", "MUG-1", "changed mind", "approved", "sellable", "store",
         ] {
             #expect(page.text.contains(shown), "the dashboard does not show \(shown): \(page.text)")
+        }
+        // Words, not the API's codes (the exception's code is quoted as such, next to its words).
+        for code in ["changedMind", "storeNode", "onlineChannel", "sale:S-A-1", "dashboard.", "status."] {
+            #expect(!page.text.contains(code), "\(code) shown raw: \(page.text)")
         }
         #expect(!page.text.contains("auth."), "no problem shown: \(page.text)")
         #expect(page.text.contains("WEB-1") && page.text.contains("does not pull"), "\(page.text)")
         // The trends are drawn: one bar chart of the return rate and one of the cost, by month.
         #expect(page.dom.components(separatedBy: "class=\"bars\"").count - 1 == 2, "\(page.dom)")
 
+        // The same in Chinese: every word in it, the codes and ids as they are.
+        let chinese = try await Self.render("\(f.baseURL)/dashboard?lang=zh-CN#token=\(office)", profile: profile)
+        #expect(chinese.dom.contains("data-loaded=") && chinese.dom.contains("<html lang=\"zh-CN\">"))
+        for shown in [
+            "同步状态", "待复核异常", "退货数量超过该销售单剩余可退数量。", "return.overReturn", "销售单 S-A-1", "处理…", "不想要了",
+            "已批准", "可售", "门店", "线上渠道", "—（不拉取）", "RT-S-A-000001", "MUG-1", "数据截至",
+        ] {
+            #expect(chinese.text.contains(shown), "the zh-CN dashboard does not show \(shown): \(chinese.text)")
+        }
+        // What is left in Latin letters once codes and ids (<code>) and what people typed (class
+        // "data": product names, notes) are set aside: the allowed words of DashboardTests.
+        var words = chinese.dom
+        for pattern in [
+            "<script[^>]*>.*?</script>", "<style[^>]*>.*?</style>", "<code>.*?</code>",
+            "<td class=\"[^\"]*data[^\"]*\">.*?</td>",
+            "<[^>]+>",
+        ] {
+            words = words.replacingOccurrences(of: pattern, with: " ", options: [.regularExpression])
+        }
+        let latin = Set(
+            words.split { !($0.isASCII && ($0.isLetter || $0 == "-")) }.map(String.init).filter {
+                $0.filter(\.isLetter).count >= 2
+            }
+        ).subtracting(["ReturnSync", "English", "SKU", "CSV"])
+        #expect(latin.isEmpty, "English on the zh-CN dashboard: \(latin.sorted())")
+
+        // RETURNSYNC_SCREENSHOTS=docs/images saves both as docs/operations.md shows them.
+        if let folder = ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"] {
+            for language in ["en", "zh-CN"] {
+                try await Self.screenshot(
+                    "\(f.baseURL)/dashboard?lang=\(language)#token=\(office)", profile: profile,
+                    to: "\(folder)/dashboard-\(language).png")
+            }
+        }
+
         // A token the hub does not know: the page shows the hub's problem and asks to sign in.
         let stranger = try TemporaryFolder("e2e-browser")
         defer { stranger.remove() }
-        let refused = try await Self.render("\(f.baseURL)/dashboard#token=not-a-token", profile: stranger)
+        let refused = try await Self.render("\(f.baseURL)/dashboard?lang=en#token=not-a-token", profile: stranger)
         #expect(refused.text.contains("auth.unknown"), "\(refused.text)")
         #expect(!refused.text.contains("RT-S-A-000001"))
+        // In Chinese, the hub words the problem in Chinese (the page asks it to); the code stays.
+        let refusedInChinese = try await Self.render(
+            "\(f.baseURL)/dashboard?lang=zh-CN#token=not-a-token", profile: stranger)
+        #expect(refusedInChinese.text.contains("无法识别该凭证。"), "\(refusedInChinese.text)")
+        #expect(refusedInChinese.text.contains("auth.unknown"), "\(refusedInChinese.text)")
+    }
+
+    /// A PNG of the page at `url` once its script ran, a desktop window wide.
+    static func screenshot(_ url: String, profile: TemporaryFolder, to path: String) async throws {
+        let result = try await run(
+            try Browser.url(),
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--hide-scrollbars", "--user-data-dir=\(profile.url.path)", "--virtual-time-budget=10000",
+                "--window-size=1400,1500", "--screenshot=\(path)", url,
+            ])
+        #expect(result.status == 0 && FileManager.default.fileExists(atPath: path), "\(result)")
     }
 }

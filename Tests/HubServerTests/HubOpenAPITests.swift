@@ -65,7 +65,8 @@ struct HubOpenAPITests {
             guard op.servers.contains(Self.hubURL) else { continue }
             let security = op.node["security"]?.children.map { $0.children.first?.key ?? $0.value } ?? []
             // Probes, and the dashboard's page and script (they hold no data; the page reads the API with a token).
-            let isOpen = ["/healthz", "/livez", "/metrics", "/dashboard", "/dashboard.js"].contains(op.path)
+            let isOpen = ["/healthz", "/livez", "/metrics", "/dashboard", "/dashboard.js", "/dashboard.css"].contains(
+                op.path)
             if isOpen {
                 // `[{}]`: open despite the root's `nodeKey`.
                 #expect(security == ["{}"], "\(op.route) answers without a token: \(security)")
@@ -163,6 +164,7 @@ struct HubOpenAPITests {
             _ = try await call(.get, "/metrics", token: nil, expect: .ok)
             _ = try await call(.get, "/dashboard", token: nil, expect: .ok)
             _ = try await call(.get, "/dashboard.js", token: nil, expect: .ok)
+            _ = try await call(.get, "/dashboard.css", token: nil, expect: .ok)
 
             let expected: Set<String> = [
                 "ChangeSet", "Event", "DomainEventPayload", "RecordKey", "VersionVector", "Dot", "HLCTimestamp",

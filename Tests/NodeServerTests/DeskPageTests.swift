@@ -43,22 +43,9 @@ struct DeskPageTests {
             func page(_ path: String, _ headers: HTTPFields) async throws -> TestResponse {
                 try await client.execute(uri: path, method: .get, headers: headers)
             }
-            let chinese = try await page("/desk", [.acceptLanguage: "zh-CN,zh;q=0.9,en;q=0.8"])
-            #expect(chinese.headers[.contentLanguage] == "zh-CN")
-            #expect(String(buffer: chinese.body).contains("<html lang=\"zh-CN\">"))
-            #expect(String(buffer: chinese.body).contains("查找销售单"))
-            let english = try await page("/desk", [.acceptLanguage: "de"])
-            #expect(english.headers[.contentLanguage] == "en")
-            #expect(String(buffer: english.body).contains("Find the sale"))
-            // The switch: ?lang= answers in that language and leaves a cookie that keeps it.
-            let switched = try await page("/desk?lang=en", [.acceptLanguage: "zh-CN"])
-            #expect(switched.headers[.contentLanguage] == "en")
-            let cookie = switched.headers[.setCookie] ?? ""
-            #expect(cookie.hasPrefix("returnsync_lang=en") && cookie.contains("SameSite=Strict"), "\(cookie)")
-            let kept = try await page("/desk", [.acceptLanguage: "zh-CN", .cookie: "returnsync_lang=en"])
-            #expect(kept.headers[.contentLanguage] == "en")
-            let style = try await page("/desk.css", [:])
-            #expect(style.status == .ok && style.headers[.contentType] == "text/css; charset=utf-8")
+            let problems = try await WebPageCheck.languageProblems(
+                path: "/desk", chinese: "查找销售单", english: "Find the sale", style: "/desk.css", get: page)
+            #expect(problems.isEmpty, "\(problems)")
         }
     }
 
@@ -68,23 +55,15 @@ struct DeskPageTests {
     func noEnglishInChinese() throws {
         let chinese = DeskPage.page(.zhCN)
         let allowed: Set<String> = ["ReturnSync", "English", "SKU", "JSON", "Idempotency-Key"]
-        let english = Self.latinWords(Self.readable(chinese)).subtracting(allowed)
-        #expect(english.isEmpty, "English on the zh-CN page: \(english.sorted())")
-        let words = try Self.words(in: chinese)
-        #expect(words.count > 200)
-        for (key, text) in words {
-            let latin = Self.latinWords(
-                text.replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: " ", options: .regularExpression)
-            )
-            .subtracting(allowed)
-            #expect(latin.isEmpty, "\(key): \(text)")
-        }
+        let english = WebPageCheck.english(onChinesePage: chinese, allowed: allowed)
+        #expect(english.isEmpty, "English on the zh-CN page: \(english)")
+        #expect(try #require(WebPageCheck.words(in: chinese)).count > 200)
         // The English page: words, not the API's codes.
-        let readable = Self.readable(DeskPage.page(.en))
+        let readable = WebPageCheck.readable(DeskPage.page(.en))
         for code in ["changedMind", "unopened", "needsApproval", "storeCredit", "desk."] {
             #expect(!readable.contains(code), "\(code) on the en page")
         }
-        #expect(try Self.words(in: DeskPage.page(.en))["reason.changedMind"] == "changed mind")
+        #expect(WebPageCheck.words(in: DeskPage.page(.en))?["reason.changedMind"] == "changed mind")
     }
 
     @Test("problems are worded in the language the request prefers; the code stays the same")
@@ -100,32 +79,5 @@ struct DeskPageTests {
             let plain = try JSONDecoder().decode(ProblemBody.self, from: Data(buffer: english.body))
             #expect(plain.code == "return.notFound" && plain.title == "No such return.", "\(plain)")
         }
-    }
-
-    /// The text a person reads: the page without its scripts' code and tags, with the texts of
-    /// `placeholder` and `title` attributes.
-    static func readable(_ html: String) -> String {
-        var text = html.replacingOccurrences(
-            of: #"<(script|style)[^>]*>.*?</(script|style)>"#, with: " ", options: [.regularExpression])
-        let attributes = try! NSRegularExpression(pattern: #"(?:placeholder|title)="([^"]*)""#)
-        let shown = attributes.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
-            Range($0.range(at: 1), in: text).map { String(text[$0]) }
-        }
-        text = text.replacingOccurrences(of: #"<[^>]*>"#, with: " ", options: .regularExpression)
-        return ([text] + shown).joined(separator: " ")
-    }
-
-    /// The words the page gives its script (`<script type="application/json" id="words">`).
-    static func words(in html: String) throws -> [String: String] {
-        let start = try #require(html.range(of: #"<script type="application/json" id="words">"#))
-        let end = try #require(html.range(of: "</script>", range: start.upperBound..<html.endIndex))
-        return try JSONDecoder().decode([String: String].self, from: Data(html[start.upperBound..<end.lowerBound].utf8))
-    }
-
-    static func latinWords(_ text: String) -> Set<String> {
-        Set(
-            text.split { !($0.isASCII && ($0.isLetter || $0 == "-")) }.map(String.init).filter {
-                $0.filter(\.isLetter).count >= 2
-            })
     }
 }
