@@ -8,6 +8,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NodeStore
+import ServiceLifecycle
 import SyncClient
 
 extension BenchCommand {
@@ -96,15 +97,28 @@ enum BenchHTTP {
                 router: buildHubRouter(store: hub),
                 configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: "bench"),
                 onServerRunning: { channel in port.set(channel.localAddress?.port ?? 0) }, logger: logger)
-            let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-            defer { server.cancel() }
+            // Stopped gracefully below, never by cancelling its task (a connection accepted then
+            // is dropped unserved, which NIO traps on: apple/swift-nio#3481).
+            let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+            let server = Task { try await group.run() }
+            func stop() async {
+                await group.triggerGracefulShutdown()
+                _ = try? await server.value
+            }
             while port.value == 0 { try await Task.sleep(for: .milliseconds(5)) }
             var agent = SyncAgent(
                 service: node, transport: HubClient(baseURL: "http://127.0.0.1:\(port.value)", token: token))
             agent.bootstrapFromSnapshot = bootstrap
             let t0 = monotonicNanos()
-            let report = try await agent.syncOnce(progress: benchProgress)
+            let report: SyncReport
+            do {
+                report = try await agent.syncOnce(progress: benchProgress)
+            } catch {
+                await stop()
+                throw error
+            }
             let seconds = Double(monotonicNanos() - t0) / 1e9
+            await stop()
             if bootstrap && report.bootstrapped == 0 {
                 throw BenchError("bench.noSnapshot: the node did not bootstrap from the snapshot")
             }

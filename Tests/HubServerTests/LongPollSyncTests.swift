@@ -8,6 +8,7 @@ import Logging
 import NodeStore
 import Replication
 import ReturnsDomain
+import ServiceLifecycle
 import SyncProtocol
 import Testing
 
@@ -31,10 +32,24 @@ struct LongPollSyncTests {
             router: buildHubRouter(store: hub.store),
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: "test"),
             onServerRunning: { port.set($0.localAddress?.port ?? 0) }, logger: logger)
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { server.cancel() }
+        // Stopped gracefully, never by cancelling its task: a connection accepted while the task
+        // is cancelled is dropped unserved, which NIO traps on ("Deinited NIOAsyncWriter without
+        // calling finish()", apple/swift-nio#3481).
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let server = Task { try await group.run() }
+        func stop() async {
+            await group.triggerGracefulShutdown()
+            _ = try? await server.value
+        }
         while port.value == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        return try await body("http://127.0.0.1:\(port.value)")
+        do {
+            let result = try await body("http://127.0.0.1:\(port.value)")
+            await stop()
+            return result
+        } catch {
+            await stop()
+            throw error
+        }
     }
 
     /// Runs a sync service for `node` until `body` returns.
