@@ -185,8 +185,10 @@ def main():
                     document.getElementById('tracking').value = 'SF1234567890';
                     document.getElementById('check').click();""")
             else:
+                # RECEIPT `phone:NUMBER` finds the sale by the customer's phone instead.
+                field, value = ("phone", receipt[len("phone:"):]) if receipt.startswith("phone:") else ("receipt", receipt)
                 browser.evaluate(f"""
-                    document.getElementById('receipt').value = {json.dumps(receipt)};
+                    document.getElementById({json.dumps(field)}).value = {json.dumps(value)};
                     document.getElementById('search').click();""")
                 browser.wait_for("!document.getElementById('sale').hidden", "the sale")
                 if mode == "serial":

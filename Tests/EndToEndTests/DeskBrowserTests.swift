@@ -169,26 +169,56 @@ struct DeskBrowserTests {
         }
     }
 
-    /// Head office's staff reach the store through the hub; 王丽 (clerk) signs in at the desk in
-    /// zh-CN, the policy wants a manager for the approval and the refund, and the manager 李强
-    /// authorises each at her desk with his PIN: the steps are recorded as his, the rest as hers.
-    /// The mug is graded C and repaired from the desk's repair list into B-grade stock; a
-    /// stock-take then writes one off with the manager's PIN.
-    @Test("signed in as 王丽 (clerk): a manager authorises at her desk with a PIN")
-    func staffedWalk() async throws {
+    /// What the staffed walk reads on the desk, in each language.
+    struct StaffedWords {
+        var signedIn, needsManager, approved, received, closed, repairOpen, bGrade, stocktake, sellable,
+            adjustment: String
+
+        static let all: [String: StaffedWords] = [
+            "zh-CN": StaffedWords(
+                signedIn: "王丽（店员）", needsManager: "店长", approved: "李强 已批准", received: "王丽 已收货",
+                closed: "王丽 已结束", repairOpen: "待维修", bGrade: "B 级待售", stocktake: "实盘 7，账面 8，差异 -1（李强）",
+                sellable: "可售", adjustment: "在可售 −1（损坏，李强）"),
+            "en": StaffedWords(
+                signedIn: "王丽 (clerk)", needsManager: "manager", approved: "approved by 李强", received: "received by 王丽",
+                closed: "closed by 王丽", repairOpen: "open", bGrade: "B-grade for resale",
+                stocktake: "counted 7, ledger 8, difference -1 (by 李强)", sellable: "sellable",
+                adjustment: "at sellable (damaged, by 李强)"),
+        ]
+    }
+
+    /// Head office's staff reach the store through the hub; 王丽 (clerk) signs in at the desk (in
+    /// the language head office set for her), finds the sale by the customer's phone, the policy
+    /// wants a manager for the approval and the refund, and the manager 李强 authorises each at her
+    /// desk with his PIN: the steps are recorded as his, the rest as hers. The mug is graded C and
+    /// repaired from the desk's repair list into B-grade stock; a stock-take and a damaged mug
+    /// then write stock off with the manager's PIN.
+    @Test("signed in as 王丽 (clerk): a manager authorises at her desk with a PIN", arguments: ["zh-CN", "en"])
+    func staffedWalk(language: String) async throws {
+        let words = try #require(StaffedWords.all[language])
         let chromium = try Browser.url()
         let f = try await HubFixture()
         defer { f.stopAll() }
         let a = try await f.addNode("A1", store: "S-A")
         try await f.seedCatalog(a, stock: 10)
-        try await f.recordSale(a, id: "S-1", quantity: 2)
+        try await HubFixture.expectSuccess([
+            "customer", "add", "--data", a.data, "--staff", "setup", "--id", "C-ZHANG", "--name", "张三", "--phone",
+            "138 0013 8000",
+        ])
+        let sale = try f.folder.write(
+            "sale-phone.json",
+            """
+            {"id": "S-1", "customer": "C-ZHANG", "lines": [{"sku": "MUG-1", "quantity": 2}],
+             "tenders": [{"tender": "card", "amount": "20.00"}]}
+            """)
+        try await HubFixture.expectSuccess(["sale", "record", "--data", a.data, "--staff", "till", "--file", sale])
         for (id, name, role, pin) in [
             ("S-WANGLI", "王丽", "clerk", "2468"), ("S-LIQIANG", "李强", "storeManager", "1357"),
         ] {
             let pinFile = try f.folder.write("\(id).pin", pin + "\n")
             try await HubFixture.expectSuccess([
                 "hub", "staff", "set", "--data", f.hubData, "--id", id, "--name", name, "--role", role, "--store",
-                "S-A", "--language", "zh-CN", "--pin-file", pinFile,
+                "S-A", "--language", language, "--pin-file", pinFile,
             ])
         }
         try await f.startHub()
@@ -207,32 +237,32 @@ struct DeskBrowserTests {
         #expect(try await HTTPClient.shared.execute(put, timeout: .seconds(10)).status == .ok)
 
         let walk = try await Self.walk(
-            chromium, server, "S-1", staff: "S-WANGLI:2468", mode: "repair", language: "zh-CN",
-            // RETURNSYNC_SCREENSHOTS=docs/images saves these under docs/images/signed-in.
-            screenshots: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map { $0 + "/signed-in" },
-            // After the return, a stock-take finds one mug short on the shelf: a write-off.
+            chromium, server, "phone:138 0013 8000", staff: "S-WANGLI:2468", mode: "repair", language: language,
+            // RETURNSYNC_SCREENSHOTS=docs/images saves the zh-CN walk's under docs/images/signed-in.
+            screenshots: language == "zh-CN"
+                ? ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map { $0 + "/signed-in" } : nil,
+            // After the return, a stock-take finds one mug short on the shelf, then a damaged one.
             environment: [
                 "DESK_WALK_MANAGER": "S-LIQIANG:1357", "DESK_WALK_COUNT": "sellable:7",
                 "DESK_WALK_ADJUST": "damaged:1:摔坏",
             ])
         #expect(walk.error == nil && walk.problem == "", "\(walk)")
-        #expect(walk.signedIn == "王丽（店员）", "\(walk)")
+        #expect(walk.lang == language && walk.signedIn == words.signedIn, "\(walk)")
+        #expect(walk.sale?.contains("MUG-1") == true, "found by the customer's phone: \(walk)")
         #expect(walk.authorised == ["approve", "refund"], "\(walk)")
-        #expect(walk.needsManager?.contains("店长") == true, "told a manager must approve: \(walk)")
+        #expect(walk.needsManager?.contains(words.needsManager) == true, "told a manager must approve: \(walk)")
         #expect(walk.statuses?.last == "closed", "\(walk)")
-        // Graded C, the mug went to repair under 张师傅; repaired, it is B-grade stock for resale.
-        #expect(walk.repairs?.contains("张师傅") == true && walk.repairs?.contains("待维修") == true, "\(walk)")
-        #expect(walk.stockAfterRepair?.contains("B 级待售") == true, "\(walk)")
-        // 10 received, 2 sold: 8 on the shelf's ledger; counting 7 writes 1 off, which the
-        // manager authorised.
-        #expect(walk.stocktake?.contains("实盘 7，账面 8，差异 -1（李强）") == true, "\(walk)")
-        #expect(walk.stock?.contains("可售") == true, "\(walk)")
-        // And one more mug found broken: a write-off the manager authorises.
-        #expect(walk.adjustment?.contains("在可售 −1（损坏，李强）") == true, "\(walk)")
         #expect(
-            walk.steps?.contains("李强 已批准") == true && walk.steps?.contains("李强 已退款") == true
-                && walk.steps?.contains("王丽 已收货") == true && walk.steps?.contains("王丽 已结束") == true,
-            "\(walk)")
+            walk.steps?.contains(words.approved) == true && walk.steps?.contains(words.received) == true
+                && walk.steps?.contains(words.closed) == true, "\(walk)")
+        // Graded C, the mug went to repair under 张师傅; repaired, it is B-grade stock for resale.
+        #expect(walk.repairs?.contains("张师傅") == true && walk.repairs?.contains(words.repairOpen) == true, "\(walk)")
+        #expect(walk.stockAfterRepair?.contains(words.bGrade) == true, "\(walk)")
+        // 10 received, 2 sold: 8 on the shelf's ledger; counting 7 writes 1 off, which the
+        // manager authorised; then one more mug found broken, a write-off he authorises too.
+        #expect(walk.stocktake?.contains(words.stocktake) == true, "\(walk)")
+        #expect(walk.stock?.contains(words.sellable) == true, "\(walk)")
+        #expect(walk.adjustment?.contains(words.adjustment) == true, "\(walk)")
     }
 
     /// One walk of `scripts/browser-desk-walk.py` through the page (`receipt` is the customer for

@@ -130,8 +130,10 @@ function askAuthorisation(retry) {
   $("authorise-button").onclick = guarded(async () => {
     const authorisedBy = { staff: $("authorise-staff").value.trim(), pin: $("authorise-pin").value };
     $("authorise-pin").value = "";
-    await retry(authorisedBy);
+    // Closed while the step goes again, so the page never shows it for a step already done;
+    // open again if the PIN is refused.
     $("authorise").hidden = true;
+    try { await retry(authorisedBy); } catch (error) { $("authorise").hidden = false; throw error; }
   });
   $("authorise-cancel").onclick = () => { $("authorise").hidden = true; };
 }
