@@ -193,7 +193,12 @@ enum JournalCSV {
         return start...end
     }
 
-    static func field(_ s: String) -> String {
+    /// One CSV cell. A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`,
+    /// `@`, a tab or a carriage return: OWASP's "CSV Injection") is kept as text with a leading
+    /// apostrophe; ids are any printable text, so a reference could start with `=`. Amounts never
+    /// start with `-` here (credits go in their own column, unsigned).
+    static func field(_ raw: String) -> String {
+        let s = raw.first.map { "=+-@\t\r".contains($0) } == true ? "'" + raw : raw
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
