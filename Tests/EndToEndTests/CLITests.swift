@@ -90,4 +90,34 @@ struct CLITests {
         #expect(result.stderr.hasPrefix("错误：没有该小票号的销售单。\n"), "\(result)")
         #expect(result.stderr.contains("Error: sale.notFound: "), "\(result)")
     }
+
+    /// In a store whose staff sign in, a write-off from the terminal is refused without a PIN and
+    /// signed for with the manager's (`--pin-stdin`), like at the desk.
+    @Test("a write-off from the CLI in a staffed store needs the manager's PIN on standard input")
+    func writeOffWithPIN() async throws {
+        let f = try await HubFixture()
+        defer { f.stopAll() }
+        let a = try await f.addNode("A1", store: "S-A")
+        try await f.seedCatalog(a, stock: 5)
+        let pinFile = try f.folder.write("pin", "1357\n")
+        try await HubFixture.expectSuccess([
+            "hub", "staff", "set", "--data", f.hubData, "--id", "S-LIQIANG", "--name", "李强", "--role",
+            "storeManager", "--store", "S-A", "--pin-file", pinFile,
+        ])
+        try await f.startHub()
+        try await f.sync(a)
+        let adjust = [
+            "stock", "adjust", "--data", a.data, "--staff", "S-LIQIANG", "--sku", "MUG-1", "--quantity", "1",
+            "--reason", "damaged", "--note", "dropped", "--json",
+        ]
+        let refused = try await returnsync(adjust)
+        #expect(refused.status == 1 && refused.stderr.contains("authority.required"), "\(refused)")
+        // The PIN on standard input, as a script would give it (never on the command line).
+        let binary = try ReturnsyncBinary.url().path
+        let signed = try await run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "\"$0\" \"$@\" < \"\(pinFile)\"", binary] + adjust + ["--pin-stdin"])
+        #expect(
+            signed.status == 0 && signed.stdout.contains("S-LIQIANG") && signed.stdout.contains("damaged"), "\(signed)")
+    }
 }

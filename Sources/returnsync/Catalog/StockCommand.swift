@@ -112,7 +112,8 @@ extension ReturnSync.StockCommand {
         func run() async throws {
             let service = try options.node.service()
             let view = try await service.countStock(
-                sku: SKU(sku), location: location, counted: counted, staff: StaffID(options.staffID))
+                sku: SKU(sku), location: location, counted: counted, staff: StaffID(options.staffID),
+                signedIn: try await options.signedIn(service))
             let c = view.count
             try options.emit(view) {
                 "Stock-take \(view.id): \(c.sku) at \(c.location.rawValue): counted \(c.counted), ledger \(c.expected), "
@@ -145,7 +146,7 @@ extension ReturnSync.StockCommand {
             let service = try options.node.service()
             let view = try await service.adjustStock(
                 sku: SKU(sku), location: location, quantity: quantity, reason: reason, note: note,
-                staff: StaffID(options.staffID))
+                staff: StaffID(options.staffID), signedIn: try await options.signedIn(service))
             let a = view.adjustment
             try options.emit(view) {
                 "Stock adjustment \(view.id): \(a.isIncoming ? "+" : "-")\(a.quantity) \(a.sku) at \(a.location.rawValue) "

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NodeStore
+import ReturnsDomain
 
 /// The flags every desk command shares: which node, who is working, and how to print.
 struct DeskOptions: ParsableArguments {
@@ -14,6 +16,12 @@ struct DeskOptions: ParsableArguments {
     @Flag(help: "Print JSON for scripts instead of tables.")
     var json = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Read --staff's PIN from standard input: in a store whose staff sign in, a step that needs their authority (approve, reject, write off, a large refund) is signed for with it."
+        ))
+    var pinStdin = false
+
     func validate() throws {
         if let staff, staff.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("input.missingStaff: --staff must not be empty")
@@ -25,6 +33,14 @@ struct DeskOptions: ParsableArguments {
         if let staff { return staff }
         let env = ProcessInfo.processInfo.environment
         return env["RETURNSYNC_STAFF"] ?? env["USER"] ?? env["LOGNAME"] ?? "cli"
+    }
+
+    /// Whether the staff member proved who they are: with `--pin-stdin`, their PIN, checked by
+    /// the node like a sign-in at the desk (`auth.signInFailed`, `auth.pinLocked`).
+    func signedIn(_ service: NodeService) async throws -> Bool {
+        guard pinStdin else { return false }
+        _ = try await service.authoriser(StaffID(staffID), pin: readLine(strippingNewline: true) ?? "")
+        return true
     }
 
     /// Prints `value` as JSON when `--json` was given, else the human-readable `text()`.

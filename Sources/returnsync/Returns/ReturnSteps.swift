@@ -7,7 +7,8 @@ enum ReturnStepRunner {
     static func run(_ options: DeskOptions, _ id: String, _ step: (Currency) throws -> NodeService.Step) async throws {
         let service = try options.node.service()
         let view = try await service.advance(
-            ReturnID(id), try step(service.identity.currency), staff: StaffID(options.staffID))
+            ReturnID(id), try step(service.identity.currency), staff: StaffID(options.staffID),
+            signedIn: try await options.signedIn(service))
         try options.emit(view) { Render.returnDocument(view) }
     }
 }
