@@ -2,6 +2,7 @@ import Foundation
 import HTTPSupport
 import HubStore
 import Hummingbird
+import Localization
 import Replication
 import ReturnsDomain
 
@@ -115,7 +116,14 @@ extension HubRoutes {
                 headers: [
                     .contentType: "text/csv; charset=utf-8",
                     .contentDisposition: "attachment; filename=\"journal.csv\"",
-                ], body: .init(byteBuffer: .init(string: JournalCSV.render(entries))))
+                ],
+                body: .init(
+                    byteBuffer: .init(
+                        string: JournalCSV.render(
+                            entries,
+                            in: Language.choose(
+                                explicit: request.queryValue("lang"), acceptLanguage: request.headers[.acceptLanguage]))
+                    )))
         }
         api.get("verify") { _, context in
             _ = try context.caller(in: Self.headOffice)
@@ -150,7 +158,11 @@ struct HubSaleView: Codable, Sendable {
 enum JournalCSV {
     static let byteOrderMark = "\u{FEFF}"
 
-    static func render(_ entries: [JournalEntry]) -> String {
+    /// The entries as CSV rows. The header and the codes (store, reference, account number,
+    /// currency) stay as they are for scripts; the account's name and the memo are in `language`,
+    /// so an accountant's spreadsheet reads 存货 and 退款 in zh-CN.
+    static func render(_ entries: [JournalEntry], in language: Language = .en) -> String {
+        let catalog = Catalog.of(language)
         var out = byteOrderMark + "date,store,reference,memo,account,account_name,debit,credit,currency\r\n"
         for e in entries {
             for l in e.lines {
@@ -161,8 +173,10 @@ enum JournalCSV {
                 let credit = amount < 0 ? String(MoneyText.format(amount, digits: digits).dropFirst()) : ""
                 out +=
                     [
-                        e.date.day, e.store.rawValue, e.reference, e.memo, l.account.rawValue, l.account.title, debit,
-                        credit, l.amount.currency.rawValue,
+                        e.date.day, e.store.rawValue, e.reference,
+                        catalog["journal.memo." + e.memo.replacingOccurrences(of: " ", with: "_")] ?? e.memo,
+                        l.account.rawValue, catalog["account." + l.account.rawValue] ?? l.account.title, debit, credit,
+                        l.amount.currency.rawValue,
                     ]
                     .map(field).joined(separator: ",") + "\r\n"
             }
