@@ -14,21 +14,14 @@ public struct StaffSession: Hashable, Sendable, Codable {
     public var expiresAt: Instant
 }
 
-/// Failed PIN entries of one staff member since `since` (ms).
-struct PINFailures: Sendable {
-    var count: Int
-    var since: Int64
-}
-
 /// Staff at the node: who head office defined (the `staff.defined` records this replica holds),
 /// signing in with a PIN (bcrypt, checked here, offline too), sessions that expire, and the
 /// authority the core's `StaffAuthority` gives each step.
 extension NodeService {
     /// How long a sign-in lasts: one shift.
     public static let sessionLength: Int64 = 8 * 3600 * 1000
-    /// Wrong PINs in a row that lock a staff member out, and for how long.
-    public static let pinAttempts = 5
-    public static let pinLockout: Int64 = 15 * 60 * 1000
+    /// Wrong PINs in a row that lock a staff member out (`PINLockout`).
+    public static let pinAttempts = PINLockout.attempts
 
     /// The staff member `id`, as head office last defined them.
     public func staffMember(_ id: StaffID) async throws -> StaffMember? {
@@ -92,9 +85,7 @@ extension NodeService {
     /// The member `staff` when `pin` is theirs and they work here, counting wrong PINs.
     func signInCheck(staff: StaffID, pin: String) async throws -> StaffMember {
         let now = clock()
-        if let failures = pinFailures.value[staff], failures.count >= Self.pinAttempts,
-            now - failures.since < Self.pinLockout
-        {
+        if let failures = pinFailures.value[staff], PINLockout.isLocked(failures, now: now) {
             throw DomainError(
                 code: "auth.pinLocked", message: "\(staff) entered a wrong PIN \(failures.count) times; wait 15 minutes"
             )
@@ -102,10 +93,7 @@ extension NodeService {
         guard let member = try await staffMember(staff), member.worksAt(identity.store),
             Bcrypt.verify(pin, hash: member.pinHash)
         else {
-            pinFailures.update { failures in
-                let earlier = failures[staff].flatMap { now - $0.since < Self.pinLockout ? $0 : nil }
-                failures[staff] = PINFailures(count: (earlier?.count ?? 0) + 1, since: earlier?.since ?? now)
-            }
+            pinFailures.update { $0[staff] = PINLockout.failed($0[staff], now: now) }
             throw DomainError(code: "auth.signInFailed", message: "no staff member here has that id and PIN")
         }
         pinFailures.update { $0[staff] = nil }

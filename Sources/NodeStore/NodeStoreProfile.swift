@@ -10,7 +10,7 @@ extension NodeService {
     /// What this store does with sales and exchanges below zero stock (`warn` unless set).
     static func negativeStockRule(_ db: Database) throws -> NegativeStockRule {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [profileKeys.negativeStock])
-            .flatMap(NegativeStockRule.init(rawValue:)) ?? .warn
+            .flatMap(NegativeStockRule.init(rawValue:)) ?? .default
     }
 
     /// The shortfalls of taking `needed` out of this store's sellable stock, as the store's rule

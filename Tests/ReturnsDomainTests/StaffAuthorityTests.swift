@@ -59,3 +59,18 @@ struct StaffAuthorityTests {
         try StaffAuthority.check(Self.finance, holds: .largeRefund, at: "BJ-02")
     }
 }
+
+@Suite("PIN lockout")
+struct PINLockoutTests {
+    @Test("five wrong PINs within 15 minutes lock out until the window ends; an old count starts again")
+    func lockout() {
+        var failures: PINFailures?
+        for i in 0..<PINLockout.attempts {
+            #expect(!PINLockout.isLocked(failures, now: Int64(i)))
+            failures = PINLockout.failed(failures, now: Int64(i))
+        }
+        #expect(PINLockout.isLocked(failures, now: 10))
+        #expect(!PINLockout.isLocked(failures, now: PINLockout.window))
+        #expect(PINLockout.failed(failures, now: PINLockout.window) == PINFailures(count: 1, since: PINLockout.window))
+    }
+}

@@ -118,7 +118,7 @@ struct StoreProfileView: Encodable, Sendable {
         self.name = profile.name
         self.address = profile.address
         self.taxID = profile.taxID
-        self.negativeStock = profile.negativeStock ?? .warn
+        self.negativeStock = profile.negativeStock ?? .default
     }
 }
 

@@ -7,6 +7,9 @@ public enum NegativeStockRule: String, Hashable, Sendable, Codable, CaseIterable
     case warn
     /// Refuse it (`stock.insufficient`): nothing is recorded.
     case refuse
+
+    /// A store that has not chosen warns.
+    public static let `default` = NegativeStockRule.warn
 }
 
 /// A product a sale or exchange takes below zero: how many it needs, how many the ledger holds.

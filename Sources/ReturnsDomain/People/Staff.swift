@@ -200,3 +200,32 @@ public struct StaffDefinition: Hashable, Sendable, Codable {
             active: active ?? existing?.active ?? true)
     }
 }
+
+/// Wrong PINs entered for one staff member since `since` (ms).
+public struct PINFailures: Hashable, Sendable {
+    public var count: Int
+    public var since: Int64
+    public init(count: Int, since: Int64) {
+        self.count = count
+        self.since = since
+    }
+}
+
+/// The lockout rule for PINs, at sign-in and when authorising a step: five wrong PINs within 15
+/// minutes lock that member out until the 15 minutes are over. Pure: the node keeps the counts.
+public enum PINLockout {
+    public static let attempts = 5
+    public static let window: Int64 = 15 * 60 * 1000
+
+    /// Whether `failures` lock the member out at `now`.
+    public static func isLocked(_ failures: PINFailures?, now: Int64) -> Bool {
+        guard let failures else { return false }
+        return failures.count >= attempts && now - failures.since < window
+    }
+
+    /// The count after one more wrong PIN at `now` (a count older than the window starts again).
+    public static func failed(_ failures: PINFailures?, now: Int64) -> PINFailures {
+        guard let earlier = failures, now - earlier.since < window else { return PINFailures(count: 1, since: now) }
+        return PINFailures(count: earlier.count + 1, since: earlier.since)
+    }
+}
