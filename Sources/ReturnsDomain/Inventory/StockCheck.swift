@@ -36,9 +36,17 @@ public enum StockCheck {
 
     /// What the store's rule makes of `shortfalls`: refused (`stock.insufficient`, naming each),
     /// the warnings to give, or nothing.
-    public static func apply(_ rule: NegativeStockRule, to shortfalls: [StockShortfall]) throws(DomainError)
-        -> [StockShortfall]
-    {
+    /// B-grade units are sold only from refurbished stock the ledger holds: a shortfall there is
+    /// refused whatever the rule (each such unit is one that was written down).
+    public static func apply(
+        _ rule: NegativeStockRule, to shortfalls: [StockShortfall], from location: StockLocation = .sellable
+    ) throws(DomainError) -> [StockShortfall] {
+        if location == .refurbished, !shortfalls.isEmpty {
+            let list = shortfalls.map { "\($0.sku): \($0.needed) needed, \($0.onHand) B-grade in stock" }
+            throw DomainError(
+                code: "stock.insufficient",
+                message: "B-grade units are sold only from refurbished stock (" + list.joined(separator: "; ") + ")")
+        }
         guard !shortfalls.isEmpty, rule != .allow else { return [] }
         if rule == .refuse {
             let list = shortfalls.map { "\($0.sku): \($0.needed) needed, \($0.onHand) in stock" }
