@@ -7,40 +7,38 @@ import Replication
 import ReturnsDomain
 
 extension HubRoutes {
-    /// Head office's reads: head office, its viewers and operators.
-    static let headOffice: Set<HubRole> = [.headOffice, .viewer, .admin]
-    /// Head office's decisions (resolving exceptions): not a viewer.
-    static let headOfficeWriters: Set<HubRole> = [.headOffice, .admin]
+    /// Tokens that read company data (`HubRequestContext.reader()`); head office's own routes
+    /// ask for a permission instead (`HubRequestContext.headOffice(_:)`, `HeadOfficeAccess`).
     static let anyReader: Set<HubRole> = [.headOffice, .viewer, .admin, .storeNode, .onlineChannel]
 
     /// Head office's view of the whole company.
     func addHeadOfficeRoutes(to api: Group) {
         // Consolidated stock by SKU × store × location (any enrolled caller: stores check other stores' stock).
         api.get("stock") { request, context in
-            _ = try context.caller(in: Self.anyReader)
+            try context.reader()
             let rows = try await store.state().stock(
                 sku: request.query("sku").map(SKU.init(rawValue:)),
                 store: request.query("store").map(StoreID.init(rawValue:)))
             return try JSONCoding.response(rows)
         }
         api.get("exceptions") { _, context in
-            _ = try context.caller(in: Self.headOffice)
+            _ = try context.headOffice(.reports)
             return try JSONCoding.response(try await store.state().exceptions())
         }
         // The exceptions queue: head office records what it did about one; the exception stays.
         api.post("exceptions/resolve") { request, context in
-            let caller = try context.caller(in: Self.headOfficeWriters)
+            let by = try context.headOffice(.exceptions)
             let body = try await JSONCoding.decode(ResolveExceptionBody.self, from: request)
-            let resolution = try await store.resolveException(body.id, note: body.note, by: caller.node, now: clock())
+            let resolution = try await store.resolveException(body.id, note: body.note, by: NodeID(by), now: clock())
             return try JSONCoding.response(resolution)
         }
         // Escrow claims granted to stores and not used or lapsed yet.
         api.get("escrow/claims") { _, context in
-            _ = try context.caller(in: Self.headOffice)
+            _ = try context.headOffice(.reports)
             return try JSONCoding.response(try await store.outstandingClaims(now: clock()))
         }
         api.get("exceptions/resolutions") { _, context in
-            _ = try context.caller(in: Self.headOffice)
+            _ = try context.headOffice(.reports)
             return try JSONCoding.response(try await store.exceptionResolutions())
         }
         // The online channel submits a return; a replay of its Idempotency-Key gets the first answer.
@@ -60,7 +58,7 @@ extension HubRoutes {
         }
         // Return rates, cost of returns, top items, spikes, customer abuse signals, low stock.
         api.get("analytics") { request, context in
-            _ = try context.caller(in: Self.headOffice)
+            _ = try context.headOffice(.reports)
             let input = try await store.state().analyticsInput()
             let currency =
                 input.products.values.first?.unitPrice.currency ?? input.sales.first?.currency ?? Currency("EUR")
@@ -76,15 +74,15 @@ extension HubRoutes {
             }
         }
         api.get("sync-status") { _, context in
-            _ = try context.caller(in: Self.headOffice)
+            _ = try context.headOffice(.reports)
             return try JSONCoding.response(try await store.syncStatus())
         }
         api.get("incidents") { _, context in
-            _ = try context.caller(in: Self.headOffice)
+            _ = try context.headOffice(.reports)
             return try JSONCoding.response(try await store.incidents())
         }
         api.get("returns") { request, context in
-            _ = try context.caller(in: Self.headOffice)
+            _ = try context.headOffice(.reports)
             let status = try request.queryCase("status", as: ReturnStatus.self)
             let limit = try request.queryInteger("limit", in: 1...1000, default: 200)
             let rows = try await store.state().returns(
@@ -92,11 +90,11 @@ extension HubRoutes {
             return try JSONCoding.response(rows)
         }
         api.get("customers/:id/history") { _, context in
-            _ = try context.caller(in: Self.anyReader)
+            try context.reader()
             return try JSONCoding.response(try await store.state().customerHistory(CustomerID(try context.pathID())))
         }
         api.get("sales/:id") { _, context in
-            _ = try context.caller(in: Self.anyReader)
+            try context.reader()
             let id = SaleID(try context.pathID())
             let state = try await store.state()
             guard let sale = try await state.sale(id) else {
@@ -107,7 +105,7 @@ extension HubRoutes {
         }
         // The accounting journal for a spreadsheet or the books: one row per posting line.
         api.get("journal.csv") { request, context in
-            _ = try context.caller(in: Self.headOffice)
+            _ = try context.headOffice(.books)
             let period = try JournalCSV.period(from: request.queryValue("from"), to: request.queryValue("to"))
             let entries = try await store.state().journal(store: request.query("store").map(StoreID.init(rawValue:)))
                 .filter { period.contains($0.date) }
@@ -126,7 +124,7 @@ extension HubRoutes {
                     )))
         }
         api.get("verify") { _, context in
-            _ = try context.caller(in: Self.headOffice)
+            _ = try context.headOffice(.books)
             return try JSONCoding.response(try await store.verify())
         }
     }

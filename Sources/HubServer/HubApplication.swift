@@ -46,8 +46,9 @@ public func buildHubRouter(
     let routes = HubRoutes(store: store, metrics: metrics, clock: clock, longPolls: LongPollGate(limits: longPoll))
     routes.addProbeRoutes(to: router)
     routes.addDashboardRoutes(to: router)
-    let sync = router.group("sync/v1").add(middleware: HubAuthMiddleware(store: store))
-    let api = router.group("api/v1").add(middleware: HubAuthMiddleware(store: store))
+    routes.addSignInRoute(to: router)
+    let sync = router.group("sync/v1").add(middleware: HubAuthMiddleware(store: store, clock: clock))
+    let api = router.group("api/v1").add(middleware: HubAuthMiddleware(store: store, clock: clock))
     if let rateLimit {
         // One set of buckets for both groups: a caller's share covers every route it may use.
         let limiter = RateLimiter(limit: rateLimit, clock: rateClock)
@@ -57,6 +58,7 @@ public func buildHubRouter(
     routes.addSyncRoutes(to: sync)
     routes.addHeadOfficeRoutes(to: api)
     routes.addStaffRoutes(to: api)
+    routes.addUserRoutes(to: api)
     methods.record(router)
     return router
 }

@@ -22,7 +22,7 @@ final class HubMetrics: Sendable {
     func escrowClaimed() { server.counter("returnsync_hub_escrow_grants_total").increment() }
 
     /// Sets the gauges read from the store, then answers the exposition.
-    func scrape(status: [NodeSyncStatus], exceptions: Int, incidents: Int, heldPulls: Int) -> Response {
+    func scrape(status: [NodeSyncStatus], exceptions: Int, incidents: Int, heldPulls: Int, notHeld: Int) -> Response {
         // Counters show from the first scrape, at zero until something happens.
         for name in ["pushed", "pulled"] { server.counter("returnsync_hub_events_\(name)_total").increment(by: 0) }
         server.counter("returnsync_hub_escrow_grants_total").increment(by: 0)
@@ -44,6 +44,7 @@ final class HubMetrics: Sendable {
         server.gauge("returnsync_hub_exceptions").record(exceptions)
         server.gauge("returnsync_hub_incidents").record(incidents)
         server.gauge("returnsync_hub_pulls_held").record(heldPulls)
+        server.gauge("returnsync_hub_pulls_not_held").record(notHeld)
         return server.response()
     }
 }
@@ -64,7 +65,8 @@ extension HubRoutes {
         router.get("metrics") { _, _ in
             metrics.scrape(
                 status: try await store.syncStatus(), exceptions: try await store.state().exceptions().count,
-                incidents: try await store.incidents().count, heldPulls: longPolls.held)
+                incidents: try await store.incidents().count, heldPulls: longPolls.held,
+                notHeld: longPolls.notHeld)
         }
     }
 }

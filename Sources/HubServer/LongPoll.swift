@@ -39,7 +39,10 @@ final class LongPollGate: @unchecked Sendable {
     func enter(_ caller: String) -> Bool {
         lock.withLock {
             let mine = perCaller[caller, default: 0]
-            guard total < limits.maxHeld, mine < limits.maxHeldPerCaller else { return false }
+            guard total < limits.maxHeld, mine < limits.maxHeldPerCaller else {
+                refused += 1
+                return false
+            }
             total += 1
             perCaller[caller] = mine + 1
             return true
@@ -57,6 +60,10 @@ final class LongPollGate: @unchecked Sendable {
 
     /// Pulls held now.
     var held: Int { lock.withLock { total } }
+
+    /// Pulls that asked to wait and were answered at once, the cap reached, since the start.
+    var notHeld: Int { lock.withLock { refused } }
+    private var refused = 0
 }
 
 extension HubRoutes {

@@ -131,6 +131,30 @@ public protocol HubOperations: Sendable {
     /// work here. Checked by the same admission as any event.
     func defineStaff(_ member: StaffMember, by staff: StaffID, now: Int64) async throws -> StaffMember
 
+    // MARK: Head-office users (hub-local: never in the feed, never on a node)
+
+    /// Adds or replaces a head-office user; a user who has left loses their sessions.
+    func defineUser(_ user: HeadOfficeUser) async throws
+
+    /// The user `id`, with their wrong passwords since the last sign-in.
+    func user(_ id: HeadOfficeUserID) async throws -> (user: HeadOfficeUser, failures: PINFailures?)?
+
+    /// Every head-office user, by id.
+    func users() async throws -> [HeadOfficeUser]
+
+    /// Keeps the wrong-password count of `id` (`PINLockout`); nil clears it.
+    func setSignInFailures(_ id: HeadOfficeUserID, _ failures: PINFailures?) async throws
+
+    /// Keeps a new sign-in.
+    func startSession(_ session: HeadOfficeSession) async throws
+
+    /// The sign-in whose token hashes to `tokenHash`, with its user, when it has not expired at
+    /// `now` and the user is still active.
+    func session(tokenHash: String, now: Int64) async throws -> (session: HeadOfficeSession, user: HeadOfficeUser)?
+
+    /// Ends a sign-in (signing out).
+    func endSession(tokenHash: String) async throws
+
     /// Grants a store node (`credential`) returnable quantities of a sale, for the return named in
     /// the claim (another store's sale; or its own store's, which the holder claims while online) (DESIGN §4, `EscrowRules`): all lines or none, held until
     /// that return merges or the claim expires. A retry for the same return answers the same grant

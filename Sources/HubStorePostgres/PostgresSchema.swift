@@ -127,6 +127,24 @@ enum PostgresSchema {
                 "CREATE TABLE hub_subscribers (name text PRIMARY KEY, checkpoint bigint NOT NULL)"
             ]
         ),
+        (
+            "hub.pg.v4",
+            [
+                // Head-office users and their sign-ins: the hub's own, never in the feed. Roles are
+                // comma-separated; passwords and tokens are kept only as hashes.
+                """
+                CREATE TABLE hub_users (
+                    id text PRIMARY KEY, name text NOT NULL, roles text NOT NULL, password_hash text NOT NULL,
+                    language text, active boolean NOT NULL, failures int, failures_since bigint)
+                """,
+                """
+                CREATE TABLE hub_sessions (
+                    token_hash text PRIMARY KEY, csrf_hash text NOT NULL, "user" text NOT NULL,
+                    expires_at bigint NOT NULL)
+                """,
+                #"CREATE INDEX hub_sessions_by_user ON hub_sessions ("user")"#,
+            ]
+        ),
     ]
 
     /// Applies the migrations the database lacks; returns the names applied.

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import Testing
 
@@ -102,6 +103,35 @@ struct DashboardBrowserTests {
             }
         }
 
+        // People sign in with a password: finance (in Chinese) gets the books but not the
+        // exceptions' resolve buttons, loss prevention (in English) the other way round.
+        for (id, name, role, language) in [
+            ("hq.chen", "陈静", "finance", "zh-CN"), ("hq.lee", "Lee", "lossPrevention", "en"),
+        ] {
+            let password = try f.folder.write("\(id).password", "correct horse battery 电池\n")
+            try await HubFixture.expectSuccess([
+                "hub", "user", "set", "--data", f.hubData, "--id", id, "--name", name, "--role", role, "--language",
+                language, "--password-file", password,
+            ])
+        }
+        let finance = try await Self.signIn(
+            f, "hq.chen", "correct horse battery 电池",
+            screenshot: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map {
+                "\($0)/dashboard-signed-in-zh-CN.png"
+            })
+        #expect(finance["lang"] as? String == "zh-CN" && finance["me"] as? String == "陈静（财务）", "\(finance)")
+        // The wrong password was refused on the English page, before her language took over.
+        #expect(
+            (finance["refused"] as? String)?.contains("No head-office user has that ID and password.") == true,
+            "\(finance)")
+        #expect(finance["journal"] as? Bool == true && finance["resolveButtons"] as? Int == 0, "\(finance)")
+        #expect(finance["cookieVisible"] as? Bool == false, "the session cookie is HttpOnly: \(finance)")
+        let lossPrevention = try await Self.signIn(f, "hq.lee", "correct horse battery 电池")
+        #expect(lossPrevention["me"] as? String == "Lee (loss prevention)", "\(lossPrevention)")
+        #expect(
+            lossPrevention["journal"] as? Bool == false && (lossPrevention["resolveButtons"] as? Int ?? 0) > 0,
+            "\(lossPrevention)")
+
         // A token the hub does not know: the page shows the hub's problem and asks to sign in.
         let stranger = try TemporaryFolder("e2e-browser")
         defer { stranger.remove() }
@@ -113,6 +143,22 @@ struct DashboardBrowserTests {
             "\(f.baseURL)/dashboard?lang=zh-CN#token=not-a-token", profile: stranger)
         #expect(refusedInChinese.text.contains("无法识别该凭证。"), "\(refusedInChinese.text)")
         #expect(refusedInChinese.text.contains("auth.unknown"), "\(refusedInChinese.text)")
+    }
+
+    /// `scripts/browser-dashboard-sign-in.py` as `user`: what the page showed once signed in (and
+    /// after signing out), recorded as failed when the walk failed.
+    static func signIn(
+        _ f: HubFixture, _ user: String, _ password: String, screenshot: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> [String: Any] {
+        let result = try await runChild(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", Browser.script("browser-dashboard-sign-in.py").path, try Browser.url().path, f.baseURL, user,
+                password, "en",
+            ] + (screenshot.map { [$0] } ?? []), environment: ProcessInfo.processInfo.environment, within: 60)
+        #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
     }
 
     /// A PNG of the page at `url` once its script ran, a desktop window wide.

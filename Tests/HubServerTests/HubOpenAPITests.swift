@@ -64,9 +64,11 @@ struct HubOpenAPITests {
             }
             guard op.servers.contains(Self.hubURL) else { continue }
             let security = op.node["security"]?.children.map { $0.children.first?.key ?? $0.value } ?? []
-            // Probes, and the dashboard's page and script (they hold no data; the page reads the API with a token).
-            let isOpen = ["/healthz", "/livez", "/metrics", "/dashboard", "/dashboard.js", "/dashboard.css"].contains(
-                op.path)
+            // Probes, the dashboard's page and script (they hold no data; the page reads the API
+            // once signed in) and the sign-in itself.
+            let isOpen = [
+                "/healthz", "/livez", "/metrics", "/dashboard", "/dashboard.js", "/dashboard.css", "/api/v1/sign-in",
+            ].contains(op.path)
             if isOpen {
                 // `[{}]`: open despite the root's `nodeKey`.
                 #expect(security == ["{}"], "\(op.route) answers without a token: \(security)")

@@ -103,7 +103,7 @@ struct CatalogTests {
         "return.exchanged", "return.inspected", "return.received", "return.refunded", "return.rejected",
         "return.requested", "sale.recorded", "stock.counted", "storeCredit.adjusted",
         // log fields, settings, file and migration names
-        "hub.epoch", "hub.storage", "hub.token", "hub.url", "hub.v1", "hub.v2", "hub.v3", "hub.v4", "hub.v5",
+        "hub.epoch", "hub.storage", "hub.token", "hub.url", "hub.v1", "hub.v2", "hub.v3", "hub.v4", "hub.v5", "hub.v6",
         "node.id", "sync.acked", "sync.bootstrapped", "sync.checkpoint", "sync.conflicts", "sync.error",
         "sync.pulled", "sync.pushed", "sync.retryIn", "sync.longPoll", "sync.interval", "escrow.riskBudget",
         "stock.adjusted",

@@ -21,9 +21,20 @@ const code = (text) => el("code", {}, text);
 const worded = (group, value) => el("span", {}, word(group, value) + " ", code(value));
 
 function token() { return sessionStorage.getItem(TOKEN_KEY); }
+// A person signs in with a password: the hub keeps the session in an HttpOnly cookie, and every
+// change sends back the CSRF token the sign-in gave. A machine's token is sent as it is.
+const CSRF_KEY = "returnsync.hub.csrf";
+let me = null;
+function headers(extra) {
+  const h = { Accept: "application/json", "Accept-Language": LANG, ...(extra || {}) };
+  if (token()) h.Authorization = "Bearer " + token();
+  else if (sessionStorage.getItem(CSRF_KEY)) h["X-CSRF-Token"] = sessionStorage.getItem(CSRF_KEY);
+  return h;
+}
+function may(permission) { return !!me && me.permissions.includes(permission); }
 
 async function api(path) {
-  const response = await fetch(path, { headers: { Authorization: "Bearer " + token(), Accept: "application/json", "Accept-Language": LANG } });
+  const response = await fetch(path, { headers: headers() });
   if (!response.ok) throw await problemError(response);
   return response;
 }
@@ -108,7 +119,7 @@ async function loadExceptions() {
     { key: "code", value: (e) => code(e.code) },
     { key: "record", value: (e) => record(e.record) },
     { key: "events", value: (e) => code(e.dots.map((d) => d.node + ":" + d.seq).join(", ")) },
-    { key: "resolution", value: (e) => e.resolution ? resolution(e.resolution) : resolveButton(e) },
+    { key: "resolution", value: (e) => e.resolution ? resolution(e.resolution) : may("exceptions") ? resolveButton(e) : "" },
   ], rows);
 }
 
@@ -125,7 +136,7 @@ function resolveButton(exception) {
     try {
       await fetch("/api/v1/exceptions/resolve", {
         method: "POST",
-        headers: { Authorization: "Bearer " + token(), "Content-Type": "application/json", "Accept-Language": LANG },
+        headers: headers({ "Content-Type": "application/json" }),
         body: JSON.stringify({ id: exception.id, note: note.trim() }),
       }).then(async (r) => { if (!r.ok) throw await problemError(r); });
       await loadExceptions();
@@ -289,19 +300,48 @@ async function downloadJournal() {
 }
 
 function signOut() {
+  if (!token() && me) fetch("/api/v1/sign-out", { method: "POST", headers: headers() }).catch(() => {});
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(CSRF_KEY);
+  me = null;
   if (timer) clearInterval(timer);
   timer = null;
   show(false);
 }
 
+async function signIn(event) {
+  event.preventDefault();
+  $("problem").hidden = true;
+  try {
+    const response = await fetch("/api/v1/sign-in", {
+      method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json", "Accept-Language": LANG },
+      body: JSON.stringify({ user: $("user").value.trim(), password: $("password").value }),
+    });
+    $("password").value = "";
+    if (!response.ok) throw await problemError(response);
+    const answer = await response.json();
+    sessionStorage.setItem(CSRF_KEY, answer.csrfToken);
+    // The dashboard speaks the language head office set for them.
+    if (answer.me.language && answer.me.language !== LANG) { location.search = "?lang=" + encodeURIComponent(answer.me.language); return; }
+    await start();
+  } catch (error) { showProblem(error); }
+}
+
 function show(signedIn) {
   $("signin").hidden = signedIn;
   $("board").hidden = !signedIn;
-  for (const id of ["refresh", "autolabel", "journal", "signout"]) $(id).hidden = !signedIn;
+  for (const id of ["refresh", "autolabel", "journal", "signout", "me"]) $(id).hidden = !signedIn;
+  if (signedIn && me) {
+    $("journal").hidden = !may("books");
+    const roles = me.roles.map((r) => word("hqRole", r)).join(t("dashboard.list.separator"));
+    // A person by name; a machine's token by its node id, as a code.
+    if (me.kind === "user") $("me").textContent = t("dashboard.signIn.who", { name: me.name, roles });
+    else $("me").replaceChildren(code(me.id), " " + roles);
+  }
 }
 
-function start() {
+async function start() {
+  try { me = await json("/api/v1/me"); } catch (error) { signOut(); showProblem(error); return; }
   show(true);
   refresh();
   if (timer) clearInterval(timer);
@@ -323,6 +363,7 @@ document.addEventListener("DOMContentLoaded", () => {
     start();
   });
   $("token").addEventListener("keydown", (event) => { if (event.key === "Enter") $("go").click(); });
+  $("password-form").addEventListener("submit", signIn);
   $("refresh").addEventListener("click", refresh);
   $("journal").addEventListener("click", downloadJournal);
   $("signout").addEventListener("click", signOut);
@@ -331,5 +372,6 @@ document.addEventListener("DOMContentLoaded", () => {
   $("language").addEventListener("change", () => { location.search = "?lang=" + encodeURIComponent($("language").value); });
   for (const id of ["returns-store", "returns-status"]) $(id).addEventListener("change", () => loadReturns().catch(showProblem));
   for (const id of ["stock-sku", "stock-store"]) $(id).addEventListener("change", () => loadStock().catch(showProblem));
-  if (token()) start(); else show(false);
+  // Signed in already (a token for this tab, or the session cookie of a sign-in): straight in.
+  if (token() || sessionStorage.getItem(CSRF_KEY)) start(); else show(false);
 });

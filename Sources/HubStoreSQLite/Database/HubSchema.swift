@@ -86,5 +86,20 @@ enum HubSchema {
                         name TEXT PRIMARY KEY NOT NULL, checkpoint INTEGER NOT NULL) WITHOUT ROWID, STRICT;
                     """)
         }
+        migrator.registerMigration("hub.v6") { db in
+            try db.execute(
+                sql: """
+                    -- Head-office users and their sign-ins: the hub's own, never in the feed.
+                    -- Roles are comma-separated; passwords and tokens are kept only as hashes.
+                    CREATE TABLE hub_users (
+                        id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, roles TEXT NOT NULL,
+                        password_hash TEXT NOT NULL, language TEXT, active INTEGER NOT NULL,
+                        failures INTEGER, failures_since INTEGER) WITHOUT ROWID, STRICT;
+                    CREATE TABLE hub_sessions (
+                        token_hash TEXT PRIMARY KEY NOT NULL, csrf_hash TEXT NOT NULL, user TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL) WITHOUT ROWID, STRICT;
+                    CREATE INDEX hub_sessions_by_user ON hub_sessions (user);
+                    """)
+        }
     }
 }

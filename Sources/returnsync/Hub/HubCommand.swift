@@ -30,6 +30,7 @@ struct HubCommand: AsyncParsableCommand {
         subcommands: [
             Init.self, Migrate.self, Enroll.self, Revoke.self, Serve.self, Status.self, Verify.self, RotateEpoch.self,
             StaffCommand.self,
+            UserCommand.self,
         ])
 }
 

@@ -1,6 +1,3 @@
-public import Replication
-public import ReturnsDomain
-
 /// The identifier alphabet (Protocol/sync.md, "Admission"): 1 to 64 Unicode scalars, any script,
 /// none of them a control, format, surrogate, private-use or line/paragraph-separator character,
 /// and no white space at either end. So `王丽`, `S-01` and `SKU 7/B` are ids; `A\u{0}B`, `\n`, `""`

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Signs a head-office user in to the hub's dashboard (/dashboard) in headless Chromium, as they
+would: opens the page in LANG, types the user ID and password into the sign-in form, waits for the
+board to load, reads who the header says is signed in and what the page offers them (the journal
+download, the exceptions' resolve buttons), then signs out and checks that the session cookie no
+longer opens the API. Prints one JSON object with what it saw; exits 0 when the board loaded and
+the sign-out held, 1 otherwise.
+
+Usage: browser-dashboard-sign-in.py CHROMIUM BASE_URL USER PASSWORD [LANG] [SCREENSHOT]
+(SCREENSHOT: a PNG path for the signed-in board.) The browser is driven with the same DevTools
+client as scripts/browser-desk-walk.py. Used by Tests/EndToEndTests/DashboardBrowserTests.swift.
+"""
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+
+spec = importlib.util.spec_from_file_location(
+    "desk_walk", os.path.join(os.path.dirname(os.path.abspath(__file__)), "browser-desk-walk.py"))
+desk_walk = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(desk_walk)
+
+
+def main():
+    chromium, base, user, password = sys.argv[1:5]
+    lang = sys.argv[5] if len(sys.argv) > 5 else "en"
+    screenshot = sys.argv[6] if len(sys.argv) > 6 else None
+    seen = {}
+    with tempfile.TemporaryDirectory(prefix="dashboard-sign-in-") as profile:
+        browser = desk_walk.Browser(chromium, profile)
+        try:
+            browser.open(base + "/dashboard?lang=" + lang)
+            browser.send("Emulation.setDeviceMetricsOverride", {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+            browser.wait_for("document.getElementById('signin') && !document.getElementById('signin').hidden", "the sign-in form")
+            # A wrong password first: the page says so in its language, and stays on the form.
+            browser.evaluate(f"""
+                document.getElementById('user').value = {json.dumps(user)};
+                document.getElementById('password').value = 'not the password';
+                document.getElementById('sign-in').click();""")
+            browser.wait_for("!document.getElementById('problem').hidden", "the refusal")
+            seen["refused"] = browser.evaluate("return document.getElementById('problem').textContent;")
+            browser.evaluate(f"""
+                document.getElementById('user').value = {json.dumps(user)};
+                document.getElementById('password').value = {json.dumps(password)};
+                document.getElementById('sign-in').click();""")
+            browser.wait_for("document.body.dataset.loaded", "the board")
+            seen["lang"] = browser.evaluate("return document.documentElement.lang;")
+            seen["me"] = browser.evaluate("return document.getElementById('me').textContent;")
+            seen["journal"] = browser.evaluate("return !document.getElementById('journal').hidden;")
+            seen["resolveButtons"] = browser.evaluate(
+                "return [...document.querySelectorAll('#exceptions button')].length;")
+            seen["exceptions"] = browser.evaluate("return document.getElementById('exceptions').innerText;")
+            # The session is in an HttpOnly cookie: the page's script cannot read it.
+            seen["cookieVisible"] = browser.evaluate("return document.cookie.includes('returnsync_hub_session');")
+            if screenshot:
+                browser.screenshot(screenshot)
+            browser.evaluate("document.getElementById('signout').click();")
+            browser.wait_for("!document.getElementById('signin').hidden", "the sign-in form again")
+            seen["afterSignOut"] = browser.evaluate("return (await fetch('/api/v1/me')).status;")
+        except Exception as error:  # report what happened, as JSON, and fail
+            seen["error"] = str(error)
+        finally:
+            browser.close()
+    print(json.dumps(seen, ensure_ascii=False))
+    return 0 if "error" not in seen and seen.get("afterSignOut") == 401 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
