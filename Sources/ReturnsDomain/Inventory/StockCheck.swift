@@ -42,9 +42,17 @@ public enum StockCheck {
         guard !shortfalls.isEmpty, rule != .allow else { return [] }
         if rule == .refuse {
             let list = shortfalls.map { "\($0.sku): \($0.needed) needed, \($0.onHand) in stock" }
+            // One shortfall is told in the reader's language with its figures; several in English.
+            let one = shortfalls.count == 1 ? shortfalls[0] : nil
             throw DomainError(
                 code: "stock.insufficient",
-                message: "this store does not sell below zero stock (" + list.joined(separator: "; ") + ")")
+                message: "this store does not sell below zero stock (" + list.joined(separator: "; ") + ")",
+                values: one.map {
+                    [
+                        "location": "sellable", "onHand": String($0.onHand), "sku": "\($0.sku)",
+                        "quantity": String($0.needed),
+                    ]
+                } ?? [:])
         }
         return shortfalls
     }

@@ -39,7 +39,7 @@ extension ReturnSync.ReturnCommand {
         func run() async throws {
             let returnID = ReturnID(id)
             guard let view = try await options.node.service().read({ try $0.returnView(returnID) }) else {
-                throw DomainError.invalid("return.notFound", "no return \(id)")
+                throw DomainError.invalid("return.notFound", "no return \(id)", ["return": "\(id)"])
             }
             try options.emit(view) { Render.returnDocument(view) }
         }

@@ -63,7 +63,8 @@ extension ReturnSync.SaleCommand {
         func run() async throws {
             let id = SaleID(receipt)
             guard let view = try await options.node.service().read({ try $0.saleView(id) }) else {
-                throw DomainError.invalid("sale.notFound", "no sale with receipt \(receipt) on this node")
+                throw DomainError.invalid(
+                    "sale.notFound", "no sale with receipt \(receipt) on this node", ["receipt": "\(receipt)"])
             }
             try options.emit(view) { Render.sale(view) }
         }
