@@ -67,8 +67,9 @@ struct CLITests {
         #expect(result.stderr.contains("node.notInitialised"), "\(result)")
     }
 
-    /// A terminal set to Chinese (`LANG=zh_CN.UTF-8`) is told what a refusal means in Chinese;
-    /// the `Error: code: message` line scripts read stays as it is.
+    /// A terminal set to Chinese (`LANG=zh_CN.UTF-8`) is told what a refusal means in Chinese and
+    /// this refusal's own account with its figures; the `Error: code: message` line scripts read
+    /// stays as it is.
     @Test("a refusal in a Chinese terminal says what it means in Chinese, then the code")
     func chineseTerminal() async throws {
         let folder = try TemporaryFolder("e2e-zh")
@@ -87,7 +88,7 @@ struct CLITests {
                 "1", "--reason", "changedMind", "--condition", "unopened",
             ], environment: environment, within: 60)
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("错误：没有该小票号的销售单。\n"), "\(result)")
+        #expect(result.stderr.hasPrefix("错误：没有该小票号的销售单。\n详情：这里没有小票号为 NOPE 的销售单\n"), "\(result)")
         #expect(result.stderr.contains("Error: sale.notFound: "), "\(result)")
     }
 
