@@ -92,6 +92,39 @@ struct CLITests {
         #expect(result.stderr.contains("Error: sale.notFound: "), "\(result)")
     }
 
+    /// A Chinese terminal reads tables with Chinese headers and the vocabularies' words (a
+    /// location, a status), and short success lines in Chinese; an English terminal reads what it
+    /// always did, and `--json` is the same in both.
+    @Test("a Chinese terminal reads tables and success lines in Chinese; English stays as it was")
+    func chineseTables() async throws {
+        let folder = try TemporaryFolder("e2e-zh-tables")
+        defer { folder.remove() }
+        let data = folder.file("node").path
+        #expect(try await returnsync("node", "init", "--store", "SH-01", "--data", data).status == 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["RETURNSYNC_DATA"] = nil
+        environment["LC_MESSAGES"] = nil
+        environment["LANG"] = nil
+        environment["LC_ALL"] = "zh_CN.UTF-8"
+        func chinese(_ arguments: String...) async throws -> CLIResult {
+            try await runChild(
+                try ReturnsyncBinary.url(), arguments + ["--data", data], environment: environment, within: 60)
+        }
+        let added = try await chinese(
+            "product", "add", "--sku", "MUG-1", "--name", "马克杯", "--category", "kitchen", "--price", "39.90", "--cost",
+            "12", "--vat", "13")
+        #expect(added.status == 0 && added.stdout == "商品 MUG-1“马克杯”，单价 39.90 EUR\n", "\(added)")
+        let received = try await chinese("stock", "receive", "--sku", "MUG-1", "--quantity", "5")
+        #expect(received.stdout.hasPrefix("已入库 5 × MUG-1\n门店   库位  SKU    数量\n"), "\(received)")
+        #expect(received.stdout.contains("SH-01  可售  MUG-1     5"), "\(received)")
+        #expect(try await chinese("return", "list").stdout == "没有退货单。\n")
+
+        let english = try await returnsync("stock", "show", "--data", data)
+        #expect(english.stdout == "STORE  LOCATION  SKU    QTY\nSH-01  sellable  MUG-1    5\n", "\(english)")
+        let json = try await chinese("stock", "show", "--json")
+        #expect(json.stdout == (try await returnsync("stock", "show", "--json", "--data", data)).stdout)
+    }
+
     /// In a store whose staff sign in, a write-off from the terminal is refused without a PIN and
     /// signed for with the manager's (`--pin-stdin`), like at the desk.
     @Test("a write-off from the CLI in a staffed store needs the manager's PIN on standard input")

@@ -66,7 +66,12 @@ extension ReturnSync.ProductCommand {
                 vatRate: vat, serialTracked: serialTracked, lotTracked: lotTracked,
                 returnable: !notReturnable, vendor: vendor.map(VendorID.init))
             try await service.defineProduct(product, staff: StaffID(options.staffID))
-            try options.emit(product) { "Product \(product.sku) \"\(product.name)\" at \(product.unitPrice)" }
+            try options.emit(product) {
+                CLIWords.text(
+                    "cli.product.added",
+                    ["sku": "\(product.sku)", "name": product.name, "price": "\(product.unitPrice)"],
+                    english: "Product \(product.sku) \"\(product.name)\" at \(product.unitPrice)")
+            }
         }
     }
 

@@ -67,7 +67,11 @@ extension ReturnSync.StockCommand {
                 vendor: vendor.map(VendorID.init), staff: StaffID(options.staffID))
             let skuValue = SKU(sku)
             let rows = try await service.read { try $0.stock(sku: skuValue, store: service.identity.store) }
-            try options.emit(rows) { "Received \(quantity) × \(sku)\n" + Render.stock(rows) }
+            try options.emit(rows) {
+                CLIWords.text(
+                    "cli.stock.received", ["quantity": "\(quantity)", "sku": sku],
+                    english: "Received \(quantity) × \(sku)") + "\n" + Render.stock(rows)
+            }
         }
     }
 
@@ -88,7 +92,11 @@ extension ReturnSync.StockCommand {
             let service = try options.node.service()
             try await service.setReorderPoint(sku: SKU(sku), minimum: minimum, staff: StaffID(options.staffID))
             let point = ReorderPoint(store: service.identity.store, sku: SKU(sku), minimum: minimum)
-            try options.emit(point) { "Reorder point of \(sku): \(minimum)" }
+            try options.emit(point) {
+                CLIWords.text(
+                    "cli.stock.reorderPoint", ["sku": sku, "minimum": "\(minimum)"],
+                    english: "Reorder point of \(sku): \(minimum)")
+            }
         }
     }
 
@@ -116,8 +124,17 @@ extension ReturnSync.StockCommand {
                 signedIn: try await options.signedIn(service))
             let c = view.count
             try options.emit(view) {
-                "Stock-take \(view.id): \(c.sku) at \(c.location.rawValue): counted \(c.counted), ledger \(c.expected), "
-                    + "difference \(c.variance > 0 ? "+" : "")\(c.variance) at \(c.unitCost) each"
+                CLIWords.text(
+                    "cli.stock.counted",
+                    [
+                        "id": "\(view.id)", "sku": "\(c.sku)",
+                        "location": CLIWords.value("location", c.location.rawValue),
+                        "counted": "\(c.counted)", "expected": "\(c.expected)",
+                        "variance": "\(c.variance > 0 ? "+" : "")\(c.variance)", "cost": "\(c.unitCost)",
+                    ],
+                    english:
+                        "Stock-take \(view.id): \(c.sku) at \(c.location.rawValue): counted \(c.counted), ledger \(c.expected), "
+                        + "difference \(c.variance > 0 ? "+" : "")\(c.variance) at \(c.unitCost) each")
             }
         }
     }
@@ -149,8 +166,16 @@ extension ReturnSync.StockCommand {
                 staff: StaffID(options.staffID), signedIn: try await options.signedIn(service))
             let a = view.adjustment
             try options.emit(view) {
-                "Stock adjustment \(view.id): \(a.isIncoming ? "+" : "-")\(a.quantity) \(a.sku) at \(a.location.rawValue) "
-                    + "(\(a.reason.rawValue)) at \(a.unitCost) each"
+                CLIWords.text(
+                    "cli.stock.adjusted",
+                    [
+                        "id": "\(view.id)", "quantity": "\(a.isIncoming ? "+" : "-")\(a.quantity)", "sku": "\(a.sku)",
+                        "location": CLIWords.value("location", a.location.rawValue),
+                        "reason": CLIWords.value("adjustReason", a.reason.rawValue), "cost": "\(a.unitCost)",
+                    ],
+                    english:
+                        "Stock adjustment \(view.id): \(a.isIncoming ? "+" : "-")\(a.quantity) \(a.sku) at \(a.location.rawValue) "
+                        + "(\(a.reason.rawValue)) at \(a.unitCost) each")
             }
         }
     }

@@ -27,7 +27,9 @@ extension ReturnSync.CustomerCommand {
         func run() async throws {
             let customer = ReturnsDomain.Customer(id: CustomerID(id), name: name, phone: phone, email: email)
             try await options.node.service().registerCustomer(customer, staff: StaffID(options.staffID))
-            try options.emit(customer) { "Customer \(id) registered" }
+            try options.emit(customer) {
+                CLIWords.text("cli.customer.registered", ["id": "\(id)"], english: "Customer \(id) registered")
+            }
         }
     }
 

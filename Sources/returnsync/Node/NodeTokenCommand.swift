@@ -40,7 +40,9 @@ extension ReturnSync.NodeCommand {
                     try Output.printJSON(["name": name, "key": key])
                 } else {
                     Output.print(key)
-                    Output.note("key \(name) made; it is shown only now")
+                    Output.note(
+                        CLIWords.text(
+                            "cli.token.made", ["name": name], english: "key \(name) made; it is shown only now"))
                 }
             }
         }
@@ -62,7 +64,10 @@ extension ReturnSync.NodeCommand {
                     for k in keys {
                         table.add(k.name, TimeText.show(k.createdAt), k.revokedAt.map(TimeText.show) ?? "")
                     }
-                    Output.print(table.render(empty: "No keys: make one with `node token add`."))
+                    Output.print(
+                        table.render(
+                            empty: CLIWords.text(
+                                "cli.empty.tokens", english: "No keys: make one with `node token add`.")))
                 }
             }
         }
@@ -79,7 +84,7 @@ extension ReturnSync.NodeCommand {
                 guard try await folder.service().revokeAPIToken(name: name) else {
                     throw ValidationError("token.unknown: no live key named \(name)")
                 }
-                Output.note("key \(name) revoked")
+                Output.note(CLIWords.text("cli.token.revoked", ["name": name], english: "key \(name) revoked"))
             }
         }
     }

@@ -28,7 +28,8 @@ extension ReturnSync.AlertsCommand {
                     table.add(
                         a.store.rawValue, a.sku.rawValue, String(a.sellable), String(a.minimum), String(a.shortfall))
                 }
-                return table.render(empty: "No SKU is under its reorder point.")
+                return table.render(
+                    empty: CLIWords.text("cli.empty.lowStock", english: "No SKU is under its reorder point."))
             }
         }
     }

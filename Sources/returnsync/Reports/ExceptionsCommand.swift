@@ -21,10 +21,11 @@ extension ReturnSync {
                 var table = Table("CODE", "SEVERITY", "RECORD", "EVENTS", "MESSAGE")
                 for e in exceptions {
                     table.add(
-                        e.code, e.severity.rawValue, e.record.description,
-                        e.dots.map(\.description).joined(separator: ","), e.message)
+                        e.code, CLIWords.value("cli.severity", e.severity.rawValue), e.record.description,
+                        e.dots.map(\.description).joined(separator: ","),
+                        CLIWords.isEnglish ? e.message : TerminalWords.meaning(ofCode: e.code) ?? e.message)
                 }
-                return table.render(empty: "No exceptions.")
+                return table.render(empty: CLIWords.text("cli.empty.exceptions", english: "No exceptions."))
             }
         }
     }

@@ -48,7 +48,11 @@ extension ReturnSync.SaleCommand {
             }
             let sale = try draft.resolve(identity: identity, now: TimeText.nowMillis()) { catalog[$0] }
             let view = try await service.recordSale(sale, staff: StaffID(options.staffID))
-            try options.emit(view) { "Recorded sale \(sale.id), \(sale.total)\n\n" + Render.sale(view) }
+            try options.emit(view) {
+                CLIWords.text(
+                    "cli.sale.recorded", ["id": "\(sale.id)", "total": "\(sale.total)"],
+                    english: "Recorded sale \(sale.id), \(sale.total)") + "\n\n" + Render.sale(view)
+            }
         }
     }
 
