@@ -9,7 +9,8 @@ import ReturnsDomain
 struct ReturnSync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "returnsync",
-        abstract: "Sales returns for a retail chain: a store's node and its return desk.",
+        abstract: CLIWords.text(
+            "cli.help.returnsync", english: "Sales returns for a retail chain: a store's node and its return desk."),
         discussion: """
             Every store runs a node: one SQLite file that keeps working with no network. Staff record \
             sales, returns, inspections, dispositions, refunds and exchanges into it; the node keeps \

@@ -123,6 +123,13 @@ struct CLITests {
         #expect(english.stdout == "STORE  LOCATION  SKU    QTY\nSH-01  sellable  MUG-1    5\n", "\(english)")
         let json = try await chinese("stock", "show", "--json")
         #expect(json.stdout == (try await returnsync("stock", "show", "--json", "--data", data)).stdout)
+
+        // Help: each command's one-line summary in Chinese; the longer explanations stay English.
+        let help = try await runChild(
+            try ReturnsyncBinary.url(), ["stock", "--help"], environment: environment, within: 60)
+        #expect(help.stdout.contains("将到货登记为可售库存。") && help.stdout.contains("查看各库位库存"), "\(help)")
+        let englishHelp = try await returnsync("stock", "--help")
+        #expect(englishHelp.stdout.contains("Book goods received into sellable stock."), "\(englishHelp)")
     }
 
     /// In a store whose staff sign in, a write-off from the terminal is refused without a PIN and

@@ -7,7 +7,7 @@ extension ReturnSync {
     struct ProductCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "product",
-            abstract: "Add products to the catalog and list them.",
+            abstract: CLIWords.text("cli.help.product.about", english: "Add products to the catalog and list them."),
             subcommands: [Add.self, List.self],
             defaultSubcommand: List.self)
     }
@@ -17,7 +17,9 @@ extension ReturnSync.ProductCommand {
     /// `returnsync product add`: defines (or redefines) a product.
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a product, or change one (the same SKU again replaces its details).",
+            abstract: CLIWords.text(
+                "cli.help.product.add",
+                english: "Add a product, or change one (the same SKU again replaces its details)."),
             discussion: """
                 Prices include VAT, as on the shelf label. Sales keep the price they were rung up at, \
                 so changing a price never changes what an old receipt refunds.
@@ -77,7 +79,8 @@ extension ReturnSync.ProductCommand {
 
     /// `returnsync product list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the catalog.")
+        static let configuration = CommandConfiguration(
+            abstract: CLIWords.text("cli.help.product.list", english: "List the catalog."))
 
         @OptionGroup var options: DeskOptions
 

@@ -7,7 +7,8 @@ extension ReturnSync {
     struct StockCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "stock",
-            abstract: "Show stock per location, receive goods, set reorder points.",
+            abstract: CLIWords.text(
+                "cli.help.stock.about", english: "Show stock per location, receive goods, set reorder points."),
             discussion: """
                 Stock is never edited: every figure is the sum of movements (sales, goods in, returns, \
                 dispositions). Returned goods arrive in pendingInspection and only reach sellable \
@@ -28,7 +29,9 @@ extension ReturnSync.StockCommand {
     /// `returnsync stock [show]`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "This store's stock per location and SKU (the default); head office's hub has every store's.")
+            abstract: CLIWords.text(
+                "cli.help.stock.show",
+                english: "This store's stock per location and SKU (the default); head office's hub has every store's."))
 
         @OptionGroup var options: DeskOptions
         @Option(help: ArgumentHelp("Only this SKU.", valueName: "sku")) var sku: String?
@@ -46,7 +49,8 @@ extension ReturnSync.StockCommand {
 
     /// `returnsync stock receive`: goods in from a supplier.
     struct Receive: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Book goods received into sellable stock.")
+        static let configuration = CommandConfiguration(
+            abstract: CLIWords.text("cli.help.stock.receive", english: "Book goods received into sellable stock."))
 
         @OptionGroup var options: DeskOptions
         @Option(help: ArgumentHelp("The product received.", valueName: "sku")) var sku: String
@@ -78,7 +82,9 @@ extension ReturnSync.StockCommand {
     /// `returnsync stock reorder`: the minimum that triggers a low-stock alert.
     struct Reorder: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set a SKU's reorder point: below it, `alerts low-stock` lists the SKU.")
+            abstract: CLIWords.text(
+                "cli.help.stock.reorder",
+                english: "Set a SKU's reorder point: below it, `alerts low-stock` lists the SKU."))
 
         @OptionGroup var options: DeskOptions
         @Option(help: ArgumentHelp("The product.", valueName: "sku")) var sku: String
@@ -103,7 +109,9 @@ extension ReturnSync.StockCommand {
     /// `returnsync stock count`: a stock-take of one location.
     struct Count: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record a stock-take of one location: the difference moves stock and posts to the journal.",
+            abstract: CLIWords.text(
+                "cli.help.stock.count",
+                english: "Record a stock-take of one location: the difference moves stock and posts to the journal."),
             discussion: """
                 Count what is on the shelf (or in the returns room's locations: pendingInspection, \
                 repair, refurbished, scrap, returnToVendor) and give the figure; the node compares it \
@@ -142,7 +150,9 @@ extension ReturnSync.StockCommand {
     /// `returnsync stock adjust`: stock out with a reason, or found.
     struct Adjust: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Take stock out (damaged, writeOff, zeroValueIssue) or book it found, at cost, with why.",
+            abstract: CLIWords.text(
+                "cli.help.stock.adjust",
+                english: "Take stock out (damaged, writeOff, zeroValueIssue) or book it found, at cost, with why."),
             discussion: """
                 damaged and writeOff post to the write-off account, zeroValueIssue (a sample, a \
                 replacement handed out) to samples and replacements, found against inventory \

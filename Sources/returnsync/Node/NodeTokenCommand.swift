@@ -8,7 +8,9 @@ extension ReturnSync.NodeCommand {
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "token",
-            abstract: "Make, list and revoke the keys the node's API accepts (one per till, one for the desk).",
+            abstract: CLIWords.text(
+                "cli.help.node.token.about",
+                english: "Make, list and revoke the keys the node's API accepts (one per till, one for the desk)."),
             discussion: """
                 Every call to the node's API under /api/v1 (but /api/v1/healthz and /api/v1/metrics) \
                 carries one of these keys as `Authorization: Bearer <key>`. The desk's browser is \
@@ -23,7 +25,8 @@ extension ReturnSync.NodeCommand {
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Make a key and print it (only this once) on standard output.")
+                abstract: CLIWords.text(
+                    "cli.help.node.token.add", english: "Make a key and print it (only this once) on standard output."))
 
             @OptionGroup var folder: NodeFolder
 
@@ -48,7 +51,8 @@ extension ReturnSync.NodeCommand {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List the keys, live and revoked.")
+            static let configuration = CommandConfiguration(
+                abstract: CLIWords.text("cli.help.node.token.list", english: "List the keys, live and revoked."))
 
             @OptionGroup var folder: NodeFolder
 
@@ -73,7 +77,8 @@ extension ReturnSync.NodeCommand {
         }
 
         struct Revoke: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Stop a key working, at once.")
+            static let configuration = CommandConfiguration(
+                abstract: CLIWords.text("cli.help.node.token.revoke", english: "Stop a key working, at once."))
 
             @OptionGroup var folder: NodeFolder
 

@@ -6,7 +6,9 @@ extension ReturnSync {
     /// `returnsync alerts …`: early warnings for the store.
     struct AlertsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "alerts", abstract: "Early warnings for this store.", subcommands: [LowStock.self])
+            commandName: "alerts",
+            abstract: CLIWords.text("cli.help.alerts.about", english: "Early warnings for this store."),
+            subcommands: [LowStock.self])
     }
 }
 
@@ -15,7 +17,9 @@ extension ReturnSync.AlertsCommand {
     struct LowStock: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "low-stock",
-            abstract: "SKUs whose sellable stock is under their reorder point (`stock reorder`).",
+            abstract: CLIWords.text(
+                "cli.help.alerts.lowStock",
+                english: "SKUs whose sellable stock is under their reorder point (`stock reorder`)."),
             discussion: "Returned goods waiting for inspection do not count as sellable.")
 
         @OptionGroup var options: DeskOptions

@@ -7,7 +7,9 @@ extension ReturnSync {
     struct ExceptionsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "exceptions",
-            abstract: "The exceptions queue: over-returns, conflicting edits, overdrawn store credit.",
+            abstract: CLIWords.text(
+                "cli.help.exceptions.about",
+                english: "The exceptions queue: over-returns, conflicting edits, overdrawn store credit."),
             discussion: """
                 Nothing is silently dropped when two stores act on the same record: the rule picks a \
                 winner and the clash is listed here (code, record, involved events) for review.
