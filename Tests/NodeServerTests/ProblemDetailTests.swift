@@ -1,5 +1,7 @@
 import Foundation
 import HTTPSupport
+import Hummingbird
+import HummingbirdTesting
 import Localization
 import ReturnsDomain
 import Testing
@@ -76,6 +78,20 @@ struct ProblemDetailTests {
         let bare = DomainError.invalid("return.overReturn", "over")
         #expect(Self.detail(bare, .en) == "over")
         #expect(Self.detail(bare, .zhCN) == Catalog.of(.zhCN).meaning(ofCode: "return.overReturn"))
+    }
+
+    @Test("over HTTP the detail follows Accept-Language, with the occurrence's names")
+    func overHTTP() async throws {
+        try await NodeAPIFixture.run { _, client in
+            var headers: HTTPFields = [.authorization: "Bearer \(NodeAPIFixture.key)", .acceptLanguage: "zh-CN"]
+            let chinese = try await client.execute(uri: "/api/v1/returns/RT-NONE-1", method: .get, headers: headers)
+            let zh = try JSONDecoder().decode(ProblemBody.self, from: Data(buffer: chinese.body))
+            #expect(zh.code == "return.notFound" && zh.detail == "没有退货单 RT-NONE-1", "\(zh)")
+            headers[.acceptLanguage] = "en"
+            let english = try await client.execute(uri: "/api/v1/returns/RT-NONE-1", method: .get, headers: headers)
+            let en = try JSONDecoder().decode(ProblemBody.self, from: Data(buffer: english.body))
+            #expect(en.detail == "no return RT-NONE-1", "\(en)")
+        }
     }
 
     @Test("values survive encoding, and an error written before them still reads")
