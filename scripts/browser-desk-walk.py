@@ -11,9 +11,11 @@ when the return ended closed, 1 otherwise.
 
 With `receiptless` it takes one unit of the first catalog item back without a receipt (the
 RECEIPT argument is then the customer's id) and refunds it by bank transfer. With `serial` it
-hands in the first serial of line 1 (serial-tracked goods) and refunds it like `refund`. With
-`repair` the unit is graded C and sent to repair with a technician, refunded, and once the return
-is closed the repair is completed from the desk's repair list, to B-grade stock.
+hands in the first serial of line 1 (serial-tracked goods; any mode does when the line has
+serials) and refunds it like `refund`. With `repair` the unit is graded C and sent to repair
+with a technician, refunded, and once the return is closed the repair is completed from the
+desk's repair list, to B-grade stock, and the unit is sold again as B-grade from the stock list.
+"Record return" is always clicked twice, as an impatient clerk would: one return is recorded.
 
 The page is opened in LANG (zh-CN or en; en when not given) with `?lang=`; steps are found by
 their `data-action` and statuses read from `data-status`, so the walk is the same in any
@@ -191,13 +193,15 @@ def main():
                     document.getElementById({json.dumps(field)}).value = {json.dumps(value)};
                     document.getElementById('search').click();""")
                 browser.wait_for("!document.getElementById('sale').hidden", "the sale")
-                if mode == "serial":
+                if mode == "serial" or browser.evaluate(
+                        "return !!document.querySelector('#sale-lines tr[data-line=\"1\"] [data-role=serials]');"):
                     # Serial-tracked goods: the first serial of line 1 is handed in.
-                    browser.evaluate("""
+                    seen["serial"] = browser.evaluate("""
                         const pick = document.querySelector('#sale-lines tr[data-line="1"] [data-role=serials]');
                         pick.options[0].selected = true; pick.dispatchEvent(new Event('change'));
                         document.getElementById('return-type').value = 'refund';
-                        document.getElementById('check').click();""")
+                        document.getElementById('check').click();
+                        return pick.options[0].value;""")
                 else:
                     browser.evaluate(f"""
                         const quantity = document.querySelector('#sale-lines tr[data-line="1"] input');
@@ -208,7 +212,8 @@ def main():
             seen["customer"] = browser.evaluate("return document.getElementById('customer-info').textContent;")
             browser.wait_for("document.getElementById('verdict').textContent.length > 0", "the policy's verdict")
             seen["verdict"] = browser.evaluate("return document.getElementById('verdict').innerText;")
-            browser.evaluate("document.getElementById('record').click();")
+            # A double click, as an impatient clerk gives it: the second does nothing.
+            browser.evaluate("const record = document.getElementById('record'); record.click(); record.click();")
             browser.wait_for("!document.getElementById('return').hidden", "the recorded return")
             seen["returnId"] = browser.evaluate("return document.getElementById('return-id').textContent;")
             seen["returnInfo"] = browser.evaluate("return document.getElementById('return-info').textContent;")
@@ -297,6 +302,17 @@ def main():
                     row.querySelector('button[data-action=repair-repaired]').click();""")
                 browser.wait_for("!document.querySelector('#repair-list tr[data-repair]')", "the repair to be finished")
                 seen["stockAfterRepair"] = browser.evaluate("return document.getElementById('stock-list').innerText;")
+                # The repaired unit is sold again as B-grade, at its written-down value.
+                browser.wait_for("document.querySelector('#stock-list [data-action=resell]')", "the B-grade unit")
+                browser.evaluate(f"""
+                    const form = document.querySelector('#stock-list [data-action=resell]').parentElement;
+                    const serial = form.querySelector('[data-role=resale-serial]');
+                    if (serial) serial.value = {json.dumps(seen.get("serial", ""))};
+                    form.querySelector('[data-action=resell]').click();""")
+                settle("document.getElementById('resale-result').textContent.length > 0", "the B-grade sale")
+                seen["resale"] = browser.evaluate("return document.getElementById('resale-result').textContent;")
+                if screenshots:
+                    browser.screenshot(os.path.join(screenshots, f"resale-{lang}.png"))
             # The return number (as a scanner types it from the slip) finds the return again.
             browser.evaluate(f"""
                 document.getElementById('return').hidden = true;

@@ -225,7 +225,9 @@ struct EventValues {
             try text(tracking, "the tracking number")
         case .returnInspected(let at, let grades):
             try time(at, "the inspection date")
-            try count(grades, "grades", atLeast: 1)
+            // None when every line is a service or fee (no goods came back); the core checks
+            // that the grades account for every unit of goods.
+            try count(grades, "grades")
             for g in grades {
                 try quantity(g.line, "a line number")
                 try quantity(g.quantity, "a graded quantity")
@@ -233,7 +235,7 @@ struct EventValues {
             }
         case .returnDisposed(let at, let dispositions):
             try time(at, "the disposition date")
-            try count(dispositions, "dispositions", atLeast: 1)
+            try count(dispositions, "dispositions")
             for d in dispositions {
                 try quantity(d.line, "a line number")
                 try quantity(d.quantity, "a disposed quantity")
@@ -337,6 +339,9 @@ struct EventValues {
                 l.line, sku: l.sku, quantity: l.quantity, price: l.unitPrice, cost: l.unitCost, vat: l.vatRate,
                 lot: l.lot,
                 serials: l.serials, in: sale.currency)
+            if l.source == .service, !l.unitCost.isZero {
+                throw fail(.inconsistent, "line \(l.line): a service or fee carries no cost")
+            }
             total += l.unitPrice.minor * Int64(l.quantity)  // bounded above: at most maxItems × maxMoney
         }
         try documentTotal(total)

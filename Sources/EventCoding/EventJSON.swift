@@ -53,7 +53,7 @@ enum Shapes {
             (m, 2),
             (at, 1),
             (Sale(id: "s", store: "s", customer: nil, soldAt: at, currency: c, lines: [], tenders: []), 7),
-            (SaleLine(line: 1, sku: "k", quantity: 1, unitPrice: m, unitCost: m, vatRate: VATRate(basisPoints: 1)), 8),
+            (SaleLine(line: 1, sku: "k", quantity: 1, unitPrice: m, unitCost: m, vatRate: VATRate(basisPoints: 1)), 9),
             (TenderPayment(tender: .cash, amount: m), 3),
             (Customer(id: "c"), 4),
             (InventoryReceipt(store: "s", sku: "k", quantity: 1, unitCost: m, receivedAt: at), 6),
@@ -69,7 +69,7 @@ enum Shapes {
             (
                 ReturnLine(
                     line: 1, saleLine: nil, sku: "k", quantity: 1, unitRefund: m, unitCost: m,
-                    vatRate: VATRate(basisPoints: 1), reason: .other, condition: .used), 11
+                    vatRate: VATRate(basisPoints: 1), reason: .other, condition: .used), 12
             ),
             (LineGrade(line: 1, grade: .a, quantity: 1), 4),
             (LineDisposition(line: 1, quantity: 1, disposition: .restock), 3),
@@ -89,7 +89,7 @@ enum Shapes {
             (RepairPart(name: "p", cost: m), 2),
             (
                 Product(
-                    sku: "k", name: "n", category: "c", unitPrice: m, unitCost: m, vatRate: VATRate(basisPoints: 1)), 11
+                    sku: "k", name: "n", category: "c", unitPrice: m, unitCost: m, vatRate: VATRate(basisPoints: 1)), 12
             ),
             (ReorderPoint(store: "s", sku: "k", minimum: 1), 3),
         ]
@@ -481,6 +481,7 @@ struct JSONBytes {
         raw(",\"returnable\":")
         bool(p.returnable)
         if let v = p.vendor { key("vendor"); id(v) }
+        if let v = p.kind { key("kind"); string(v.rawValue) }
         bytes.append(UInt8(ascii: "}"))
     }
 
@@ -511,6 +512,7 @@ struct JSONBytes {
             if let lot = l.lot { w.key("lot"); w.string(lot) }
             w.raw(",\"serials\":")
             w.strings(l.serials)
+            if let v = l.source { w.key("source"); w.string(v.rawValue) }
             w.bytes.append(UInt8(ascii: "}"))
         }
         raw(",\"tenders\":")
@@ -561,6 +563,7 @@ struct JSONBytes {
             if let lot = l.lot { w.key("lot"); w.string(lot) }
             w.raw(",\"serials\":")
             w.strings(l.serials)
+            if let v = l.source { w.key("source"); w.string(v.rawValue) }
             w.bytes.append(UInt8(ascii: "}"))
         }
         raw(",\"requestedAt\":")

@@ -103,12 +103,7 @@ public final class NodeService: Sendable {
     // MARK: - Catalog and set-up
 
     public func defineProduct(_ product: Product, staff: StaffID) async throws {
-        guard product.unitPrice.minor >= 0, product.unitCost.minor >= 0 else {
-            throw DomainError.invalid("catalog.negativePrice", "prices cannot be negative")
-        }
-        guard !product.sku.rawValue.isEmpty else {
-            throw DomainError.invalid("catalog.missingSKU", "a product needs a SKU")
-        }
+        try product.validate()
         let now = clock()
         try await transaction { db, log in
             try log.author(.productDefined(product), on: .product(product.sku), staff: staff, now: now)
@@ -123,6 +118,10 @@ public final class NodeService: Sendable {
         try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard let product = try reader.product(sku) else { throw DomainError.unknownSKU(sku) }
+            guard !product.isService else {
+                throw DomainError.invalid(
+                    "catalog.serviceNotStocked", "\(sku) is a service or fee: it is never stocked")
+            }
             let id = try log.mint("GR")
             let receipt = InventoryReceipt(
                 store: self.identity.store, sku: sku, quantity: quantity, unitCost: unitCost ?? product.unitCost,
@@ -167,39 +166,94 @@ public final class NodeService: Sendable {
     // MARK: - Sales
 
     /// Records a sale posted by the POS, so that returns can refer to it.
-    public func recordSale(_ sale: Sale, staff: StaffID) async throws -> SaleView {
+    public func recordSale(
+        _ given: Sale, staff named: StaffID, authoriser: StaffMember? = nil, signedIn: Bool = false
+    ) async throws -> SaleView {
+        let now = clock()
+        return try await transaction { db, log in
+            try self.record(given, staff: named, authoriser: authoriser, signedIn: signedIn, now: now, db: db, log: log)
+        }
+    }
+
+    /// Sells B-grade units out of refurbished stock at the desk, under a receipt number minted
+    /// here (`BG…`), at `unitPrice` or else the value they were written down to
+    /// (``Sale/bGradeResale(id:store:product:quantity:serials:unitPrice:writtenDown:tender:customer:at:)``).
+    public func resell(
+        _ resale: ResaleCommand, staff named: StaffID, authoriser: StaffMember? = nil, signedIn: Bool = false
+    ) async throws -> SaleView {
         let now = clock()
         return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
-            guard sale.store == self.identity.store else {
-                throw DomainError.invalid(
-                    "sale.wrongStore", "this node records sales of \(self.identity.store), not \(sale.store)")
-            }
-            guard try reader.sale(sale.id) == nil else {
-                throw DomainError.invalid(
-                    "sale.duplicateReceipt", "receipt \(sale.id) is already recorded", ["receipt": "\(sale.id)"])
-            }
-            var products: [SKU: Product] = [:]
-            for l in sale.lines { products[l.sku] = try reader.product(l.sku) }
-            try sale.validate { products[$0] }
-            if let customer = sale.customer {
-                for t in sale.tenders where t.tender == .storeCredit {
-                    let balance = try reader.storeCredit(customer, currency: sale.currency)
-                    guard balance.minor >= t.amount.minor else {
-                        throw DomainError.invalid(
-                            "storeCredit.insufficient", "store credit of \(customer) is \(balance)",
-                            ["customer": "\(customer)", "balance": "\(balance)", "amount": "\(t.amount)"])
-                    }
+            guard let product = try reader.product(resale.sku) else { throw DomainError.unknownSKU(resale.sku) }
+            let store = self.identity.store
+            let id = SaleID(try log.mint(Self.resalePrefix))
+            let sale = try Sale.bGradeResale(
+                id: id, store: store, product: product, quantity: resale.quantity, serials: resale.serials ?? [],
+                unitPrice: resale.unitPrice,
+                writtenDown: BGradeValue.latest(try reader.bGradeValues(sku: resale.sku, store: store)),
+                tender: resale.tender, customer: resale.customer, at: Instant(millis: now))
+            return try self.record(
+                sale, staff: named, authoriser: authoriser, signedIn: signedIn, now: now, db: db, log: log)
+        }
+    }
+
+    /// The receipt numbers of B-grade resales at the desk.
+    static let resalePrefix = "BG"
+
+    /// Records `given` as the core costs it (``Sale/costed(products:bGradeValue:)``): open-price
+    /// lines above the store's limit need `openPrice` authority (``StaffAuthority``), from `named`
+    /// signed in or an `authoriser`'s PIN; B-grade lines come out of refurbished stock.
+    func record(
+        _ given: Sale, staff named: StaffID, authoriser: StaffMember?, signedIn: Bool, now: Int64, db: Database,
+        log: EventLog
+    ) throws -> SaleView {
+        let reader = NodeReader(db: db, identity: identity)
+        let store = identity.store
+        guard given.store == store else {
+            throw DomainError.invalid("sale.wrongStore", "this node records sales of \(store), not \(given.store)")
+        }
+        guard try reader.sale(given.id) == nil else {
+            throw DomainError.invalid(
+                "sale.duplicateReceipt", "receipt \(given.id) is already recorded", ["receipt": "\(given.id)"])
+        }
+        var products: [SKU: Product] = [:]
+        for l in given.lines { products[l.sku] = try reader.product(l.sku) }
+        let sale = given.costed(products: { products[$0] }) { sku in
+            (try? reader.bGradeValues(sku: sku, store: store)).flatMap(BGradeValue.latest)
+        }
+        try sale.validate { products[$0] }
+        let permission = StaffAuthority.required(
+            forSale: sale, shelfPrice: { l in l.source == .refurbished ? l.unitCost : products[l.sku]?.unitPrice },
+            approvalThreshold: try reader.policy(of: store, for: sale).approvalThreshold)
+        // A till's everyday sale is its own; only open-price lines above the limit ask who.
+        let staff =
+            try permission.map {
+                try StaffAuthority.actor(
+                    named, for: $0, roster: try reader.staffRoster(), authoriser: authoriser, signedIn: signedIn,
+                    at: store)
+            } ?? named
+        if let customer = sale.customer {
+            for t in sale.tenders where t.tender == .storeCredit {
+                let balance = try reader.storeCredit(customer, currency: sale.currency)
+                guard balance.minor >= t.amount.minor else {
+                    throw DomainError.invalid(
+                        "storeCredit.insufficient", "store credit of \(customer) is \(balance)",
+                        ["customer": "\(customer)", "balance": "\(balance)", "amount": "\(t.amount)"])
                 }
             }
-            let warnings = try Self.checkStock(
-                sale.lines.reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }, reader: reader, db: db)
-            try log.author(.saleRecorded(sale), on: .sale(sale.id), staff: staff, now: now)
-            try log.flush()
-            var view = try reader.saleView(sale.id)!
-            view.stockWarnings = warnings.isEmpty ? nil : warnings
-            return view
         }
+        var warnings: [StockShortfall] = []
+        for location in [StockLocation.sellable, .refurbished] {
+            let needed = sale.lines.filter { $0.fromLocation == location }.reduce(into: [SKU: Int]()) {
+                $0[$1.sku, default: 0] += $1.quantity
+            }
+            warnings += try Self.checkStock(needed, from: location, reader: reader, db: db)
+        }
+        try log.author(.saleRecorded(sale), on: .sale(sale.id), staff: staff, now: now)
+        try log.flush()
+        var view = try reader.saleView(sale.id)!
+        view.stockWarnings = warnings.isEmpty ? nil : warnings
+        return view
     }
 
     // MARK: - Returns

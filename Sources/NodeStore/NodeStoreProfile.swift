@@ -13,14 +13,17 @@ extension NodeService {
             .flatMap(NegativeStockRule.init(rawValue:)) ?? .default
     }
 
-    /// The shortfalls of taking `needed` out of this store's sellable stock, as the store's rule
+    /// The shortfalls of taking `needed` out of this store's `location`, as the store's rule
     /// makes of them (`StockCheck`): refused, warned of, or nothing.
-    static func checkStock(_ needed: [SKU: Int], reader: NodeReader, db: Database) throws -> [StockShortfall] {
+    static func checkStock(
+        _ needed: [SKU: Int], from location: StockLocation = .sellable, reader: NodeReader, db: Database
+    ) throws -> [StockShortfall] {
+        guard !needed.isEmpty else { return [] }
         let store = reader.identity.store
         let shortfalls = try StockCheck.shortfalls(needed: needed) { sku in
-            try reader.stock(sku: sku, store: store).first { $0.location == .sellable }?.quantity ?? 0
+            try reader.stock(sku: sku, store: store).first { $0.location == location }?.quantity ?? 0
         }
-        return try StockCheck.apply(try negativeStockRule(db), to: shortfalls)
+        return try StockCheck.apply(try negativeStockRule(db), to: shortfalls, from: location)
     }
 
     /// The store's name, address and tax id as its documents print them (``StoreProfile``).

@@ -87,6 +87,29 @@ extension ReplicaReader {
         }
     }
 
+    /// The write-downs of `sku` to B-grade at `store` (``BGradeValue``): by repairs, and by the
+    /// dispositions of its latest 500 returns.
+    public func bGradeValues(sku: SKU, store: StoreID) throws -> [BGradeValue] {
+        var values: [BGradeValue] = try repairs(store: store, open: false).compactMap { r in
+            guard let order = r.order, order.sku == sku, case .repaired(let price)? = r.outcome else { return nil }
+            return BGradeValue(unitValue: price, at: order.openedAt)
+        }
+        let ids = try String.fetchAll(
+            db,
+            sql:
+                "SELECT id FROM returns WHERE store = ? AND status IN (?, ?, ?, ?) ORDER BY requested_at DESC LIMIT 500",
+            arguments: StatementArguments(
+                [store.rawValue] + [ReturnStatus.disposed, .refunded, .exchanged, .closed].map(\.rawValue)))
+        for id in ids {
+            guard let r = try returnState(ReturnID(id)), let request = r.request else { continue }
+            for d in r.dispositions {
+                guard case .refurbish(let value, _) = d.disposition, request.line(d.line)?.sku == sku else { continue }
+                values.append(BGradeValue(unitValue: value, at: request.requestedAt))
+            }
+        }
+        return values
+    }
+
     public func repair(_ id: RepairOrderID) throws -> RepairState? {
         if case .repairOrder(let r) = try body(.repairOrder(id)) { return r }
         return nil

@@ -26,6 +26,8 @@ struct DeskBrowserTests {
         var repairs: String?
         var stockAfterRepair: String?
         var adjustment: String?
+        var serial: String?
+        var resale: String?
         var returnInfo: String?
         var preview: String?
         var header: String?
@@ -172,27 +174,27 @@ struct DeskBrowserTests {
     /// What the staffed walk reads on the desk, in each language.
     struct StaffedWords {
         var signedIn, needsManager, approved, received, closed, repairOpen, bGrade, stocktake, sellable,
-            adjustment: String
+            adjustment, resold: String
 
         static let all: [String: StaffedWords] = [
             "zh-CN": StaffedWords(
                 signedIn: "王丽（店员）", needsManager: "店长", approved: "李强 已批准", received: "王丽 已收货",
                 closed: "王丽 已结束", repairOpen: "待维修", bGrade: "B 级待售", stocktake: "实盘 7，账面 8，差异 -1（李强）",
-                sellable: "可售", adjustment: "在可售 −1（损坏，李强）"),
+                sellable: "可售", adjustment: "在可售 −1（损坏，李强）", resold: "已按 B 级售出"),
             "en": StaffedWords(
                 signedIn: "王丽 (clerk)", needsManager: "manager", approved: "approved by 李强", received: "received by 王丽",
                 closed: "closed by 王丽", repairOpen: "open", bGrade: "B-grade for resale",
                 stocktake: "counted 7, ledger 8, difference -1 (by 李强)", sellable: "sellable",
-                adjustment: "at sellable (damaged, by 李强)"),
+                adjustment: "at sellable (damaged, by 李强)", resold: "sold as B-grade"),
         ]
     }
 
     /// Head office's staff reach the store through the hub; 王丽 (clerk) signs in at the desk (in
     /// the language head office set for her), finds the sale by the customer's phone, the policy
     /// wants a manager for the approval and the refund, and the manager 李强 authorises each at her
-    /// desk with his PIN: the steps are recorded as his, the rest as hers. The mug is graded C and
-    /// repaired from the desk's repair list into B-grade stock; a stock-take and a damaged mug
-    /// then write stock off with the manager's PIN.
+    /// desk with his PIN: the steps are recorded as his, the rest as hers. The serial-tracked phone
+    /// is graded C, repaired from the desk's repair list into B-grade stock and sold again as
+    /// B-grade; a stock-take and a damaged mug then write stock off with the manager's PIN.
     @Test("signed in as 王丽 (clerk): a manager authorises at her desk with a PIN", arguments: ["zh-CN", "en"])
     func staffedWalk(language: String) async throws {
         let words = try #require(StaffedWords.all[language])
@@ -205,11 +207,21 @@ struct DeskBrowserTests {
             "customer", "add", "--data", a.data, "--staff", "setup", "--id", "C-ZHANG", "--name", "张三", "--phone",
             "138 0013 8000",
         ])
+        // A serial-tracked phone, named as the chain writes it.
+        try await HubFixture.expectSuccess([
+            "product", "add", "--data", a.data, "--staff", "setup", "--sku", "PHONE-1", "--name", "手机", "--model",
+            "Mate 60", "--category", "phones", "--price", "300.00", "--cost", "200.00", "--vat", "13",
+            "--serial-tracked",
+        ])
+        try await HubFixture.expectSuccess([
+            "stock", "receive", "--data", a.data, "--staff", "setup", "--sku", "PHONE-1", "--quantity", "2",
+        ])
         let sale = try f.folder.write(
             "sale-phone.json",
             """
-            {"id": "S-1", "customer": "C-ZHANG", "lines": [{"sku": "MUG-1", "quantity": 2}],
-             "tenders": [{"tender": "card", "amount": "20.00"}]}
+            {"id": "S-1", "customer": "C-ZHANG", "lines": [
+              {"sku": "PHONE-1", "quantity": 1, "serials": ["IMEI-100"]}, {"sku": "MUG-1", "quantity": 2}],
+             "tenders": [{"tender": "card", "amount": "320.00"}]}
             """)
         try await HubFixture.expectSuccess(["sale", "record", "--data", a.data, "--staff", "till", "--file", sale])
         for (id, name, role, pin) in [
@@ -258,6 +270,19 @@ struct DeskBrowserTests {
         // Graded C, the mug went to repair under 张师傅; repaired, it is B-grade stock for resale.
         #expect(walk.repairs?.contains("张师傅") == true && walk.repairs?.contains(words.repairOpen) == true, "\(walk)")
         #expect(walk.stockAfterRepair?.contains(words.bGrade) == true, "\(walk)")
+        // The serial handed in was repaired and sold again as B-grade, at its written-down value.
+        #expect(
+            walk.serial == "IMEI-100" && walk.resale?.contains(words.resold) == true
+                && walk.resale?.contains("6.00") == true, "\(walk)")
+        let returns = try await Self.json(HTTPClient.shared, server, "/api/v1/returns") as? [[String: Any]]
+        #expect(returns?.count == 1, "a double click records one return: \(String(describing: returns))")
+        let resold = try await Self.json(HTTPClient.shared, server, "/api/v1/sales?serial=IMEI-100") as? [[String: Any]]
+        let resoldLines = resold?.compactMap { (($0["sale"] as? [String: Any])?["lines"] as? [[String: Any]])?.first }
+        #expect(
+            resoldLines?.contains {
+                $0["source"] as? String == "refurbished" && $0["serials"] as? [String] == ["IMEI-100"]
+            }
+                == true, "\(String(describing: resold))")
         // 10 received, 2 sold: 8 on the shelf's ledger; counting 7 writes 1 off, which the
         // manager authorised; then one more mug found broken, a write-off he authorises too.
         #expect(walk.stocktake?.contains(words.stocktake) == true, "\(walk)")

@@ -94,6 +94,22 @@ struct ProblemDetailTests {
         }
     }
 
+    @Test("every code a template may show as words has them in both catalogs")
+    func vocabulariesHaveWords() {
+        let groups: [(String, [String])] = [
+            ("permission", StaffPermission.allCases.map(\.rawValue)), ("role", StaffRole.allCases.map(\.rawValue)),
+            ("status", ReturnStatus.allCases.map(\.rawValue)), ("action", ReturnAction.allCases.map(\.rawValue)),
+            ("location", StockLocation.allCases.map(\.rawValue)),
+        ]
+        for language in Language.allCases {
+            for (group, codes) in groups {
+                for code in codes {
+                    #expect(Catalog.of(language)["\(group).\(code)"] != nil, "\(language.tag): \(group).\(code)")
+                }
+            }
+        }
+    }
+
     @Test("values survive encoding, and an error written before them still reads")
     func codable() throws {
         let error = DomainError.overReturn(line: 1, asked: 2, returnable: 1)

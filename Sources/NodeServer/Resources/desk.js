@@ -678,8 +678,40 @@ const LOCATIONS = ["pendingInspection", "repair", "refurbished", "scrap", "retur
 async function loadStock() {
   const rows = await call("GET", "/api/v1/stock");
   $("stock-list").replaceChildren(rows.length === 0 ? el("p", { class: "muted" }, t("desk.stocktake.none")) : el("table", {},
-    el("tr", {}, el("th", {}, t("desk.column.product")), el("th", {}, t("desk.stocktake.location")), el("th", { class: "num" }, t("desk.column.units"))),
-    ...rows.map((r) => el("tr", {}, el("td", {}, skuLabel(r.sku)), el("td", {}, word("location", r.location)), el("td", { class: "num" }, r.quantity)))));
+    el("tr", {}, el("th", {}, t("desk.column.product")), el("th", {}, t("desk.stocktake.location")), el("th", { class: "num" }, t("desk.column.units")), el("th", {}, "")),
+    ...rows.map((r) => el("tr", { "data-stock": r.sku + "@" + r.location }, el("td", {}, skuLabel(r.sku)), el("td", {}, word("location", r.location)), el("td", { class: "num" }, r.quantity),
+      el("td", {}, r.location === "refurbished" && r.quantity > 0 ? resaleForm(r.sku) : "")))));
+}
+// B-grade units go back on sale from here: one unit at the written-down value unless a price is
+// typed (a lower price is an open price, which above the store's limit needs a manager).
+function resaleForm(sku) {
+  const product = products.get(sku);
+  const currency = product ? product.unitPrice.currency : "";
+  const price = el("input", { size: "8", placeholder: t("desk.resale.price"), "data-role": "resale-price" });
+  const serial = el("input", { size: "14", placeholder: t("desk.resale.serial"), "data-role": "resale-serial" });
+  const tender = select("tender", TENDERS, "cash");
+  tender.dataset.role = "resale-tender";
+  const sell = guarded(async () => {
+    const body = { sku, quantity: 1, tender: tender.value };
+    if (price.value.trim()) {
+      const minor = minorUnits(price.value, currency);
+      if (minor === null) throw new Error(t("desk.resale.givePrice"));
+      body.unitPrice = { minor, currency };
+    }
+    if (product && product.serialTracked) {
+      if (!serial.value.trim()) throw new Error(t("desk.resale.giveSerial"));
+      body.serials = [serial.value.trim()];
+    }
+    await withAuthority(async (authorisedBy) => {
+      const view = await call("POST", "/api/v1/resales", body, true, authorisedBy);
+      const line = view.sale.lines[0];
+      $("resale-result").textContent = t("desk.resale.result", { id: view.sale.id, product: skuLabel(line.sku),
+        amount: money(view.sale.tenders[0].amount), tender: word("tender", view.sale.tenders[0].tender) });
+      await loadStock();
+    });
+  });
+  return el("div", { class: "row" }, ...(product && product.serialTracked ? [serial] : []), price, tender,
+    button(t("desk.resale.sell"), sell, true, "resell"));
 }
 async function recordCount() {
   const body = { sku: $("count-sku").value, location: $("count-location").value, counted: Number($("count-quantity").value) };

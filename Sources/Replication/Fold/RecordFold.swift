@@ -126,8 +126,10 @@ public enum RecordFold {
         case .saleRecorded(let sale):
             state.body = .sale(sale)
             for l in sale.lines {
-                c.movements.append(
-                    StockMovement(store: sale.store, sku: l.sku, from: .sellable, to: nil, quantity: l.quantity))
+                if let from = l.fromLocation {
+                    c.movements.append(
+                        StockMovement(store: sale.store, sku: l.sku, from: from, to: nil, quantity: l.quantity))
+                }
                 c.sold[SaleLineKey(sale: sale.id, line: l.line), default: 0] += l.quantity
                 for s in l.serials { c.soldSerials[SaleSerialKey(sale: sale.id, serial: s), default: 0] += 1 }
             }

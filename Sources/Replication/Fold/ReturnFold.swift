@@ -76,7 +76,7 @@ enum ReturnFold {
             case .returnRejected:
                 r.rejected = true
             case .returnReceived(let at, _):
-                for l in request.lines {
+                for l in request.lines where l.bringsGoods {
                     c.movements.append(
                         StockMovement(
                             store: request.store, sku: l.sku, from: nil, to: .pendingInspection, quantity: l.quantity))

@@ -1,3 +1,12 @@
+/// What a catalog entry sells.
+public enum ProductKind: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Goods that are stocked, counted and come back (what an entry without a kind is).
+    case goods
+    /// A service or a fee (installation, delivery, a warranty): rung up at an open price, never
+    /// stocked, taken back as a credit without goods.
+    case service
+}
+
 /// A product as the catalog knows it. Prices are VAT-inclusive, as on a shelf label.
 public struct Product: Hashable, Sendable, Codable {
     public var sku: SKU
@@ -16,11 +25,13 @@ public struct Product: Hashable, Sendable, Codable {
     /// False for goods that can never be returned (e.g. hygiene products, opened software).
     public var returnable: Bool
     public var vendor: VendorID?
+    /// Goods unless said otherwise.
+    public var kind: ProductKind?
 
     public init(
         sku: SKU, name: String, model: String = "", category: String, unitPrice: Money, unitCost: Money,
         vatRate: VATRate, serialTracked: Bool = false, lotTracked: Bool = false, returnable: Bool = true,
-        vendor: VendorID? = nil
+        vendor: VendorID? = nil, kind: ProductKind? = nil
     ) {
         self.sku = sku
         self.name = name
@@ -33,6 +44,23 @@ public struct Product: Hashable, Sendable, Codable {
         self.lotTracked = lotTracked
         self.returnable = returnable
         self.vendor = vendor
+        self.kind = kind
+    }
+
+    /// A service or fee: no stock, no cost.
+    public var isService: Bool { kind == .service }
+
+    /// Checks a catalog entry before it is defined: a SKU, prices that are not negative, and a
+    /// service that carries no cost and no serials or lots (it is never stocked).
+    public func validate() throws(DomainError) {
+        guard unitPrice.minor >= 0, unitCost.minor >= 0 else {
+            throw .invalid("catalog.negativePrice", "prices cannot be negative")
+        }
+        guard !sku.rawValue.isEmpty else { throw .invalid("catalog.missingSKU", "a product needs a SKU") }
+        if isService, !unitCost.isZero || serialTracked || lotTracked {
+            throw .invalid(
+                "catalog.serviceNotStocked", "\(sku) is a service or fee: it has no cost, serials or lots")
+        }
     }
 }
 

@@ -36,24 +36,36 @@ public enum StockCheck {
 
     /// What the store's rule makes of `shortfalls`: refused (`stock.insufficient`, naming each),
     /// the warnings to give, or nothing.
-    public static func apply(_ rule: NegativeStockRule, to shortfalls: [StockShortfall]) throws(DomainError)
-        -> [StockShortfall]
-    {
+    /// B-grade units are sold only from refurbished stock the ledger holds: a shortfall there is
+    /// refused whatever the rule (each such unit is one that was written down).
+    public static func apply(
+        _ rule: NegativeStockRule, to shortfalls: [StockShortfall], from location: StockLocation = .sellable
+    ) throws(DomainError) -> [StockShortfall] {
+        if location == .refurbished, !shortfalls.isEmpty {
+            let list = shortfalls.map { "\($0.sku): \($0.needed) needed, \($0.onHand) B-grade in stock" }
+            throw DomainError(
+                code: "stock.insufficient",
+                message: "B-grade units are sold only from refurbished stock (" + list.joined(separator: "; ") + ")",
+                values: values(shortfalls, at: location))
+        }
         guard !shortfalls.isEmpty, rule != .allow else { return [] }
         if rule == .refuse {
             let list = shortfalls.map { "\($0.sku): \($0.needed) needed, \($0.onHand) in stock" }
-            // One shortfall is told in the reader's language with its figures; several in English.
-            let one = shortfalls.count == 1 ? shortfalls[0] : nil
             throw DomainError(
                 code: "stock.insufficient",
                 message: "this store does not sell below zero stock (" + list.joined(separator: "; ") + ")",
-                values: one.map {
-                    [
-                        "location": "sellable", "onHand": String($0.onHand), "sku": "\($0.sku)",
-                        "quantity": String($0.needed),
-                    ]
-                } ?? [:])
+                values: values(shortfalls, at: location))
         }
         return shortfalls
+    }
+
+    /// The values of a `stock.insufficient` refusal: one shortfall's figures, told in the reader's
+    /// language; several are listed in the English message only.
+    static func values(_ shortfalls: [StockShortfall], at location: StockLocation) -> [String: String] {
+        guard shortfalls.count == 1, let one = shortfalls.first else { return [:] }
+        return [
+            "location": location.rawValue, "onHand": String(one.onHand), "sku": "\(one.sku)",
+            "quantity": String(one.needed),
+        ]
     }
 }

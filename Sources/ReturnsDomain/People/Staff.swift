@@ -20,6 +20,9 @@ public enum StaffPermission: String, Hashable, Sendable, Codable, CaseIterable {
     case writeOff
     /// Refund more than the store's approval threshold.
     case largeRefund
+    /// Ring up open-price lines (goods below their shelf price, a service or fee at the price
+    /// typed) worth more than the store's approval threshold.
+    case openPrice
 }
 
 extension StaffRole {
@@ -98,6 +101,32 @@ public enum StaffAuthority {
         case .receive, .inspect, .exchange, .close:
             return nil
         }
+    }
+
+    /// What a sale needs: `openPrice` when its open-price value is above the store policy's
+    /// approval threshold (in the sale's currency; no threshold, no limit). The open-price value
+    /// is what the till typed rather than took from the shelf: per line of goods the discount
+    /// below its `shelfPrice` (the catalog's price, or a B-grade unit's written-down value), per
+    /// service or fee line its whole value.
+    public static func required(
+        forSale sale: Sale, shelfPrice: (SaleLine) -> Money?, approvalThreshold: Money?
+    ) -> StaffPermission? {
+        guard let threshold = approvalThreshold, threshold.currency == sale.currency else { return nil }
+        // Saturating sums: a value past the 64-bit range is past any threshold.
+        var open: Int64 = 0
+        func add(_ unit: Int64, _ quantity: Int) {
+            let line = unit.multipliedReportingOverflow(by: Int64(quantity))
+            let sum = open.addingReportingOverflow(line.partialValue)
+            open = line.overflow || sum.overflow ? .max : sum.partialValue
+        }
+        for l in sale.lines {
+            if l.source == .service {
+                add(l.unitPrice.minor, l.quantity)
+            } else if let shelf = shelfPrice(l), shelf.currency == sale.currency, l.unitPrice.minor < shelf.minor {
+                add(shelf.minor - l.unitPrice.minor, l.quantity)
+            }
+        }
+        return open > threshold.minor ? .openPrice : nil
     }
 
     /// Who records a step at `store` that needs `permission`, when the store signs staff in

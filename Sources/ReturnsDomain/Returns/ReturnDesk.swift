@@ -140,7 +140,7 @@ public enum ReturnDesk {
         let line = ReturnLine(
             line: number, saleLine: saleLineNumber, sku: sold.sku, quantity: r.quantity, unitRefund: sold.unitPrice,
             unitCost: sold.unitCost, vatRate: sold.vatRate, reason: r.reason, condition: r.condition, lot: sold.lot,
-            serials: r.serials)
+            serials: r.serials, source: item.isService ? .service : sold.source)
         return (line, item, sold.serials)
     }
 
@@ -173,8 +173,8 @@ public enum ReturnDesk {
         }
         let line = ReturnLine(
             line: number, saleLine: nil, sku: sku, quantity: r.quantity, unitRefund: unitRefund,
-            unitCost: item.unitCost, vatRate: item.vatRate, reason: r.reason, condition: r.condition,
-            serials: r.serials)
+            unitCost: item.isService ? Money(0, currency) : item.unitCost, vatRate: item.vatRate, reason: r.reason,
+            condition: r.condition, serials: r.serials, source: item.isService ? .service : nil)
         return (line, item, nil)
     }
 
@@ -241,7 +241,8 @@ extension ReturnDesk {
         return .returnReceived(at: at, trackingNumber: trackingNumber ?? request.trackingNumber)
     }
 
-    /// Records the inspector's grades, which must account for every unit of every line exactly once.
+    /// Records the inspector's grades, which must account for every unit of every line of goods
+    /// exactly once (a service or fee brings nothing back to grade).
     public static func inspect(
         current: ReturnStatus, request: ReturnRequest, at: Instant, grades: [LineGrade]
     ) throws(DomainError) -> DomainEvent {
@@ -252,13 +253,16 @@ extension ReturnDesk {
             guard let line = request.line(g.line) else {
                 throw .invalid("return.unknownLine", "return \(request.id) has no line \(g.line)")
             }
+            guard line.bringsGoods else {
+                throw .invalid("return.noGoods", "line \(g.line) is a service or fee: no goods to grade")
+            }
             guard g.quantity <= line.quantity else {
                 throw .invalid(
                     "return.gradesIncomplete", "line \(g.line): \(g.quantity) unit(s) graded of \(line.quantity)")
             }
             graded[g.line, default: 0] += g.quantity
         }
-        for line in request.lines where graded[line.line, default: 0] != line.quantity {
+        for line in request.lines where line.bringsGoods && graded[line.line, default: 0] != line.quantity {
             throw .invalid(
                 "return.gradesIncomplete",
                 "line \(line.line): \(graded[line.line, default: 0]) of \(line.quantity) unit(s) graded")

@@ -47,10 +47,14 @@ public struct ReturnLine: Hashable, Sendable, Codable {
     public var condition: ItemCondition
     public var lot: String?
     public var serials: [String]
+    /// Where the sold goods came from (the sale line's source): a service line brings nothing
+    /// back into stock.
+    public var source: LineSource?
 
     public init(
         line: Int, saleLine: Int?, sku: SKU, quantity: Int, unitRefund: Money, unitCost: Money,
-        vatRate: VATRate, reason: ReasonCode, condition: ItemCondition, lot: String? = nil, serials: [String] = []
+        vatRate: VATRate, reason: ReasonCode, condition: ItemCondition, lot: String? = nil, serials: [String] = [],
+        source: LineSource? = nil
     ) {
         self.line = line
         self.saleLine = saleLine
@@ -63,9 +67,12 @@ public struct ReturnLine: Hashable, Sendable, Codable {
         self.condition = condition
         self.lot = lot
         self.serials = serials
+        self.source = source
     }
 
     public var gross: Money { unitRefund.times(quantity) }
+    /// Whether goods come back (every line but a service's).
+    public var bringsGoods: Bool { source != .service }
     public var cost: Money { unitCost.times(quantity) }
 }
 

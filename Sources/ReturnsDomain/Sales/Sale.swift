@@ -17,6 +17,25 @@ public struct TenderPayment: Hashable, Sendable, Codable {
     }
 }
 
+/// Where a sale line's goods come from.
+public enum LineSource: String, Hashable, Sendable, Codable, CaseIterable {
+    /// New goods from sellable stock (what a line without a source means).
+    case sellable
+    /// A B-grade unit from refurbished stock, carried at its written-down value.
+    case refurbished
+    /// No goods: a service or a fee (a product of kind `service`); no stock moves, no cost.
+    case service
+
+    /// The stock location the goods leave; nil for a service.
+    public var location: StockLocation? {
+        switch self {
+        case .sellable: .sellable
+        case .refurbished: .refurbished
+        case .service: nil
+        }
+    }
+}
+
 /// One line of a sale as rung up. Price and cost are copied from the catalog at the time of sale,
 /// so later price changes never alter what can be refunded.
 public struct SaleLine: Hashable, Sendable, Codable {
@@ -30,10 +49,12 @@ public struct SaleLine: Hashable, Sendable, Codable {
     public var vatRate: VATRate
     public var lot: String?
     public var serials: [String]
+    /// Where the goods come from; nil for sellable stock.
+    public var source: LineSource?
 
     public init(
         line: Int, sku: SKU, quantity: Int, unitPrice: Money, unitCost: Money, vatRate: VATRate,
-        lot: String? = nil, serials: [String] = []
+        lot: String? = nil, serials: [String] = [], source: LineSource? = nil
     ) {
         self.line = line
         self.sku = sku
@@ -43,9 +64,12 @@ public struct SaleLine: Hashable, Sendable, Codable {
         self.vatRate = vatRate
         self.lot = lot
         self.serials = serials
+        self.source = source
     }
 
     public var gross: Money { unitPrice.times(quantity) }
+    /// The stock location the goods leave (sellable unless said otherwise); nil for a service.
+    public var fromLocation: StockLocation? { (source ?? .sellable).location }
 }
 
 /// A completed sale (receipt). Immutable once recorded.
@@ -104,6 +128,16 @@ public struct Sale: Hashable, Sendable, Codable {
                 throw .invalid(
                     "admission.moneyOutOfRange",
                     "line \(l.line): quantity × price may be at most \(Money(Limits.maxMoney, currency))")
+            }
+            if product.isService != (l.source == .service) {
+                throw .invalid(
+                    "sale.lineSource",
+                    product.isService
+                        ? "line \(l.line): \(l.sku) is a service or fee; its line's source is service"
+                        : "line \(l.line): \(l.sku) is goods; a service line must be a service or fee")
+            }
+            if l.source == .service, !l.unitCost.isZero {
+                throw .invalid("sale.lineSource", "line \(l.line): a service or fee carries no cost")
             }
             if product.serialTracked, l.serials.count != l.quantity {
                 throw .invalid(

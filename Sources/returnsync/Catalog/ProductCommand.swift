@@ -52,6 +52,12 @@ extension ReturnSync.ProductCommand {
         @Flag(name: .customLong("lot-tracked"), help: "Units carry a batch/lot number.") var lotTracked = false
         @Flag(name: .customLong("not-returnable"), help: "Never taken back (hygiene, custom-made, …).")
         var notReturnable = false
+        @Flag(
+            help: """
+                A service or fee (installation, delivery): rung up at an open price, never stocked, \
+                taken back without goods to grade.
+                """)
+        var service = false
 
         func validate() throws {
             guard !sku.isEmpty, !sku.contains(":") else {
@@ -66,7 +72,7 @@ extension ReturnSync.ProductCommand {
                 sku: SKU(sku), name: name, model: model, category: category,
                 unitPrice: try MoneyText.money(price, currency), unitCost: try MoneyText.money(cost, currency),
                 vatRate: vat, serialTracked: serialTracked, lotTracked: lotTracked,
-                returnable: !notReturnable, vendor: vendor.map(VendorID.init))
+                returnable: !notReturnable, vendor: vendor.map(VendorID.init), kind: self.service ? .service : nil)
             try await service.defineProduct(product, staff: StaffID(options.staffID))
             try options.emit(product) {
                 CLIWords.text(

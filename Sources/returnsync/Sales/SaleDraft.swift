@@ -19,6 +19,8 @@ struct SaleDraft: Decodable, Sendable {
         var vatRate: VATRate?
         var lot: String?
         var serials: [String]?
+        /// `refurbished` for a B-grade unit (the node costs it); services are marked by the node.
+        var source: LineSource?
     }
 
     struct Payment: Decodable, Sendable {
@@ -50,7 +52,7 @@ struct SaleDraft: Decodable, Sendable {
             resolved.append(
                 SaleLine(
                     line: l.line ?? index + 1, sku: l.sku, quantity: l.quantity, unitPrice: price, unitCost: cost,
-                    vatRate: vat, lot: l.lot, serials: l.serials ?? []))
+                    vatRate: vat, lot: l.lot, serials: l.serials ?? [], source: l.source))
         }
         return ReturnsDomain.Sale(
             id: id, store: store ?? identity.store, customer: customer,
