@@ -9,6 +9,13 @@ public protocol ProblemConvertible: Error {
     var problemDetail: String { get }
     /// A fixed status, or nil to map `problemCode` through ``Problem/status(forCode:)``.
     var problemStatus: HTTPResponse.Status? { get }
+    /// The figures and names of this occurrence, for the catalogs' `detail.<code>` templates
+    /// (``Problem/values``); none unless the error says.
+    var problemValues: [String: String] { get }
+}
+
+extension ProblemConvertible {
+    public var problemValues: [String: String] { [:] }
 }
 
 /// An RFC 9457 problem: what the API answers whenever it refuses or fails a request.
@@ -20,18 +27,22 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
     public var code: String
     /// The HTTP status the code maps to.
     public var status: HTTPResponse.Status
-    /// What went wrong, in words a person at the desk can act on.
+    /// What went wrong, in English words a person at the desk can act on.
     public var detail: String
+    /// The figures and names of this occurrence (`DomainError/values`), which fill the catalog's
+    /// `detail.<code>` template in the reader's language (``body(in:)``).
+    public var values: [String: String]
 
     /// A problem with the status its code maps to.
-    public init(code: String, detail: String) {
-        self.init(code: code, status: Problem.status(forCode: code), detail: detail)
+    public init(code: String, detail: String, values: [String: String] = [:]) {
+        self.init(code: code, status: Problem.status(forCode: code), detail: detail, values: values)
     }
 
-    public init(code: String, status: HTTPResponse.Status, detail: String) {
+    public init(code: String, status: HTTPResponse.Status, detail: String, values: [String: String] = [:]) {
         self.code = code
         self.status = status
         self.detail = detail
+        self.values = values
     }
 
     /// Turns any error that escaped a route into the problem the client sees.
@@ -40,11 +51,11 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
         case let problem as Problem:
             self = problem
         case let error as DomainError:
-            self.init(code: error.code, detail: error.message)
+            self.init(code: error.code, detail: error.message, values: error.values)
         case let error as any ProblemConvertible:
             self.init(
                 code: error.problemCode, status: error.problemStatus ?? Problem.status(forCode: error.problemCode),
-                detail: error.problemDetail)
+                detail: error.problemDetail, values: error.problemValues)
         case let error as any HTTPResponseError:
             self.init(code: Problem.code(forStatus: error.status), status: error.status, detail: "\(error)")
         default:
@@ -122,14 +133,24 @@ extension Problem {
     /// The body in `language`: the `title` is what the code means, from that language's catalog
     /// (`code.<code>`; the same for every occurrence, as RFC 9457 §3.1.3 asks), or the catalog's
     /// words for the status class when the code is not in it. The `detail` is this occurrence's
-    /// own account, with its figures and names, as the server wrote it.
+    /// own account, with its figures and names (``localizedDetail(in:)``).
     public func body(in language: Language = .fallback) -> Body {
         let catalog = Catalog.of(language)
         let title =
             catalog.meaning(ofCode: code)
             ?? catalog.text(status.code >= 500 ? "problem.serverFailed" : "problem.requestRefused")
         return Body(
-            type: "urn:returnsync:problem:\(code)", title: title, status: status.code, detail: detail, code: code)
+            type: "urn:returnsync:problem:\(code)", title: title, status: status.code,
+            detail: localizedDetail(in: language) ?? title, code: code)
+    }
+
+    /// This occurrence told in `language`: the catalog's `detail.<code>` filled from ``values``
+    /// when it has one and every value it names; otherwise in English the server's own words (as
+    /// integrators have always read them), in another language nil (its reader gets the title:
+    /// no English words for them).
+    public func localizedDetail(in language: Language) -> String? {
+        if let text = Catalog.of(language).detail(ofCode: code, values: values) { return text }
+        return language == .en ? detail : nil
     }
 
     /// The response that carries this problem, in `language` (``body(in:)``).

@@ -98,7 +98,7 @@ extension HubRoutes {
             let id = SaleID(try context.pathID())
             let state = try await store.state()
             guard let sale = try await state.sale(id) else {
-                throw Problem(code: "sale.notFound", detail: "no sale \(id) at the hub")
+                throw Problem(code: "sale.notFound", detail: "no sale \(id) at the hub", values: ["receipt": "\(id)"])
             }
             return try JSONCoding.response(
                 HubSaleView(sale: sale, returned: try await state.returnableQuantities(of: id)))

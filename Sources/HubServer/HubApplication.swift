@@ -76,6 +76,7 @@ struct HubRoutes: Sendable {
 extension HubError: ProblemConvertible {
     public var problemCode: String { code }
     public var problemDetail: String { message }
+    public var problemValues: [String: String] { values ?? [:] }
     public var problemStatus: HTTPResponse.Status? {
         switch code {
         case "sync.gap", "sync.dotConflict", "auth.alreadyEnrolled", "auth.duplicateSecret", "idempotency.conflict",

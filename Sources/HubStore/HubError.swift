@@ -8,11 +8,15 @@ public struct HubError: Error, Hashable, Sendable, Codable, CustomStringConverti
     public var message: String
     /// With `sync.gap`: the seq the hub expects next from the node.
     public var expectedSeq: UInt64?
+    /// The figures and names of this occurrence, for the catalogs' `detail.<code>` templates
+    /// (as `DomainError.values`); nil when the refusal carries none.
+    public var values: [String: String]?
 
-    public init(code: String, message: String, expectedSeq: UInt64? = nil) {
+    public init(code: String, message: String, expectedSeq: UInt64? = nil, values: [String: String]? = nil) {
         self.code = code
         self.message = message
         self.expectedSeq = expectedSeq
+        self.values = values
     }
 
     /// A refusal of the replication core's change-set check, under the same code.

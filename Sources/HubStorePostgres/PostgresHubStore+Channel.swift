@@ -35,7 +35,8 @@ extension PostgresHubStore {
             var sale: Sale?
             if let id = request.sale {
                 guard let found = try await reader.sale(id) else {
-                    throw HubError(code: "sale.notFound", message: "the hub holds no sale \(id)")
+                    throw HubError(
+                        code: "sale.notFound", message: "the hub holds no sale \(id)", values: ["receipt": "\(id)"])
                 }
                 sale = found
             }

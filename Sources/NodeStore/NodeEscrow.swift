@@ -137,7 +137,11 @@ extension NodeService {
                     message:
                         "sale \(sale.id) was made at store \(sale.store) and the hub cannot be reached: this return (\(value)) "
                         + "would take offline returns against other stores' sales to \(Money(used + value.minor, currency)), over the "
-                        + "store's risk budget of \(budget); take it when the hub is reachable again")
+                        + "store's risk budget of \(budget); take it when the hub is reachable again",
+                    values: [
+                        "sale": "\(sale.id)", "store": "\(sale.store)", "value": "\(value)",
+                        "total": "\(Money(used + value.minor, currency))", "budget": "\(budget)",
+                    ])
             }
         }
         let view = try createReturn(command, staff: staff, now: now, log: log, id: minted)

@@ -213,7 +213,8 @@ public final class NodeService: Sendable {
             throw DomainError.invalid("sale.wrongStore", "this node records sales of \(store), not \(given.store)")
         }
         guard try reader.sale(given.id) == nil else {
-            throw DomainError.invalid("sale.duplicateReceipt", "receipt \(given.id) is already recorded")
+            throw DomainError.invalid(
+                "sale.duplicateReceipt", "receipt \(given.id) is already recorded", ["receipt": "\(given.id)"])
         }
         var products: [SKU: Product] = [:]
         for l in given.lines { products[l.sku] = try reader.product(l.sku) }
@@ -235,7 +236,9 @@ public final class NodeService: Sendable {
             for t in sale.tenders where t.tender == .storeCredit {
                 let balance = try reader.storeCredit(customer, currency: sale.currency)
                 guard balance.minor >= t.amount.minor else {
-                    throw DomainError.invalid("storeCredit.insufficient", "store credit of \(customer) is \(balance)")
+                    throw DomainError.invalid(
+                        "storeCredit.insufficient", "store credit of \(customer) is \(balance)",
+                        ["customer": "\(customer)", "balance": "\(balance)", "amount": "\(t.amount)"])
                 }
             }
         }
@@ -273,7 +276,8 @@ public final class NodeService: Sendable {
             guard let s = try read.flatMap({ $0.id == saleID ? $0 : nil }) ?? reader.sale(saleID) else {
                 throw DomainError.invalid(
                     "sale.notFound",
-                    "no sale with receipt \(saleID) on this node; look it up online or return without receipt")
+                    "no sale with receipt \(saleID) on this node; look it up online or return without receipt",
+                    ["receipt": "\(saleID)"])
             }
             sale = s
         }
@@ -342,7 +346,7 @@ public final class NodeService: Sendable {
         return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard let state = try reader.returnState(id), let request = state.request else {
-                throw DomainError.invalid("return.notFound", "no return \(id)")
+                throw DomainError.invalid("return.notFound", "no return \(id)", ["return": "\(id)"])
             }
             let roster = try reader.staffRoster()
             /// Who records this step, once what it carries is known.
@@ -418,7 +422,7 @@ public final class NodeService: Sendable {
         let now = clock()
         return try await read { reader in
             guard let state = try reader.returnState(id), let request = state.request else {
-                throw DomainError.invalid("return.notFound", "no return \(id)")
+                throw DomainError.invalid("return.notFound", "no return \(id)", ["return": "\(id)"])
             }
             _ = try state.status.next(after: .exchange)
             let out = try ExchangePlanner.outLines(items.map { ($0.sku, $0.quantity, $0.serials) }) {
@@ -435,7 +439,7 @@ public final class NodeService: Sendable {
     @discardableResult
     static func unfinishedRepair(_ id: RepairOrderID, _ reader: NodeReader) throws -> RepairState {
         guard let repair = try reader.repair(id), repair.order != nil else {
-            throw DomainError.invalid("repair.notFound", "no repair order \(id)")
+            throw DomainError.invalid("repair.notFound", "no repair order \(id)", ["repair": "\(id)"])
         }
         guard repair.outcome == nil else {
             throw DomainError.invalid("repair.finished", "repair \(id) is finished")

@@ -87,14 +87,17 @@ extension NodeService {
         let now = clock()
         if let failures = pinFailures.value[staff], PINLockout.isLocked(failures, now: now) {
             throw DomainError(
-                code: "auth.pinLocked", message: "\(staff) entered a wrong PIN \(failures.count) times; wait 15 minutes"
-            )
+                code: "auth.pinLocked",
+                message: "\(staff) entered a wrong PIN \(failures.count) times; wait 15 minutes",
+                values: ["staff": "\(staff)", "count": String(failures.count)])
         }
         guard let member = try await staffMember(staff), member.worksAt(identity.store),
             Bcrypt.verify(pin, hash: member.pinHash)
         else {
             pinFailures.update { $0[staff] = PINLockout.failed($0[staff], now: now) }
-            throw DomainError(code: "auth.signInFailed", message: "no staff member here has that id and PIN")
+            throw DomainError(
+                code: "auth.signInFailed", message: "no staff member here has that id and PIN",
+                values: ["staff": "\(staff)"])
         }
         pinFailures.update { $0[staff] = nil }
         return member

@@ -1,13 +1,16 @@
 import ArgumentParser
 import Foundation
+import HTTPSupport
 import Localization
+import ReturnsDomain
 
 /// The `returnsync` command: run a store's node and work its return desk from a terminal.
 @main
 struct ReturnSync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "returnsync",
-        abstract: "Sales returns for a retail chain: a store's node and its return desk.",
+        abstract: CLIWords.text(
+            "cli.help.returnsync", english: "Sales returns for a retail chain: a store's node and its return desk."),
         discussion: """
             Every store runs a node: one SQLite file that keeps working with no network. Staff record \
             sales, returns, inspections, dispositions, refunds and exchanges into it; the node keeps \
@@ -40,8 +43,9 @@ struct ReturnSync: AsyncParsableCommand {
         ])
 
     /// Runs the command as ArgumentParser does; when it is refused with a stable code and the
-    /// terminal speaks Chinese, the code's meaning comes first, in Chinese (`Catalog`), then the
-    /// usual `Error: code: message` line that scripts read.
+    /// terminal speaks Chinese, the code's meaning and this refusal's own account (its figures and
+    /// names, `detail.<code>`) come first, in Chinese (`Catalog`), then the usual
+    /// `Error: code: message` line that scripts read.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -51,7 +55,7 @@ struct ReturnSync: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            if let words = TerminalWords.meaning(of: fullMessage(for: error)) {
+            if let words = TerminalWords.refusal(error, message: fullMessage(for: error)) {
                 FileHandle.standardError.write(Data((words + "\n").utf8))
             }
             exit(withError: error)
@@ -83,5 +87,23 @@ enum TerminalWords {
             let meaning = Catalog.of(language).meaning(ofCode: String(code))
         else { return nil }
         return Catalog.of(language).text("cli.error", ["meaning": meaning])
+    }
+
+    /// What `code` means in the terminal's language (`code.<code>`), nil when the catalog lacks it.
+    static func meaning(ofCode code: String, in language: Language = language) -> String? {
+        Catalog.of(language).meaning(ofCode: code)
+    }
+
+    /// What a Chinese terminal reads before `Error: code: message`: the code's meaning
+    /// (``meaning(of:in:)``) and, when the catalog can tell this occurrence with its figures and
+    /// names, `详情：…` on a second line. Nil in English.
+    static func refusal(_ error: any Error, message: String, in language: Language = language) -> String? {
+        guard let meaning = meaning(of: message, in: language) else { return nil }
+        guard error is DomainError || error is any ProblemConvertible || error is Problem else { return meaning }
+        let problem = Problem(error)
+        guard let detail = Catalog.of(language).detail(ofCode: problem.code, values: problem.values) else {
+            return meaning
+        }
+        return meaning + "\n" + Catalog.of(language).text("cli.detail", ["detail": detail])
     }
 }

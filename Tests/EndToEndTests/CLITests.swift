@@ -67,8 +67,9 @@ struct CLITests {
         #expect(result.stderr.contains("node.notInitialised"), "\(result)")
     }
 
-    /// A terminal set to Chinese (`LANG=zh_CN.UTF-8`) is told what a refusal means in Chinese;
-    /// the `Error: code: message` line scripts read stays as it is.
+    /// A terminal set to Chinese (`LANG=zh_CN.UTF-8`) is told what a refusal means in Chinese and
+    /// this refusal's own account with its figures; the `Error: code: message` line scripts read
+    /// stays as it is.
     @Test("a refusal in a Chinese terminal says what it means in Chinese, then the code")
     func chineseTerminal() async throws {
         let folder = try TemporaryFolder("e2e-zh")
@@ -87,8 +88,48 @@ struct CLITests {
                 "1", "--reason", "changedMind", "--condition", "unopened",
             ], environment: environment, within: 60)
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("错误：没有该小票号的销售单。\n"), "\(result)")
+        #expect(result.stderr.hasPrefix("错误：没有该小票号的销售单。\n详情：这里没有小票号为 NOPE 的销售单\n"), "\(result)")
         #expect(result.stderr.contains("Error: sale.notFound: "), "\(result)")
+    }
+
+    /// A Chinese terminal reads tables with Chinese headers and the vocabularies' words (a
+    /// location, a status), and short success lines in Chinese; an English terminal reads what it
+    /// always did, and `--json` is the same in both.
+    @Test("a Chinese terminal reads tables and success lines in Chinese; English stays as it was")
+    func chineseTables() async throws {
+        let folder = try TemporaryFolder("e2e-zh-tables")
+        defer { folder.remove() }
+        let data = folder.file("node").path
+        #expect(try await returnsync("node", "init", "--store", "SH-01", "--data", data).status == 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["RETURNSYNC_DATA"] = nil
+        environment["LC_MESSAGES"] = nil
+        environment["LANG"] = nil
+        environment["LC_ALL"] = "zh_CN.UTF-8"
+        func chinese(_ arguments: String...) async throws -> CLIResult {
+            try await runChild(
+                try ReturnsyncBinary.url(), arguments + ["--data", data], environment: environment, within: 60)
+        }
+        let added = try await chinese(
+            "product", "add", "--sku", "MUG-1", "--name", "马克杯", "--category", "kitchen", "--price", "39.90", "--cost",
+            "12", "--vat", "13")
+        #expect(added.status == 0 && added.stdout == "商品 MUG-1“马克杯”，单价 39.90 EUR\n", "\(added)")
+        let received = try await chinese("stock", "receive", "--sku", "MUG-1", "--quantity", "5")
+        #expect(received.stdout.hasPrefix("已入库 5 × MUG-1\n门店   库位  SKU    数量\n"), "\(received)")
+        #expect(received.stdout.contains("SH-01  可售  MUG-1     5"), "\(received)")
+        #expect(try await chinese("return", "list").stdout == "没有退货单。\n")
+
+        let english = try await returnsync("stock", "show", "--data", data)
+        #expect(english.stdout == "STORE  LOCATION  SKU    QTY\nSH-01  sellable  MUG-1    5\n", "\(english)")
+        let json = try await chinese("stock", "show", "--json")
+        #expect(json.stdout == (try await returnsync("stock", "show", "--json", "--data", data)).stdout)
+
+        // Help: each command's one-line summary in Chinese; the longer explanations stay English.
+        let help = try await runChild(
+            try ReturnsyncBinary.url(), ["stock", "--help"], environment: environment, within: 60)
+        #expect(help.stdout.contains("将到货登记为可售库存。") && help.stdout.contains("查看各库位库存"), "\(help)")
+        let englishHelp = try await returnsync("stock", "--help")
+        #expect(englishHelp.stdout.contains("Book goods received into sellable stock."), "\(englishHelp)")
     }
 
     /// In a store whose staff sign in, a write-off from the terminal is refused without a PIN and

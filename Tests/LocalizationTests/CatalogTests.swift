@@ -156,3 +156,49 @@ struct LanguageTests {
         #expect("12".leftPadded(toWidth: 4) == "  12")
     }
 }
+
+/// Issue 19: every `detail.<code>` template tells a code's occurrence; its values are the
+/// error's figures and names, and those that are codes of a vocabulary come out as its words.
+@Suite("the detail templates")
+struct DetailTemplateTests {
+    let en = Catalog.of(.en)
+    let zh = Catalog.of(.zhCN)
+
+    var templates: [String: String] { en.strings.filter { $0.key.hasPrefix("detail.") } }
+
+    @Test("each template is for a code both catalogs know, in both languages with the same values")
+    func templatesAreForCodes() {
+        #expect(templates.count >= 30, "\(templates.count)")
+        for (key, text) in templates {
+            let code = String(key.dropFirst("detail.".count))
+            #expect(en.meaning(ofCode: code) != nil && zh.meaning(ofCode: code) != nil, "\(key) is for no code")
+            let zhText = zh[key] ?? ""
+            #expect(CatalogTests.placeholders(text) == CatalogTests.placeholders(zhText), "\(key)")
+            #expect(
+                CatalogTests.latinWords(CatalogTests.withoutPlaceholders(zhText)).allSatisfy { $0 == "SKU" }, "\(key)")
+        }
+    }
+
+    @Test("a value named after a vocabulary has words for every code of it, in both languages")
+    func valueGroupsHaveWords() {
+        for (name, group) in Catalog.valueGroups {
+            let codes = en.strings.keys.filter { $0.hasPrefix(group.group + ".") }
+            #expect(!codes.isEmpty, "\(name): no words for \(group.group)")
+            if let joiner = group.joiner { #expect(en[joiner] != nil && zh[joiner] != nil, "\(joiner)") }
+        }
+    }
+
+    @Test("a template is filled only when every value it names is there; codes become words")
+    func filling() {
+        let values = ["status": "closed", "action": "approve"]
+        #expect(zh.detail(ofCode: "return.illegalTransition", values: values) == "已结束的退货单不能再批准")
+        #expect(
+            en.detail(ofCode: "return.illegalTransition", values: values)
+                == "a return that is closed cannot be approved")
+        #expect(zh.detail(ofCode: "return.illegalTransition", values: ["status": "closed"]) == nil)
+        #expect(zh.detail(ofCode: "no.such", values: values) == nil)
+        #expect(zh.words(forValue: "storeManager,finance", named: "holders") == "店长或财务")
+        #expect(en.words(forValue: "clerk,finance", named: "roles") == "clerk, finance")
+        #expect(zh.words(forValue: "S-1", named: "staff") == "S-1")
+    }
+}

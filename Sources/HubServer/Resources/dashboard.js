@@ -271,10 +271,12 @@ async function loadIncidents() {
 }
 
 // A problem as head office reads it: what it means in the page's language (the hub words the
-// title by the request's Accept-Language), and the code to quote to support.
+// title and the detail by the request's Accept-Language), this occurrence with its figures and
+// names, and the code to quote to support.
 function showProblem(error) {
   const box = $("problem");
   box.replaceChildren(el("p", {}, String(error.title || error.message || error)));
+  if (error.detail && error.detail !== error.title) box.append(el("p", {}, error.detail));
   if (error.code) box.append(el("p", { class: "muted" }, t("dashboard.problem.code") + " ", code(error.code)));
   box.hidden = false;
 }

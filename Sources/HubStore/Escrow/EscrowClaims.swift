@@ -53,7 +53,9 @@ public enum EscrowRules {
         outstanding: [Int: Int], now: Int64
     ) throws -> EscrowGrant {
         guard let sale else {
-            throw HubError(code: "sale.notFound", message: "the hub holds no sale \(claim.sale)")
+            throw HubError(
+                code: "sale.notFound", message: "the hub holds no sale \(claim.sale)",
+                values: ["receipt": "\(claim.sale)"])
         }
         let holder = Escrow.holder(of: sale)
         for l in claim.lines {
@@ -67,7 +69,12 @@ public enum EscrowRules {
                     code: Code.insufficient,
                     message:
                         "sale \(sale.id) line \(l.line): \(l.quantity) asked, \(available) returnable company-wide "
-                        + "(sold \(line.quantity), returned \(returned[l.line] ?? 0), held by other claims \(outstanding[l.line] ?? 0))"
+                        + "(sold \(line.quantity), returned \(returned[l.line] ?? 0), held by other claims \(outstanding[l.line] ?? 0))",
+                    values: [
+                        "sale": "\(sale.id)", "line": String(l.line), "asked": String(l.quantity),
+                        "available": String(available), "sold": String(line.quantity),
+                        "returned": String(returned[l.line] ?? 0), "held": String(outstanding[l.line] ?? 0),
+                    ]
                 )
             }
         }
@@ -86,7 +93,8 @@ public enum EscrowRules {
         guard stored.lines == claim.lines.sorted(by: { $0.line < $1.line }), stored.sale == claim.sale else {
             throw HubError(
                 code: Code.claimConflict,
-                message: "return \(claim.returnID) was claimed before with other lines; claim a new return instead")
+                message: "return \(claim.returnID) was claimed before with other lines; claim a new return instead",
+                values: ["return": "\(claim.returnID)"])
         }
         if returnMerged || stored.expiresAt > now { return stored }
         return nil

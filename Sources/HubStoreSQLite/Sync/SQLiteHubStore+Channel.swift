@@ -28,7 +28,8 @@ extension SQLiteHubStore {
             var sale: Sale?
             if let id = request.sale {
                 guard let found = try reader.sale(id) else {
-                    throw HubError(code: "sale.notFound", message: "the hub holds no sale \(id)")
+                    throw HubError(
+                        code: "sale.notFound", message: "the hub holds no sale \(id)", values: ["receipt": "\(id)"])
                 }
                 sale = found
             }

@@ -156,17 +156,14 @@ async function showLink(health) {
   $("offline").textContent = parts.join(" ");
 }
 
-// A problem as the person at the desk reads it: what it means in their language, and the code
-// to quote to support (with the technical detail folded away).
+// A problem as the person at the desk reads it, all in their language: what the code means, this
+// occurrence with its figures and names (the server tells it in the page's language), and the
+// code to quote to support.
 function showProblem(error) {
   const box = $("problem");
   box.replaceChildren(el("p", {}, String(error.title || error.message || error)));
-  if (error.code) {
-    const code = el("p", { class: "muted" }, t("desk.problem.code", { code: error.code }));
-    if (error.detail && error.detail !== error.title) {
-      box.append(code, el("details", {}, el("summary", {}, t("desk.problem.details")), el("p", { lang: "en" }, error.detail)));
-    } else box.append(code);
-  }
+  if (error.detail && error.detail !== error.title) box.append(el("p", { class: "problem-detail" }, error.detail));
+  if (error.code) box.append(el("p", { class: "muted" }, t("desk.problem.code", { code: error.code })));
   box.hidden = false;
 }
 function clearProblem() { $("problem").hidden = true; }

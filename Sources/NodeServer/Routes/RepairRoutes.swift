@@ -14,7 +14,7 @@ extension NodeRoutes {
         api.get("repairs/:id") { _, context in
             let id = RepairOrderID(try context.pathID())
             guard let repair = try await service.read({ try $0.repair(id) }), repair.order != nil else {
-                throw DomainError.invalid("repair.notFound", "no repair order \(id)")
+                throw DomainError.invalid("repair.notFound", "no repair order \(id)", ["repair": "\(id)"])
             }
             return try JSONCoding.response(repair)
         }

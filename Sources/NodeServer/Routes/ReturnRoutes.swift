@@ -29,7 +29,7 @@ extension NodeRoutes {
         api.get("returns/:id") { _, context in
             let id = ReturnID(try context.pathID())
             guard let view = try await service.read({ try $0.returnView(id) }) else {
-                throw DomainError.invalid("return.notFound", "no return \(id)")
+                throw DomainError.invalid("return.notFound", "no return \(id)", ["return": "\(id)"])
             }
             return try JSONCoding.response(view)
         }

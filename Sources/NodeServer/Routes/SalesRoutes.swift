@@ -25,7 +25,8 @@ extension NodeRoutes {
         api.get("sales/:id") { _, context in
             let id = SaleID(try context.pathID())
             guard let view = try await service.read({ try $0.saleView(id) }) else {
-                throw DomainError.invalid("sale.notFound", "no sale with receipt \(id) on this node")
+                throw DomainError.invalid(
+                    "sale.notFound", "no sale with receipt \(id) on this node", ["receipt": "\(id)"])
             }
             return try JSONCoding.response(view)
         }

@@ -78,7 +78,9 @@ public struct StoreCreditLedger: Hashable, Sendable, Codable {
         }
         let balance = balance(of: customer)
         guard balance.minor >= amount.minor else {
-            throw .invalid("storeCredit.insufficient", "\(customer) has \(balance) of store credit, \(amount) asked")
+            throw .invalid(
+                "storeCredit.insufficient", "\(customer) has \(balance) of store credit, \(amount) asked",
+                ["customer": "\(customer)", "balance": "\(balance)", "amount": "\(amount)"])
         }
         return StoreCreditEntry(customer: customer, amount: -amount, reference: reference, at: at)
     }

@@ -62,7 +62,11 @@ public enum StockAdjustments {
         if !adjustment.isIncoming && quantity > onHand {
             throw DomainError(
                 code: "stock.insufficient",
-                message: "\(location.rawValue) holds \(onHand) of \(sku), fewer than the \(quantity) taken out")
+                message: "\(location.rawValue) holds \(onHand) of \(sku), fewer than the \(quantity) taken out",
+                values: [
+                    "location": location.rawValue, "onHand": String(onHand), "sku": "\(sku)",
+                    "quantity": String(quantity),
+                ])
         }
         if adjustment.note == nil && reason != .found {
             throw DomainError(code: "input.missingNote", message: "say why the goods leave stock")

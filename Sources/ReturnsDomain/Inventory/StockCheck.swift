@@ -45,15 +45,27 @@ public enum StockCheck {
             let list = shortfalls.map { "\($0.sku): \($0.needed) needed, \($0.onHand) B-grade in stock" }
             throw DomainError(
                 code: "stock.insufficient",
-                message: "B-grade units are sold only from refurbished stock (" + list.joined(separator: "; ") + ")")
+                message: "B-grade units are sold only from refurbished stock (" + list.joined(separator: "; ") + ")",
+                values: values(shortfalls, at: location))
         }
         guard !shortfalls.isEmpty, rule != .allow else { return [] }
         if rule == .refuse {
             let list = shortfalls.map { "\($0.sku): \($0.needed) needed, \($0.onHand) in stock" }
             throw DomainError(
                 code: "stock.insufficient",
-                message: "this store does not sell below zero stock (" + list.joined(separator: "; ") + ")")
+                message: "this store does not sell below zero stock (" + list.joined(separator: "; ") + ")",
+                values: values(shortfalls, at: location))
         }
         return shortfalls
+    }
+
+    /// The values of a `stock.insufficient` refusal: one shortfall's figures, told in the reader's
+    /// language; several are listed in the English message only.
+    static func values(_ shortfalls: [StockShortfall], at location: StockLocation) -> [String: String] {
+        guard shortfalls.count == 1, let one = shortfalls.first else { return [:] }
+        return [
+            "location": location.rawValue, "onHand": String(one.onHand), "sku": "\(one.sku)",
+            "quantity": String(one.needed),
+        ]
     }
 }

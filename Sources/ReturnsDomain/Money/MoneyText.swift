@@ -37,7 +37,7 @@ public enum MoneyText {
     /// `input.invalidAmount`.
     public static func parse(_ text: String, digits: Int, allowNegative: Bool = false) throws(DomainError) -> Int64 {
         func invalid(_ why: String) -> DomainError {
-            DomainError(code: "input.invalidAmount", message: "'\(text)' \(why)")
+            DomainError(code: "input.invalidAmount", message: "'\(text)' \(why)", values: ["amount": text])
         }
         var body = Substring(text.trimmingPrefix(while: { $0 == " " }))
         while body.last == " " { body = body.dropLast() }

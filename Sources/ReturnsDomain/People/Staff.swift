@@ -143,7 +143,8 @@ public enum StaffAuthority {
         guard let member = roster.first(where: { $0.id == staff }) else {
             throw DomainError(
                 code: "authority.unknownStaff",
-                message: "\(staff) is not a staff member head office has defined: sign in at the desk")
+                message: "\(staff) is not a staff member head office has defined: sign in at the desk",
+                values: ["staff": "\(staff)"])
         }
         if let permission, !(signedIn && member.holds(permission)), let authoriser {
             try check(authoriser, holds: permission, at: store)
@@ -154,7 +155,8 @@ public enum StaffAuthority {
         if permission != nil && !signedIn {
             throw DomainError(
                 code: "authority.required",
-                message: "\(permission!.rawValue) is signed for with a PIN: sign in at the desk, or have it authorised")
+                message: "\(permission!.rawValue) is signed for with a PIN: sign in at the desk, or have it authorised",
+                values: refusalValues(member, permission!))
         }
         return staff
     }
@@ -166,14 +168,27 @@ public enum StaffAuthority {
         guard member.worksAt(store) else {
             throw DomainError(
                 code: "authority.notAtThisStore",
-                message: "\(member.id) is not staff of \(store) (or has left); sign in as someone who is")
+                message: "\(member.id) is not staff of \(store) (or has left); sign in as someone who is",
+                values: ["staff": "\(member.id)", "store": "\(store)"])
         }
         guard let permission, !member.holds(permission) else { return }
         let who = StaffRole.allCases.filter { $0.permissions.contains(permission) }.map(\.rawValue)
         throw DomainError(
             code: "authority.required",
             message: "\(permission.rawValue) needs a \(who.joined(separator: " or ")); \(member.id) is "
-                + member.roles.map(\.rawValue).joined(separator: ", ") + ": a manager can authorise it with their PIN")
+                + member.roles.map(\.rawValue).joined(separator: ", ") + ": a manager can authorise it with their PIN",
+            values: refusalValues(member, permission))
+    }
+
+    /// The values of an `authority.required` refusal: the permission, the roles that hold it
+    /// (`holders`), and who was refused with their roles, as codes.
+    static func refusalValues(_ member: StaffMember, _ permission: StaffPermission) -> [String: String] {
+        [
+            "permission": permission.rawValue,
+            "holders": StaffRole.allCases.filter { $0.permissions.contains(permission) }.map(\.rawValue)
+                .joined(separator: ","),
+            "staff": "\(member.id)", "roles": member.roles.map(\.rawValue).joined(separator: ","),
+        ]
     }
 }
 
@@ -206,21 +221,28 @@ public struct StaffDefinition: Hashable, Sendable, Codable {
     public func member(id: StaffID, existing: StaffMember?, hash: (String) -> String) throws(DomainError)
         -> StaffMember
     {
-        func refuse(_ why: String) -> DomainError { DomainError(code: "staff.invalid", message: "\(id): \(why)") }
+        // `rule` names what is wrong (the catalog's `staffRule.*`).
+        func refuse(_ why: String, _ rule: String) -> DomainError {
+            DomainError(code: "staff.invalid", message: "\(id): \(why)", values: ["staff": "\(id)", "staffRule": rule])
+        }
         let name = String(self.name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-        guard !name.isEmpty else { throw refuse("give the name") }
-        guard !roles.isEmpty else { throw refuse("give at least one role (\(StaffRole.allCases.map(\.rawValue)))") }
-        if let language, !["zh-CN", "en"].contains(language) { throw refuse("the language is zh-CN or en") }
+        guard !name.isEmpty else { throw refuse("give the name", "name") }
+        guard !roles.isEmpty else {
+            throw refuse("give at least one role (\(StaffRole.allCases.map(\.rawValue)))", "roles")
+        }
+        if let language, !["zh-CN", "en"].contains(language) {
+            throw refuse("the language is zh-CN or en", "language")
+        }
         let pinHash: String
         if let pin {
             guard (4...12).contains(pin.count), pin.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw refuse("a PIN is 4 to 12 digits")
+                throw refuse("a PIN is 4 to 12 digits", "pin")
             }
             pinHash = hash(pin)
         } else if let existing {
             pinHash = existing.pinHash
         } else {
-            throw refuse("someone new needs a PIN")
+            throw refuse("someone new needs a PIN", "newPin")
         }
         var roles: [StaffRole] = []
         for role in self.roles where !roles.contains(role) { roles.append(role) }

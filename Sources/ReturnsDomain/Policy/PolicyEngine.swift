@@ -44,11 +44,24 @@ public struct PolicyReason: Hashable, Sendable, Codable, CustomStringConvertible
     public var message: String
     /// What this reason forces on its own: `.deny` or `.needsApproval`.
     public var effect: PolicyDecision
+    /// The figures and names behind it (`sku`, `days`, `window`, …), for the refusal's
+    /// `DomainError.values`; not part of the encoded reason.
+    public var values: [String: String]
 
-    public init(code: String, message: String, effect: PolicyDecision) {
+    public init(code: String, message: String, effect: PolicyDecision, values: [String: String] = [:]) {
         self.code = code
         self.message = message
         self.effect = effect
+        self.values = values
+    }
+
+    enum CodingKeys: String, CodingKey { case code, message, effect }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message),
+            effect: try c.decode(PolicyDecision.self, forKey: .effect))
     }
 
     public var description: String { "\(code): \(message)" }
@@ -111,8 +124,8 @@ extension ReturnPolicy {
         let currency = items.first?.value.currency ?? receiptlessMaxValue.currency
         var denials: [PolicyReason] = []
         var approvals: [PolicyReason] = []
-        func deny(_ code: String, _ message: String) {
-            let r = PolicyReason(code: code, message: message, effect: .deny)
+        func deny(_ code: String, _ message: String, _ values: [String: String]) {
+            let r = PolicyReason(code: code, message: message, effect: .deny, values: values)
             if !denials.contains(r) { denials.append(r) }
         }
         func approve(_ code: String, _ message: String) {
@@ -124,13 +137,13 @@ extension ReturnPolicy {
 
         let mixed = items.contains { $0.value.currency != currency }
         if mixed {
-            deny(PolicyReason.Code.currencyMismatch, "the items of one return are priced in different currencies")
+            deny(PolicyReason.Code.currencyMismatch, "the items of one return are priced in different currencies", [:])
         }
         func comparable(_ limit: Money, _ what: String) -> Bool {
             guard limit.currency == currency else {
                 deny(
                     PolicyReason.Code.currencyMismatch,
-                    "the policy's \(what) is in \(limit.currency), the return in \(currency)")
+                    "the policy's \(what) is in \(limit.currency), the return in \(currency)", [:])
                 return false
             }
             return !mixed
@@ -142,7 +155,8 @@ extension ReturnPolicy {
             if comparable(receiptlessMaxValue, "receipt-less limit"), value.minor > receiptlessMaxValue.minor {
                 deny(
                     PolicyReason.Code.receiptlessValueExceeded,
-                    "without a receipt at most \(receiptlessMaxValue) can be returned; this return is worth \(value)")
+                    "without a receipt at most \(receiptlessMaxValue) can be returned; this return is worth \(value)",
+                    ["limit": "\(receiptlessMaxValue)", "value": "\(value)"])
             }
             let before = receiptless.map(\.receiptlessReturnsLast90Days).max() ?? 0
             if before >= receiptlessMaxPer90Days {
@@ -168,18 +182,23 @@ extension ReturnPolicy {
     }
 
     /// The per-line rules: returnable at all, within its window, in an accepted condition.
-    private func checkItem(_ q: PolicyQuery, deny: (String, String) -> Void) {
+    private func checkItem(_ q: PolicyQuery, deny: (String, String, [String: String]) -> Void) {
         let sku = q.product.sku
         if !q.product.returnable {
-            deny(PolicyReason.Code.productNotReturnable, "\(sku) (\(q.product.name)) cannot be returned")
+            deny(
+                PolicyReason.Code.productNotReturnable, "\(sku) (\(q.product.name)) cannot be returned",
+                ["sku": "\(sku)", "name": q.product.name])
         }
         if nonReturnableCategories.contains(q.product.category) {
             deny(
                 PolicyReason.Code.nonReturnableCategory,
-                "\(sku): goods in category \(q.product.category) are not taken back")
+                "\(sku): goods in category \(q.product.category) are not taken back",
+                ["sku": "\(sku)", "category": "\(q.product.category)"])
         }
         if q.isReceiptless && receiptRequired {
-            deny(PolicyReason.Code.receiptRequired, "\(sku): this store takes goods back only with a receipt")
+            deny(
+                PolicyReason.Code.receiptRequired, "\(sku): this store takes goods back only with a receipt",
+                ["sku": "\(sku)"])
         }
 
         if let soldAt = q.soldAt {
@@ -190,17 +209,19 @@ extension ReturnPolicy {
                     deny(
                         PolicyReason.Code.windowExpired,
                         "\(sku): sold \(elapsed) day(s) ago; returns without a fault are taken within "
-                            + "\(noReasonWindowDays) day(s), and \(q.reason.rawValue) is not a fault")
+                            + "\(noReasonWindowDays) day(s), and \(q.reason.rawValue) is not a fault",
+                        ["sku": "\(sku)", "days": String(elapsed), "window": String(noReasonWindowDays)])
                 } else if elapsed > faultWindowDays {
                     deny(
                         PolicyReason.Code.windowExpired,
-                        "\(sku): sold \(elapsed) day(s) ago; faulty goods are taken within \(faultWindowDays) day(s)")
+                        "\(sku): sold \(elapsed) day(s) ago; faulty goods are taken within \(faultWindowDays) day(s)",
+                        ["sku": "\(sku)", "days": String(elapsed), "window": String(faultWindowDays)])
                 }
             }
         } else if noReasonWindowDays <= 0 && !q.reason.isFault {
             deny(
                 PolicyReason.Code.windowExpired,
-                "\(sku): this policy has no no-reason window; only faulty goods are taken back")
+                "\(sku): this policy has no no-reason window; only faulty goods are taken back", ["sku": "\(sku)"])
         }
 
         if !q.reason.isFault && !acceptedConditions.contains(q.condition) {
@@ -208,7 +229,7 @@ extension ReturnPolicy {
             deny(
                 PolicyReason.Code.conditionNotAccepted,
                 "\(sku): goods returned without a fault must be \(accepted.isEmpty ? "faulty" : accepted), "
-                    + "not \(q.condition.rawValue)")
+                    + "not \(q.condition.rawValue)", ["sku": "\(sku)", "condition": q.condition.rawValue])
         }
     }
 

@@ -97,7 +97,7 @@ public enum ReturnDesk {
         let verdict = policy.evaluate(queries)
         if refuseDenied, let denial = verdict.denial {
             let all = verdict.reasons.filter { $0.effect == .deny }.map(\.message).joined(separator: "; ")
-            throw DomainError(code: denial.code, message: all)
+            throw DomainError(code: denial.code, message: all, values: denial.values)
         }
         let request = ReturnRequest(
             id: id, store: store, sale: sale?.id, saleStore: sale?.store, customer: customer ?? sale?.customer,
@@ -162,7 +162,9 @@ public enum ReturnDesk {
             throw .currencyMismatch(currency, m.currency)
         }
         guard !unitRefund.isNegative else {
-            throw .invalid("input.invalidAmount", "line \(number): the refund per unit cannot be negative")
+            throw .invalid(
+                "input.invalidAmount", "line \(number): the refund per unit cannot be negative",
+                ["amount": "\(unitRefund)"])
         }
         guard unitRefund.minor <= item.unitPrice.minor else {
             throw .invalid(
@@ -184,20 +186,26 @@ public enum ReturnDesk {
         if product.serialTracked && r.serials.isEmpty {
             throw .invalid(
                 "return.serialsRequired",
-                "line \(number): \(product.sku) is serial-tracked; give \(r.quantity) serial(s)")
+                "line \(number): \(product.sku) is serial-tracked; give \(r.quantity) serial(s)",
+                ["line": String(number), "sku": "\(product.sku)", "quantity": String(r.quantity)])
         }
         guard !r.serials.isEmpty else { return }
         guard r.serials.count == r.quantity else {
             throw .invalid(
                 "return.serialMismatch",
-                "line \(number): \(r.serials.count) serial(s) given for \(r.quantity) unit(s)")
+                "line \(number): \(r.serials.count) serial(s) given for \(r.quantity) unit(s)", ["line": String(number)]
+            )
         }
         for serial in r.serials {
             if let soldSerials, !soldSerials.contains(serial) {
-                throw .invalid("return.serialMismatch", "line \(number): serial \(serial) was not sold on that line")
+                throw .invalid(
+                    "return.serialMismatch", "line \(number): serial \(serial) was not sold on that line",
+                    ["line": String(number)])
             }
             guard seen.insert(serial).inserted else {
-                throw .invalid("return.serialMismatch", "line \(number): serial \(serial) is given twice")
+                throw .invalid(
+                    "return.serialMismatch", "line \(number): serial \(serial) is given twice", ["line": String(number)]
+                )
             }
         }
     }

@@ -142,7 +142,8 @@ public struct Sale: Hashable, Sendable, Codable {
             if product.serialTracked, l.serials.count != l.quantity {
                 throw .invalid(
                     "sale.serialsRequired",
-                    "line \(l.line): \(l.sku) is serial-tracked; give \(l.quantity) serial(s)")
+                    "line \(l.line): \(l.sku) is serial-tracked; give \(l.quantity) serial(s)",
+                    ["line": String(l.line), "sku": "\(l.sku)", "quantity": String(l.quantity)])
             }
         }
         guard !tenders.isEmpty else { throw .invalid("sale.noTender", "a sale needs at least one tender") }
@@ -159,7 +160,9 @@ public struct Sale: Hashable, Sendable, Codable {
             paid += t.amount.minor
         }
         guard paid == total.minor else {
-            throw .invalid("sale.tenderMismatch", "tenders pay \(Money(paid, currency)) but the sale totals \(total)")
+            throw .invalid(
+                "sale.tenderMismatch", "tenders pay \(Money(paid, currency)) but the sale totals \(total)",
+                ["paid": "\(Money(paid, currency))", "total": "\(total)"])
         }
     }
 }

@@ -7,7 +7,7 @@ extension ReturnSync {
     struct ProductCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "product",
-            abstract: "Add products to the catalog and list them.",
+            abstract: CLIWords.text("cli.help.product.about", english: "Add products to the catalog and list them."),
             subcommands: [Add.self, List.self],
             defaultSubcommand: List.self)
     }
@@ -17,7 +17,9 @@ extension ReturnSync.ProductCommand {
     /// `returnsync product add`: defines (or redefines) a product.
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a product, or change one (the same SKU again replaces its details).",
+            abstract: CLIWords.text(
+                "cli.help.product.add",
+                english: "Add a product, or change one (the same SKU again replaces its details)."),
             discussion: """
                 Prices include VAT, as on the shelf label. Sales keep the price they were rung up at, \
                 so changing a price never changes what an old receipt refunds.
@@ -72,13 +74,19 @@ extension ReturnSync.ProductCommand {
                 vatRate: vat, serialTracked: serialTracked, lotTracked: lotTracked,
                 returnable: !notReturnable, vendor: vendor.map(VendorID.init), kind: self.service ? .service : nil)
             try await service.defineProduct(product, staff: StaffID(options.staffID))
-            try options.emit(product) { "Product \(product.sku) \"\(product.name)\" at \(product.unitPrice)" }
+            try options.emit(product) {
+                CLIWords.text(
+                    "cli.product.added",
+                    ["sku": "\(product.sku)", "name": product.name, "price": "\(product.unitPrice)"],
+                    english: "Product \(product.sku) \"\(product.name)\" at \(product.unitPrice)")
+            }
         }
     }
 
     /// `returnsync product list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the catalog.")
+        static let configuration = CommandConfiguration(
+            abstract: CLIWords.text("cli.help.product.list", english: "List the catalog."))
 
         @OptionGroup var options: DeskOptions
 

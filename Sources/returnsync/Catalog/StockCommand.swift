@@ -7,7 +7,8 @@ extension ReturnSync {
     struct StockCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "stock",
-            abstract: "Show stock per location, receive goods, set reorder points.",
+            abstract: CLIWords.text(
+                "cli.help.stock.about", english: "Show stock per location, receive goods, set reorder points."),
             discussion: """
                 Stock is never edited: every figure is the sum of movements (sales, goods in, returns, \
                 dispositions). Returned goods arrive in pendingInspection and only reach sellable \
@@ -28,7 +29,9 @@ extension ReturnSync.StockCommand {
     /// `returnsync stock [show]`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "This store's stock per location and SKU (the default); head office's hub has every store's.")
+            abstract: CLIWords.text(
+                "cli.help.stock.show",
+                english: "This store's stock per location and SKU (the default); head office's hub has every store's."))
 
         @OptionGroup var options: DeskOptions
         @Option(help: ArgumentHelp("Only this SKU.", valueName: "sku")) var sku: String?
@@ -46,7 +49,8 @@ extension ReturnSync.StockCommand {
 
     /// `returnsync stock receive`: goods in from a supplier.
     struct Receive: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Book goods received into sellable stock.")
+        static let configuration = CommandConfiguration(
+            abstract: CLIWords.text("cli.help.stock.receive", english: "Book goods received into sellable stock."))
 
         @OptionGroup var options: DeskOptions
         @Option(help: ArgumentHelp("The product received.", valueName: "sku")) var sku: String
@@ -67,14 +71,20 @@ extension ReturnSync.StockCommand {
                 vendor: vendor.map(VendorID.init), staff: StaffID(options.staffID))
             let skuValue = SKU(sku)
             let rows = try await service.read { try $0.stock(sku: skuValue, store: service.identity.store) }
-            try options.emit(rows) { "Received \(quantity) × \(sku)\n" + Render.stock(rows) }
+            try options.emit(rows) {
+                CLIWords.text(
+                    "cli.stock.received", ["quantity": "\(quantity)", "sku": sku],
+                    english: "Received \(quantity) × \(sku)") + "\n" + Render.stock(rows)
+            }
         }
     }
 
     /// `returnsync stock reorder`: the minimum that triggers a low-stock alert.
     struct Reorder: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set a SKU's reorder point: below it, `alerts low-stock` lists the SKU.")
+            abstract: CLIWords.text(
+                "cli.help.stock.reorder",
+                english: "Set a SKU's reorder point: below it, `alerts low-stock` lists the SKU."))
 
         @OptionGroup var options: DeskOptions
         @Option(help: ArgumentHelp("The product.", valueName: "sku")) var sku: String
@@ -88,14 +98,20 @@ extension ReturnSync.StockCommand {
             let service = try options.node.service()
             try await service.setReorderPoint(sku: SKU(sku), minimum: minimum, staff: StaffID(options.staffID))
             let point = ReorderPoint(store: service.identity.store, sku: SKU(sku), minimum: minimum)
-            try options.emit(point) { "Reorder point of \(sku): \(minimum)" }
+            try options.emit(point) {
+                CLIWords.text(
+                    "cli.stock.reorderPoint", ["sku": sku, "minimum": "\(minimum)"],
+                    english: "Reorder point of \(sku): \(minimum)")
+            }
         }
     }
 
     /// `returnsync stock count`: a stock-take of one location.
     struct Count: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record a stock-take of one location: the difference moves stock and posts to the journal.",
+            abstract: CLIWords.text(
+                "cli.help.stock.count",
+                english: "Record a stock-take of one location: the difference moves stock and posts to the journal."),
             discussion: """
                 Count what is on the shelf (or in the returns room's locations: pendingInspection, \
                 repair, refurbished, scrap, returnToVendor) and give the figure; the node compares it \
@@ -116,8 +132,17 @@ extension ReturnSync.StockCommand {
                 signedIn: try await options.signedIn(service))
             let c = view.count
             try options.emit(view) {
-                "Stock-take \(view.id): \(c.sku) at \(c.location.rawValue): counted \(c.counted), ledger \(c.expected), "
-                    + "difference \(c.variance > 0 ? "+" : "")\(c.variance) at \(c.unitCost) each"
+                CLIWords.text(
+                    "cli.stock.counted",
+                    [
+                        "id": "\(view.id)", "sku": "\(c.sku)",
+                        "location": CLIWords.value("location", c.location.rawValue),
+                        "counted": "\(c.counted)", "expected": "\(c.expected)",
+                        "variance": "\(c.variance > 0 ? "+" : "")\(c.variance)", "cost": "\(c.unitCost)",
+                    ],
+                    english:
+                        "Stock-take \(view.id): \(c.sku) at \(c.location.rawValue): counted \(c.counted), ledger \(c.expected), "
+                        + "difference \(c.variance > 0 ? "+" : "")\(c.variance) at \(c.unitCost) each")
             }
         }
     }
@@ -125,7 +150,9 @@ extension ReturnSync.StockCommand {
     /// `returnsync stock adjust`: stock out with a reason, or found.
     struct Adjust: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Take stock out (damaged, writeOff, zeroValueIssue) or book it found, at cost, with why.",
+            abstract: CLIWords.text(
+                "cli.help.stock.adjust",
+                english: "Take stock out (damaged, writeOff, zeroValueIssue) or book it found, at cost, with why."),
             discussion: """
                 damaged and writeOff post to the write-off account, zeroValueIssue (a sample, a \
                 replacement handed out) to samples and replacements, found against inventory \
@@ -149,8 +176,16 @@ extension ReturnSync.StockCommand {
                 staff: StaffID(options.staffID), signedIn: try await options.signedIn(service))
             let a = view.adjustment
             try options.emit(view) {
-                "Stock adjustment \(view.id): \(a.isIncoming ? "+" : "-")\(a.quantity) \(a.sku) at \(a.location.rawValue) "
-                    + "(\(a.reason.rawValue)) at \(a.unitCost) each"
+                CLIWords.text(
+                    "cli.stock.adjusted",
+                    [
+                        "id": "\(view.id)", "quantity": "\(a.isIncoming ? "+" : "-")\(a.quantity)", "sku": "\(a.sku)",
+                        "location": CLIWords.value("location", a.location.rawValue),
+                        "reason": CLIWords.value("adjustReason", a.reason.rawValue), "cost": "\(a.unitCost)",
+                    ],
+                    english:
+                        "Stock adjustment \(view.id): \(a.isIncoming ? "+" : "-")\(a.quantity) \(a.sku) at \(a.location.rawValue) "
+                        + "(\(a.reason.rawValue)) at \(a.unitCost) each")
             }
         }
     }

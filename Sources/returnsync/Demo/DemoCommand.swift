@@ -7,7 +7,10 @@ extension ReturnSync {
     struct DemoCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "demo",
-            abstract: "Run a small chain on this machine: a hub, three stores and the online shop, one store offline.",
+            abstract: CLIWords.text(
+                "cli.help.demo.about",
+                english:
+                    "Run a small chain on this machine: a hub, three stores and the online shop, one store offline."),
             discussion: """
                 Starts a hub and four nodes (stores S-A, S-B, S-C and the online channel WEB) as real \
                 HTTP servers on loopback, all on embedded SQLite in a temporary folder. Store B is cut \

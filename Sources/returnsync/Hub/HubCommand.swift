@@ -15,7 +15,9 @@ import ServiceLifecycle
 struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub",
-        abstract: "Run head office's hub: it merges every store's events and serves the company-wide view.",
+        abstract: CLIWords.text(
+            "cli.help.hub.about",
+            english: "Run head office's hub: it merges every store's events and serves the company-wide view."),
         discussion: """
             Set up once with `hub init`, enrol each store's node with `hub enroll` (it prints the \
             node's token once; the hub keeps only its hash), and run `hub serve`. Nodes then push \
@@ -98,7 +100,9 @@ struct HubFolder: ParsableArguments {
 extension HubCommand {
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a hub database: SQLite in a data folder, or the tables in a PostgreSQL database.")
+            abstract: CLIWords.text(
+                "cli.help.hub.init",
+                english: "Create a hub database: SQLite in a data folder, or the tables in a PostgreSQL database."))
         @OptionGroup var folder: HubFolder
         @Option(help: "The company's currency (ISO 4217).") var currency = "EUR"
 
@@ -121,7 +125,8 @@ extension HubCommand {
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply the PostgreSQL hub schema's missing migrations, then exit.",
+            abstract: CLIWords.text(
+                "cli.help.hub.migrate", english: "Apply the PostgreSQL hub schema's missing migrations, then exit."),
             discussion: """
                 Safe to run while hubs serve and from several places at once: each migration runs in \
                 its own transaction under an advisory lock, and a migration already applied is skipped. \
@@ -148,7 +153,9 @@ extension HubCommand {
 
     struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Enrol a node (store, channel or head-office viewer) and print its token once.",
+            abstract: CLIWords.text(
+                "cli.help.hub.enroll",
+                english: "Enrol a node (store, channel or head-office viewer) and print its token once."),
             discussion: """
                 The node id is the one `returnsync node init` printed (see `node status`). Keep the \
                 token secret: give it to the node with `returnsync node connect`. A node id is \
@@ -188,7 +195,9 @@ extension HubCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke a node's credential: its pushes and pulls are refused from now on.")
+            abstract: CLIWords.text(
+                "cli.help.hub.revoke",
+                english: "Revoke a node's credential: its pushes and pulls are refused from now on."))
         @OptionGroup var folder: HubFolder
         @Option(help: "The node id to revoke.") var node: String
         func run() async throws {
@@ -200,7 +209,9 @@ extension HubCommand {
     struct RotateEpoch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rotate-epoch",
-            abstract: "Give the hub database a new epoch: after restoring it from a backup.",
+            abstract: CLIWords.text(
+                "cli.help.hub.rotateEpoch",
+                english: "Give the hub database a new epoch: after restoring it from a backup."),
             discussion: """
                 A hub restored from an older backup numbers its feed again from where the backup \
                 ended, so a node's stored checkpoint no longer means what it meant. With a new epoch \
@@ -224,7 +235,9 @@ extension HubCommand {
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the hub's HTTP API: /sync/v1 for nodes, /api/v1 for head office, /healthz, /metrics.",
+            abstract: CLIWords.text(
+                "cli.help.hub.serve",
+                english: "Run the hub's HTTP API: /sync/v1 for nodes, /api/v1 for head office, /healthz, /metrics."),
             discussion:
                 "Stops gracefully on Ctrl-C or SIGTERM. A push is acknowledged only after its commit is on disk.")
         @OptionGroup var folder: HubFolder
@@ -291,7 +304,8 @@ extension HubCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show every node's sync status, the exceptions and incidents.")
+            abstract: CLIWords.text(
+                "cli.help.hub.status", english: "Show every node's sync status, the exceptions and incidents."))
         @OptionGroup var folder: HubFolder
         @Flag(help: "Print JSON.") var json = false
 
@@ -330,7 +344,9 @@ extension HubCommand {
     /// `returnsync hub verify`: the hub's database against a rebuild from its events.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the hub's database and rebuild every projection from its events to compare.",
+            abstract: CLIWords.text(
+                "cli.help.hub.verify",
+                english: "Check the hub's database and rebuild every projection from its events to compare."),
             discussion: """
                 Runs the database's own consistency check, replays every event into fresh state and \
                 compares it with the stock, returns, sales, store credit and ledger tables, and checks \

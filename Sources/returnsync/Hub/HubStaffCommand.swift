@@ -8,12 +8,16 @@ extension HubCommand {
     struct StaffCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "staff",
-            abstract: "Define the chain's staff: name, roles, store and PIN, delivered to every node.",
+            abstract: CLIWords.text(
+                "cli.help.hub.staff.about",
+                english: "Define the chain's staff: name, roles, store and PIN, delivered to every node."),
             subcommands: [Set.self])
 
         struct Set: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Define or change a staff member (the PIN is read from standard input).",
+                abstract: CLIWords.text(
+                    "cli.help.hub.staff.set",
+                    english: "Define or change a staff member (the PIN is read from standard input)."),
                 discussion: """
                     Roles: clerk (the return desk), storeManager (approves, rejects, writes off, \
                     refunds any amount), afterSales (writes off), finance (refunds any amount). A \

@@ -5,7 +5,7 @@ extension ReturnSync {
     struct NodeCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "node",
-            abstract: "Set up, run and check this store's node.",
+            abstract: CLIWords.text("cli.help.node.about", english: "Set up, run and check this store's node."),
             discussion: """
                 A node is one store's replica: a data folder holding node.sqlite (plus its -wal and \
                 -shm files while open). Create it once with `node init`, run the HTTP API with \

@@ -9,7 +9,9 @@ extension ReturnSync.NodeCommand {
     struct EscrowCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "escrow",
-            abstract: "Show or set the risk budget for offline returns against other stores' sales.",
+            abstract: CLIWords.text(
+                "cli.help.node.escrow.about",
+                english: "Show or set the risk budget for offline returns against other stores' sales."),
             discussion: """
                 A store's node takes back its own sales offline against what it knows. For a sale \
                 made at another store it first claims the quantities from the hub; when the hub \

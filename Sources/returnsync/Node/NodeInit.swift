@@ -9,7 +9,8 @@ extension ReturnSync.NodeCommand {
     /// `returnsync node init`: creates a store's node database.
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create the node of a store in an empty data folder.",
+            abstract: CLIWords.text(
+                "cli.help.node.init", english: "Create the node of a store in an empty data folder."),
             discussion: """
                 Run once per store. The node id names this replica in every event it records; it \
                 defaults to the store id plus 8 random hex digits, so a re-installed store never \

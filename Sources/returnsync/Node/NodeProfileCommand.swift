@@ -9,7 +9,9 @@ extension ReturnSync.NodeCommand {
     struct ProfileCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "profile",
-            abstract: "Show or set the store's name, address and tax id, as its return slips print them.",
+            abstract: CLIWords.text(
+                "cli.help.node.profile.about",
+                english: "Show or set the store's name, address and tax id, as its return slips print them."),
             discussion: """
                 The desk prints these at the head of every return slip it hands a customer. Give any \
                 of the options to change that part; an empty value removes it. Names in any script \

@@ -12,7 +12,8 @@ extension ReturnSync.NodeCommand {
     /// `returnsync node serve`: the node's local HTTP API for the till and the return desk.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the node's local HTTP API (for the till and the return desk).",
+            abstract: CLIWords.text(
+                "cli.help.node.serve", english: "Run the node's local HTTP API (for the till and the return desk)."),
             discussion: """
                 Serves the API under /api/v1 (sales, returns and their steps, products, stock, \
                 alerts, exceptions), the return desk at /desk, and /healthz and /metrics. Every API \

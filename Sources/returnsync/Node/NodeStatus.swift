@@ -6,7 +6,9 @@ extension ReturnSync.NodeCommand {
     /// `returnsync node status`: who the node is and how much it holds.
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show the node's identity, database size, events, outbox and open issues.")
+            abstract: CLIWords.text(
+                "cli.help.node.status",
+                english: "Show the node's identity, database size, events, outbox and open issues."))
 
         @OptionGroup var folder: NodeFolder
 

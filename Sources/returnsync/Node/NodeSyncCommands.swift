@@ -7,7 +7,9 @@ extension ReturnSync.NodeCommand {
     /// `returnsync node connect`: remember the hub and this node's token.
     struct Connect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Remember which hub this node syncs with, and its token from `hub enroll`.",
+            abstract: CLIWords.text(
+                "cli.help.node.connect",
+                english: "Remember which hub this node syncs with, and its token from `hub enroll`."),
             discussion: """
                 After this, `node serve` pushes and pulls in the background, and `node sync --once` \
                 does one round by hand. The token is stored in the node's database: protect the data \
@@ -32,7 +34,8 @@ extension ReturnSync.NodeCommand {
     /// `returnsync node sync`: push the outbox and pull the hub's feed.
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Push this node's outbox to the hub and pull what the hub has for it.",
+            abstract: CLIWords.text(
+                "cli.help.node.sync", english: "Push this node's outbox to the hub and pull what the hub has for it."),
             discussion: """
                 With --once, one round and exit (for scripts and cron); exit code 1 when the hub \
                 could not be reached or refused. Without it, keep syncing every few seconds with \

@@ -8,7 +8,9 @@ extension ReturnSync.NodeCommand {
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "token",
-            abstract: "Make, list and revoke the keys the node's API accepts (one per till, one for the desk).",
+            abstract: CLIWords.text(
+                "cli.help.node.token.about",
+                english: "Make, list and revoke the keys the node's API accepts (one per till, one for the desk)."),
             discussion: """
                 Every call to the node's API under /api/v1 (but /api/v1/healthz and /api/v1/metrics) \
                 carries one of these keys as `Authorization: Bearer <key>`. The desk's browser is \
@@ -23,7 +25,8 @@ extension ReturnSync.NodeCommand {
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Make a key and print it (only this once) on standard output.")
+                abstract: CLIWords.text(
+                    "cli.help.node.token.add", english: "Make a key and print it (only this once) on standard output."))
 
             @OptionGroup var folder: NodeFolder
 
@@ -40,13 +43,16 @@ extension ReturnSync.NodeCommand {
                     try Output.printJSON(["name": name, "key": key])
                 } else {
                     Output.print(key)
-                    Output.note("key \(name) made; it is shown only now")
+                    Output.note(
+                        CLIWords.text(
+                            "cli.token.made", ["name": name], english: "key \(name) made; it is shown only now"))
                 }
             }
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List the keys, live and revoked.")
+            static let configuration = CommandConfiguration(
+                abstract: CLIWords.text("cli.help.node.token.list", english: "List the keys, live and revoked."))
 
             @OptionGroup var folder: NodeFolder
 
@@ -62,13 +68,17 @@ extension ReturnSync.NodeCommand {
                     for k in keys {
                         table.add(k.name, TimeText.show(k.createdAt), k.revokedAt.map(TimeText.show) ?? "")
                     }
-                    Output.print(table.render(empty: "No keys: make one with `node token add`."))
+                    Output.print(
+                        table.render(
+                            empty: CLIWords.text(
+                                "cli.empty.tokens", english: "No keys: make one with `node token add`.")))
                 }
             }
         }
 
         struct Revoke: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Stop a key working, at once.")
+            static let configuration = CommandConfiguration(
+                abstract: CLIWords.text("cli.help.node.token.revoke", english: "Stop a key working, at once."))
 
             @OptionGroup var folder: NodeFolder
 
@@ -79,7 +89,7 @@ extension ReturnSync.NodeCommand {
                 guard try await folder.service().revokeAPIToken(name: name) else {
                     throw ValidationError("token.unknown: no live key named \(name)")
                 }
-                Output.note("key \(name) revoked")
+                Output.note(CLIWords.text("cli.token.revoked", ["name": name], english: "key \(name) revoked"))
             }
         }
     }

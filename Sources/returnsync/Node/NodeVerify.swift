@@ -6,7 +6,9 @@ extension ReturnSync.NodeCommand {
     /// `returnsync node verify`: checks the database file and every projection.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the node's file and rebuild every projection from its events to compare.",
+            abstract: CLIWords.text(
+                "cli.help.node.verify",
+                english: "Check the node's file and rebuild every projection from its events to compare."),
             discussion: """
                 Runs SQLite's integrity_check, replays every event into fresh state and compares it \
                 with the stock, returns, sales, store credit and ledger tables, and checks that the \

@@ -8,20 +8,25 @@ enum Render {
         var table = Table("SKU", "NAME", "CATEGORY", "PRICE>", "COST>", "VAT%>", "FLAGS")
         for p in products {
             var flags: [String] = []
-            if p.serialTracked { flags.append("serial") }
-            if p.lotTracked { flags.append("lot") }
-            if !p.returnable { flags.append("not-returnable") }
+            if p.serialTracked { flags.append(CLIWords.text("cli.flag.serial", english: "serial")) }
+            if p.lotTracked { flags.append(CLIWords.text("cli.flag.lot", english: "lot")) }
+            if !p.returnable { flags.append(CLIWords.text("cli.flag.notReturnable", english: "not-returnable")) }
             table.add(
                 p.sku.rawValue, p.name, p.category, p.unitPrice.plain, p.unitCost.plain,
                 DecimalText.format(p.vatRate.basisPoints), flags.joined(separator: ","))
         }
-        return table.render(empty: "No products yet: add one with `returnsync product add`.")
+        return table.render(
+            empty: CLIWords.text(
+                "cli.empty.products", english: "No products yet: add one with `returnsync product add`."))
     }
 
     static func stock(_ rows: [StockRow]) -> String {
         var table = Table("STORE", "LOCATION", "SKU", "QTY>")
-        for r in rows { table.add(r.store.rawValue, r.location.rawValue, r.sku.rawValue, String(r.quantity)) }
-        return table.render(empty: "No stock.")
+        for r in rows {
+            table.add(
+                r.store.rawValue, CLIWords.value("location", r.location.rawValue), r.sku.rawValue, String(r.quantity))
+        }
+        return table.render(empty: CLIWords.text("cli.empty.stock", english: "No stock."))
     }
 
     static func trialBalance(_ rows: [TrialBalanceRow]) -> String {
@@ -43,16 +48,17 @@ enum Render {
         }
         for (currency, sum) in sums.sorted(by: { $0.key < $1.key }) {
             table.add(
-                "", "total", currency, Self.amount(sum.0, currency, showZero: true),
+                "", CLIWords.text("cli.ledger.total", english: "total"), currency,
+                Self.amount(sum.0, currency, showZero: true),
                 Self.amount(sum.1, currency, showZero: true))
         }
-        return table.render(empty: "No postings yet.")
+        return table.render(empty: CLIWords.text("cli.empty.postings", english: "No postings yet."))
     }
 
     /// A trial-balance cell in `currency`'s decimals: blank for zero (unless `showZero`), "out of
     /// range" for nil.
     private static func amount(_ minor: Int64?, _ currency: String, showZero: Bool = false) -> String {
-        guard let minor else { return "out of range" }
+        guard let minor else { return CLIWords.text("cli.ledger.outOfRange", english: "out of range") }
         return minor == 0 && !showZero ? "" : MoneyText.format(minor, digits: Currency(currency).minorDigits)
     }
 
@@ -63,7 +69,9 @@ enum Render {
         fields.add("phone", h.details?.phone)
         fields.add("email", h.details?.email)
         fields.add(
-            "store credit", h.storeCredit.isEmpty ? "none" : h.storeCredit.map(\.description).joined(separator: ", "))
+            "store credit",
+            h.storeCredit.isEmpty
+                ? CLIWords.text("cli.none", english: "none") : h.storeCredit.map(\.description).joined(separator: ", "))
         fields.add("returns", String(h.returns.count))
         return fields.render() + "\n\n" + returnList(h.returns)
     }

@@ -10,7 +10,10 @@ extension Render {
         fields.add("customer", s.customer?.rawValue)
         fields.add("sold", TimeText.show(s.soldAt))
         fields.add("total", s.total.description)
-        fields.add("paid", s.tenders.map { "\($0.tender.rawValue) \($0.amount.plain)" }.joined(separator: ", "))
+        fields.add(
+            "paid",
+            s.tenders.map { "\(CLIWords.value("tender", $0.tender.rawValue)) \($0.amount.plain)" }.joined(
+                separator: ", "))
         var table = Table("LINE>", "SKU", "QTY>", "PRICE>", "AMOUNT>", "RETURNED>", "RETURNABLE>", "SERIALS")
         for l in view.lines {
             table.add(
@@ -27,6 +30,6 @@ extension Render {
                 v.sale.id.rawValue, TimeText.show(v.sale.soldAt), v.sale.customer?.rawValue ?? "", v.sale.total.plain,
                 String(v.lines.count), String(v.lines.reduce(0) { $0 + $1.returnable }))
         }
-        return table.render(empty: "No sale found.")
+        return table.render(empty: CLIWords.text("cli.empty.sales", english: "No sale found."))
     }
 }

@@ -6,7 +6,9 @@ extension ReturnSync {
     /// `returnsync alerts …`: early warnings for the store.
     struct AlertsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "alerts", abstract: "Early warnings for this store.", subcommands: [LowStock.self])
+            commandName: "alerts",
+            abstract: CLIWords.text("cli.help.alerts.about", english: "Early warnings for this store."),
+            subcommands: [LowStock.self])
     }
 }
 
@@ -15,7 +17,9 @@ extension ReturnSync.AlertsCommand {
     struct LowStock: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "low-stock",
-            abstract: "SKUs whose sellable stock is under their reorder point (`stock reorder`).",
+            abstract: CLIWords.text(
+                "cli.help.alerts.lowStock",
+                english: "SKUs whose sellable stock is under their reorder point (`stock reorder`)."),
             discussion: "Returned goods waiting for inspection do not count as sellable.")
 
         @OptionGroup var options: DeskOptions
@@ -28,7 +32,8 @@ extension ReturnSync.AlertsCommand {
                     table.add(
                         a.store.rawValue, a.sku.rawValue, String(a.sellable), String(a.minimum), String(a.shortfall))
                 }
-                return table.render(empty: "No SKU is under its reorder point.")
+                return table.render(
+                    empty: CLIWords.text("cli.empty.lowStock", english: "No SKU is under its reorder point."))
             }
         }
     }

@@ -7,7 +7,9 @@ extension ReturnSync {
     struct ExceptionsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "exceptions",
-            abstract: "The exceptions queue: over-returns, conflicting edits, overdrawn store credit.",
+            abstract: CLIWords.text(
+                "cli.help.exceptions.about",
+                english: "The exceptions queue: over-returns, conflicting edits, overdrawn store credit."),
             discussion: """
                 Nothing is silently dropped when two stores act on the same record: the rule picks a \
                 winner and the clash is listed here (code, record, involved events) for review.
@@ -21,10 +23,11 @@ extension ReturnSync {
                 var table = Table("CODE", "SEVERITY", "RECORD", "EVENTS", "MESSAGE")
                 for e in exceptions {
                     table.add(
-                        e.code, e.severity.rawValue, e.record.description,
-                        e.dots.map(\.description).joined(separator: ","), e.message)
+                        e.code, CLIWords.value("cli.severity", e.severity.rawValue), e.record.description,
+                        e.dots.map(\.description).joined(separator: ","),
+                        CLIWords.isEnglish ? e.message : TerminalWords.meaning(ofCode: e.code) ?? e.message)
                 }
-                return table.render(empty: "No exceptions.")
+                return table.render(empty: CLIWords.text("cli.empty.exceptions", english: "No exceptions."))
             }
         }
     }

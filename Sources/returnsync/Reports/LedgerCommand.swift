@@ -8,7 +8,9 @@ extension ReturnSync {
     struct LedgerCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "ledger",
-            abstract: "The trial balance of every posting this node holds (debits equal credits).")
+            abstract: CLIWords.text(
+                "cli.help.ledger.about",
+                english: "The trial balance of every posting this node holds (debits equal credits)."))
 
         @OptionGroup var options: DeskOptions
 

@@ -7,7 +7,9 @@ extension ReturnSync {
     struct ExchangeCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "exchange",
-            abstract: "Hand out new goods for a disposed return and settle the price difference.",
+            abstract: CLIWords.text(
+                "cli.help.exchange.about",
+                english: "Hand out new goods for a disposed return and settle the price difference."),
             discussion: """
                 Prices of the new goods come from the catalog. The difference is settled either way \
                 on --settle: positive, the customer pays; negative, the customer gets it back.

@@ -7,7 +7,9 @@ extension ReturnSync {
     struct ReturnCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "return",
-            abstract: "Open a return and take it through approval, inspection, disposition and refund.",
+            abstract: CLIWords.text(
+                "cli.help.return.about",
+                english: "Open a return and take it through approval, inspection, disposition and refund."),
             discussion: """
                 The steps, in order:
                   create   open it against a receipt; the policy checks it at once,
@@ -31,7 +33,8 @@ extension ReturnSync {
 extension ReturnSync.ReturnCommand {
     /// `returnsync return show ID`.
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a return with its lines, steps and money.")
+        static let configuration = CommandConfiguration(
+            abstract: CLIWords.text("cli.help.return.show", english: "Show a return with its lines, steps and money."))
 
         @OptionGroup var options: DeskOptions
         @Argument(help: ArgumentHelp("The return number.", valueName: "id")) var id: String
@@ -39,7 +42,7 @@ extension ReturnSync.ReturnCommand {
         func run() async throws {
             let returnID = ReturnID(id)
             guard let view = try await options.node.service().read({ try $0.returnView(returnID) }) else {
-                throw DomainError.invalid("return.notFound", "no return \(id)")
+                throw DomainError.invalid("return.notFound", "no return \(id)", ["return": "\(id)"])
             }
             try options.emit(view) { Render.returnDocument(view) }
         }
@@ -48,7 +51,9 @@ extension ReturnSync.ReturnCommand {
     /// `returnsync return list`.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List this store's returns (or another store's the node holds), newest first.")
+            abstract: CLIWords.text(
+                "cli.help.return.list",
+                english: "List this store's returns (or another store's the node holds), newest first."))
 
         @OptionGroup var options: DeskOptions
         @Option(help: ArgumentHelp("Only returns in this status.", valueName: "status")) var status: ReturnStatus?

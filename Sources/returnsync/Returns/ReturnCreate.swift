@@ -7,7 +7,9 @@ extension ReturnSync.ReturnCommand {
     /// `returnsync return create`: opens a return document against a receipt.
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Open a return against a receipt; the return policy is checked at once.",
+            abstract: CLIWords.text(
+                "cli.help.return.create",
+                english: "Open a return against a receipt; the return policy is checked at once."),
             discussion: """
                 Give one --line/--quantity pair per receipt line taken back, in the same order. \
                 --reason and --condition apply to every line when given once, or one per line.

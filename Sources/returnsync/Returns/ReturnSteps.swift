@@ -16,7 +16,9 @@ enum ReturnStepRunner {
 extension ReturnSync.ReturnCommand {
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Approve a requested return (one the policy flagged for a manager).")
+            abstract: CLIWords.text(
+                "cli.help.return.approve", english: "Approve a requested return (one the policy flagged for a manager)."
+            ))
         @OptionGroup var options: DeskOptions
         @Argument(help: ArgumentHelp("The return number.", valueName: "id")) var id: String
         @Option(help: "Why it was approved, for the audit trail.") var note: String?
@@ -26,7 +28,8 @@ extension ReturnSync.ReturnCommand {
 
     struct Reject: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Reject a requested return; the reason is told to the customer.")
+            abstract: CLIWords.text(
+                "cli.help.return.reject", english: "Reject a requested return; the reason is told to the customer."))
         @OptionGroup var options: DeskOptions
         @Argument(help: ArgumentHelp("The return number.", valueName: "id")) var id: String
         @Option(help: "Why it is rejected.") var reason: String
@@ -36,7 +39,9 @@ extension ReturnSync.ReturnCommand {
 
     struct Receive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record that the goods arrived; they go to the pendingInspection location.")
+            abstract: CLIWords.text(
+                "cli.help.return.receive",
+                english: "Record that the goods arrived; they go to the pendingInspection location."))
         @OptionGroup var options: DeskOptions
         @Argument(help: ArgumentHelp("The return number.", valueName: "id")) var id: String
         @Option(help: ArgumentHelp("Courier tracking number.", valueName: "number")) var tracking: String?
@@ -48,7 +53,7 @@ extension ReturnSync.ReturnCommand {
 
     struct Inspect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Grade the received units, line by line.",
+            abstract: CLIWords.text("cli.help.return.inspect", english: "Grade the received units, line by line."),
             discussion: """
                 --grade LINE:GRADE:QTY[:NOTES], repeated until every unit has a grade. Grades: a as \
                 new, b cosmetic flaws, c repairable, d beyond repair, vendor for a manufacturing defect.
@@ -74,7 +79,8 @@ extension ReturnSync.ReturnCommand {
 
     struct Dispose: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Send the graded units on: each grade has its own disposition.",
+            abstract: CLIWords.text(
+                "cli.help.return.dispose", english: "Send the graded units on: each grade has its own disposition."),
             discussion: """
                   --restock LINE:QTY                     a: back to sellable stock
                   --refurbish LINE:QTY:VALUE:DISCLOSURE  b: resold at VALUE each, disclosed
@@ -126,7 +132,8 @@ extension ReturnSync.ReturnCommand {
 
     struct Refund: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Pay the customer back; once recorded, the money has left the till.",
+            abstract: CLIWords.text(
+                "cli.help.return.refund", english: "Pay the customer back; once recorded, the money has left the till."),
             discussion: """
                   --to original         the receipt's tenders, in proportion (the default)
                   --to cash             cash from the till
@@ -143,7 +150,8 @@ extension ReturnSync.ReturnCommand {
     }
 
     struct Close: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "File a refunded, exchanged or rejected return.")
+        static let configuration = CommandConfiguration(
+            abstract: CLIWords.text("cli.help.return.close", english: "File a refunded, exchanged or rejected return."))
         @OptionGroup var options: DeskOptions
         @Argument(help: ArgumentHelp("The return number.", valueName: "id")) var id: String
 

@@ -7,7 +7,8 @@ extension ReturnSync {
     struct SaleCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sale",
-            abstract: "Record a sale from the till, show a receipt, find a customer's sales.",
+            abstract: CLIWords.text(
+                "cli.help.sale.about", english: "Record a sale from the till, show a receipt, find a customer's sales."),
             discussion: """
                 The till normally posts sales to the node's HTTP API; `sale record` takes the same \
                 JSON from a file. A receipt shows, per line, what was sold, already returned and \
@@ -21,7 +22,8 @@ extension ReturnSync.SaleCommand {
     /// `returnsync sale record --file sale.json`.
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record a sale from a JSON file (or - for standard input).",
+            abstract: CLIWords.text(
+                "cli.help.sale.record", english: "Record a sale from a JSON file (or - for standard input)."),
             discussion: """
                 The file holds the API's sale JSON; store, currency, sale time, line numbers and \
                 catalog prices may be left out, and amounts may be written as "12.34":
@@ -48,14 +50,19 @@ extension ReturnSync.SaleCommand {
             }
             let sale = try draft.resolve(identity: identity, now: TimeText.nowMillis()) { catalog[$0] }
             let view = try await service.recordSale(sale, staff: StaffID(options.staffID))
-            try options.emit(view) { "Recorded sale \(sale.id), \(sale.total)\n\n" + Render.sale(view) }
+            try options.emit(view) {
+                CLIWords.text(
+                    "cli.sale.recorded", ["id": "\(sale.id)", "total": "\(sale.total)"],
+                    english: "Recorded sale \(sale.id), \(sale.total)") + "\n\n" + Render.sale(view)
+            }
         }
     }
 
     /// `returnsync sale show RECEIPT`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a receipt with what is still returnable per line.")
+            abstract: CLIWords.text(
+                "cli.help.sale.show", english: "Show a receipt with what is still returnable per line."))
 
         @OptionGroup var options: DeskOptions
         @Argument(help: ArgumentHelp("The receipt number.", valueName: "receipt")) var receipt: String
@@ -63,7 +70,8 @@ extension ReturnSync.SaleCommand {
         func run() async throws {
             let id = SaleID(receipt)
             guard let view = try await options.node.service().read({ try $0.saleView(id) }) else {
-                throw DomainError.invalid("sale.notFound", "no sale with receipt \(receipt) on this node")
+                throw DomainError.invalid(
+                    "sale.notFound", "no sale with receipt \(receipt) on this node", ["receipt": "\(receipt)"])
             }
             try options.emit(view) { Render.sale(view) }
         }
@@ -72,7 +80,8 @@ extension ReturnSync.SaleCommand {
     /// `returnsync sale find --phone|--serial|--customer`.
     struct Find: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Find sales by the customer's phone, a serial number or a customer id.",
+            abstract: CLIWords.text(
+                "cli.help.sale.find", english: "Find sales by the customer's phone, a serial number or a customer id."),
             discussion: "Example:\n  returnsync sale find --phone +33612345678")
 
         @OptionGroup var options: DeskOptions

@@ -27,7 +27,9 @@ struct Table {
     /// The table, or `empty` when it has no rows.
     func render(empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty }
-        var widths = columns.map { $0.title.displayWidth }
+        // Titles in the terminal's language (`CLIWords`); the same titles in English.
+        let titles = columns.map { CLIWords.column($0.title) }
+        var widths = titles.map(\.displayWidth)
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.displayWidth) }
         }
@@ -43,7 +45,7 @@ struct Table {
             let text = parts.joined(separator: "  ")
             return String(text.reversed().drop(while: { $0 == " " }).reversed())
         }
-        return ([line(columns.map(\.title))] + rows.map(line)).joined(separator: "\n")
+        return ([line(titles)] + rows.map(line)).joined(separator: "\n")
     }
 }
 
@@ -56,6 +58,7 @@ struct Fields {
     }
 
     func render() -> String {
+        let pairs = pairs.map { (CLIWords.field($0.0), $0.1) }
         let width = pairs.map(\.0.displayWidth).max() ?? 0
         return pairs.map { key, value in
             key + ":" + String(repeating: " ", count: width - key.displayWidth + 1) + value
