@@ -8,12 +8,16 @@ extension HubCommand {
     struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "user",
-            abstract: "Define head office's users: name, roles and password, for the dashboard and the API.",
+            abstract: CLIWords.text(
+                "cli.help.hub.user.about",
+                english: "Define head office's users: name, roles and password, for the dashboard and the API."),
             subcommands: [Set.self, List.self])
 
         struct Set: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Define or change a head-office user (the password is read from standard input).",
+                abstract: CLIWords.text(
+                    "cli.help.hub.user.set",
+                    english: "Define or change a head-office user (the password is read from standard input)."),
                 discussion: """
                     Roles: analyst (reads the dashboard, analytics, returns, stock and sync health), \
                     finance (an analyst who also exports the general ledger and verifies the hub), \
@@ -74,7 +78,8 @@ extension HubCommand {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List head office's users.")
+            static let configuration = CommandConfiguration(
+                abstract: CLIWords.text("cli.help.hub.user.list", english: "List head office's users."))
             @OptionGroup var folder: HubFolder
 
             func run() async throws {
