@@ -159,6 +159,9 @@ struct EventValues {
             try id(s.id.rawValue, "the store id")
             try text(s.name, "the name")
             try currency(s.currency)
+            try text(s.address, "the address")
+            try id(s.taxID, "the tax id")
+            try id(s.timeZone, "the time zone")
         case .staffDefined(let m):
             try sameRecord(m.id.rawValue)
             try id(m.id.rawValue, "the staff id")
