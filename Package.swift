@@ -93,11 +93,13 @@ let package = Package(
                 "HTTPSupport", "Localization", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // The desk's template, script and style, embedded so the one installed binary serves them.
+            // The desk's template, script and style, and the credit note's template, embedded so
+            // the one installed binary serves them.
             resources: [
                 .embedInCode("Resources/desk.mustache"), .embedInCode("Resources/desk.js"),
-                .embedInCode("Resources/desk.css"),
+                .embedInCode("Resources/desk.css"), .embedInCode("Resources/credit-note.mustache"),
             ],
             swiftSettings: swiftSettings),
         // Benchmarks that measure the real code paths against the raw storage limit in the same run.

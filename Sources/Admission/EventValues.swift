@@ -254,6 +254,7 @@ struct EventValues {
                 try text(a.reference, "a tender's reference")
             }
             try time(refund.refundedAt, "the refund date")
+            try id(refund.creditNote, "the credit note's number")
         case .exchangeCompleted(let x):
             let c = x.returnedValue.currency
             try money(x.returnedValue, "the returned value", in: c)

@@ -91,7 +91,8 @@ struct CatalogTests {
     }
 
     static let namespaces = [
-        "abuse", "admission", "auth", "authority", "catalog", "conflict", "customer", "escrow", "event", "exception",
+        "abuse", "admission", "auth", "authority", "catalog", "conflict", "creditNote", "customer", "escrow", "event",
+        "exception",
         "exchange",
         "feed", "hub", "idempotency", "input", "money", "node", "policy", "projection", "rate", "refund", "repair",
         "return", "route", "sale", "server", "staff", "stock", "store", "storeCredit", "sync", "token",
