@@ -7,7 +7,9 @@ longer opens the API. Prints one JSON object with what it saw; exits 0 when the 
 the sign-out held, 1 otherwise.
 
 Usage: browser-dashboard-sign-in.py CHROMIUM BASE_URL USER PASSWORD [LANG] [SCREENSHOT]
-(SCREENSHOT: a PNG path for the signed-in board.) The browser is driven with the same DevTools
+(SCREENSHOT: a PNG path for the signed-in board.) With DASHBOARD_STORE=ID|NAME|ADDRESS|TAX-ID it
+defines that store on the page, and with DASHBOARD_CATALOG=FILE it checks, then imports, that
+catalog CSV, as a merchandiser would. The browser is driven with the same DevTools
 client as scripts/browser-desk-walk.py. Used by Tests/EndToEndTests/DashboardBrowserTests.swift.
 """
 import importlib.util
@@ -53,6 +55,28 @@ def main():
             seen["exceptions"] = browser.evaluate("return document.getElementById('exceptions').innerText;")
             # The session is in an HttpOnly cookie: the page's script cannot read it.
             seen["cookieVisible"] = browser.evaluate("return document.cookie.includes('returnsync_hub_session');")
+            # DASHBOARD_STORE=ID|NAME|ADDRESS|TAX-ID: a merchandiser defines a store on the page.
+            store = os.environ.get("DASHBOARD_STORE")
+            if store:
+                sid, name, address, tax = store.split("|")
+                browser.evaluate(f"""
+                    document.getElementById('store-id').value = {json.dumps(sid)};
+                    document.getElementById('store-name').value = {json.dumps(name)};
+                    document.getElementById('store-address').value = {json.dumps(address)};
+                    document.getElementById('store-tax').value = {json.dumps(tax)};
+                    document.getElementById('store-save').click();""")
+                browser.wait_for(f"document.getElementById('stores').innerText.includes({json.dumps(name)})", "the store")
+                seen["stores"] = browser.evaluate("return document.getElementById('stores').innerText;")
+            # DASHBOARD_CATALOG=FILE: then the catalog, checked first, imported after.
+            catalog = os.environ.get("DASHBOARD_CATALOG")
+            if catalog:
+                root = browser.send("DOM.getDocument")["root"]["nodeId"]
+                node = browser.send("DOM.querySelector", {"nodeId": root, "selector": "#catalog-file"})["nodeId"]
+                browser.send("DOM.setFileInputFiles", {"nodeId": node, "files": [os.path.abspath(catalog)]})
+                for action, key in (("catalog-check", "catalogChecked"), ("catalog-import", "catalogImported")):
+                    browser.evaluate(f"document.getElementById('catalog-result').replaceChildren(); document.getElementById('{action}').click();")
+                    browser.wait_for("document.getElementById('catalog-result').textContent.length > 0", action)
+                    seen[key] = browser.evaluate("return document.getElementById('catalog-result').innerText;")
             if screenshot:
                 browser.screenshot(screenshot)
             browser.evaluate("document.getElementById('signout').click();")

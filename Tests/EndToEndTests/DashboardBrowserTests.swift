@@ -91,7 +91,7 @@ struct DashboardBrowserTests {
             words.split { !($0.isASCII && ($0.isLetter || $0 == "-")) }.map(String.init).filter {
                 $0.filter(\.isLetter).count >= 2
             }
-        ).subtracting(["ReturnSync", "English", "SKU", "CSV"])
+        ).subtracting(["ReturnSync", "English", "SKU", "CSV", "UTF-"])
         #expect(latin.isEmpty, "English on the zh-CN dashboard: \(latin.sorted())")
 
         // RETURNSYNC_SCREENSHOTS=docs/images saves both as docs/operations.md shows them.
@@ -126,6 +126,28 @@ struct DashboardBrowserTests {
             "\(finance)")
         #expect(finance["journal"] as? Bool == true && finance["resolveButtons"] as? Int == 0, "\(finance)")
         #expect(finance["cookieVisible"] as? Bool == false, "the session cookie is HttpOnly: \(finance)")
+        // A merchandiser defines a store and imports the catalog on the page, in Chinese.
+        let catalog = try f.folder.write(
+            "商品目录.csv",
+            "\u{FEFF}商品编码,名称,类别,售价,成本,税率\nTEA-1,龙井茶,食品,88.00,40.00,13\nCUP-2,茶杯,家居,19.90,8.00,13\n")
+        let merchandiserPassword = try f.folder.write("hq.zhou.password", "correct horse battery 电池\n")
+        try await HubFixture.expectSuccess([
+            "hub", "user", "set", "--data", f.hubData, "--id", "hq.zhou", "--name", "周敏", "--role", "merchandiser",
+            "--language", "zh-CN", "--password-file", merchandiserPassword,
+        ])
+        let merchandiser = try await Self.signIn(
+            f, "hq.zhou", "correct horse battery 电池",
+            environment: [
+                "DASHBOARD_STORE": "SH-01|上海南京路店|上海市黄浦区南京东路 100 号|91310000MA1FL00000",
+                "DASHBOARD_CATALOG": catalog,
+            ],
+            screenshot: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map {
+                "\($0)/dashboard-master-data-zh-CN.png"
+            })
+        #expect((merchandiser["stores"] as? String)?.contains("上海南京路店") == true, "\(merchandiser)")
+        #expect((merchandiser["catalogChecked"] as? String)?.contains("可导入 2 个商品") == true, "\(merchandiser)")
+        #expect((merchandiser["catalogImported"] as? String)?.contains("已导入 2 个商品") == true, "\(merchandiser)")
+
         let lossPrevention = try await Self.signIn(f, "hq.lee", "correct horse battery 电池")
         #expect(lossPrevention["me"] as? String == "Lee (loss prevention)", "\(lossPrevention)")
         #expect(
@@ -148,15 +170,16 @@ struct DashboardBrowserTests {
     /// `scripts/browser-dashboard-sign-in.py` as `user`: what the page showed once signed in (and
     /// after signing out), recorded as failed when the walk failed.
     static func signIn(
-        _ f: HubFixture, _ user: String, _ password: String, screenshot: String? = nil,
-        sourceLocation: SourceLocation = #_sourceLocation
+        _ f: HubFixture, _ user: String, _ password: String, environment: [String: String] = [:],
+        screenshot: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> [String: Any] {
         let result = try await runChild(
             URL(fileURLWithPath: "/usr/bin/env"),
             [
                 "python3", Browser.script("browser-dashboard-sign-in.py").path, try Browser.url().path, f.baseURL, user,
                 password, "en",
-            ] + (screenshot.map { [$0] } ?? []), environment: ProcessInfo.processInfo.environment, within: 60)
+            ] + (screenshot.map { [$0] } ?? []),
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, within: 60)
         #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
     }

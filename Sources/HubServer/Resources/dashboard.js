@@ -249,6 +249,57 @@ async function loadStock() {
   ], rows, 500);
 }
 
+// Stores and channels as head office describes them; merchandisers and operators define them
+// here and import the catalog from a spreadsheet (CSV UTF-8).
+async function loadStores() {
+  const stores = await json("/api/v1/stores");
+  table("stores", [
+    { key: "store", value: (s) => code(s.id) },
+    { key: "storeName", data: true, value: (s) => s.name },
+    { key: "storeKind", value: (s) => word("dashboard.storeKind", s.kind) },
+    { key: "currency", value: (s) => code(s.currency) },
+    { key: "address", data: true, value: (s) => s.address || "" },
+    { key: "taxID", value: (s) => s.taxID ? code(s.taxID) : "" },
+    { key: "timeZone", value: (s) => s.timeZone ? code(s.timeZone) : "" },
+  ], stores);
+  $("store-form").hidden = !may("masterData");
+  $("catalog-form").hidden = !may("masterData");
+}
+
+async function saveStore(event) {
+  event.preventDefault();
+  const body = { name: $("store-name").value.trim(), kind: $("store-kind").value, currency: $("store-currency").value.trim() };
+  for (const [field, id] of [["address", "store-address"], ["taxID", "store-tax"], ["timeZone", "store-zone"]]) {
+    if ($(id).value.trim()) body[field] = $(id).value.trim();
+  }
+  try {
+    const response = await fetch("/api/v1/stores/" + encodeURIComponent($("store-id").value.trim()), {
+      method: "PUT", headers: headers({ "Content-Type": "application/json" }), body: JSON.stringify(body) });
+    if (!response.ok) throw await problemError(response);
+    await loadStores();
+  } catch (error) { showProblem(error); }
+}
+
+// The chosen file goes to the hub as it is; the hub checks every row (`check`) or imports all.
+async function importCatalog(check) {
+  const file = $("catalog-file").files[0];
+  if (!file) { showProblem(new Error(t("dashboard.catalog.chooseFile"))); return; }
+  try {
+    const response = await fetch("/api/v1/catalog/import" + (check ? "?check=true" : ""), {
+      method: "POST", headers: headers({ "Content-Type": "text/csv" }), body: await file.arrayBuffer() });
+    if (!response.ok) throw await problemError(response);
+    const report = await response.json();
+    const result = $("catalog-result");
+    result.replaceChildren(el("p", { "data-imported": String(report.imported) }, check
+      ? t("dashboard.catalog.checked", { products: number(report.products), problems: number(report.problems.length) })
+      : t("dashboard.catalog.imported", { products: number(report.imported) })));
+    if (report.problems.length) {
+      result.append(el("table", {}, el("tbody", {}, ...report.problems.map((p) => el("tr", {},
+        el("td", { class: "num" }, t("dashboard.catalog.row", { row: number(p.row) })), el("td", {}, LANG === "en" ? p.message : word("code", p.code)), el("td", {}, code(p.code)))))));
+    }
+  } catch (error) { showProblem(error); }
+}
+
 async function loadClaims() {
   const claims = await json("/api/v1/escrow/claims");
   table("claims", [
@@ -283,7 +334,7 @@ function showProblem(error) {
 
 async function refresh() {
   $("problem").hidden = true;
-  const results = await Promise.allSettled([loadSync(), loadExceptions(), loadAnalytics(), loadReturns(), loadStock(), loadClaims(), loadIncidents()]);
+  const results = await Promise.allSettled([loadSync(), loadExceptions(), loadAnalytics(), loadReturns(), loadStock(), loadStores(), loadClaims(), loadIncidents()]);
   const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason);
   if (failed.some((e) => e.status === 401 || e.status === 403)) { signOut(); showProblem(failed[0]); return; }
   if (failed.length) showProblem(failed[0]);
@@ -367,6 +418,9 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("token").addEventListener("keydown", (event) => { if (event.key === "Enter") $("go").click(); });
   $("password-form").addEventListener("submit", signIn);
+  $("store-form").addEventListener("submit", saveStore);
+  $("catalog-check").addEventListener("click", () => importCatalog(true));
+  $("catalog-import").addEventListener("click", () => importCatalog(false));
   $("refresh").addEventListener("click", refresh);
   $("journal").addEventListener("click", downloadJournal);
   $("signout").addEventListener("click", signOut);
