@@ -52,7 +52,7 @@ extension PostgresHubStore {
                 uniqueKeysWithValues: try await reader.records(skus.map { .product($0) }).compactMap(\.product).map {
                     ($0.sku, $0)
                 })
-            let at = Instant(millis: now)
+            let at = try ReturnIntake.businessDate(of: request, sale: sale, now: Instant(millis: now))
             var receiptless = 0
             if let counted = ReturnIntake.receiptlessCount(of: request, sale: sale, at: at) {
                 receiptless = try await reader.receiptlessReturns(of: counted.customer, since: counted.since)

@@ -281,7 +281,7 @@ public final class NodeService: Sendable {
             }
             sale = s
         }
-        let at = Instant(millis: now)
+        let at = try ReturnIntake.businessDate(of: c, sale: sale, now: Instant(millis: now))
         let receiptless =
             try ReturnIntake.receiptlessCount(of: c, sale: sale, at: at).map {
                 try reader.receiptlessReturns(of: $0.customer, since: $0.since)

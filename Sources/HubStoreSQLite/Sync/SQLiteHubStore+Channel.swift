@@ -35,7 +35,7 @@ extension SQLiteHubStore {
             }
             let log = EventLog(db, identity: identity)
             let id = ReturnID(try log.mint("RT-\(store)"))
-            let at = Instant(millis: now)
+            let at = try ReturnIntake.businessDate(of: request, sale: sale, now: Instant(millis: now))
             let outcome = try ReturnIntake.take(
                 request, id: id, store: store, sale: sale, defaultMethod: .onlineSelfService,
                 alreadyReturned: try Self.returnedOrClaimed(db, reader: reader, sale: request.sale, now: now),

@@ -21,6 +21,35 @@ public enum ReturnIntake {
         store ?? chainDefault ?? .standard(currency: sale?.currency ?? chainCurrency)
     }
 
+    /// How far back history may be loaded: two years, so that a customer's return history and a
+    /// year-on-year comparison come over from the earlier system; older records stay in its
+    /// archive.
+    public static let maxBackDateMillis: Int64 = 730 * Instant.millisPerDay
+    /// How far ahead of the door's clock a business date may be (two tills' clocks disagree).
+    public static let maxAheadMillis: Int64 = 5 * 60 * 1000
+
+    /// The business date a return is taken at: `now`, or the date the submission gives for
+    /// history loaded from an earlier system, which the policy then judges it at (its windows,
+    /// the customer's receipt-less returns before it). The rule for back-dating: not more than
+    /// ``maxBackDateMillis`` before `now`, not after it (``maxAheadMillis``), and not before the
+    /// sale it returns (`history.backDated`).
+    public static func businessDate(of submission: ReturnSubmission, sale: Sale?, now: Instant) throws(DomainError)
+        -> Instant
+    {
+        guard let date = submission.businessDate else { return now }
+        func refuse(_ why: String) -> DomainError { DomainError(code: "history.backDated", message: why) }
+        guard date.millis <= now.millis + maxAheadMillis else {
+            throw refuse("the return's business date is after today: give the day it happened")
+        }
+        guard now.millis - date.millis <= maxBackDateMillis else {
+            throw refuse("history is loaded at most 730 days back; older returns stay in the earlier system")
+        }
+        if let sale, date < sale.soldAt {
+            throw refuse("a return cannot happen before its sale (\(sale.id))")
+        }
+        return date
+    }
+
     /// Whose earlier receipt-less returns count, and since when (ms): only a return without a
     /// receipt is limited by them, and only when the customer is known. Nil: count none.
     public static func receiptlessCount(

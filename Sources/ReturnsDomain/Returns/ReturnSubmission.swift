@@ -8,9 +8,12 @@ public struct ReturnSubmission: Hashable, Sendable, Codable {
     public var method: ReturnMethod?
     public var lines: [RequestedLine]
     public var trackingNumber: String?
+    /// When the return happened, for history loaded from an earlier system
+    /// (``ReturnIntake/businessDate(of:sale:now:)``); nil for now.
+    public var businessDate: Instant?
     public init(
         sale: SaleID?, customer: CustomerID? = nil, type: ReturnType? = nil, method: ReturnMethod? = nil,
-        lines: [RequestedLine], trackingNumber: String? = nil
+        lines: [RequestedLine], trackingNumber: String? = nil, businessDate: Instant? = nil
     ) {
         self.sale = sale
         self.customer = customer
@@ -18,5 +21,6 @@ public struct ReturnSubmission: Hashable, Sendable, Codable {
         self.method = method
         self.lines = lines
         self.trackingNumber = trackingNumber
+        self.businessDate = businessDate
     }
 }
