@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
+        // Head office's catalog spreadsheets (CatalogCSV): quoting, embedded line breaks, delimiters.
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", exact: "0.10.0"),
     ],
     targets: [
         // Pure: the retail returns domain. No I/O, no clock reads, no logging.
@@ -91,11 +93,13 @@ let package = Package(
                 "HTTPSupport", "Localization", "NodeStore", "ReplicaStore", "ReturnsDomain", "Replication",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // The desk's template, script and style, embedded so the one installed binary serves them.
+            // The desk's template, script and style, and the credit note's template, embedded so
+            // the one installed binary serves them.
             resources: [
                 .embedInCode("Resources/desk.mustache"), .embedInCode("Resources/desk.js"),
-                .embedInCode("Resources/desk.css"),
+                .embedInCode("Resources/desk.css"), .embedInCode("Resources/credit-note.mustache"),
             ],
             swiftSettings: swiftSettings),
         // Benchmarks that measure the real code paths against the raw storage limit in the same run.
@@ -172,6 +176,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
             // The dashboard's template, script and style, embedded so the one installed binary serves them.
             resources: [

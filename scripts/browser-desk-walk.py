@@ -286,6 +286,8 @@ def main():
             else:
                 click("refund", "refunded")  # back on the original tender, the default
             seen["money"] = browser.evaluate("return document.getElementById('return-money').innerText;")
+            # The refund's credit note (退款凭证): a button of its own, worded in the page's language.
+            seen["creditNote"] = browser.evaluate("const b = document.querySelector('#credit-notes button'); return b ? b.textContent : '';")
             seen["lines"] = browser.evaluate("return document.getElementById('return-lines').innerText;")
             if screenshots:
                 browser.screenshot(os.path.join(screenshots, f"desk-{lang}.png"))

@@ -159,6 +159,9 @@ struct EventValues {
             try id(s.id.rawValue, "the store id")
             try text(s.name, "the name")
             try currency(s.currency)
+            try text(s.address, "the address")
+            try id(s.taxID, "the tax id")
+            try id(s.timeZone, "the time zone")
         case .staffDefined(let m):
             try sameRecord(m.id.rawValue)
             try id(m.id.rawValue, "the staff id")
@@ -251,6 +254,7 @@ struct EventValues {
                 try text(a.reference, "a tender's reference")
             }
             try time(refund.refundedAt, "the refund date")
+            try id(refund.creditNote, "the credit note's number")
         case .exchangeCompleted(let x):
             let c = x.returnedValue.currency
             try money(x.returnedValue, "the returned value", in: c)

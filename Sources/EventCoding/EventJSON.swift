@@ -73,7 +73,7 @@ enum Shapes {
             ),
             (LineGrade(line: 1, grade: .a, quantity: 1), 4),
             (LineDisposition(line: 1, quantity: 1, disposition: .restock), 3),
-            (Refund(gross: m, restockingFee: m, allocations: [], refundedAt: at), 4),
+            (Refund(gross: m, restockingFee: m, allocations: [], refundedAt: at), 5),
             (RefundAllocation(tender: .cash, amount: m), 3),
             (
                 Exchange(
@@ -360,6 +360,7 @@ struct JSONBytes {
             }
             raw(",\"refundedAt\":")
             instant(r.refundedAt)
+            if let n = r.creditNote { key("creditNote"); string(n) }
             raw("}}}")
         case .exchangeCompleted(let x):
             raw("{\"exchangeCompleted\":{\"_0\":{\"returnedValue\":")

@@ -59,6 +59,7 @@ public func buildHubRouter(
     routes.addHeadOfficeRoutes(to: api)
     routes.addStaffRoutes(to: api)
     routes.addUserRoutes(to: api)
+    routes.addMasterDataRoutes(to: api)
     methods.record(router)
     return router
 }

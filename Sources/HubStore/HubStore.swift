@@ -23,6 +23,9 @@ public protocol HubAccess: Sendable {
     /// so nodes holding a checkpoint from the old database resync instead of skipping events.
     func epoch() async throws -> String
 
+    /// The chain's default currency: what head office's imports are priced in unless they say.
+    var currency: Currency { get }
+
     /// Gives this hub database a new random epoch and returns it: what an operator does after
     /// restoring the hub from an older backup (`returnsync hub rotate-epoch`), so that every node
     /// pulls again from checkpoint 0 and sends all its own events again, instead of resuming at a
@@ -130,6 +133,12 @@ public protocol HubOperations: Sendable {
     /// hub, delivered to every node): their name, roles, store, PIN hash and whether they still
     /// work here. Checked by the same admission as any event.
     func defineStaff(_ member: StaffMember, by staff: StaffID, now: Int64) async throws -> StaffMember
+
+    /// Head office's word as the hub's own events (node `hub`), each after its record's earlier
+    /// events, admitted like any pushed event and delivered to every node, in one transaction:
+    /// master data (stores and channels, the catalog). Answers the events.
+    @discardableResult
+    func authorAsHub(_ payloads: [(DomainEvent, RecordKey)], by staff: StaffID, now: Int64) async throws -> [Event]
 
     // MARK: Head-office users (hub-local: never in the feed, never on a node)
 

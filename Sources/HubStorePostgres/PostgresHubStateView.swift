@@ -30,6 +30,13 @@ struct PostgresHubStateView: HubStateView {
         try await read { try await $0.records(of: .product).compactMap(\.product).sorted { $0.sku < $1.sku } }
     }
 
+    func stores() async throws -> [Store] {
+        try await read {
+            try await $0.records(of: .store).compactMap { if case .store(let s) = $0.body { s } else { nil } }
+                .sorted { $0.id < $1.id }
+        }
+    }
+
     func sale(_ id: SaleID) async throws -> Sale? {
         try await read { try await $0.sale(id) }
     }

@@ -2,32 +2,49 @@ import Admission
 public import HubStore
 import Logging
 import PostgresNIO
-import Replication
+public import Replication
 public import ReturnsDomain
 
 extension PostgresHubStore {
     /// The definition is the hub's own event (node `hub`), after the record's earlier definitions,
     /// taken in like a pushed event and delivered to every node.
     public func defineStaff(_ member: StaffMember, by staff: StaffID, now: Int64) async throws -> StaffMember {
+        try await authorAsHub([(.staffDefined(member), RecordKey(.staff, member.id.rawValue))], by: staff, now: now)
+        return member
+    }
+
+    public func authorAsHub(_ payloads: [(DomainEvent, RecordKey)], by staff: StaffID, now: Int64) async throws
+        -> [Event]
+    {
         let logger = self.logger
-        try await transaction { connection in
+        let events = try await transaction { connection in
             var authoring = try await HubCounters.lock(connection, logger: logger)
-            let key = RecordKey(.staff, member.id.rawValue)
-            let held = try await PostgresReader(connection: connection, logger: logger).records([key])
-            let context = held.first?.vector ?? VersionVector()
-            let event = authoring.state.author(.staffDefined(member), on: key, context: context, staff: staff, now: now)
-            try await PostgresIngest(connection: connection, logger: logger).apply([event], scoping: .everyone) { _ in
+            let reader = PostgresReader(connection: connection, logger: logger)
+            var contexts: [RecordKey: VersionVector] = [:]
+            for held in try await reader.records(Array(Set(payloads.map(\.1)))) { contexts[held.key] = held.vector }
+            var events: [Event] = []
+            for (payload, key) in payloads {
+                let event = authoring.state.author(
+                    payload, on: key, context: contexts[key] ?? VersionVector(), staff: staff, now: now)
+                // A second event about the same record in this batch follows the first.
+                var context = contexts[key] ?? VersionVector()
+                context.record(event.dot)
+                contexts[key] = context
+                events.append(event)
+            }
+            try await PostgresIngest(connection: connection, logger: logger).apply(events, scoping: .everyone) { _ in
                 var owners = RecordOwners()
                 do {
                     try AdmissionRules.admit(
-                        [event], by: EventAuthor(node: Self.hubNode, role: .hub, store: nil), owners: &owners, now: now)
+                        events, by: EventAuthor(node: Self.hubNode, role: .hub, store: nil), owners: &owners, now: now)
                 } catch let error as AdmissionError {
                     throw HubError(error)
                 }
             }
             try await authoring.save(connection, logger: logger)
+            return events
         }
         feedChanges.ring()
-        return member
+        return events
     }
 }

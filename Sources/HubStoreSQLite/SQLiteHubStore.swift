@@ -23,6 +23,8 @@ public final class SQLiteHubStore: HubStore {
     /// The hub's store as a replica: head office.
     public static let hubStore: StoreID = "HQ"
 
+    public var currency: Currency { database.identity.currency }
+
     /// The replica database underneath.
     public let database: ReplicaDatabase
     private let epochBox: EpochCell

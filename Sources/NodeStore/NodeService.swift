@@ -389,12 +389,15 @@ public final class NodeService: Sendable {
                 _ = try current.next(after: .refund)
                 let sale = try request.sale.flatMap { try reader.sale($0) }
                 let already = try reader.refundedPerTender(sale: request.sale, excluding: id)
-                let refund = try RefundPlanner.plan(
+                var refund = try RefundPlanner.plan(
                     request: request, sale: sale, method: method, alreadyRefunded: already, at: at)
                 staff = try actor(
                     StaffAuthority.required(
                         for: .refund, refund: refund.gross,
                         approvalThreshold: try reader.policy(of: request.store, for: sale).approvalThreshold))
+                // The credit note's number, once per refund, from this store's counter: unique
+                // chain-wide with no coordination (`CN-S01-000042`).
+                refund.creditNote = try log.mint(CreditNote.prefix)
                 event = .refundIssued(refund)
             case .exchange(let items, let settlement):
                 _ = try current.next(after: .exchange)

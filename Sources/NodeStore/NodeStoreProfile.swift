@@ -1,5 +1,6 @@
 import Admission
 import GRDB
+import Replication
 public import ReturnsDomain
 
 extension NodeService {
@@ -26,15 +27,24 @@ extension NodeService {
         return try StockCheck.apply(try negativeStockRule(db), to: shortfalls, from: location)
     }
 
-    /// The store's name, address and tax id as its documents print them (``StoreProfile``).
+    /// The store's name, address and tax id as its documents print them (``StoreProfile``): what
+    /// the store set itself, else what head office defined for it (`store.defined`).
     public func storeProfile() async throws -> StoreProfile {
-        try await database.writer.read { db in
+        let identity = self.identity
+        return try await database.writer.read { db in
             func value(_ key: String) throws -> String? {
                 try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
             }
+            var defined: Store?
+            if case .store(let s)? = try NodeReader(db: db, identity: identity).body(
+                RecordKey(.store, identity.store.rawValue))
+            {
+                defined = s
+            }
             return StoreProfile(
-                name: try value(Self.profileKeys.name), address: try value(Self.profileKeys.address),
-                taxID: try value(Self.profileKeys.taxID),
+                name: try value(Self.profileKeys.name) ?? defined?.name,
+                address: try value(Self.profileKeys.address) ?? defined?.address,
+                taxID: try value(Self.profileKeys.taxID) ?? defined?.taxID,
                 negativeStock: try value(Self.profileKeys.negativeStock).flatMap(NegativeStockRule.init(rawValue:)))
         }
     }

@@ -94,7 +94,10 @@ package struct BulkApply {
     package mutating func finish(now: Int64) throws {
         guard !fresh.isEmpty else { return }
         let keys = fresh.keys.sorted()
-        if let documentsOf { try DocumentNumbers.advance(db, store: documentsOf, past: keys) }
+        if let documentsOf {
+            try DocumentNumbers.advance(
+                db, store: documentsOf, past: keys, events: fresh.values.lazy.flatMap { $0.events })
+        }
         let projector = Projector(db: db)
         let chunk = 16_384
         var parts: [[RecordKey]] = []

@@ -3,7 +3,8 @@ import Replication
 import ReturnsDomain
 
 /// The numbers a node gives its documents (`EventLog.mint`): `PREFIX-STORE-000042`, counted per
-/// prefix in `meta` (`counter.PREFIX`): returns `RT`, goods receipts `GR`, repair orders `RO`.
+/// prefix in `meta` (`counter.PREFIX`): returns `RT`, goods receipts `GR`, repair orders `RO`, credit notes `CN`
+/// (a number inside a refund's event, not a record's id).
 ///
 /// A store's numbers are the store's, not one node's: a store set up again as a new incarnation
 /// (a new node id, docs/operations.md) pulls the old node's documents, and its counters must
@@ -24,13 +25,20 @@ enum DocumentNumbers {
         return (String(prefix), number)
     }
 
-    /// Moves each of `store`'s counters up to the highest number among `keys`' ids (never down).
-    static func advance(_ db: Database, store: StoreID, past keys: some Sequence<RecordKey>) throws {
+    /// Moves each of `store`'s counters up to the highest number among `keys`' ids and the
+    /// documents numbered inside `events` (a refund's credit note), never down.
+    static func advance(
+        _ db: Database, store: StoreID, past keys: some Sequence<RecordKey>, events: some Sequence<Event> = [Event]()
+    ) throws {
         var highest: [String: Int] = [:]
-        for key in keys {
-            if let (prefix, number) = parse(key.id, store: store), number > highest[prefix] ?? 0 {
+        func see(_ id: String) {
+            if let (prefix, number) = parse(id, store: store), number > highest[prefix] ?? 0 {
                 highest[prefix] = number
             }
+        }
+        for key in keys { see(key.id) }
+        for event in events {
+            if case .refundIssued(let refund) = event.payload, let number = refund.creditNote { see(number) }
         }
         for (prefix, number) in highest.sorted(by: { $0.key < $1.key }) {
             try db.execute(

@@ -46,6 +46,7 @@ struct CLITests {
             (["return", "inspect", "RT-1", "--grade", "1:z:1"], "input.invalidGrade"),
             (["return", "refund", "RT-1", "--to", "cheque"], "input.invalidRefundMethod"),
             (["return", "approve", "RT-NOPE"], "return.notFound"),
+            (["return", "credit-note", "RT-NOPE"], "return.notFound"),
         ])
     func badInput(arguments: [String], code: String) async throws {
         let folder = try TemporaryFolder("e2e-bad")

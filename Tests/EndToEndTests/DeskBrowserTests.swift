@@ -16,6 +16,7 @@ struct DeskBrowserTests {
         var statusShown: String?
         var lines: String?
         var slip: String?
+        var creditNote: String?
         var barcode: String?
         var foundByNumber: String?
         var signedIn: String?
@@ -65,6 +66,15 @@ struct DeskBrowserTests {
         #expect(walk.money?.contains("refunded") == true && walk.money?.contains(" by card") == true, "\(walk)")
         #expect(walk.steps?.contains("(E2E-") != true && walk.steps?.contains(" at ") == true, "no node ids: \(walk)")
         #expect(walk.steps?.contains("closed by alice") == true, "\(walk)")
+        #expect(walk.creditNote == "Credit note CN-E2E-000001", "the refunded return's credit note button: \(walk)")
+        // The same credit note from the CLI: as text in Chinese, and as an A4 page to print.
+        let text = try await fixture.expectSuccess(
+            "return", "credit-note", "RT-E2E-000001", "--data", fixture.data, "--lang", "zh-CN")
+        #expect(text.stdout.contains("退款凭证") && text.stdout.contains("CN-E2E-000001"), "\(text)")
+        let page = fixture.folder.file("credit-note.html").path
+        try await fixture.expectSuccess(
+            "return", "credit-note", "RT-E2E-000001", "--data", fixture.data, "--html", page)
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("@page { size: A4"))
 
         // What the page did is what the node holds: the return closed, the mug back on the shelf.
         let state = try await Self.json(client, server, "/api/v1/returns/RT-E2E-000001")
@@ -162,6 +172,7 @@ struct DeskBrowserTests {
                 scanned.status == 0 && scanned.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == walk.returnId,
                 "the slip's barcode reads \(scanned) (zbarimg from Debian's zbar-tools, as .ci/run installs)")
             #expect(walk.lang == "zh-CN" && walk.statusShown == "已批准", "\(walk)")
+            #expect(walk.creditNote?.hasPrefix("退款凭证 CN-E2E-") == true, "\(walk)")
             #expect(walk.verdict?.hasPrefix("可以退货") == true, "\(walk)")
             #expect(
                 walk.statuses == ["approved", "received", "inspected", "disposed", "refunded", "closed"], "\(walk)")

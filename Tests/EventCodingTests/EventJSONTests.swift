@@ -95,6 +95,12 @@ import Testing
                         RefundAllocation(tender: .card, amount: m, reference: "AUTH-1"),
                         RefundAllocation(tender: .storeCredit, amount: m),
                     ], refundedAt: at)),
+            // Numbered, as a node records it since credit notes (its number is written last).
+            .refundIssued(
+                Refund(
+                    gross: m, restockingFee: Money(0, eur),
+                    allocations: [RefundAllocation(tender: .cash, amount: m)], refundedAt: at,
+                    creditNote: "CN-S-1-000042")),
             .exchangeCompleted(
                 Exchange(
                     returnedValue: m, restockingFee: m,

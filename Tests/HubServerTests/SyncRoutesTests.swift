@@ -48,7 +48,7 @@ struct SyncRoutesTests {
             let tokenB = try await hub.enroll(b.id, store: b.store)
             try await a.setUp()
             try await a.sell("R-S01-1")
-            try await a.returnAndRefund("R-S01-1")
+            let returned = try await a.returnAndRefund("R-S01-1")
 
             let changeSet = try await a.changeSet()
             let pushed = try await client.push(changeSet, token: tokenA)
@@ -95,6 +95,15 @@ struct SyncRoutesTests {
             let view = try await b.service.read { try $0.saleView("R-S01-1") }
             #expect(view?.sale.store == "S01")
             #expect(try await b.service.read { try $0.returnedQuantities(of: "R-S01-1") } == [1: 1])
+            // The refund's credit note, numbered once at A, is the same at the hub (its journal names
+            // it) and at B, which finds it by its number.
+            let note = "CN-S01-000001"
+            let state = try await hub.store.state()
+            #expect(try await state.returnOrder(returned)?.refunds.map(\.creditNote) == [note])
+            #expect(
+                try await state.journal(store: "S01").map(\.reference).contains("return:\(returned)/refund/\(note)"))
+            #expect(try await b.service.read { try $0.returnState(returned) }?.refunds.map(\.creditNote) == [note])
+            #expect(try await b.service.creditNote(note).returnID == returned)
 
             // A's own events are not sent back to it.
             let own = try await client.pull(after: 0, token: tokenA).decode(PullResponse.self)

@@ -139,6 +139,9 @@ struct OpenAPIConformanceTests {
                 outcome: .repaired(resalePrice: Seed.money(70_00)), totalCost: Seed.money(12_00))
             _ = try await call(.post, "repairs/\(repair)/complete", jsonText(done), expect: .ok)
             _ = try await call(.post, "returns/\(id)/refund", #"{"method":"originalTender"}"#, expect: .ok)
+            _ = try await call(.get, "returns/\(id)/credit-notes", expect: .ok)
+            _ = try await call(.get, "credit-notes/CN-S1-000001", expect: .ok)
+            _ = try await call(.get, "credit-notes/CN-S1-404", expect: .notFound)
             _ = try await call(.post, "returns/\(id)/close", expect: .ok)
             _ = try await call(.get, "returns/\(id)", expect: .ok)
             _ = try await call(.get, "returns?status=closed&limit=10", expect: .ok)
@@ -185,7 +188,7 @@ struct OpenAPIConformanceTests {
                 "Money", "Instant", "PolicyVerdict", "PolicyReason", "ReturnView", "ReturnRequest", "ReturnLine",
                 "LineGrade", "LineDisposition", "Disposition", "ReturnStep", "Dot", "HLCTimestamp", "RepairState",
                 "RepairOrder", "RepairPart", "RepairOutcome", "Refund", "RefundAllocation", "Exchange", "ExchangeLine",
-                "CustomerHistory", "HealthStatus", "Problem",
+                "CustomerHistory", "HealthStatus", "Problem", "CreditNote", "CreditNoteLine",
             ]
             let missed = expected.subtracting(checker.visited)
             #expect(missed.isEmpty, "never checked against a real answer: \(missed.sorted())")

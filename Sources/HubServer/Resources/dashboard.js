@@ -301,8 +301,9 @@ async function downloadJournal() {
   } catch (error) { showProblem(error); }
 }
 
-function signOut() {
-  if (!token() && me) fetch("/api/v1/sign-out", { method: "POST", headers: headers() }).catch(() => {});
+async function signOut() {
+  // The hub ends the sign-in before the page shows the form again.
+  if (!token() && me) { try { await fetch("/api/v1/sign-out", { method: "POST", headers: headers() }); } catch (_) {} }
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(CSRF_KEY);
   me = null;

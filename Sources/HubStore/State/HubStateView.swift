@@ -21,6 +21,9 @@ public protocol HubStateView: Sendable {
     /// The catalog, sorted by SKU.
     func products() async throws -> [Product]
 
+    /// Every store and channel head office (or the store itself) described, by id.
+    func stores() async throws -> [Store]
+
     func sale(_ id: SaleID) async throws -> Sale?
 
     /// Units still returnable per line of a sale, company-wide (never negative).

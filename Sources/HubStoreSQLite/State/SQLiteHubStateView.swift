@@ -61,6 +61,13 @@ struct SQLiteHubStateView: HubStateView {
         try await read { _, reader in try reader.products().sorted { $0.sku < $1.sku } }
     }
 
+    func stores() async throws -> [Store] {
+        try await read { _, reader in
+            try reader.records(of: .store).compactMap { if case .store(let s) = $0.body { s } else { nil } }
+                .sorted { $0.id < $1.id }
+        }
+    }
+
     func sale(_ id: SaleID) async throws -> Sale? {
         try await read { _, reader in try reader.sale(id) }
     }

@@ -1,24 +1,35 @@
 import GRDB
 public import HubStore
 import ReplicaStore
-import Replication
+public import Replication
 public import ReturnsDomain
 
 extension SQLiteHubStore {
     /// As the embedded hub: the definition is the hub's own event, in the feed for every node.
     public func defineStaff(_ member: StaffMember, by staff: StaffID, now: Int64) async throws -> StaffMember {
+        try await authorAsHub([(.staffDefined(member), RecordKey(.staff, member.id.rawValue))], by: staff, now: now)
+        return member
+    }
+
+    public func authorAsHub(_ payloads: [(DomainEvent, RecordKey)], by staff: StaffID, now: Int64) async throws
+        -> [Event]
+    {
         let identity = database.identity
-        try await database.transaction { db in
+        let events = try await database.transaction { db in
             let log = EventLog(db, identity: identity)
-            let event = try log.author(
-                .staffDefined(member), on: RecordKey(.staff, member.id.rawValue), staff: staff, now: now)
-            try db.execute(
-                sql: "INSERT INTO hub_feed (node, seq, scope) VALUES (?, ?, NULL)",
-                arguments: [event.dot.node.rawValue, Int64(event.dot.seq)])
+            var events: [Event] = []
+            for (payload, key) in payloads {
+                let event = try log.author(payload, on: key, staff: staff, now: now)
+                try db.execute(
+                    sql: "INSERT INTO hub_feed (node, seq, scope) VALUES (?, ?, NULL)",
+                    arguments: [event.dot.node.rawValue, Int64(event.dot.seq)])
+                events.append(event)
+            }
             try log.flush()
-            try Outbox.acknowledge(db, through: event.dot.seq)
+            if let last = events.last { try Outbox.acknowledge(db, through: last.dot.seq) }
+            return events
         }
         feedChanges.ring()
-        return member
+        return events
     }
 }

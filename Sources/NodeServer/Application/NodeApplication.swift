@@ -62,6 +62,7 @@ public func buildNodeRouter(
     routes.addSalesRoutes(to: api)
     routes.addCatalogRoutes(to: api)
     routes.addReturnRoutes(to: api)
+    routes.addCreditNoteRoutes(to: api)
     routes.addRepairRoutes(to: api)
     routes.addCustomerRoutes(to: api)
     routes.addOperationsRoutes(to: api)

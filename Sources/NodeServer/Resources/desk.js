@@ -394,6 +394,9 @@ function showReturn(view) {
   const short = view.stockWarnings || [];
   $("stock-warning").hidden = short.length === 0;
   $("stock-warning").textContent = short.map((w) => t("desk.stockWarning", { product: skuLabel(w.sku), needed: w.needed, onHand: w.onHand })).join(" ");
+  // A refunded return's credit notes (退款凭证), one button each; the node words the page.
+  $("credit-notes").replaceChildren(...view.refunds.filter((f) => f.creditNote).map((f) =>
+    button(t("desk.return.creditNote", { number: f.creditNote }), guarded(() => printCreditNote(f.creditNote)), false, "credit-note")));
   buildSlip(view);
   showActions(view);
 }
@@ -832,6 +835,27 @@ function buildSlip(view) {
     el("p", {}, t("desk.slip.servedBy", { staff: servedBy })),
     el("div", { class: "slip-signatures" }, el("div", {}, t("desk.slip.customerSignature")), el("div", {}, t("desk.slip.staffSignature"))),
     el("p", { class: "muted" }, t("desk.slip.keep")));
+}
+
+// The credit note of a refund as the node renders it (A4, in the desk's language), opened in a
+// window of its own to print: the window is opened at the click, before the answer, so that a
+// browser does not take it for a pop-up.
+async function printCreditNote(number) {
+  const view = window.open("", "_blank");
+  const headers = { Accept: "text/html", "Accept-Language": LANG };
+  if (deskKey()) headers["Authorization"] = "Bearer " + deskKey();
+  const response = await fetch("/api/v1/credit-notes/" + encodeURIComponent(number) + "?lang=" + encodeURIComponent(LANG), { headers });
+  if (!response.ok) {
+    if (view) view.close();
+    throw await problemError(response);
+  }
+  const page = await response.text();
+  if (!view) { window.location.assign(URL.createObjectURL(new Blob([page], { type: "text/html" }))); return; }
+  view.document.open();
+  view.document.write(page);
+  view.document.close();
+  view.focus();
+  view.print();
 }
 
 // 80 mm receipt paper or A4, as the desk's printer takes it.

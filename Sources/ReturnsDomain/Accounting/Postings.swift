@@ -56,9 +56,16 @@ public enum Postings {
         if gap != 0 { lines.append(JournalLine(.restockingFeeIncome, Money(-gap, r.currency))) }
         return [
             JournalEntry(
-                reference: "return:\(r.id)/refund", store: r.store, date: refund.refundedAt, memo: "refund",
+                reference: refundReference(r, refund), store: r.store, date: refund.refundedAt, memo: "refund",
                 lines: lines)
         ]
+    }
+
+    /// The journal reference of a refund: `return:RT-S01-000007/refund`, followed by its credit
+    /// note's number when it has one (`…/refund/CN-S01-000003`), so an accountant can tie the
+    /// entry to the document the customer holds.
+    public static func refundReference(_ r: ReturnRequest, _ refund: Refund) -> String {
+        "return:\(r.id)/refund" + (refund.creditNote.map { "/\($0)" } ?? "")
     }
 
     /// An exchange: the returned goods' sale is reversed, the new goods are sold, the difference is

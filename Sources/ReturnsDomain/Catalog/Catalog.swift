@@ -69,17 +69,91 @@ public enum StoreKind: String, Hashable, Sendable, Codable, CaseIterable {
     case branch, online, marketplace
 }
 
-/// A branch store or a sales channel.
+/// A branch store or a sales channel, as head office describes it (`store.defined`).
 public struct Store: Hashable, Sendable, Codable {
     public var id: StoreID
     public var name: String
     public var kind: StoreKind
     public var currency: Currency
-    public init(id: StoreID, name: String, kind: StoreKind = .branch, currency: Currency) {
+    /// The address its documents print.
+    public var address: String?
+    /// The tax id its documents print (统一社会信用代码, a VAT number).
+    public var taxID: String?
+    /// Its IANA time zone (`Asia/Shanghai`): where its business days begin and end.
+    public var timeZone: String?
+
+    public init(
+        id: StoreID, name: String, kind: StoreKind = .branch, currency: Currency, address: String? = nil,
+        taxID: String? = nil, timeZone: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.kind = kind
         self.currency = currency
+        self.address = address
+        self.taxID = taxID
+        self.timeZone = timeZone
+    }
+}
+
+/// What head office gives to define or change a store or channel (the CLI and the hub's API).
+public struct StoreDefinition: Hashable, Sendable, Codable {
+    public var name: String
+    public var kind: StoreKind
+    public var currency: Currency
+    public var address: String?
+    public var taxID: String?
+    public var timeZone: String?
+
+    public init(
+        name: String, kind: StoreKind = .branch, currency: Currency, address: String? = nil, taxID: String? = nil,
+        timeZone: String? = nil
+    ) {
+        self.name = name
+        self.kind = kind
+        self.currency = currency
+        self.address = address
+        self.taxID = taxID
+        self.timeZone = timeZone
+    }
+
+    /// The store this defines. Refused (`store.invalid`): an id outside the identifier alphabet,
+    /// no name, a currency that is not three capital letters, a time zone that is not an IANA
+    /// name (`Area/City`, or `UTC`), a tax id over 64 characters; blank optional parts are left out.
+    public func store(id: StoreID) throws(DomainError) -> Store {
+        func refuse(_ why: String) -> DomainError { DomainError(code: "store.invalid", message: "\(id): \(why)") }
+        func trimmed(_ text: String?) -> String? {
+            guard let text else { return nil }
+            let t = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+            return t.isEmpty ? nil : t
+        }
+        guard IdentifierAlphabet.isValid(id.rawValue) else { throw refuse("an id is 1 to 64 plain characters") }
+        guard let name = trimmed(name), IdentifierAlphabet.isValidText(name) else { throw refuse("give the name") }
+        guard currency.isWellFormed else { throw refuse("a currency is three capital letters (CNY, EUR)") }
+        let address = trimmed(address)
+        if let address, !IdentifierAlphabet.isValidText(address) { throw refuse("the address is too long") }
+        let taxID = trimmed(taxID)
+        if let taxID, taxID.count > 64 || !IdentifierAlphabet.isValid(taxID) {
+            throw refuse("a tax id is 1 to 64 plain characters")
+        }
+        let timeZone = trimmed(timeZone)
+        if let timeZone, !Self.isTimeZoneName(timeZone) {
+            throw refuse("a time zone is an IANA name such as Asia/Shanghai or Europe/Paris")
+        }
+        return Store(
+            id: id, name: name, kind: kind, currency: currency, address: address, taxID: taxID, timeZone: timeZone)
+    }
+
+    /// `UTC`, or `Area/Location[/More]` in ASCII letters, digits, `_`, `-` and `+`, as the IANA
+    /// time zone database names them.
+    static func isTimeZoneName(_ name: String) -> Bool {
+        if name == "UTC" { return true }
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 2, name.count <= 64 else { return false }
+        return parts.allSatisfy { part in
+            !part.isEmpty && part.first!.isLetter
+                && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-+".contains($0)) }
+        }
     }
 }
 

@@ -11,6 +11,8 @@ public enum HeadOfficeRole: String, Hashable, Sendable, Codable, CaseIterable {
     case finance
     /// An analyst who also works the exceptions queue: over-returns, conflicts, abuse signals.
     case lossPrevention
+    /// An analyst who also keeps the master data: stores and channels, the catalog.
+    case merchandiser
     /// Runs the hub and its people: everything, including defining staff and head-office users.
     case `operator`
 }
@@ -25,6 +27,8 @@ public enum HeadOfficePermission: String, Hashable, Sendable, Codable, CaseItera
     case exceptions
     /// Defining store staff and head-office users.
     case people
+    /// Defining stores and channels, importing the catalog.
+    case masterData
 }
 
 extension HeadOfficeRole {
@@ -34,6 +38,7 @@ extension HeadOfficeRole {
         case .analyst: [.reports]
         case .finance: [.reports, .books]
         case .lossPrevention: [.reports, .exceptions]
+        case .merchandiser: [.reports, .masterData]
         case .operator: Set(HeadOfficePermission.allCases)
         }
     }

@@ -11,11 +11,18 @@ public struct Refund: Hashable, Sendable, Codable {
     /// What went back on which tender; adds up to `gross - restockingFee`.
     public var allocations: [RefundAllocation]
     public var refundedAt: Instant
-    public init(gross: Money, restockingFee: Money, allocations: [RefundAllocation], refundedAt: Instant) {
+    /// The credit note's number (`CN-S01-000042`), minted by the node that recorded the refund
+    /// (``CreditNote/prefix``); nil on refunds recorded before credit notes were numbered.
+    public var creditNote: String?
+    public init(
+        gross: Money, restockingFee: Money, allocations: [RefundAllocation], refundedAt: Instant,
+        creditNote: String? = nil
+    ) {
         self.gross = gross
         self.restockingFee = restockingFee
         self.allocations = allocations
         self.refundedAt = refundedAt
+        self.creditNote = creditNote
     }
     public var paidOut: Money { Money(allocations.reduce(0) { $0 + $1.amount.minor }, gross.currency) }
 }

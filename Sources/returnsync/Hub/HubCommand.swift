@@ -33,6 +33,8 @@ struct HubCommand: AsyncParsableCommand {
             Init.self, Migrate.self, Enroll.self, Revoke.self, Serve.self, Status.self, Verify.self, RotateEpoch.self,
             StaffCommand.self,
             UserCommand.self,
+            StoreCommand.self,
+            CatalogCommand.self,
         ])
 }
 

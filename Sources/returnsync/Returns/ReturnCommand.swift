@@ -25,7 +25,7 @@ extension ReturnSync {
                 """,
             subcommands: [
                 Create.self, Approve.self, Reject.self, Receive.self, Inspect.self, Dispose.self, Refund.self,
-                Close.self, Show.self, List.self,
+                Close.self, Show.self, List.self, CreditNoteCommand.self,
             ])
     }
 }
