@@ -14,62 +14,61 @@ public enum JSONCoding {
         return encoder
     }()
 
-    /// Reads the body (at most `limit` bytes) and decodes it as `T`.
+    /// Reads the body (at most `limit` bytes) and decodes it as `T`, refusing what `T` would
+    /// otherwise pass over: a `null` member (`input.malformedJSON`) and a member `T` does not
+    /// know (`input.unknownField`, naming it, with the member meant when one is near).
     ///
     /// An empty body decodes as `{}` when `emptyAllowed`, so steps whose fields are all optional
     /// (approve, receive, close) can be posted without one.
-    public static func decode<T: Decodable>(
+    public static func decode<T: Codable>(
         _ type: T.Type, from request: Request, emptyAllowed: Bool = false, limit: Int = defaultMaxBodyBytes
     ) async throws
         -> T
     {
-        try await decode(from: request, emptyAllowed: emptyAllowed, limit: limit) {
-            let value = try JSONDecoder().decode(T.self, from: $0)
-            // The API has no nullable field: an optional one is left out, never sent as `null`
-            // (which JSONDecoder would take as left out, accepting what the spec refuses).
-            if let field = firstNull(in: $0) {
-                throw Problem(
-                    code: Problem.Code.malformedJSON,
-                    detail: "\(field) is null: leave out a field that has no value (no field of this API is nullable)")
-            }
-            return value
-        }
+        try await decode(from: request, emptyAllowed: emptyAllowed, limit: limit) { try decodeStrictly(T.self, $0) }
     }
 
-    /// Where the first `null` of `json` (valid JSON) is: "`key`" for a member of an object, or
-    /// "an array element"; nil when it has none. A scan of the bytes, outside strings.
-    static func firstNull(in json: Data) -> String? {
-        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), colon = UInt8(ascii: ":")
-        var inString = false
-        var escaped = false
-        var stringStart = json.startIndex
-        var lastString: Range<Data.Index>?
-        var key: Range<Data.Index>?
-        for index in json.indices {
-            let byte = json[index]
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == backslash {
-                    escaped = true
-                } else if byte == quote {
-                    inString = false
-                    lastString = stringStart..<index
-                }
-                continue
-            }
-            switch byte {
-            case quote:
-                inString = true
-                stringStart = json.index(after: index)
-            case colon: key = lastString
-            case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "{"): key = nil
-            case UInt8(ascii: "n"):  // in valid JSON, only `null` starts with n outside a string
-                return key.map { "`" + String(decoding: json[$0], as: UTF8.self) + "`" } ?? "an array element"
-            default: break
-            }
+    /// `json` as `T`, with the checks ``decode(_:from:emptyAllowed:limit:)`` makes.
+    static func decodeStrictly<T: Codable>(_ type: T.Type, _ json: Data) throws -> T {
+        let value = try JSONDecoder().decode(T.self, from: json)
+        // JSONDecoder has read it, so it is JSON.
+        guard let body = BodyTree.parse(json) else { return value }
+        // The API has no nullable field: an optional one is left out, never sent as `null`
+        // (which JSONDecoder would take as left out, accepting what the spec refuses).
+        if let path = BodyTree.firstNull(in: body) {
+            throw Problem(
+                code: Problem.Code.malformedJSON,
+                detail:
+                    "\(BodyTree.describe(path)) is null: leave out a member that has no value (no member of this API is nullable)"
+            )
         }
-        return nil
+        try refuseUnknownMembers(of: body, decodedAs: value)
+        return value
+    }
+
+    /// Refuses the first member of `body` that `value` (what `body` decoded as) does not have
+    /// when written back: one its type does not know (``UnknownMembers``).
+    static func refuseUnknownMembers<T: Encodable>(of body: Any, decodedAs value: T) throws {
+        // Every body type writes itself back; one that could not would have nothing to compare.
+        guard let data = try? encoder.encode(value), let written = BodyTree.parse(data),
+            let found = UnknownMembers.first(in: body, written: written), case .member(let name)? = found.path.last
+        else { return }
+        let (path, writtenNames) = (found.path, found.known)
+        let lowercased = Set(writtenNames.map { $0.lowercased() })
+        let known =
+            writtenNames
+            + UnknownMembers.propertyNames(of: value, at: path.dropLast()[...]).filter {
+                !lowercased.contains($0.lowercased())
+            }
+        let suggestions = UnknownMembers.suggestions(for: name, among: known)
+        let member = BodyTree.describe(path)
+        var values = ["member": member]
+        var detail = "\(member) is not a member of this body"
+        if !suggestions.isEmpty {
+            values["suggestions"] = suggestions.joined(separator: ",")
+            detail += "; did you mean \(suggestions.joined(separator: " or "))?"
+        }
+        throw Problem(code: Problem.Code.unknownField, detail: detail, values: values)
     }
 
     /// Reads the body as `decode(_:from:emptyAllowed:limit:)` does and decodes it with `decoder`
@@ -95,7 +94,8 @@ public enum JSONCoding {
         do {
             return try decoder(data)
         } catch let error as DecodingError {
-            throw Problem(code: Problem.Code.malformedJSON, detail: describe(error))
+            throw Problem(
+                code: Problem.Code.malformedJSON, detail: describe(error, body: data, decode: { _ = try decoder($0) }))
         }
     }
 
@@ -107,49 +107,6 @@ public enum JSONCoding {
         if let location { headers[.location] = location }
         let data = try encoder.encode(value)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    /// A decoding error in words that name the field at fault.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty
-                ? "the body"
-                : "`" + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "`"
-        }
-        switch error {
-        case .dataCorrupted(let c) where c.codingPath.isEmpty:
-            return "the body is not valid JSON"
-        case .dataCorrupted(let c) where c.debugDescription.hasPrefix("Cannot initialize "):
-            // Foundation's words for an unknown enum case name a Swift type; say it plainly.
-            let value = c.debugDescription.components(separatedBy: " value ").last ?? ""
-            return "\(path(c.codingPath)) is not one of the values it may take (got \(value))"
-        case .dataCorrupted(let c):
-            return "\(path(c.codingPath)) has a value that is not allowed: \(c.debugDescription)"
-        case .keyNotFound(let key, let c):
-            return "\(path(c.codingPath + [key])) is required"
-        case .valueNotFound(_, let c):
-            return "\(path(c.codingPath)) must not be null"
-        case .typeMismatch(let type, let c):
-            return "\(path(c.codingPath)) must be \(typeName(type))"
-        @unknown default:
-            return "the body does not decode: \(error)"
-        }
-    }
-
-    /// What a JSON value of `type` looks like, in JSON's words (never a Swift type's name).
-    static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is any FixedWidthInteger.Type: "an integer"
-        case is any BinaryFloatingPoint.Type: "a number"
-        case is Bool.Type: "true or false"
-        case is [Any].Type: "an array"
-        case is [String: Any].Type: "an object"
-        default:
-            // Foundation names the container it wanted: `Dictionary<String, Any>`, `Array<Any>`.
-            "\(type)".hasPrefix("Array")
-                ? "an array" : "\(type)".hasPrefix("Dictionary") ? "an object" : "another kind of value"
-        }
     }
 }
 

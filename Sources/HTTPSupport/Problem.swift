@@ -68,12 +68,13 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
     /// The one mapping from stable error codes to HTTP statuses.
     ///
     /// - `*.notFound` → 404; state conflicts (`sale.duplicateReceipt`, `return.illegalTransition`,
-    ///   `repair.finished`, `escrow.insufficient`, `escrow.budgetExhausted`, `conflict.*`) → 409; malformed JSON → 400; a body over the limit → 413;
+    ///   `repair.finished`, `escrow.insufficient`, `escrow.budgetExhausted`, `conflict.*`) → 409;
+    ///   malformed JSON and a body member the route does not know → 400; a body over the limit → 413;
     ///   failures of the node itself (`node.*`) → 500; every other refusal (policy, over-return,
     ///   invalid input, unknown SKU, insufficient store credit, …) → 422.
     public static func status(forCode code: String) -> HTTPResponse.Status {
         switch code {
-        case Code.malformedJSON, Code.badRequest: .badRequest
+        case Code.malformedJSON, Code.unknownField, Code.badRequest: .badRequest
         case Code.tooLarge: .contentTooLarge
         case Code.methodNotAllowed: .methodNotAllowed
         // Admission: who may author what is a matter of permission; every other admission rule
@@ -94,6 +95,9 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Code {
         /// The body is not JSON, or not the JSON shape the route expects.
         public static let malformedJSON = "input.malformedJSON"
+        /// The body has a member the route does not know (a misspelt one would otherwise be
+        /// passed over); `detail` names it and the member meant, when one is near.
+        public static let unknownField = "input.unknownField"
         /// The body is larger than the route's limit.
         public static let tooLarge = "input.tooLarge"
         /// A query parameter is missing or has a value the route does not know.

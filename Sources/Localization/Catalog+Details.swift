@@ -4,7 +4,8 @@
 /// The convention is one table, ``valueGroups``: a value whose name is listed there is a code of
 /// that catalog group (`status` → `status.approved`, `roles` → `role.clerk`), shown as the
 /// group's words; a list of codes is written with commas (`"clerk,finance"`) and shown joined by
-/// the catalog's `list.and` or `list.or`. Every other value (a line number, a quantity, a SKU, an
+/// the catalog's `list.and` or `list.or`; a group without a name is a list of names shown as they
+/// are (a body's member names, which are the API's words in every language). Every other value (a line number, a quantity, a SKU, an
 /// amount as the project writes money, an id) is shown as it is.
 extension Catalog {
     /// How a value named in a template is shown: the catalog group of its code(s) and, for a list,
@@ -17,6 +18,9 @@ extension Catalog {
             self.group = group
             self.joiner = joiner
         }
+
+        /// A list of names shown as they are, joined by `joiner` (a body's member names).
+        public static func names(joiner: String) -> ValueGroup { ValueGroup("", joiner: joiner) }
     }
 
     /// The values that are codes of a catalog group. A template may name any of these.
@@ -33,6 +37,8 @@ extension Catalog {
         "holders": ValueGroup("role", joiner: "list.or"),
         "permission": ValueGroup("permission"),
         "staffRule": ValueGroup("staffRule"),
+        // `input.unknownField`: the member, or members, meant instead.
+        "suggestions": .names(joiner: "list.or"),
     ]
 
     /// This occurrence in this language: `detail.<code>` filled from `values`; nil when the
@@ -55,7 +61,9 @@ extension Catalog {
     /// A value as a template shows it: a group's words for its code(s), else as it is.
     public func words(forValue value: String, named name: String) -> String {
         guard let kind = Catalog.valueGroups[name] else { return value }
-        let words = value.split(separator: ",").map { code in strings["\(kind.group).\(code)"] ?? String(code) }
+        let words = value.split(separator: ",").map { code in
+            kind.group.isEmpty ? String(code) : strings["\(kind.group).\(code)"] ?? String(code)
+        }
         guard let joiner = kind.joiner else { return words.joined(separator: ",") }
         return words.joined(separator: text(joiner))
     }

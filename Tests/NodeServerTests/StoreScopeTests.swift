@@ -38,22 +38,41 @@ struct StoreScopeTests {
 /// Dictionary<String, Any>").
 @Suite("Malformed bodies are described in JSON's words")
 struct MalformedBodyWordsTests {
-    @Test("an array for an object, an object for an array, an unknown reason")
+    @Test("an array for an object, an object for an array, an unknown reason, a fraction, a missing member")
     func words() async throws {
         try await NodeAPIFixture.run { _, client in
+            let line = #""saleLine": 1, "reason": "changedMind", "condition": "unopened""#
             for (body, words) in [
                 ("[]", "the body must be an object"),
-                (#"{"sale": "S1-0001", "lines": {}}"#, "`lines` must be an array"),
+                ("{oops", "the body is not JSON: invalid value around character 1"),
+                (#"{"sale": "S1-0001", "lines": {}}"#, "lines: an array is needed"),
                 (
                     #"{"sale": "S1-0001", "lines": [{"saleLine": 1, "quantity": 1, "reason": "nope", "condition": "unopened"}]}"#,
-                    "is not one of the values it may take (got nope)"
+                    "lines[0].reason is not one of the values it may take (got nope)"
                 ),
-                (#"{"sale": 7, "lines": []}"#, "`sale` must be a string"),
+                (#"{"sale": 7, "lines": []}"#, "sale: a string is needed"),
+                (
+                    #"{"sale": "S1-0001", "lines": [{\#(line), "quantity": 1.5}]}"#,
+                    "lines[0].quantity: a whole number is needed (got 1.5)"
+                ),
+                (
+                    #"{"sale": "S1-0001", "lines": [{\#(line), "quantity": 1e30}]}"#,
+                    "lines[0].quantity: the number is too large"
+                ),
+                (
+                    #"{"sale": "S1-0001", "lines": [{\#(line), "quantity": "1"}]}"#,
+                    "lines[0].quantity: a whole number is needed"
+                ),
+                (#"{"sale": "S1-0001", "lines": [{\#(line)}]}"#, "lines[0].quantity is missing"),
+                (#"{"sale": "S1-0001"}"#, "lines is missing"),
+                (#"{"sale": "S1-0001", "lines": [{\#(line), "quantity": null}]}"#, "lines[0].quantity is null"),
+                (#"{"sale": "S1-0001", "customer": null, "lines": []}"#, "customer is null"),
             ] {
                 let answer = try await client.send(.post, "returns", raw: body)
                 expectProblem(answer, .badRequest, "input.malformedJSON")
                 #expect(answer.text.contains(words), "\(answer.text)")
-                for swift in ["Dictionary", "Array<", "Cannot initialize", "ReasonCode", "Swift."] {
+                for swift in ["Dictionary", "Array<", "Cannot initialize", "ReasonCode", "Swift.", "Int64", "Int", "`"]
+                {
                     #expect(!answer.text.contains(swift), "\(answer.text)")
                 }
             }

@@ -67,6 +67,10 @@ public struct DisposeBody: Hashable, Sendable, Codable {
 /// `method` is the domain's `RefundMethod` (`{"bankTransfer":{"reference":"…"}}`); the methods
 /// without a payload may also be written as a bare string: `"originalTender"`, `"cash"`,
 /// `"storeCredit"` (to the return's customer).
+///
+/// The bare string is read and written back in another form (`"cash"` as `{"cash":{}}`); the
+/// unknown-member check (`JSONCoding.decode`) looks into a member only where the body and the
+/// value written back have the same shape, so the bare form needs no exception there.
 public struct RefundBody: Hashable, Sendable, Codable {
     public var method: RefundMethod
     public init(method: RefundMethod) { self.method = method }

@@ -123,14 +123,14 @@ struct StoreProfileView: Encodable, Sendable {
 }
 
 /// `POST /api/v1/stock/counts`.
-struct StockCountBody: Decodable, Sendable {
+struct StockCountBody: Codable, Sendable {
     var sku: SKU
     var location: StockLocation
     var counted: Int
 }
 
 /// `POST /api/v1/stock/adjustments`.
-struct StockAdjustmentBody: Decodable, Sendable {
+struct StockAdjustmentBody: Codable, Sendable {
     var sku: SKU
     var location: StockLocation
     var quantity: Int
@@ -139,6 +139,6 @@ struct StockAdjustmentBody: Decodable, Sendable {
 }
 
 /// `PUT /api/v1/escrow/risk-budget`.
-struct RiskBudgetBody: Decodable, Sendable {
+struct RiskBudgetBody: Codable, Sendable {
     var amount: Money
 }

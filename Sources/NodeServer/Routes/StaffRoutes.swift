@@ -52,7 +52,7 @@ struct StaffListing: Encodable, Sendable {
 }
 
 /// `POST /api/v1/sessions`.
-struct SignInBody: Decodable, Sendable {
+struct SignInBody: Codable, Sendable {
     var staff: StaffID
     var pin: String
 }
