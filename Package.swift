@@ -36,6 +36,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
         // Head office's catalog spreadsheets (CatalogCSV): quoting, embedded line breaks, delimiters.
         .package(url: "https://github.com/swiftcsv/SwiftCSV", exact: "0.10.0"),
+        // The tests' and the fault matrix's children: Foundation's Process.run() crashes now and
+        // then on Linux (swift-corelibs-foundation#5472); Subprocess closes inherited descriptors
+        // with posix_spawn's closefrom instead of reading /proc/self/fd.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
     ],
     targets: [
         // Pure: the retail returns domain. No I/O, no clock reads, no logging.
@@ -236,7 +241,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         // Child processes for the end-to-end tests and the fault matrix: run a command, a free port.
-        .target(name: "ChildProcesses", swiftSettings: swiftSettings),
+        .target(
+            name: "ChildProcesses",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: swiftSettings),
         // Test support: the hub backends (SQLite, PostgreSQL) both hub suites run every test on.
         .target(
             name: "HubTesting",

@@ -1,4 +1,6 @@
 public import Foundation
+import Subprocess
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -28,6 +30,10 @@ public struct ChildTimedOut: Error, CustomStringConvertible {
 /// Runs `executable` to its end, its output in files (a chatty child never fills a pipe), without
 /// blocking a thread of the concurrency pool; `environment` is the child's whole environment.
 /// With `seconds`, a child still running then is killed and `ChildTimedOut` thrown.
+///
+/// Started with swift-subprocess rather than Foundation's `Process`, whose `run()` on Linux now
+/// and then reads past a buffer while it lists `/proc/self/fd` and kills the whole test process
+/// (swift-corelibs-foundation#5472; seen in 2 of 5 runs of the suite).
 public func runChild(
     _ executable: URL, _ arguments: [String], environment: [String: String], within seconds: Double? = nil
 ) async throws -> ChildResult {
@@ -36,36 +42,32 @@ public func runChild(
     defer { try? FileManager.default.removeItem(at: scratch) }
     let out = scratch.appendingPathComponent("stdout")
     let err = scratch.appendingPathComponent("stderr")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    let outHandle = try FileHandle(forWritingTo: out)
-    let errHandle = try FileHandle(forWritingTo: err)
-
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.standardOutput = outHandle
-    process.standardError = errHandle
-    process.standardInput = FileHandle.nullDevice
-    process.environment = environment
+    func file(_ url: URL) throws -> FileDescriptor {
+        try FileDescriptor.open(
+            FilePath(url.path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+    }
     let watch = Watchdog()
-    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-        do {
-            try process.run()
-            if let seconds { watch.start(pid: process.processIdentifier, after: seconds) }
-        } catch {
-            process.terminationHandler = nil
-            continuation.resume(throwing: error)
-        }
+    let result = try await Subprocess.run(
+        .path(FilePath(executable.path)), arguments: Arguments(arguments),
+        environment: .custom(
+            Dictionary(
+                uniqueKeysWithValues: environment.compactMap { k, v in Environment.Key(rawValue: k).map { ($0, v) } })),
+        input: .none,
+        output: .fileDescriptor(try file(out), closeAfterSpawningProcess: true),
+        error: .fileDescriptor(try file(err), closeAfterSpawningProcess: true)
+    ) { execution in
+        if let seconds { watch.start(pid: execution.processIdentifier.value, after: seconds) }
     }
     watch.stop()
-    try outHandle.close()
-    try errHandle.close()
     if watch.fired, let seconds {
         throw ChildTimedOut(
             command: ([executable.lastPathComponent] + arguments).joined(separator: " "), seconds: seconds)
     }
+    let status: Int32 =
+        switch result.terminationStatus {
+        case .exited(let code): code
+        case .signaled(let signal): signal
+        }
     return ChildResult(
         status: status, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
         stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
