@@ -9,7 +9,9 @@ the sign-out held, 1 otherwise.
 Usage: browser-dashboard-sign-in.py CHROMIUM BASE_URL USER PASSWORD [LANG] [SCREENSHOT]
 (SCREENSHOT: a PNG path for the signed-in board.) With DASHBOARD_STORE=ID|NAME|ADDRESS|TAX-ID it
 defines that store on the page, and with DASHBOARD_CATALOG=FILE it checks, then imports, that
-catalog CSV, as a merchandiser would. The browser is driven with the same DevTools
+catalog CSV, as a merchandiser would; with DASHBOARD_TIMELINE=1 it opens the first return's
+timeline, and with DASHBOARD_RESOLVE=NOTE it resolves the first exception in the page's dialog.
+The browser is driven with the same DevTools
 client as scripts/browser-desk-walk.py. Used by Tests/EndToEndTests/DashboardBrowserTests.swift.
 """
 import importlib.util
@@ -77,6 +79,22 @@ def main():
                     browser.evaluate(f"document.getElementById('catalog-result').replaceChildren(); document.getElementById('{action}').click();")
                     browser.wait_for("document.getElementById('catalog-result').textContent.length > 0", action)
                     seen[key] = browser.evaluate("return document.getElementById('catalog-result').innerText;")
+            # DASHBOARD_TIMELINE=1: open the first return's timeline.
+            if os.environ.get("DASHBOARD_TIMELINE"):
+                browser.evaluate("document.querySelector('#returns button[data-return]').click();")
+                browser.wait_for("!document.getElementById('timeline').hidden", "the timeline")
+                seen["timeline"] = browser.evaluate("return document.getElementById('timeline').innerText;")
+            # DASHBOARD_RESOLVE=NOTE: resolve the first exception in the page's dialog.
+            note = os.environ.get("DASHBOARD_RESOLVE")
+            if note:
+                browser.evaluate("document.querySelector('#exceptions button[data-action=resolve]').click();")
+                browser.wait_for("document.getElementById('resolve-dialog').open", "the resolve dialog")
+                seen["resolveAsks"] = browser.evaluate("return document.getElementById('resolve-what').textContent;")
+                browser.evaluate(f"""
+                    document.getElementById('resolve-note').value = {json.dumps(note)};
+                    document.getElementById('resolve-save').click();""")
+                browser.wait_for("!document.querySelector('#exceptions button[data-action=resolve]')", "the resolution")
+                seen["exceptions"] = browser.evaluate("return document.getElementById('exceptions').innerText;")
             if screenshot:
                 browser.screenshot(screenshot)
             browser.evaluate("document.getElementById('signout').click();")

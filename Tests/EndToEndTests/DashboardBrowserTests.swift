@@ -148,10 +148,21 @@ struct DashboardBrowserTests {
         #expect((merchandiser["catalogChecked"] as? String)?.contains("可导入 2 个商品") == true, "\(merchandiser)")
         #expect((merchandiser["catalogImported"] as? String)?.contains("已导入 2 个商品") == true, "\(merchandiser)")
 
-        let lossPrevention = try await Self.signIn(f, "hq.lee", "correct horse battery 电池")
+        // Loss prevention opens a return's timeline and resolves the over-return in the page's dialog.
+        let lossPrevention = try await Self.signIn(
+            f, "hq.lee", "correct horse battery 电池",
+            environment: ["DASHBOARD_TIMELINE": "1", "DASHBOARD_RESOLVE": "called the customer; B refunded in error"])
         #expect(lossPrevention["me"] as? String == "Lee (loss prevention)", "\(lossPrevention)")
         #expect(
             lossPrevention["journal"] as? Bool == false && (lossPrevention["resolveButtons"] as? Int ?? 0) > 0,
+            "\(lossPrevention)")
+        let timeline = lossPrevention["timeline"] as? String ?? ""
+        #expect(
+            timeline.contains("what happened") && timeline.contains("requested") && timeline.contains("approved"),
+            "\(timeline)")
+        #expect((lossPrevention["resolveAsks"] as? String)?.contains("More than the sale has left to return") == true)
+        #expect(
+            (lossPrevention["exceptions"] as? String)?.contains("called the customer; B refunded in error") == true,
             "\(lossPrevention)")
 
         // A token the hub does not know: the page shows the hub's problem and asks to sign in.

@@ -127,20 +127,30 @@ function resolution(r) {
   return el("span", {}, el("span", { class: "data" }, r.note), " ", t("dashboard.exceptions.resolvedBy", { when: when(r.resolvedAt) }), " ", code(r.resolvedBy));
 }
 
+// "Resolve…" opens a dialog on the page: what was done, written down, recorded as head office's
+// resolution of the exception (the exception itself stays, as a fact).
 function resolveButton(exception) {
-  const button = el("button", { type: "button" }, t("dashboard.exceptions.resolve"));
-  button.addEventListener("click", async () => {
+  const button = el("button", { type: "button", "data-action": "resolve" }, t("dashboard.exceptions.resolve"));
+  button.addEventListener("click", () => {
     const colon = exception.record.indexOf(":");
-    const note = window.prompt(t("dashboard.exceptions.prompt", { what: word("code", exception.code), record: exception.record.slice(colon + 1) }));
-    if (!note || !note.trim()) return;
-    try {
-      await fetch("/api/v1/exceptions/resolve", {
-        method: "POST",
-        headers: headers({ "Content-Type": "application/json" }),
-        body: JSON.stringify({ id: exception.id, note: note.trim() }),
-      }).then(async (r) => { if (!r.ok) throw await problemError(r); });
-      await loadExceptions();
-    } catch (error) { showProblem(error); }
+    const dialog = $("resolve-dialog");
+    $("resolve-what").textContent = t("dashboard.exceptions.prompt", { what: word("code", exception.code), record: exception.record.slice(colon + 1) });
+    $("resolve-note").value = "";
+    $("resolve-save").onclick = async (event) => {
+      event.preventDefault();
+      const note = $("resolve-note").value.trim();
+      if (!note) { $("resolve-note").focus(); return; }
+      try {
+        const response = await fetch("/api/v1/exceptions/resolve", {
+          method: "POST", headers: headers({ "Content-Type": "application/json" }),
+          body: JSON.stringify({ id: exception.id, note }) });
+        if (!response.ok) throw await problemError(response);
+        dialog.close();
+        await loadExceptions();
+      } catch (error) { dialog.close(); showProblem(error); }
+    };
+    dialog.showModal();
+    $("resolve-note").focus();
   });
   return button;
 }
@@ -223,7 +233,7 @@ async function loadReturns() {
   if ($("returns-status").value) query.set("status", $("returns-status").value);
   const returns = await json("/api/v1/returns?" + query);
   table("returns", [
-    { key: "return", value: (r) => code(r.request.id) },
+    { key: "return", value: (r) => timelineButton(r) },
     { key: "store", value: (r) => code(r.request.store) },
     { key: "sale", value: (r) => sale(r.request) },
     { key: "customer", value: (r) => r.request.customer ? code(r.request.customer) : "" },
@@ -234,6 +244,22 @@ async function loadReturns() {
     { key: "value", num: true, value: (r) => money({ currency: r.request.currency, minor: r.request.lines.reduce((n, l) => n + l.quantity * l.unitRefund.minor, 0) }) },
     { key: "refundedTo", value: (r) => list(distinct((r.refunds || []).flatMap((f) => f.allocations.map((a) => word("tender", a.tender))))) },
   ], returns);
+}
+
+// A return's id opens its timeline: every step, when, who and at which node, as the hub holds it.
+function timelineButton(r) {
+  const button = el("button", { type: "button", class: "link", "data-return": r.request.id }, code(r.request.id));
+  button.addEventListener("click", () => showTimeline(r));
+  return button;
+}
+function showTimeline(r) {
+  const steps = (r.steps || []).slice().sort((a, b) => a.hlc.wall - b.hlc.wall);
+  $("timeline").replaceChildren(
+    el("h3", {}, t("dashboard.timeline.title", { id: r.request.id })),
+    el("ol", {}, ...steps.map((s) => el("li", { "data-status": s.status }, when(s.hlc.wall) + " — " + word("status", s.status) + " · ",
+      t("dashboard.timeline.by") + " ", code(s.staff), " · " + t("dashboard.timeline.at") + " ", code(s.dot.node)))),
+    ...(r.request.policyNotes || []).length ? [el("p", { class: "data" }, r.request.policyNotes.join(" · "))] : []);
+  $("timeline").hidden = false;
 }
 
 async function loadStock() {
