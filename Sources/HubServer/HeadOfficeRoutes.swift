@@ -85,9 +85,34 @@ extension HubRoutes {
             _ = try context.headOffice(.reports)
             let status = try request.queryCase("status", as: ReturnStatus.self)
             let limit = try request.queryInteger("limit", in: 1...1000, default: 200)
-            let rows = try await store.state().returns(
-                store: request.query("store").map(StoreID.init(rawValue:)), status: status, limit: limit)
-            return try JSONCoding.response(rows)
+            let cursor = try request.queryValue("cursor").map { text in
+                guard let cursor = ReturnCursor(text: text) else {
+                    throw Problem(
+                        code: Problem.Code.invalidQuery, detail: "`cursor` is one a previous page's Link header gave")
+                }
+                return cursor
+            }
+            let storeID = request.query("store").map(StoreID.init(rawValue:))
+            let state = try await store.state()
+            // One more than asked, to know whether a next page exists.
+            var rows = try await state.returns(store: storeID, status: status, limit: limit + 1, after: cursor)
+            let more = rows.count > limit
+            rows = Array(rows.prefix(limit))
+            var response = try JSONCoding.response(rows)
+            // The page's place in the whole list (RFC 8288 `Link`), and how long the list is.
+            response.headers[.init("X-Total-Count")!] = String(
+                try await state.returnCount(store: storeID, status: status))
+            if more, let last = rows.last.flatMap(ReturnCursor.init) {
+                var query = ["limit=\(limit)", "cursor=\(last.text)"]
+                if let storeID,
+                    let encoded = storeID.rawValue.addingPercentEncoding(withAllowedCharacters: .alphanumerics)
+                {
+                    query.append("store=\(encoded)")
+                }
+                if let status { query.append("status=\(status.rawValue)") }
+                response.headers[.init("Link")!] = "</api/v1/returns?\(query.joined(separator: "&"))>; rel=\"next\""
+            }
+            return response
         }
         api.get("customers/:id/history") { _, context in
             try context.reader()

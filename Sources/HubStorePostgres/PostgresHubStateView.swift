@@ -58,16 +58,35 @@ struct PostgresHubStateView: HubStateView {
         try await read { try await $0.returnState(id) }
     }
 
-    func returns(store: StoreID?, status: ReturnStatus?, limit: Int) async throws -> [ReturnOrderState] {
+    func returns(store: StoreID?, status: ReturnStatus?, limit: Int, after cursor: ReturnCursor?) async throws
+        -> [ReturnOrderState]
+    {
         try await read { reader in
             let ids = try await reader.strings(
                 """
                 SELECT id FROM returns
                 WHERE (\(store?.rawValue)::text IS NULL OR store = \(store?.rawValue))
                   AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
+                  AND (\(cursor?.requestedAt)::bigint IS NULL OR requested_at < \(cursor?.requestedAt)
+                       OR (requested_at = \(cursor?.requestedAt) AND id < \(cursor?.id)))
                 ORDER BY requested_at DESC, id DESC LIMIT \(Int64(max(0, limit)))
                 """)
             return try await reader.returnStates(ids)
+        }
+    }
+
+    func returnCount(store: StoreID?, status: ReturnStatus?) async throws -> Int {
+        try await read { reader in
+            for try await (count, ) in try await reader.connection.query(
+                """
+                SELECT count(*) FROM returns
+                WHERE (\(store?.rawValue)::text IS NULL OR store = \(store?.rawValue))
+                  AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
+                """, logger: reader.logger
+            ).decode((Int64,).self) {
+                return Int(count)
+            }
+            return 0
         }
     }
 

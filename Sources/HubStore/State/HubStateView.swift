@@ -1,3 +1,4 @@
+import Foundation
 public import Replication
 public import ReturnsDomain
 
@@ -33,8 +34,12 @@ public protocol HubStateView: Sendable {
     func returnOrder(_ id: ReturnID) async throws -> ReturnOrderState?
 
     /// Returns across stores and channels, newest request first, optionally of one store and/or
-    /// status.
-    func returns(store: StoreID?, status: ReturnStatus?, limit: Int) async throws -> [ReturnOrderState]
+    /// status, after `cursor` (the last of the previous page) when given.
+    func returns(store: StoreID?, status: ReturnStatus?, limit: Int, after cursor: ReturnCursor?) async throws
+        -> [ReturnOrderState]
+
+    /// How many returns `returns(store:status:…)` pages through.
+    func returnCount(store: StoreID?, status: ReturnStatus?) async throws -> Int
 
     /// A customer's details, returns everywhere (newest first) and store-credit balances.
     func customerHistory(_ customer: CustomerID) async throws -> HubCustomerHistory
@@ -84,5 +89,56 @@ public struct HubCustomerHistory: Hashable, Sendable, Codable {
         self.details = details
         self.returns = returns
         self.storeCredit = storeCredit
+    }
+}
+
+extension HubStateView {
+    /// The first page.
+    public func returns(store: StoreID?, status: ReturnStatus?, limit: Int) async throws -> [ReturnOrderState] {
+        try await returns(store: store, status: status, limit: limit, after: nil)
+    }
+}
+
+/// Where a page of returns ends: the last return's request time and id (the list's order). As
+/// the API gives it, an opaque `cursor`: `<millis>.<id>` in base64url.
+public struct ReturnCursor: Hashable, Sendable {
+    public var requestedAt: Int64
+    public var id: String
+
+    public init(requestedAt: Int64, id: String) {
+        self.requestedAt = requestedAt
+        self.id = id
+    }
+
+    public init?(_ state: ReturnOrderState) {
+        guard let request = state.request else { return nil }
+        self.init(requestedAt: request.requestedAt.millis, id: request.id.rawValue)
+    }
+
+    /// The cursor as the API writes it.
+    public var text: String {
+        Self.base64url(Array("\(requestedAt).\(id)".utf8))
+    }
+
+    /// A cursor the API wrote; nil for anything else.
+    public init?(text: String) {
+        guard text.count <= 400, let bytes = Self.bytes(base64url: text),
+            let decoded = String(validating: bytes, as: UTF8.self),
+            let dot = decoded.firstIndex(of: "."), let millis = Int64(decoded[..<dot])
+        else { return nil }
+        let id = String(decoded[decoded.index(after: dot)...])
+        guard !id.isEmpty else { return nil }
+        self.init(requestedAt: millis, id: id)
+    }
+
+    static func base64url(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func bytes(base64url text: String) -> [UInt8]? {
+        var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        b64 += String(repeating: "=", count: (4 - b64.count % 4) % 4)
+        return Data(base64Encoded: b64).map(Array.init)
     }
 }

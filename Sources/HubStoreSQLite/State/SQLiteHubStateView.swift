@@ -89,16 +89,28 @@ struct SQLiteHubStateView: HubStateView {
         try await read { _, reader in try reader.returnState(id) }
     }
 
-    func returns(store: StoreID?, status: ReturnStatus?, limit: Int) async throws -> [ReturnOrderState] {
+    func returns(store: StoreID?, status: ReturnStatus?, limit: Int, after cursor: ReturnCursor?) async throws
+        -> [ReturnOrderState]
+    {
         try await read { db, reader in
             try String.fetchAll(
                 db,
                 sql: """
                     SELECT id FROM returns WHERE (?1 IS NULL OR store = ?1) AND (?2 IS NULL OR status = ?2)
+                      AND (?4 IS NULL OR requested_at < ?4 OR (requested_at = ?4 AND id < ?5))
                     ORDER BY requested_at DESC, id DESC LIMIT ?3
                     """,
-                arguments: [store?.rawValue, status?.rawValue, max(0, limit)]
+                arguments: [store?.rawValue, status?.rawValue, max(0, limit), cursor?.requestedAt, cursor?.id]
             ).compactMap { try reader.returnState(ReturnID($0)) }
+        }
+    }
+
+    func returnCount(store: StoreID?, status: ReturnStatus?) async throws -> Int {
+        try await read { db, _ in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM returns WHERE (?1 IS NULL OR store = ?1) AND (?2 IS NULL OR status = ?2)",
+                arguments: [store?.rawValue, status?.rawValue]) ?? 0
         }
     }
 
