@@ -231,7 +231,8 @@ async function loadReturns() {
   const query = new URLSearchParams({ limit: "100" });
   if ($("returns-store").value.trim()) query.set("store", $("returns-store").value.trim());
   if ($("returns-status").value) query.set("status", $("returns-status").value);
-  const returns = await json("/api/v1/returns?" + query);
+  const response = await api("/api/v1/returns?" + query);
+  const returns = await response.json();
   table("returns", [
     { key: "return", value: (r) => timelineButton(r) },
     { key: "store", value: (r) => code(r.request.store) },
@@ -244,6 +245,9 @@ async function loadReturns() {
     { key: "value", num: true, value: (r) => money({ currency: r.request.currency, minor: r.request.lines.reduce((n, l) => n + l.quantity * l.unitRefund.minor, 0) }) },
     { key: "refundedTo", value: (r) => list(distinct((r.refunds || []).flatMap((f) => f.allocations.map((a) => word("tender", a.tender))))) },
   ], returns);
+  // The hub pages the list: say how many match when this is not all of them.
+  const total = Number(response.headers.get("X-Total-Count"));
+  if (total > returns.length) $("returns").querySelector(".count").textContent = "(" + t("dashboard.firstOf", { shown: number(returns.length), total: number(total) }) + ")";
 }
 
 // A return's id opens its timeline: every step, when, who and at which node, as the hub holds it.
