@@ -59,7 +59,8 @@ public struct Product: Hashable, Sendable, Codable {
         guard !sku.rawValue.isEmpty else { throw .invalid("catalog.missingSKU", "a product needs a SKU") }
         if isService, !unitCost.isZero || serialTracked || lotTracked {
             throw .invalid(
-                "catalog.serviceNotStocked", "\(sku) is a service or fee: it has no cost, serials or lots")
+                "catalog.serviceNotStocked", "\(sku) is a service or fee: it has no cost, serials or lots",
+                ["sku": "\(sku)"])
         }
     }
 }

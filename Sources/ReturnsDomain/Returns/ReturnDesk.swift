@@ -254,7 +254,8 @@ extension ReturnDesk {
                 throw .invalid("return.unknownLine", "return \(request.id) has no line \(g.line)")
             }
             guard line.bringsGoods else {
-                throw .invalid("return.noGoods", "line \(g.line) is a service or fee: no goods to grade")
+                throw .invalid(
+                    "return.noGoods", "line \(g.line) is a service or fee: no goods to grade", ["line": "\(g.line)"])
             }
             guard g.quantity <= line.quantity else {
                 throw .invalid(

@@ -134,10 +134,13 @@ public struct Sale: Hashable, Sendable, Codable {
                     "sale.lineSource",
                     product.isService
                         ? "line \(l.line): \(l.sku) is a service or fee; its line's source is service"
-                        : "line \(l.line): \(l.sku) is goods; a service line must be a service or fee")
+                        : "line \(l.line): \(l.sku) is goods; a service line must be a service or fee",
+                    ["line": "\(l.line)", "sku": "\(l.sku)"])
             }
             if l.source == .service, !l.unitCost.isZero {
-                throw .invalid("sale.lineSource", "line \(l.line): a service or fee carries no cost")
+                throw .invalid(
+                    "sale.lineSource", "line \(l.line): a service or fee carries no cost",
+                    ["line": "\(l.line)", "sku": "\(l.sku)"])
             }
             if product.serialTracked, l.serials.count != l.quantity {
                 throw .invalid(
