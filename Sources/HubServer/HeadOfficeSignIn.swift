@@ -15,6 +15,12 @@ public enum HeadOfficeSignIn {
     static let cookie = "returnsync_hub_session"
     static let csrfHeader = "X-CSRF-Token"
 
+    /// The session cookie as the hub sets it (`maxAge` 0 clears it): never readable by the page's
+    /// script, sent only over TLS or loopback, never on another site's request.
+    static func setCookie(_ token: String, maxAge: Int64) -> String {
+        "\(cookie)=\(token); Path=/; Max-Age=\(maxAge); HttpOnly; Secure; SameSite=Strict"
+    }
+
     /// The session token in the request's cookies, if any.
     static func sessionToken(in request: Request) -> String? {
         for header in request.headers[values: .cookie] {
@@ -104,9 +110,8 @@ extension HubRoutes {
             signedIn.session = session
             var response = try JSONCoding.response(
                 SignInAnswer(me: try HeadOfficeAccess(signedIn), csrfToken: csrf), status: .created)
-            response.headers[.setCookie] =
-                "\(HeadOfficeSignIn.cookie)=\(token); Path=/; Max-Age=\(HeadOfficeUser.sessionLength / 1000); "
-                + "HttpOnly; Secure; SameSite=Strict"
+            response.headers[.setCookie] = HeadOfficeSignIn.setCookie(
+                token, maxAge: HeadOfficeUser.sessionLength / 1000)
             return response
         }
     }
@@ -117,8 +122,7 @@ extension HubRoutes {
         api.post("sign-out") { _, context in
             if let session = context.session { try await store.endSession(tokenHash: session.tokenHash) }
             var response = Response(status: .noContent)
-            response.headers[.setCookie] =
-                "\(HeadOfficeSignIn.cookie)=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"
+            response.headers[.setCookie] = HeadOfficeSignIn.setCookie("", maxAge: 0)
             return response
         }
         api.get("users") { _, context in

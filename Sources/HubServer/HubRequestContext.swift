@@ -92,19 +92,9 @@ struct HeadOfficeAccess: Encodable, Sendable {
             name = credential.node.rawValue
             kind = "token"
             roles = [credential.role.rawValue]
-            permissions = Self.permissions(of: credential.role)
+            permissions = credential.role.headOfficePermissions
         } else {
             throw Problem.signInNeeded
-        }
-    }
-
-    /// A machine's token at head office: head office's and an operator's may do everything, a
-    /// viewer's reads reports and books, a store's or channel's nothing of head office's.
-    static func permissions(of role: HubRole) -> [HeadOfficePermission] {
-        switch role {
-        case .headOffice, .admin: HeadOfficePermission.allCases
-        case .viewer: [.reports, .books]
-        case .storeNode, .onlineChannel: []
         }
     }
 }

@@ -118,10 +118,7 @@ public final class NodeService: Sendable {
         try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard let product = try reader.product(sku) else { throw DomainError.unknownSKU(sku) }
-            guard !product.isService else {
-                throw DomainError.invalid(
-                    "catalog.serviceNotStocked", "\(sku) is a service or fee: it is never stocked")
-            }
+            try product.requireStocked()
             let id = try log.mint("GR")
             let receipt = InventoryReceipt(
                 store: self.identity.store, sku: sku, quantity: quantity, unitCost: unitCost ?? product.unitCost,

@@ -61,6 +61,7 @@ extension NodeService {
         return try await transaction { db, log in
             let reader = NodeReader(db: db, identity: self.identity)
             guard let product = try reader.product(sku) else { throw DomainError.unknownSKU(sku) }
+            try product.requireStocked()
             let onHand = try reader.stock(sku: sku, store: store).first { $0.location == location }?.quantity ?? 0
             let (fact, event, permission) = try make(onHand, product.unitCost, Instant(millis: now), store)
             let staff = try StaffAuthority.actor(

@@ -89,6 +89,16 @@ struct ResaleAndOpenPriceTests {
                 expectStatus(done, .created)
             }
             #expect(try await client.get("stock?sku=INSTALL").decode([StockRow].self).isEmpty, "a service is no stock")
+            // Nor can it be counted, adjusted or received into stock.
+            for (path, body) in [
+                ("stock/counts", #"{"sku":"INSTALL","location":"sellable","counted":3}"#),
+                ("stock/adjustments", #"{"sku":"INSTALL","location":"sellable","quantity":1,"reason":"found"}"#),
+                ("inventory/receipts", #"{"sku":"INSTALL","quantity":1}"#),
+            ] {
+                expectProblem(
+                    try await StaffAuthorityRoutesTests.send(client, path, session: clerk, json: body),
+                    .unprocessableContent, "catalog.serviceNotStocked")
+            }
 
             // The fee taken back: no goods to receive, grade or dispose; refunded by the manager.
             let opened = try await StaffAuthorityRoutesTests.send(

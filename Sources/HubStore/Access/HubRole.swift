@@ -1,4 +1,5 @@
 public import Admission
+public import ReturnsDomain
 
 /// What an enrolled party is to the hub.
 public enum HubRole: String, Hashable, Sendable, Codable, CaseIterable {
@@ -28,6 +29,19 @@ extension HubRole {
         case .onlineChannel: .channel
         case .headOffice: .headOffice
         case .admin, .viewer: .reader
+        }
+    }
+}
+
+extension HubRole {
+    /// What a machine's token of this role may do at head office: head office's and an
+    /// operator's everything, a viewer's reports and books, a store's or channel's nothing of
+    /// head office's (people sign in and hold their roles' permissions instead).
+    public var headOfficePermissions: [HeadOfficePermission] {
+        switch self {
+        case .headOffice, .admin: HeadOfficePermission.allCases
+        case .viewer: [.reports, .books]
+        case .storeNode, .onlineChannel: []
         }
     }
 }

@@ -50,6 +50,14 @@ public struct Product: Hashable, Sendable, Codable {
     /// A service or fee: no stock, no cost.
     public var isService: Bool { kind == .service }
 
+    /// Refuses stock of a service or fee (`catalog.serviceNotStocked`): goods received, counted or
+    /// adjusted are goods.
+    public func requireStocked() throws(DomainError) {
+        guard isService else { return }
+        throw .invalid(
+            "catalog.serviceNotStocked", "\(sku) is a service or fee: it is never stocked", ["sku": "\(sku)"])
+    }
+
     /// Checks a catalog entry before it is defined: a SKU, prices that are not negative, and a
     /// service that carries no cost and no serials or lots (it is never stocked).
     public func validate() throws(DomainError) {
