@@ -148,6 +148,23 @@ struct DashboardBrowserTests {
         #expect((merchandiser["catalogChecked"] as? String)?.contains("可导入 2 个商品") == true, "\(merchandiser)")
         #expect((merchandiser["catalogImported"] as? String)?.contains("已导入 2 个商品") == true, "\(merchandiser)")
 
+        // Head office (finance, in Chinese) filters one store's week and opens a SKU's drill-down.
+        let drill = try await Self.signIn(
+            f, "hq.chen", "correct horse battery 电池",
+            environment: ["DASHBOARD_FILTER": "S-A", "DASHBOARD_DRILL": "MUG-1"],
+            screenshot: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map {
+                "\($0)/dashboard-drill-down-zh-CN.png"
+            })
+        let filtered = drill["filter"] as? String ?? ""
+        #expect(filtered.contains("当前筛选") && filtered.contains("门店 S-A"), "\(drill)")
+        #expect((drill["filteredReturns"] as? String)?.contains("RT-S-A-000001") == true, "\(drill)")
+        #expect((drill["charts"] as? String)?.contains("不想要了") == true, "\(drill)")
+        #expect((drill["pivot"] as? String)?.contains("MUG-1") == true, "\(drill)")
+        let sku = drill["drill"] as? String ?? ""
+        for shown in ["SKU MUG-1", "各门店库存", "S-A", "退货原因", "不想要了", "RT-S-A-000001"] {
+            #expect(sku.contains(shown), "the SKU's drill-down does not show \(shown): \(sku)")
+        }
+
         // Loss prevention opens a return's timeline and resolves the over-return in the page's dialog.
         let lossPrevention = try await Self.signIn(
             f, "hq.lee", "correct horse battery 电池",
