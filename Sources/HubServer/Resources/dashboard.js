@@ -560,12 +560,15 @@ async function loadFilterChoices() {
 
 // A key of a chart's dimension: reasons and channels in words, the rest as the ids they are.
 function keyLabel(dimension, key) {
+  if (key === "(unknown)") return unknownKey();
   if (dimension === "reason") return el("span", {}, word("reason", key));
   if (dimension === "channel") return el("span", {}, word("dashboard.storeKind", key));
-  if (dimension === "store" && key !== "(unknown)") return drillLink("store", key);
-  if (dimension === "sku" && key !== "(unknown)") return drillLink("sku", key);
+  if (dimension === "store") return drillLink("store", key);
+  if (dimension === "sku") return drillLink("sku", key);
   return code(key);
 }
+// What the analytics call `(unknown)`: a product with no category or vendor, a store not described.
+const unknownKey = () => el("span", { class: "muted", title: "(unknown)" }, t("dashboard.unknownKey"));
 // A bucket's key as people read it: a month in words, a day (or a week's Monday) as its date.
 const bucketLabel = (bucket, key) => bucket === "month" ? month(key) : key.slice(5);
 
@@ -591,7 +594,8 @@ async function loadCharts() {
 // An SVG of one key's rate per bucket; a spike's bar is red and says so on hover.
 function rateBars(items, bucket) {
   const svg = svgNode;
-  const width = 320, height = 90, bottom = 14, slot = width / Math.max(1, items.length);
+  // A bar is at most 24 wide: a chart of few buckets does not look like one of high rates.
+  const width = 320, height = 90, bottom = 14, slot = Math.min(24, width / Math.max(1, items.length));
   const max = Math.max(1, ...items.map((i) => (i.point && i.point.rateBasisPoints) || 0));
   const chart = svg("svg", { class: "rates", viewBox: `0 0 ${width} ${height}`, role: "img" });
   items.forEach((item, i) => {
@@ -604,7 +608,7 @@ function rateBars(items, bucket) {
   });
   if (items.length) {
     chart.append(svg("text", { x: 0, y: height - 2 }, bucketLabel(bucket, items[0].bucket)));
-    chart.append(svg("text", { x: width, y: height - 2, "text-anchor": "end" }, bucketLabel(bucket, items[items.length - 1].bucket)));
+    if (items.length > 1) chart.append(svg("text", { x: slot * items.length, y: height - 2, "text-anchor": "end" }, bucketLabel(bucket, items[items.length - 1].bucket)));
   }
   return chart;
 }
@@ -612,7 +616,7 @@ function rateBars(items, bucket) {
 async function loadSuppliers() {
   const rows = await json(withFilter("/api/v1/analytics/suppliers"));
   table("suppliers", [
-    { key: "vendor", value: (r) => code(r.vendor) },
+    { key: "vendor", value: (r) => r.vendor === "(unknown)" ? unknownKey() : code(r.vendor) },
     { key: "sold", num: true, value: (r) => r.soldUnits },
     { key: "returned", num: true, value: (r) => r.returnedUnits },
     { key: "rate", num: true, value: (r) => percent(r.returnRateBasisPoints) },
