@@ -23,7 +23,7 @@ import Testing
         #expect(try Self.parse([:]).isEmpty)
         let shanghai = try Self.parse(["from": "2025-03-01T08:00:00+08:00", "to": "2025-03-01T00:00:00.5Z"])
         #expect(shanghai.from == F.day(2025, 3, 1) && shanghai.to == Instant(millis: F.day(2025, 3, 1).millis + 500))
-        #expect(Instant.rfc3339("2025-03-01T12:30:00Z")?.rfc3339 == "2025-03-01T12:30:00.000Z")
+        #expect(Instant.rfc3339("2025-03-01T12:30:00Z", endOfDay: true)?.rfc3339 == "2025-03-01T12:30:00Z")
         // What a next page's link carries gives the same filter back.
         let again = try Self.parse(Dictionary(uniqueKeysWithValues: f.query.map { ($0.name, $0.value) }))
         #expect(again == f)

@@ -196,70 +196,10 @@ public struct AnalyticsFilter: Hashable, Sendable, Codable {
 }
 
 extension Instant {
-    /// An RFC 3339 date (`2026-12-01`, midnight UTC, or with `endOfDay` its last millisecond) or
-    /// date-time (`2026-12-01T08:30:00Z`, `…T08:30:00.250+08:00`; `t`/`z` and a space for `T` are
-    /// accepted, seconds may not be left out); nil for anything else.
-    public static func rfc3339(_ text: String, endOfDay: Bool = false) -> Instant? {
-        let chars = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int64? {
-            guard range.upperBound <= chars.count else { return nil }
-            var n: Int64 = 0
-            for i in range {
-                guard (48...57).contains(chars[i]) else { return nil }
-                n = n * 10 + Int64(chars[i] - 48)
-            }
-            return n
-        }
-        guard chars.count >= 10, let y = number(0..<4), chars[4] == 45, let m = number(5..<7), chars[7] == 45,
-            let d = number(8..<10), (1...12).contains(m), (1...daysIn(month: m, year: y)).contains(d)
-        else { return nil }
-        let midnight = date(y, m, d)
-        if chars.count == 10 {
-            return endOfDay ? Instant(millis: midnight.millis + millisPerDay - 1) : midnight
-        }
-        guard chars.count >= 20, [84, 116, 32].contains(chars[10]), let hh = number(11..<13), chars[13] == 58,
-            let mm = number(14..<16), chars[16] == 58, let ss = number(17..<19), hh < 24, mm < 60, ss < 61
-        else { return nil }
-        var i = 19
-        var fraction: Int64 = 0
-        if chars[i] == 46 {
-            i += 1
-            var digits = 0
-            while i < chars.count, (48...57).contains(chars[i]) {
-                if digits < 3 { fraction = fraction * 10 + Int64(chars[i] - 48) }
-                digits += 1
-                i += 1
-            }
-            guard digits > 0, digits <= 9 else { return nil }
-            if digits < 3 { for _ in digits..<3 { fraction *= 10 } }
-        }
-        guard i < chars.count else { return nil }
-        var offset: Int64 = 0
-        if chars[i] == 90 || chars[i] == 122 {
-            guard i + 1 == chars.count else { return nil }
-        } else {
-            guard chars[i] == 43 || chars[i] == 45, i + 6 == chars.count, let oh = number(i + 1..<i + 3),
-                chars[i + 3] == 58, let om = number(i + 4..<i + 6), oh < 24, om < 60
-            else { return nil }
-            offset = (oh * 60 + om) * 60_000 * (chars[i] == 43 ? 1 : -1)
-        }
-        return Instant(millis: midnight.millis + ((hh * 60 + mm) * 60 + min(ss, 59)) * 1000 + fraction - offset)
-    }
-
-    static func daysIn(month m: Int64, year y: Int64) -> Int64 {
-        switch m {
-        case 2: (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// The instant as RFC 3339 in UTC with milliseconds: `2026-12-01T08:30:00.000Z`.
-    public var rfc3339: String {
-        let ms = ((millis % Instant.millisPerDay) + Instant.millisPerDay) % Instant.millisPerDay
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let fraction = ms % 1000
-        let f = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
-        return "\(day)T\(two(ms / 3_600_000)):\(two(ms / 60_000 % 60)):\(two(ms / 1000 % 60)).\(f)Z"
+    /// An RFC 3339 date (`2026-12-01`: midnight UTC, or with `endOfDay` its last millisecond) or
+    /// date-time (`Instant(rfc3339:)`); nil for anything else.
+    public static func rfc3339(_ text: String, endOfDay: Bool) -> Instant? {
+        guard let instant = Instant(rfc3339: text) else { return nil }
+        return endOfDay && text.utf8.count == 10 ? Instant(millis: instant.millis + millisPerDay - 1) : instant
     }
 }
