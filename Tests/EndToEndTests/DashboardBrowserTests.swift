@@ -168,7 +168,14 @@ struct DashboardBrowserTests {
         // Loss prevention opens a return's timeline and resolves the over-return in the page's dialog.
         let lossPrevention = try await Self.signIn(
             f, "hq.lee", "correct horse battery 电池",
-            environment: ["DASHBOARD_TIMELINE": "1", "DASHBOARD_RESOLVE": "called the customer; B refunded in error"])
+            environment: [
+                "DASHBOARD_TIMELINE": "1", "DASHBOARD_RESOLVE": "called the customer; B refunded in error",
+                "DASHBOARD_DRILL": "MUG-1",
+            ],
+            screenshot: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map {
+                "\($0)/dashboard-drill-down-en.png"
+            })
+        #expect((lossPrevention["drill"] as? String)?.contains("Stock by store") == true, "\(lossPrevention)")
         #expect(lossPrevention["me"] as? String == "Lee (loss prevention)", "\(lossPrevention)")
         #expect(
             lossPrevention["journal"] as? Bool == false && (lossPrevention["resolveButtons"] as? Int ?? 0) > 0,

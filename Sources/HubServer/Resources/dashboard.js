@@ -548,14 +548,16 @@ function filteredLoads() {
 }
 
 // The filter's suggestions: the stores head office described and the categories and vendors
-// the company sells.
+// the company sells, read once a sign-in (each reads the whole company).
 async function loadFilterChoices() {
+  if ($("filter-stores").dataset.loaded) return;
   const [stores, suppliers, categories] = await Promise.all([
     json("/api/v1/stores"), json("/api/v1/analytics/suppliers"), json("/api/v1/analytics/series?by=category&bucket=month")]);
   const fill = (id, values) => $(id).replaceChildren(...values.map((v) => el("option", { value: v })));
   fill("filter-stores", stores.map((s) => s.id));
   fill("filter-vendors", suppliers.map((s) => s.vendor).filter((v) => v !== "(unknown)"));
   fill("filter-categories", categories.totals.map((c) => c.key).filter((v) => v !== "(unknown)"));
+  $("filter-stores").dataset.loaded = "1";
 }
 
 // A key of a chart's dimension: reasons and channels in words, the rest as the ids they are.
