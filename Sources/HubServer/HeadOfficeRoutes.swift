@@ -26,13 +26,15 @@ extension HubRoutes {
         api.get("exceptions") { request, context in
             _ = try context.headOffice(.reports)
             return try ListPage.response(
-                try await store.state().exceptions(), key: \.id, request: request, path: "exceptions")
+                try await HeadOfficeQueue.current(store, now: Instant(millis: clock())), key: \.id, request: request,
+                path: "exceptions")
         }
         // The exceptions queue: head office records what it did about one; the exception stays.
         api.post("exceptions/resolve") { request, context in
             let by = try context.headOffice(.exceptions)
             let body = try await JSONCoding.decode(ResolveExceptionBody.self, from: request)
-            let resolution = try await store.resolveException(body.id, note: body.note, by: NodeID(by), now: clock())
+            let resolution = try await HeadOfficeQueue.resolve(
+                body.id, note: body.note, by: by, on: store, now: clock())
             return try JSONCoding.response(resolution)
         }
         // Escrow claims granted to stores and not used or lapsed yet.
@@ -43,7 +45,7 @@ extension HubRoutes {
         api.get("exceptions/resolutions") { request, context in
             _ = try context.headOffice(.reports)
             return try ListPage.response(
-                try await store.exceptionResolutions(),
+                try await HeadOfficeQueue.resolutions(store),
                 // Oldest first, as the hub records them.
                 key: { ListPage.key(ListPage.sortable($0.resolvedAt), $0.id) }, request: request,
                 path: "exceptions/resolutions")

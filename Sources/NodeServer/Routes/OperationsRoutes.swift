@@ -51,7 +51,8 @@ extension NodeRoutes {
         }
         api.get("exceptions") { request, _ in
             try ListPage.response(
-                try await service.read { try $0.exceptions() }, key: \.id, request: request, path: "exceptions")
+                try await service.read { try $0.storeExceptions() }, key: \.exception.id, request: request,
+                path: "exceptions")
         }
         // Escrow (DESIGN §4): the risk budget for offline returns against other stores' sales,
         // what of it is in use, and the latest such returns.
