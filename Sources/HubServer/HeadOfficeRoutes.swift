@@ -75,7 +75,9 @@ extension HubRoutes {
             let currency =
                 input.products.values.first?.unitPrice.currency ?? input.sales.first?.currency ?? Currency("EUR")
             let asOf = min(Instant(millis: clock()), filter.to ?? Instant(millis: .max))
-            let report = AnalyticsReport(input: input, asOf: asOf, options: AnalyticsOptions(currency: currency))
+            let report = AnalyticsReport(
+                input: input, asOf: asOf,
+                options: AnalyticsOptions(currency: currency, abuse: try await HeadOfficeQueue.thresholds(store)))
             switch request.queryValue("format") ?? "json" {
             case "json": return try JSONCoding.response(report)
             case "text":

@@ -62,6 +62,7 @@ public func buildHubRouter(
     routes.addMasterDataRoutes(to: api)
     routes.addDrillDownRoutes(to: api)
     routes.addPolicyRoutes(to: api)
+    routes.addSettingsRoutes(to: api)
     methods.record(router)
     return router
 }
