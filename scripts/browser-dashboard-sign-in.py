@@ -14,6 +14,8 @@ it publishes the next version of that scope's rule, and with DASHBOARD_PREVIEW=S
 asks what a return of that receipt's first line would get; with DASHBOARD_TIMELINE=1 it opens the first return's
 timeline, and with DASHBOARD_RESOLVE=NOTE it resolves the first exception in the page's dialog
 (DASHBOARD_RESOLVE_CODE=CODE: the first of that code).
+With DASHBOARD_FILTER=STORE it filters the board to this week at that store, and with
+DASHBOARD_DRILL=SKU it then opens that SKU's drill-down from an id on the page.
 The browser is driven with the same DevTools
 client as scripts/browser-desk-walk.py. Used by Tests/EndToEndTests/DashboardBrowserTests.swift.
 """
@@ -116,6 +118,24 @@ def main():
                 browser.evaluate("document.querySelector('#returns button[data-return]').click();")
                 browser.wait_for("!document.getElementById('timeline').hidden", "the timeline")
                 seen["timeline"] = browser.evaluate("return document.getElementById('timeline').innerText;")
+            # DASHBOARD_FILTER=STORE: filter the board to that store's week (this week, from Monday).
+            store_filter = os.environ.get("DASHBOARD_FILTER")
+            if store_filter:
+                browser.evaluate(f"""
+                    document.body.dataset.loaded = '';
+                    document.getElementById('filter-period').value = 'thisWeek';
+                    document.getElementById('filter-store').value = {json.dumps(store_filter)};
+                    document.getElementById('filter-apply').click();""")
+                browser.wait_for("document.body.dataset.loaded", "the filtered board")
+                for key, section in (("filter", "filter-showing"), ("filteredReturns", "returns"), ("charts", "charts"),
+                                     ("pivot", "pivot"), ("suppliers", "suppliers")):
+                    seen[key] = browser.evaluate(f"return document.getElementById('{section}').innerText;")
+            # DASHBOARD_DRILL=SKU: open that SKU's drill-down from an id on the page.
+            drill = os.environ.get("DASHBOARD_DRILL")
+            if drill:
+                browser.evaluate(f"document.querySelector('[data-drill=sku][data-id=\"' + {json.dumps(drill)} + '\"]').click();")
+                browser.wait_for(f"document.getElementById('drill').dataset.loaded === 'sku:' + {json.dumps(drill)}", "the SKU's drill-down")
+                seen["drill"] = browser.evaluate("return document.getElementById('drill').innerText;")
             # DASHBOARD_RESOLVE=NOTE: resolve the first exception in the page's dialog.
             note = os.environ.get("DASHBOARD_RESOLVE")
             if note:

@@ -19,11 +19,15 @@ extension HubRoutes {
             let rows = try await store.state().stock(
                 sku: request.query("sku").map(SKU.init(rawValue:)),
                 store: request.query("store").map(StoreID.init(rawValue:)))
-            return try JSONCoding.response(rows)
+            return try ListPage.response(
+                rows, key: { ListPage.key($0.store.rawValue, $0.location.rawValue, $0.sku.rawValue) },
+                request: request, path: "stock", keep: ["sku", "store"])
         }
-        api.get("exceptions") { _, context in
+        api.get("exceptions") { request, context in
             _ = try context.headOffice(.reports)
-            return try JSONCoding.response(try await HeadOfficeQueue.current(store, now: Instant(millis: clock())))
+            return try ListPage.response(
+                try await HeadOfficeQueue.current(store, now: Instant(millis: clock())), key: \.id, request: request,
+                path: "exceptions")
         }
         // The exceptions queue: head office records what it did about one; the exception stays.
         api.post("exceptions/resolve") { request, context in
@@ -38,9 +42,13 @@ extension HubRoutes {
             _ = try context.headOffice(.reports)
             return try JSONCoding.response(try await store.outstandingClaims(now: clock()))
         }
-        api.get("exceptions/resolutions") { _, context in
+        api.get("exceptions/resolutions") { request, context in
             _ = try context.headOffice(.reports)
-            return try JSONCoding.response(try await HeadOfficeQueue.resolutions(store))
+            return try ListPage.response(
+                try await HeadOfficeQueue.resolutions(store),
+                // Oldest first, as the hub records them.
+                key: { ListPage.key(ListPage.sortable($0.resolvedAt), $0.id) }, request: request,
+                path: "exceptions/resolutions")
         }
         // The online channel submits a return; a replay of its Idempotency-Key gets the first answer.
         api.post("channel/returns") { request, context in
@@ -60,11 +68,15 @@ extension HubRoutes {
         // Return rates, cost of returns, top items, spikes, customer abuse signals, low stock.
         api.get("analytics") { request, context in
             _ = try context.headOffice(.reports)
-            let input = try await store.state().analyticsInput()
+            // The filters (`AnalyticsFilter`) narrow the facts; a period that ends before today
+            // looks for spikes in its last month.
+            let filter = try AnalyticsFilter.parse { request.queryValue($0) }
+            let input = filter.apply(to: try await store.state().analyticsInput())
             let currency =
                 input.products.values.first?.unitPrice.currency ?? input.sales.first?.currency ?? Currency("EUR")
+            let asOf = min(Instant(millis: clock()), filter.to ?? Instant(millis: .max))
             let report = AnalyticsReport(
-                input: input, asOf: Instant(millis: clock()),
+                input: input, asOf: asOf,
                 options: AnalyticsOptions(currency: currency, abuse: try await HeadOfficeQueue.thresholds(store)))
             switch request.queryValue("format") ?? "json" {
             case "json": return try JSONCoding.response(report)
@@ -79,9 +91,13 @@ extension HubRoutes {
             _ = try context.headOffice(.reports)
             return try JSONCoding.response(try await store.syncStatus())
         }
-        api.get("incidents") { _, context in
+        api.get("incidents") { request, context in
             _ = try context.headOffice(.reports)
-            return try JSONCoding.response(try await store.incidents())
+            // Newest first, as the hub lists them.
+            return try ListPage.response(
+                try await store.incidents(),
+                key: { ListPage.key(ListPage.sortable(Int64.max - $0.lastSeenAt), ListPage.sortable($0.id)) },
+                request: request, path: "incidents")
         }
         api.get("returns") { request, context in
             _ = try context.headOffice(.reports)
@@ -94,25 +110,33 @@ extension HubRoutes {
                 }
                 return cursor
             }
-            let storeID = request.query("store").map(StoreID.init(rawValue:))
+            let filter = try AnalyticsFilter.parse { request.queryValue($0) }
             let state = try await store.state()
-            // One more than asked, to know whether a next page exists.
-            var rows = try await state.returns(store: storeID, status: status, limit: limit + 1, after: cursor)
-            let more = rows.count > limit
-            rows = Array(rows.prefix(limit))
+            var rows: [ReturnOrderState]
+            let total: Int
+            let more: Bool
+            if filter.isEmpty {
+                // No filter: the storage pages itself. One more than asked, to know whether a next
+                // page exists.
+                rows = try await state.returns(store: nil, status: status, limit: limit + 1, after: cursor)
+                more = rows.count > limit
+                rows = Array(rows.prefix(limit))
+                total = try await state.returnCount(store: nil, status: status)
+            } else {
+                let filtered = try await filteredReturns(
+                    state, filter: filter, status: status, limit: limit + 1, after: cursor)
+                more = filtered.page.count > limit
+                rows = Array(filtered.page.prefix(limit))
+                total = filtered.total
+            }
             var response = try JSONCoding.response(rows)
             // The page's place in the whole list (RFC 8288 `Link`), and how long the list is.
-            response.headers[.init("X-Total-Count")!] = String(
-                try await state.returnCount(store: storeID, status: status))
+            response.headers[.init("X-Total-Count")!] = String(total)
             if more, let last = rows.last.flatMap(ReturnCursor.init) {
-                var query = ["limit=\(limit)", "cursor=\(last.text)"]
-                if let storeID,
-                    let encoded = storeID.rawValue.addingPercentEncoding(withAllowedCharacters: .alphanumerics)
-                {
-                    query.append("store=\(encoded)")
-                }
-                if let status { query.append("status=\(status.rawValue)") }
-                response.headers[.init("Link")!] = "</api/v1/returns?\(query.joined(separator: "&"))>; rel=\"next\""
+                var query = [("limit", String(limit)), ("cursor", last.text)]
+                if let status { query.append(("status", status.rawValue)) }
+                query += filter.query.map { ($0.name, $0.value) }
+                response.headers[.init("Link")!] = "</api/v1/returns?\(ListPage.queryString(query))>; rel=\"next\""
             }
             return response
         }

@@ -125,9 +125,11 @@ extension HubRoutes {
             response.headers[.setCookie] = HeadOfficeSignIn.setCookie("", maxAge: 0)
             return response
         }
-        api.get("users") { _, context in
+        api.get("users") { request, context in
             _ = try context.headOffice(.people)
-            return try JSONCoding.response(try await store.users().map(HeadOfficeUserView.init))
+            return try ListPage.response(
+                try await store.users().map(HeadOfficeUserView.init), key: \.id.rawValue, request: request,
+                path: "users")
         }
         api.put("users/:id") { request, context in
             _ = try context.headOffice(.people)

@@ -60,6 +60,7 @@ public func buildHubRouter(
     routes.addStaffRoutes(to: api)
     routes.addUserRoutes(to: api)
     routes.addMasterDataRoutes(to: api)
+    routes.addDrillDownRoutes(to: api)
     routes.addPolicyRoutes(to: api)
     routes.addSettingsRoutes(to: api)
     methods.record(router)

@@ -123,9 +123,10 @@ public enum MasterData {
 
 extension HubRoutes {
     func addMasterDataRoutes(to api: Group) {
-        api.get("stores") { _, context in
+        api.get("stores") { request, context in
             _ = try context.headOffice(.reports)
-            return try JSONCoding.response(try await store.state().stores())
+            return try ListPage.response(
+                try await store.state().stores(), key: \.id.rawValue, request: request, path: "stores")
         }
         api.put("stores/:id") { request, context in
             let by = try context.headOffice(.masterData)

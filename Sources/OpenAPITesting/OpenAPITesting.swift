@@ -378,7 +378,7 @@ package enum WebPageCheck {
     /// The server paths a page's script names as string literals (`"/api/v1/…"`, `"/healthz"`),
     /// without their query.
     package static func apiPaths(in script: String) throws -> Set<String> {
-        let pattern = try NSRegularExpression(pattern: "\"(/api/v1/[a-z0-9./-]+|/healthz)")
+        let pattern = try NSRegularExpression(pattern: "\"(/api/v1/[a-z0-9./{}-]+|/healthz)")
         return Set(
             pattern.matches(in: script, range: NSRange(script.startIndex..., in: script)).compactMap {
                 Range($0.range(at: 1), in: script).map { String(script[$0]) }

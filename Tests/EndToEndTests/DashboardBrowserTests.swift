@@ -171,6 +171,23 @@ struct DashboardBrowserTests {
         #expect(offline.status == 0 && offline.stdout.contains("category:kitchen@1"), "\(offline)")
         try await f.reconnect(a)
 
+        // Head office (finance, in Chinese) filters one store's week and opens a SKU's drill-down.
+        let drill = try await Self.signIn(
+            f, "hq.chen", "correct horse battery 电池",
+            environment: ["DASHBOARD_FILTER": "S-A", "DASHBOARD_DRILL": "MUG-1"],
+            screenshot: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map {
+                "\($0)/dashboard-drill-down-zh-CN.png"
+            })
+        let filtered = drill["filter"] as? String ?? ""
+        #expect(filtered.contains("当前筛选") && filtered.contains("门店 S-A"), "\(drill)")
+        #expect((drill["filteredReturns"] as? String)?.contains("RT-S-A-000001") == true, "\(drill)")
+        #expect((drill["charts"] as? String)?.contains("不想要了") == true, "\(drill)")
+        #expect((drill["pivot"] as? String)?.contains("MUG-1") == true, "\(drill)")
+        let sku = drill["drill"] as? String ?? ""
+        for shown in ["SKU MUG-1", "各门店库存", "S-A", "退货原因", "不想要了", "RT-S-A-000001"] {
+            #expect(sku.contains(shown), "the SKU's drill-down does not show \(shown): \(sku)")
+        }
+
         // A customer brings back three mugs in three returns: an abuse signal for head office.
         try await HubFixture.expectSuccess([
             "customer", "add", "--data", a.data, "--staff", "desk", "--id", "C-17", "--name", "张伟", "--phone",
@@ -193,8 +210,12 @@ struct DashboardBrowserTests {
             f, "hq.lee", "correct horse battery 电池",
             environment: [
                 "DASHBOARD_TIMELINE": "1", "DASHBOARD_RESOLVE": "called the customer; returns explained",
-                "DASHBOARD_RESOLVE_CODE": "abuse.frequency30",
-            ])
+                "DASHBOARD_RESOLVE_CODE": "abuse.frequency30", "DASHBOARD_DRILL": "MUG-1",
+            ],
+            screenshot: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map {
+                "\($0)/dashboard-drill-down-en.png"
+            })
+        #expect((lossPrevention["drill"] as? String)?.contains("Stock by store") == true, "\(lossPrevention)")
         #expect(lossPrevention["me"] as? String == "Lee (loss prevention)", "\(lossPrevention)")
         #expect(
             lossPrevention["journal"] as? Bool == false && (lossPrevention["resolveButtons"] as? Int ?? 0) > 0,

@@ -117,7 +117,8 @@ struct DashboardTests {
                 let method = changes[path] ?? "GET"
                 let route = completed[path] ?? (path.hasSuffix("/") ? path + "{id}" : path)
                 #expect(documented.contains("\(method) \(route)"), "\(method) \(route) is not documented for the hub")
-                if method == "GET" {
+                // A template (`/api/v1/skus/{id}`, filled by the script with what it shows) is checked above.
+                if method == "GET", !path.contains("{") {
                     let answer = try await client.call(.get, path, token: office)
                     #expect(answer.status == .ok, "\(path): \(answer.status)")
                 }

@@ -162,6 +162,8 @@ enum AnalyticsFixtures {
             row("KETTLE", 15, 2, 1_333, 5_000), row("PHONE", 2, 1, 5_000, 2_500), row("TOASTER", 4, 1, 2_500, 2_500),
         ],
         .category: [row("electronics", 2, 1, 5_000, 2_500), row("kitchen", 19, 3, 1_578, 7_500)],
+        // No product names a vendor: all of it is the unknown vendor's.
+        .vendor: [row("(unknown)", 21, 4, 1_904, 10_000)],
         // R2 was taken in at B but S1 was sold at A, so it counts against A.
         .store: [row("A", 12, 3, 2_500, 7_500), row("B", 5, 0, 0, 0), row("W", 4, 1, 2_500, 2_500)],
         .channel: [row("branch", 17, 3, 1_764, 7_500), row("online", 4, 1, 2_500, 2_500)],

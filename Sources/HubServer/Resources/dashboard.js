@@ -74,8 +74,13 @@ function table(id, columns, rows, limit) {
   const section = $(id);
   section.querySelector(".count").textContent = "(" + number(rows.length) + ")";
   const body = section.querySelector(".body");
-  body.replaceChildren();
-  if (rows.length === 0) { body.append(el("p", { class: "empty" }, t("dashboard.none"))); return; }
+  body.replaceChildren(...grid(columns, rows, limit));
+}
+
+// The same table as elements to place anywhere (a drill-down's panel): the table, or "None.",
+// and a note when only the first `limit` rows are shown.
+function grid(columns, rows, limit) {
+  if (rows.length === 0) return [el("p", { class: "empty" }, t("dashboard.none"))];
   const head = el("tr", {}, ...columns.map((c) => el("th", c.num ? { class: "num" } : {}, c.key ? t("dashboard.column." + c.key) : "")));
   const shown = limit ? rows.slice(0, limit) : rows;
   const lines = shown.map((row) => el("tr", {}, ...columns.map((c) => {
@@ -84,8 +89,9 @@ function table(id, columns, rows, limit) {
     cell.append(value instanceof Node ? value : document.createTextNode(value == null ? "" : typeof value === "number" ? number(value) : String(value)));
     return cell;
   })));
-  body.append(el("table", {}, el("thead", {}, head), el("tbody", {}, ...lines)));
-  if (shown.length < rows.length) body.append(el("p", { class: "empty" }, t("dashboard.firstOf", { shown: number(shown.length), total: number(rows.length) })));
+  const out = [el("table", {}, el("thead", {}, head), el("tbody", {}, ...lines))];
+  if (shown.length < rows.length) out.push(el("p", { class: "empty" }, t("dashboard.firstOf", { shown: number(shown.length), total: number(rows.length) })));
+  return out;
 }
 
 async function loadSync() {
@@ -155,19 +161,21 @@ function resolveButton(exception) {
   return button;
 }
 
+// An SVG element with its attributes (and text).
+function svgNode(tag, attributes, text) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
 // A bar chart in SVG, one bar per item ({label, value, text}), the last twelve at most.
 function bars(figureId, items) {
   const figure = $(figureId);
   for (const old of figure.querySelectorAll("svg, p")) old.remove();
   const shown = items.slice(-12);
   if (shown.length === 0) { figure.append(el("p", { class: "empty" }, t("dashboard.trends.noSales"))); return; }
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = (tag, attributes, text) => {
-    const node = document.createElementNS(ns, tag);
-    for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
-    if (text !== undefined) node.textContent = text;
-    return node;
-  };
+  const svg = svgNode;
   const width = 480, height = 160, top = 18, bottom = 20, gap = 6;
   const slot = Math.min(64, width / shown.length), max = Math.max(1, ...shown.map((i) => i.value));
   const chart = svg("svg", { class: "bars", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": figure.querySelector("figcaption").textContent });
@@ -182,7 +190,7 @@ function bars(figureId, items) {
 }
 
 async function loadAnalytics() {
-  const report = await json("/api/v1/analytics");
+  const report = await json(withFilter("/api/v1/analytics"));
   const periods = (report.ratesByPeriod || []).slice().sort((a, b) => a.key.localeCompare(b.key));
   bars("trend-rate", periods.map((p) => ({ label: month(p.key), value: p.rateBasisPoints || 0, text: percent(p.rateBasisPoints) })));
   // One currency per chart: the chain's main one (a chain in several shows the first; the rest is in the API).
@@ -190,29 +198,29 @@ async function loadAnalytics() {
   const costs = (report.costByPeriod || []).filter((c) => c.currency === currency).sort((a, b) => a.key.localeCompare(b.key));
   bars("trend-cost", costs.map((c) => ({ label: month(c.key), value: c.total.minor, text: money(c.total) })));
   table("rates", [
-    { key: "store", value: (r) => code(r.store) },
+    { key: "store", value: (r) => drillLink("store", r.store) },
     { key: "sold", num: true, value: (r) => r.soldUnits },
     { key: "returned", num: true, value: (r) => r.returnedUnits },
     { key: "rate", num: true, value: (r) => percent(r.rateBasisPoints) },
     { key: "takenInForOthers", num: true, value: (r) => r.takenInForOtherStores },
   ], report.ratesByStore || []);
   table("top", [
-    { key: "sku", value: (r) => code(r.sku) },
+    { key: "sku", value: (r) => drillLink("sku", r.sku) },
     { key: "item", data: true, value: (r) => r.name },
     { key: "returned", num: true, value: (r) => r.returnedUnits },
     { key: "sold", num: true, value: (r) => r.soldUnits },
     { key: "rate", num: true, value: (r) => percent(r.rateBasisPoints) },
   ], report.topReturned || [], 20);
   table("signals", [
-    { key: "customer", value: (c) => code(c.customer) },
+    { key: "customer", value: (c) => drillLink("customer", c.customer) },
     // Each signal in words; its code is kept for support on hover.
     { key: "signals", value: (c) => el("span", {}, ...c.signals.flatMap((s, i) => [i ? t("dashboard.list.separator") : "", el("span", { title: s }, word("code", s))])), tone: () => "warn" },
     { key: "returns90", num: true, value: (c) => c.returnsLast90Days },
     { key: "returnRatio", num: true, value: (c) => percent(c.returnRatioBasisPoints) },
   ], (report.customers || []).filter((c) => c.signals && c.signals.length > 0));
   table("lowstock", [
-    { key: "store", value: (r) => code(r.store) },
-    { key: "sku", value: (r) => code(r.sku) },
+    { key: "store", value: (r) => drillLink("store", r.store) },
+    { key: "sku", value: (r) => drillLink("sku", r.sku) },
     { key: "sellable", num: true, value: (r) => r.sellable, tone: () => "warn" },
     { key: "reorderPoint", num: true, value: (r) => r.minimum },
     { key: "short", num: true, value: (r) => r.shortfall },
@@ -223,21 +231,20 @@ async function loadAnalytics() {
 function sale(request) {
   if (!request.sale) return t("dashboard.returns.noReceipt");
   const other = request.saleStore && request.saleStore !== request.store;
-  return other ? el("span", {}, code(request.sale), " (", code(request.saleStore), ")") : code(request.sale);
+  return other ? el("span", {}, drillLink("sale", request.sale), " (", drillLink("store", request.saleStore), ")") : drillLink("sale", request.sale);
 }
 const distinct = (items) => [...new Set(items)];
 
 async function loadReturns() {
-  const query = new URLSearchParams({ limit: "100" });
-  if ($("returns-store").value.trim()) query.set("store", $("returns-store").value.trim());
-  if ($("returns-status").value) query.set("status", $("returns-status").value);
-  const response = await api("/api/v1/returns?" + query);
+  const query = { limit: "100" };
+  if ($("returns-status").value) query.status = $("returns-status").value;
+  const response = await api(withFilter("/api/v1/returns", query));
   const returns = await response.json();
   table("returns", [
     { key: "return", value: (r) => timelineButton(r) },
-    { key: "store", value: (r) => code(r.request.store) },
+    { key: "store", value: (r) => drillLink("store", r.request.store) },
     { key: "sale", value: (r) => sale(r.request) },
-    { key: "customer", value: (r) => r.request.customer ? code(r.request.customer) : "" },
+    { key: "customer", value: (r) => r.request.customer ? drillLink("customer", r.request.customer) : "" },
     { key: "requested", value: (r) => when(r.request.requestedAt && r.request.requestedAt.millis) },
     { key: "status", value: (r) => word("status", r.status) },
     { key: "reasons", value: (r) => list(distinct(r.request.lines.map((l) => word("reason", l.reason)))) },
@@ -251,29 +258,32 @@ async function loadReturns() {
 }
 
 // A return's id opens its timeline: every step, when, who and at which node, as the hub holds it.
-function timelineButton(r) {
+function timelineButton(r, target) {
   const button = el("button", { type: "button", class: "link", "data-return": r.request.id }, code(r.request.id));
-  button.addEventListener("click", () => showTimeline(r));
+  button.addEventListener("click", () => showTimeline(r, target));
   return button;
 }
-function showTimeline(r) {
+function showTimeline(r, target) {
   const steps = (r.steps || []).slice().sort((a, b) => a.hlc.wall - b.hlc.wall);
-  $("timeline").replaceChildren(
+  const box = target || $("timeline");
+  box.replaceChildren(
     el("h3", {}, t("dashboard.timeline.title", { id: r.request.id })),
     el("ol", {}, ...steps.map((s) => el("li", { "data-status": s.status }, when(s.hlc.wall) + " — " + word("status", s.status) + " · ",
       t("dashboard.timeline.by") + " ", code(s.staff), " · " + t("dashboard.timeline.at") + " ", code(s.dot.node)))),
     ...(r.request.policyNotes || []).length ? [el("p", { class: "data" }, r.request.policyNotes.join(" · "))] : []);
-  $("timeline").hidden = false;
+  box.hidden = false;
 }
 
 async function loadStock() {
   const query = new URLSearchParams();
   if ($("stock-sku").value.trim()) query.set("sku", $("stock-sku").value.trim());
-  if ($("stock-store").value.trim()) query.set("store", $("stock-store").value.trim());
+  // The section's own store, else the filter bar's.
+  const storeWanted = $("stock-store").value.trim() || filter.store;
+  if (storeWanted) query.set("store", storeWanted);
   const rows = await json("/api/v1/stock" + (query.toString() ? "?" + query : ""));
   table("stock", [
-    { key: "sku", value: (r) => code(r.sku) },
-    { key: "store", value: (r) => code(r.store) },
+    { key: "sku", value: (r) => drillLink("sku", r.sku) },
+    { key: "store", value: (r) => drillLink("store", r.store) },
     { key: "location", value: (r) => word("location", r.location) },
     { key: "quantity", num: true, value: (r) => r.quantity, tone: (r) => r.quantity < 0 ? "bad" : "" },
   ], rows, 500);
@@ -284,7 +294,7 @@ async function loadStock() {
 async function loadStores() {
   const stores = await json("/api/v1/stores");
   table("stores", [
-    { key: "store", value: (s) => code(s.id) },
+    { key: "store", value: (s) => drillLink("store", s.id) },
     { key: "storeName", data: true, value: (s) => s.name },
     { key: "storeKind", value: (s) => word("dashboard.storeKind", s.kind) },
     { key: "currency", value: (s) => code(s.currency) },
@@ -463,7 +473,7 @@ function showProblem(error) {
 
 async function refresh() {
   $("problem").hidden = true;
-  const results = await Promise.allSettled([loadSync(), loadExceptions(), loadAnalytics(), loadReturns(), loadStock(), loadStores(), loadPolicies(), loadClaims(), loadIncidents()]);
+  const results = await Promise.allSettled([loadSync(), loadExceptions(), loadAnalytics(), loadReturns(), loadStock(), loadStores(), loadPolicies(), loadClaims(), loadIncidents(), ...filteredLoads()]);
   const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason);
   if (failed.some((e) => e.status === 401 || e.status === 403)) { signOut(); showProblem(failed[0]); return; }
   if (failed.length) showProblem(failed[0]);
@@ -559,8 +569,314 @@ document.addEventListener("DOMContentLoaded", () => {
   // The language switch reloads the page in the other language (the hub remembers the choice);
   // the token stays with the browser tab.
   $("language").addEventListener("change", () => { location.search = "?lang=" + encodeURIComponent($("language").value); });
-  for (const id of ["returns-store", "returns-status"]) $(id).addEventListener("change", () => loadReturns().catch(showProblem));
+  $("returns-status").addEventListener("change", () => loadReturns().catch(showProblem));
+  wireFilters();
   for (const id of ["stock-sku", "stock-store"]) $(id).addEventListener("change", () => loadStock().catch(showProblem));
   // Signed in already (a token for this tab, or the session cookie of a sign-in): straight in.
   if (token() || sessionStorage.getItem(CSRF_KEY)) start(); else show(false);
 });
+
+// ---- Filters, charts over time, supplier quality, the stock pivot and drill-down ----
+// The filter bar's values, as applied (`from`/`to` as RFC 3339 days, the others as the API's
+// codes and ids); every list and chart that has a period, store, channel, category, reason or
+// vendor reads the hub with them, and the hub's core does the filtering.
+let filter = {};
+const FILTER_FIELDS = ["store", "channel", "category", "reason", "vendor"];
+const day = (date) => date.getFullYear() + "-" + String(date.getMonth() + 1).padStart(2, "0") + "-" + String(date.getDate()).padStart(2, "0");
+
+// A preset period as days, from today in the browser's calendar: a week starts on Monday.
+function presetPeriod(preset, now) {
+  const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  const back = (days) => new Date(today.getFullYear(), today.getMonth(), today.getDate() - days);
+  if (preset === "thisWeek") return { from: day(back((today.getDay() + 6) % 7)), to: day(today) };
+  if (preset === "last7") return { from: day(back(6)), to: day(today) };
+  if (preset === "thisMonth") return { from: day(new Date(today.getFullYear(), today.getMonth(), 1)), to: day(today) };
+  return {};
+}
+
+function readFilter() {
+  const preset = $("filter-period").value;
+  const out = preset === "custom" ? {} : presetPeriod(preset, new Date());
+  if (preset === "custom") {
+    if ($("filter-from").value) out.from = $("filter-from").value;
+    if ($("filter-to").value) out.to = $("filter-to").value;
+  }
+  for (const name of FILTER_FIELDS) if ($("filter-" + name).value.trim()) out[name] = $("filter-" + name).value.trim();
+  return out;
+}
+
+// `path` with the filter's parameters and `extra` ones.
+function withFilter(path, extra) {
+  const query = new URLSearchParams({ ...(extra || {}), ...filter }).toString();
+  return query ? path + "?" + query : path;
+}
+// A path template's `{id}` filled.
+const pathOf = (template, id) => template.replace("{id}", encodeURIComponent(id));
+
+// What the filter keeps, in words (ids as codes).
+function describeFilter() {
+  const parts = [];
+  if (filter.from || filter.to) parts.push((filter.from || "…") + " – " + (filter.to || "…"));
+  if (filter.store) parts.push(el("span", {}, t("dashboard.filter.store") + " ", code(filter.store)));
+  if (filter.channel) parts.push(word("dashboard.storeKind", filter.channel));
+  if (filter.category) parts.push(el("span", {}, t("dashboard.filter.category") + " ", code(filter.category)));
+  if (filter.reason) parts.push(word("reason", filter.reason));
+  if (filter.vendor) parts.push(el("span", {}, t("dashboard.filter.vendor") + " ", code(filter.vendor)));
+  if (parts.length === 0) return [t("dashboard.filter.everything")];
+  return parts.flatMap((p, i) => i ? [t("dashboard.list.separator"), p] : [p]);
+}
+
+function wireFilters() {
+  $("filter-period").addEventListener("change", () => {
+    for (const label of document.querySelectorAll(".custom-period")) label.hidden = $("filter-period").value !== "custom";
+  });
+  $("filter-form").addEventListener("submit", (event) => { event.preventDefault(); filter = readFilter(); refresh(); });
+  $("filter-clear").addEventListener("click", () => {
+    for (const id of ["filter-period", "filter-from", "filter-to", ...FILTER_FIELDS.map((f) => "filter-" + f)]) $(id).value = "";
+    for (const label of document.querySelectorAll(".custom-period")) label.hidden = true;
+    filter = {};
+    refresh();
+  });
+  for (const id of ["chart-by", "chart-bucket"]) $(id).addEventListener("change", () => loadCharts().catch(showProblem));
+  $("pivot-location").addEventListener("change", () => loadPivot().catch(showProblem));
+  $("drill-close").addEventListener("click", () => { $("drill").hidden = true; });
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") $("drill").hidden = true; });
+}
+
+// The loads that follow the filter bar (besides the analytics and the returns).
+function filteredLoads() {
+  $("filter-showing").replaceChildren(t("dashboard.filter.showing", { what: "" }), ...describeFilter());
+  return [loadCharts(), loadSuppliers(), loadPivot(), loadFilterChoices()];
+}
+
+// The filter's suggestions: the stores head office described and the categories and vendors
+// the company sells, read once a sign-in (each reads the whole company).
+async function loadFilterChoices() {
+  if ($("filter-stores").dataset.loaded) return;
+  const [stores, suppliers, categories] = await Promise.all([
+    json("/api/v1/stores"), json("/api/v1/analytics/suppliers"), json("/api/v1/analytics/series?by=category&bucket=month")]);
+  const fill = (id, values) => $(id).replaceChildren(...values.map((v) => el("option", { value: v })));
+  fill("filter-stores", stores.map((s) => s.id));
+  fill("filter-vendors", suppliers.map((s) => s.vendor).filter((v) => v !== "(unknown)"));
+  fill("filter-categories", categories.totals.map((c) => c.key).filter((v) => v !== "(unknown)"));
+  $("filter-stores").dataset.loaded = "1";
+}
+
+// A key of a chart's dimension: reasons and channels in words, the rest as the ids they are.
+function keyLabel(dimension, key) {
+  if (key === "(unknown)") return unknownKey();
+  if (dimension === "reason") return el("span", {}, word("reason", key));
+  if (dimension === "channel") return el("span", {}, word("dashboard.storeKind", key));
+  if (dimension === "store") return drillLink("store", key);
+  if (dimension === "sku") return drillLink("sku", key);
+  return code(key);
+}
+// What the analytics call `(unknown)`: a product with no category or vendor, a store not described.
+const unknownKey = () => el("span", { class: "muted", title: "(unknown)" }, t("dashboard.unknownKey"));
+// A bucket's key as people read it: a month in words, a day (or a week's Monday) as its date.
+const bucketLabel = (bucket, key) => bucket === "month" ? month(key) : key.slice(5);
+
+// One small chart per key (the most returned first): the return rate bucket by bucket, spikes in red.
+async function loadCharts() {
+  const by = $("chart-by").value, bucket = $("chart-bucket").value;
+  const series = await json(withFilter("/api/v1/analytics/series", { by, bucket }));
+  const body = $("charts").querySelector(".body");
+  if (series.totals.length === 0) { body.replaceChildren(el("p", { class: "empty" }, t("dashboard.trends.noSales"))); return; }
+  const points = new Map(series.points.map((p) => [p.key + "\u0000" + p.bucket, p]));
+  const buckets = series.buckets.slice(-26);
+  const shown = series.totals.slice(0, 9);
+  const figures = shown.map((row) => {
+    const figure = el("figure", { "data-key": row.key },
+      el("figcaption", {}, keyLabel(by, row.key), " — ", t("dashboard.charts.summary", { sold: number(row.soldUnits), returned: number(row.returnedUnits), rate: percent(row.rateBasisPoints) })));
+    figure.append(rateBars(buckets.map((b) => ({ bucket: b, point: points.get(row.key + "\u0000" + b) })), bucket));
+    return figure;
+  });
+  body.replaceChildren(el("div", { class: "series" }, ...figures));
+  if (series.totals.length > shown.length) body.append(el("p", { class: "muted" }, t("dashboard.charts.more", { count: number(series.totals.length - shown.length) })));
+}
+
+// An SVG of one key's rate per bucket; a spike's bar is red and says so on hover.
+function rateBars(items, bucket) {
+  const svg = svgNode;
+  // A bar is at most 24 wide: a chart of few buckets does not look like one of high rates.
+  const width = 320, height = 90, bottom = 14, slot = Math.min(24, width / Math.max(1, items.length));
+  const max = Math.max(1, ...items.map((i) => (i.point && i.point.rateBasisPoints) || 0));
+  const chart = svg("svg", { class: "rates", viewBox: `0 0 ${width} ${height}`, role: "img" });
+  items.forEach((item, i) => {
+    const p = item.point, rate = (p && p.rateBasisPoints) || 0;
+    const h = Math.max(1, Math.round((height - bottom - 4) * rate / max));
+    const rect = svg("rect", { x: i * slot + 1, y: height - bottom - h, width: Math.max(1, slot - 2), height: h, class: p && p.spike ? "spike" : p ? "" : "none" });
+    const spike = p && p.spike ? " · " + t("dashboard.charts.spike") : "";
+    rect.append(svg("title", {}, bucketLabel(bucket, item.bucket) + ": " + (p ? percent(p.rateBasisPoints) + " (" + number(p.returnedUnits) + "/" + number(p.soldUnits) + ")" : "–") + spike));
+    chart.append(rect);
+  });
+  if (items.length) {
+    chart.append(svg("text", { x: 0, y: height - 2 }, bucketLabel(bucket, items[0].bucket)));
+    if (items.length > 1) chart.append(svg("text", { x: slot * items.length, y: height - 2, "text-anchor": "end" }, bucketLabel(bucket, items[items.length - 1].bucket)));
+  }
+  return chart;
+}
+
+async function loadSuppliers() {
+  const rows = await json(withFilter("/api/v1/analytics/suppliers"));
+  table("suppliers", [
+    { key: "vendor", value: (r) => r.vendor === "(unknown)" ? unknownKey() : code(r.vendor) },
+    { key: "sold", num: true, value: (r) => r.soldUnits },
+    { key: "returned", num: true, value: (r) => r.returnedUnits },
+    { key: "rate", num: true, value: (r) => percent(r.returnRateBasisPoints) },
+    { key: "defects", num: true, value: (r) => r.defectUnits },
+    { key: "defectRate", num: true, value: (r) => percent(r.defectRateBasisPoints), tone: (r) => (r.defectRateBasisPoints || 0) >= 500 ? "warn" : "" },
+    { key: "toVendor", num: true, value: (r) => r.returnedToVendorUnits },
+    { key: "toVendorValue", num: true, value: (r) => list(r.returnedToVendorValue.map(money)) },
+  ], rows);
+}
+
+// Stock as SKU × store, with totals of every row and column; ids open their drill-downs.
+async function loadPivot() {
+  const extra = $("pivot-location").value ? { location: $("pivot-location").value } : {};
+  const pivot = await json(withFilter("/api/v1/stock/pivot", extra));
+  const section = $("pivot");
+  section.querySelector(".count").textContent = "(" + number(pivot.rows.length) + ")";
+  const body = section.querySelector(".body");
+  if (pivot.rows.length === 0) { body.replaceChildren(el("p", { class: "empty" }, t("dashboard.none"))); return; }
+  const storeHead = (c) => el("th", { class: "num" }, drillLink("store", c.store), c.name ? el("div", { class: "data muted" }, c.name) : "");
+  const head = el("tr", {}, el("th", {}, t("dashboard.column.sku")), el("th", {}, t("dashboard.column.name")), ...pivot.columns.map(storeHead), el("th", { class: "num" }, t("dashboard.column.total")));
+  const rows = pivot.rows.slice(0, 300).map((r) => el("tr", {},
+    el("td", {}, drillLink("sku", r.sku)), el("td", { class: "data" }, r.name || ""),
+    ...r.quantities.map((q) => el("td", { class: "num" + (q < 0 ? " bad" : "") }, q ? number(q) : "")),
+    el("td", { class: "num total" }, number(r.total))));
+  const foot = el("tr", {}, el("td", {}, t("dashboard.column.total")), el("td", {}), ...pivot.columns.map((c) => el("td", { class: "num" }, number(c.total))), el("td", { class: "num total" }, number(pivot.total)));
+  body.replaceChildren(el("table", { class: "pivot" }, el("thead", {}, head), el("tbody", {}, ...rows), el("tfoot", {}, foot)));
+  if (pivot.rows.length > rows.length) body.append(el("p", { class: "empty" }, t("dashboard.firstOf", { shown: number(rows.length), total: number(pivot.rows.length) })));
+}
+
+// An id that opens its drill-down (`kind`: sku, store, sale, customer).
+function drillLink(kind, id) {
+  const button = el("button", { type: "button", class: "link", "data-drill": kind, "data-id": id }, code(id));
+  button.addEventListener("click", () => openDrill(kind, id));
+  return button;
+}
+
+async function openDrill(kind, id) {
+  const panel = $("drill"), body = panel.querySelector(".body");
+  body.replaceChildren(el("p", { class: "muted" }, "…"));
+  panel.hidden = false;
+  panel.dataset.kind = kind;
+  try {
+    body.replaceChildren(...await ({ sku: skuPanel, store: storePanel, sale: salePanel, customer: customerPanel })[kind](id));
+    panel.dataset.loaded = kind + ":" + id;
+  } catch (error) { panel.hidden = true; showProblem(error); }
+}
+
+const heading = (text) => el("h4", {}, text);
+const locations = (byLocation) => list(Object.entries(byLocation).sort().map(([l, q]) => word("location", l) + " " + number(q)));
+// The filter the figures follow, when there is one.
+const filteredNote = () => Object.keys(filter).length ? [el("p", { class: "muted" }, t("dashboard.drill.filtered", { what: "" }), ...describeFilter())] : [];
+const reasonRows = (rows) => grid([
+  { key: "reasons", value: (r) => word("reason", r.key) },
+  { key: "returned", num: true, value: (r) => r.returnedUnits },
+], rows);
+const summaryRows = (rows) => grid([
+  { key: "return", value: (r) => code(r.id) },
+  { key: "store", value: (r) => drillLink("store", r.store) },
+  { key: "sale", value: (r) => r.sale ? drillLink("sale", r.sale) : t("dashboard.returns.noReceipt") },
+  { key: "customer", value: (r) => r.customer ? drillLink("customer", r.customer) : "" },
+  { key: "requested", value: (r) => when(r.requestedAt.millis) },
+  { key: "units", num: true, value: (r) => r.units },
+  { key: "reasons", value: (r) => list(r.reasons.map((x) => word("reason", x))) + (r.rejected ? " · " + t("dashboard.drill.rejected") : "") },
+], rows);
+
+async function skuPanel(sku) {
+  const d = await json(withFilter(pathOf("/api/v1/skus/{id}", sku)));
+  const p = d.product;
+  return [
+    el("h3", {}, t("dashboard.drill.sku", { id: "" }), code(sku)),
+    p ? el("p", {}, el("span", { class: "data" }, p.name), " · ", code(p.category), " · ", money(p.unitPrice), p.vendor ? el("span", {}, " · " + t("dashboard.filter.vendor") + " ", code(p.vendor)) : "")
+      : el("p", { class: "muted" }, t("dashboard.drill.notInCatalog")),
+    ...filteredNote(),
+    el("p", {}, t("dashboard.drill.summary", { sold: number(d.soldUnits), returned: number(d.returnedUnits), rate: percent(d.rateBasisPoints) })),
+    heading(t("dashboard.drill.stock")),
+    ...grid([
+      { key: "store", value: (s) => drillLink("store", s.store) },
+      { key: "storeName", data: true, value: (s) => s.name || "" },
+      { key: "location", value: (s) => locations(s.locations) },
+      { key: "total", num: true, value: (s) => s.total, tone: (s) => s.total < 0 ? "bad" : "" },
+    ], d.stock),
+    heading(t("dashboard.drill.reasons")), ...reasonRows(d.reasons),
+    heading(t("dashboard.drill.byStore")),
+    ...grid([
+      { key: "store", value: (r) => drillLink("store", r.key) },
+      { key: "sold", num: true, value: (r) => r.soldUnits },
+      { key: "returned", num: true, value: (r) => r.returnedUnits },
+      { key: "rate", num: true, value: (r) => percent(r.rateBasisPoints) },
+    ], d.stores),
+    heading(t("dashboard.drill.returns", { count: number(d.returnCount) })), ...summaryRows(d.returns),
+  ];
+}
+
+async function storePanel(id) {
+  const d = await json(withFilter(pathOf("/api/v1/stores/{id}/overview", id)));
+  const s = d.store;
+  return [
+    el("h3", {}, t("dashboard.drill.store", { id: "" }), code(id)),
+    s ? el("p", {}, el("span", { class: "data" }, s.name), " · ", word("dashboard.storeKind", s.kind), " · ", code(s.currency), s.address ? el("span", { class: "data" }, " · " + s.address) : "")
+      : el("p", { class: "muted" }, t("dashboard.drill.notDescribed")),
+    ...filteredNote(),
+    el("p", {}, t("dashboard.drill.summary", { sold: number(d.soldUnits), returned: number(d.returnedUnits), rate: percent(d.rateBasisPoints) }),
+      " · ", t("dashboard.drill.takenIn", { units: number(d.takenInUnits) })),
+    heading(t("dashboard.drill.reasons")), ...reasonRows(d.reasons),
+    heading(t("dashboard.drill.top")),
+    ...grid([
+      { key: "sku", value: (r) => drillLink("sku", r.sku) },
+      { key: "item", data: true, value: (r) => r.name },
+      { key: "returned", num: true, value: (r) => r.returnedUnits },
+      { key: "rate", num: true, value: (r) => percent(r.rateBasisPoints) },
+    ], d.topReturned),
+    heading(t("dashboard.drill.storeStock")),
+    ...grid([
+      { key: "sku", value: (r) => drillLink("sku", r.sku) },
+      { key: "item", data: true, value: (r) => r.name || "" },
+      { key: "location", value: (r) => locations(r.locations) },
+      { key: "total", num: true, value: (r) => r.total, tone: (r) => r.total < 0 ? "bad" : "" },
+    ], d.stock, 100),
+    heading(t("dashboard.drill.returns", { count: number(d.returnCount) })), ...summaryRows(d.returns),
+  ];
+}
+
+async function salePanel(id) {
+  const view = await json(pathOf("/api/v1/sales/{id}", id));
+  const s = view.sale;
+  return [
+    el("h3", {}, t("dashboard.drill.sale", { id: "" }), code(id)),
+    el("p", {}, t("dashboard.drill.soldAt", { when: when(s.soldAt.millis) }), " ", drillLink("store", s.store),
+      s.customer ? el("span", {}, " · ", t("dashboard.column.customer"), " ", drillLink("customer", s.customer)) : ""),
+    heading(t("dashboard.drill.lines")),
+    ...grid([
+      { key: "lines", num: true, value: (l) => l.line },
+      { key: "sku", value: (l) => drillLink("sku", l.sku) },
+      { key: "quantity", num: true, value: (l) => l.quantity },
+      { key: "price", num: true, value: (l) => money(l.unitPrice) },
+      { key: "returnable", num: true, value: (l) => view.returnable[String(l.line)] },
+    ], s.lines),
+  ];
+}
+
+async function customerPanel(id) {
+  const history = await json(pathOf("/api/v1/customers/{id}/history", id));
+  const timeline = el("div", { hidden: "" });
+  return [
+    el("h3", {}, t("dashboard.drill.customer", { id: "" }), code(id)),
+    history.details ? el("p", { class: "data" }, [history.details.name, history.details.phone].filter(Boolean).join(" · ")) : "",
+    history.storeCredit.length ? el("p", {}, t("dashboard.drill.storeCredit", { amounts: list(history.storeCredit.map(money)) })) : "",
+    heading(t("dashboard.drill.returns", { count: number(history.returns.length) })),
+    ...grid([
+      { key: "return", value: (r) => timelineButton(r, timeline) },
+      { key: "store", value: (r) => drillLink("store", r.request.store) },
+      { key: "sale", value: (r) => sale(r.request) },
+      { key: "requested", value: (r) => when(r.request.requestedAt.millis) },
+      { key: "status", value: (r) => word("status", r.status) },
+      { key: "reasons", value: (r) => list(distinct(r.request.lines.map((l) => word("reason", l.reason)))) },
+    ], history.returns.filter((r) => r.request), 50),
+    timeline,
+  ];
+}

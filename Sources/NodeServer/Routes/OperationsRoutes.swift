@@ -1,3 +1,4 @@
+import HTTPSupport
 import Hummingbird
 import NodeStore
 import Replication
@@ -22,7 +23,11 @@ extension NodeRoutes {
             let sku = request.query("sku").map(SKU.init)
             let store = try StockScope.store(
                 asked: request.query("store").map(StoreID.init), at: service.identity.store)
-            return try JSONCoding.response(try await service.read { try $0.stock(sku: sku, store: store) })
+            // In pages, as on the hub: `limit`, `cursor`, `Link` and `X-Total-Count`.
+            return try ListPage.response(
+                try await service.read { try $0.stock(sku: sku, store: store) },
+                key: { ListPage.key($0.store.rawValue, $0.location.rawValue, $0.sku.rawValue) }, request: request,
+                path: "stock", keep: ["sku", "store"])
         }
         // A stock-take of one location: the variance moves stock and posts to the journal.
         api.post("stock/counts") { request, _ in
@@ -44,8 +49,10 @@ extension NodeRoutes {
         api.get("alerts/low-stock") { _, _ in
             try JSONCoding.response(try await service.read { try $0.lowStockAlerts() })
         }
-        api.get("exceptions") { _, _ in
-            try JSONCoding.response(try await service.read { try $0.storeExceptions() })
+        api.get("exceptions") { request, _ in
+            try ListPage.response(
+                try await service.read { try $0.storeExceptions() }, key: \.exception.id, request: request,
+                path: "exceptions")
         }
         // Escrow (DESIGN §4): the risk budget for offline returns against other stores' sales,
         // what of it is in use, and the latest such returns.

@@ -19,6 +19,9 @@ extension NodeRoutes {
         api.get("returns") { request, _ in
             let status = try request.queryCase("status", as: ReturnStatus.self)
             let limit = try request.queryInteger("limit", in: 1...1000, default: 100)
+            // Head office's filters are the hub's; a value the hub would refuse is refused here
+            // too, so one client talks to both alike.
+            _ = try AnalyticsFilter.parse { request.queryValue($0) }
             // This store's returns unless another store is asked for (those the replica holds:
             // returns of this store's sales elsewhere, and what the feed brought).
             let store = request.query("store").map(StoreID.init) ?? service.identity.store

@@ -55,6 +55,8 @@ public enum AnalyticsDimension: String, Hashable, Sendable, Codable, CaseIterabl
     case sku
     /// The product's catalog category.
     case category
+    /// The product's vendor (supplier) in the catalog.
+    case vendor
     /// The store that made the sale (a cross-store return counts against the seller).
     case store
     /// The selling store's kind: branch, online, marketplace.
@@ -71,6 +73,7 @@ public enum AnalyticsDimension: String, Hashable, Sendable, Codable, CaseIterabl
         switch self {
         case .sku: "SKU"
         case .category: "category"
+        case .vendor: "vendor"
         case .store: "store"
         case .channel: "channel"
         case .reason: "reason"

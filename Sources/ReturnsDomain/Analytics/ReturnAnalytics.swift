@@ -30,13 +30,17 @@ public struct ReturnAnalytics: Sendable {
         input.products[sku]?.category ?? Self.unknownKey
     }
 
+    func vendor(of sku: SKU) -> String {
+        input.products[sku]?.vendor?.rawValue ?? Self.unknownKey
+    }
+
     func channel(of store: StoreID) -> String {
         input.stores[store]?.kind.rawValue ?? Self.unknownKey
     }
 
-    /// Units sold per key and month. A nil key counts for every key (the reason dimension).
-    func soldCounts(_ dimension: AnalyticsDimension) -> [(key: String?, month: String, units: Int)] {
-        var out: [(key: String?, month: String, units: Int)] = []
+    /// Units sold per key and month (and when). A nil key counts for every key (the reason dimension).
+    func soldCounts(_ dimension: AnalyticsDimension) -> [(key: String?, month: String, at: Instant, units: Int)] {
+        var out: [(key: String?, month: String, at: Instant, units: Int)] = []
         for sale in input.sales {
             let month = sale.soldAt.month
             for line in sale.lines {
@@ -44,6 +48,7 @@ public struct ReturnAnalytics: Sendable {
                 switch dimension {
                 case .sku: key = line.sku.rawValue
                 case .category: key = category(of: line.sku)
+                case .vendor: key = vendor(of: line.sku)
                 case .store: key = sale.store.rawValue
                 case .channel: key = channel(of: sale.store)
                 case .reason: key = nil
@@ -52,15 +57,15 @@ public struct ReturnAnalytics: Sendable {
                     key = lot
                 case .period: key = month
                 }
-                out.append((key, month, line.quantity))
+                out.append((key, month, sale.soldAt, line.quantity))
             }
         }
         return out
     }
 
-    /// Units returned per key and month of the request; rejected returns are left out.
-    func returnedCounts(_ dimension: AnalyticsDimension) -> [(key: String, month: String, units: Int)] {
-        var out: [(key: String, month: String, units: Int)] = []
+    /// Units returned per key and month of the request (and when); rejected returns are left out.
+    func returnedCounts(_ dimension: AnalyticsDimension) -> [(key: String, month: String, at: Instant, units: Int)] {
+        var out: [(key: String, month: String, at: Instant, units: Int)] = []
         for facts in input.returns where !facts.rejected {
             let r = facts.request
             let month = r.requestedAt.month
@@ -70,6 +75,7 @@ public struct ReturnAnalytics: Sendable {
                 switch dimension {
                 case .sku: key = line.sku.rawValue
                 case .category: key = category(of: line.sku)
+                case .vendor: key = vendor(of: line.sku)
                 case .store: key = seller.rawValue
                 case .channel: key = channel(of: seller)
                 case .reason: key = line.reason.rawValue
@@ -78,7 +84,7 @@ public struct ReturnAnalytics: Sendable {
                     key = lot
                 case .period: key = month
                 }
-                out.append((key, month, line.quantity))
+                out.append((key, month, r.requestedAt, line.quantity))
             }
         }
         return out

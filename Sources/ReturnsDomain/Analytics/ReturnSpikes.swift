@@ -62,25 +62,37 @@ extension ReturnAnalytics {
         guard let latest = byMonth[latestPeriod] else { return [] }
         let baselineMonths = AnalyticsMath.months(before: latestPeriod, count: rule.baselinePeriods)
         return latest.keys.map { key in
-            var sum = 0
-            var used = 0
-            for month in baselineMonths {
-                guard let t = byMonth[month],
-                    let rate = AnalyticsMath.basisPoints(t.returnedUnits(key), of: t.soldUnits(key))
-                else { continue }
-                sum += rate
-                used += 1
-            }
-            let sold = latest.soldUnits(key)
-            let back = latest.returnedUnits(key)
-            let rate = AnalyticsMath.basisPoints(back, of: sold)
-            var flagged = false
-            if let rate, used > 0, back >= rule.minimumReturnedUnits {
-                flagged = rate * 10_000 * used >= rule.factorBasisPoints * sum
-            }
+            let v = rule.judge(key, latest: latest, baseline: baselineMonths.map { byMonth[$0] })
             return ReturnSpike(
-                key: key, period: latestPeriod, soldUnits: sold, returnedUnits: back, rateBasisPoints: rate,
-                baselineRateBasisPoints: used > 0 ? sum / used : nil, baselinePeriodsUsed: used, flagged: flagged)
+                key: key, period: latestPeriod, soldUnits: v.sold, returnedUnits: v.returned,
+                rateBasisPoints: v.rate, baselineRateBasisPoints: v.baseline, baselinePeriodsUsed: v.used,
+                flagged: v.flagged)
         }
+    }
+}
+
+extension SpikeRule {
+    /// One key's rate in `latest` against the periods before it (nil where a period had no
+    /// fact): flagged when latest ≥ factor × the mean of the baseline periods that had sales,
+    /// with at least `minimumReturnedUnits` returned. Exact: latest × 10_000 × periods ≥ factor ×
+    /// Σ baseline rates.
+    func judge(_ key: String, latest: RateTally, baseline: [RateTally?]) -> (
+        sold: Int, returned: Int, rate: Int?, baseline: Int?, used: Int, flagged: Bool
+    ) {
+        var sum = 0
+        var used = 0
+        for case let t? in baseline {
+            guard let rate = AnalyticsMath.basisPoints(t.returnedUnits(key), of: t.soldUnits(key)) else { continue }
+            sum += rate
+            used += 1
+        }
+        let sold = latest.soldUnits(key)
+        let back = latest.returnedUnits(key)
+        let rate = AnalyticsMath.basisPoints(back, of: sold)
+        var flagged = false
+        if let rate, used > 0, back >= minimumReturnedUnits {
+            flagged = rate * 10_000 * used >= factorBasisPoints * sum
+        }
+        return (sold, back, rate, used > 0 ? sum / used : nil, used, flagged)
     }
 }
