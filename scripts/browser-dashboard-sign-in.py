@@ -9,7 +9,9 @@ the sign-out held, 1 otherwise.
 Usage: browser-dashboard-sign-in.py CHROMIUM BASE_URL USER PASSWORD [LANG] [SCREENSHOT]
 (SCREENSHOT: a PNG path for the signed-in board.) With DASHBOARD_STORE=ID|NAME|ADDRESS|TAX-ID it
 defines that store on the page, and with DASHBOARD_CATALOG=FILE it checks, then imports, that
-catalog CSV, as a merchandiser would; with DASHBOARD_TIMELINE=1 it opens the first return's
+catalog CSV, as a merchandiser would; with DASHBOARD_POLICY=LAYER|NAME|FROM|NO-REASON-DAYS|FEE-%|NOTE
+it publishes the next version of that scope's rule, and with DASHBOARD_PREVIEW=STORE|RECEIPT it
+asks what a return of that receipt's first line would get; with DASHBOARD_TIMELINE=1 it opens the first return's
 timeline, and with DASHBOARD_RESOLVE=NOTE it resolves the first exception in the page's dialog.
 The browser is driven with the same DevTools
 client as scripts/browser-desk-walk.py. Used by Tests/EndToEndTests/DashboardBrowserTests.swift.
@@ -79,6 +81,35 @@ def main():
                     browser.evaluate(f"document.getElementById('catalog-result').replaceChildren(); document.getElementById('{action}').click();")
                     browser.wait_for("document.getElementById('catalog-result').textContent.length > 0", action)
                     seen[key] = browser.evaluate("return document.getElementById('catalog-result').innerText;")
+            # DASHBOARD_POLICY=LAYER|NAME|FROM|NO-REASON-DAYS|FEE-%|NOTE: publish a rule's next version.
+            policy = os.environ.get("DASHBOARD_POLICY")
+            if policy:
+                layer, name, start, days, fee, why = policy.split("|")
+                browser.evaluate(f"""
+                    document.getElementById('policy-layer').value = {json.dumps(layer)};
+                    document.getElementById('policy-name').value = {json.dumps(name)};
+                    document.getElementById('policy-from').value = {json.dumps(start)};
+                    document.getElementById('policy-no-reason').value = {json.dumps(days)};
+                    document.getElementById('policy-fee').value = {json.dumps(fee)};
+                    document.getElementById('policy-note').value = {json.dumps(why)};
+                    document.getElementById('policy-publish').click();""")
+                browser.wait_for(f"document.getElementById('policies').innerText.includes({json.dumps(why)})", "the published rule")
+                seen["policies"] = browser.evaluate("return document.getElementById('policies').querySelector('.body').innerText;")
+            # DASHBOARD_PREVIEW=STORE|RECEIPT: what would a return of the receipt's first line get?
+            preview = os.environ.get("DASHBOARD_PREVIEW")
+            if preview:
+                store_id, receipt = preview.split("|")
+                browser.evaluate(f"""
+                    document.getElementById('preview-store').value = {json.dumps(store_id)};
+                    document.getElementById('preview-sale').value = {json.dumps(receipt)};
+                    document.getElementById('preview-reason').value = 'changedMind';
+                    document.getElementById('preview-condition').value = 'unopened';
+                    document.getElementById('preview-run').click();""")
+                browser.wait_for("document.getElementById('preview-result').textContent.length > 0", "the preview")
+                seen["preview"] = browser.evaluate("return document.getElementById('preview-result').innerText;")
+            # DASHBOARD_POLICY_SCREENSHOT=PNG: the policy section as it now stands.
+            if os.environ.get("DASHBOARD_POLICY_SCREENSHOT"):
+                browser.screenshot(os.environ["DASHBOARD_POLICY_SCREENSHOT"], element="policies")
             # DASHBOARD_TIMELINE=1: open the first return's timeline.
             if os.environ.get("DASHBOARD_TIMELINE"):
                 browser.evaluate("document.querySelector('#returns button[data-return]').click();")

@@ -126,6 +126,9 @@ enum Authority {
         case .staffDefined:
             // Staff, their roles and PINs are head office's: no store gives itself a manager.
             if !(office || hub) { throw refuse(.roleMayNotAuthor, "staff are defined by head office") }
+        case .policyPublished:
+            // Layered rules are the chain's; a store keeps only its whole policy (`policy.set`).
+            if !(office || hub) { throw refuse(.roleMayNotAuthor, "policy rules are published by head office") }
         case .customerRegistered, .customerFieldChanged:
             break  // Customers are the chain's: any store, channel or head office serves them.
         case .inventoryReceived(let receipt): try own(receipt.store, office: true, "goods received")

@@ -176,6 +176,9 @@ struct EventValues {
         case .policySet(let store, let policy):
             try id(store?.rawValue, "the store")
             try self.policy(policy)
+        case .policyPublished(let rule):
+            try sameRecord(rule.scope.recordID)
+            do { try rule.validate(currency: nil) } catch { throw fail(.inconsistent, error.message) }
         case .reorderPointSet(let point):
             try id(point.store.rawValue, "the store")
             try id(point.sku.rawValue, "the SKU")
@@ -384,6 +387,8 @@ struct EventValues {
         try text(r.trackingNumber, "the tracking number")
         try count(r.policyNotes, "policy notes")
         for n in r.policyNotes { try text(n, "a policy note") }
+        try count(r.policyRules ?? [], "policy rules")
+        for n in r.policyRules ?? [] { try text(n, "a policy rule") }
     }
 
     /// A line of a sale or a return: its number, SKU, quantity, prices, VAT, lot and serials.

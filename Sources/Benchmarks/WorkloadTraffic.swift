@@ -298,7 +298,8 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
             (event, verdict) = try ReturnDesk.requestReturn(
                 id: id, store: s.store, sale: sale, customer: sale.customer, type: exchange ? .exchange : .refund,
                 method: method, lines: requested, alreadyReturned: entry.returned,
-                product: { self.catalog.bySKU[$0].map { self.catalog.products[$0] } }, policy: policy,
+                product: { self.catalog.bySKU[$0].map { self.catalog.products[$0] } },
+                policy: EffectivePolicy(document: policy),
                 receiptlessReturnsLast90Days: 0, at: Instant(millis: s.wall),
                 trackingNumber: method == .counter ? nil : "TRK\(rng.int(10_000_000...99_999_999))")
         } catch {
@@ -331,7 +332,7 @@ public final class WorkloadTraffic: Sequence, IteratorProtocol {
             (event, verdict) = try ReturnDesk.requestReturn(
                 id: id, store: s.store, sale: nil, customer: customer, type: .refund, method: .counter, lines: [line],
                 alreadyReturned: [:], product: { self.catalog.bySKU[$0].map { self.catalog.products[$0] } },
-                policy: policy, receiptlessReturnsLast90Days: 0, at: Instant(millis: s.wall))
+                policy: EffectivePolicy(document: policy), receiptlessReturnsLast90Days: 0, at: Instant(millis: s.wall))
         } catch {
             stats.returnsRefusedByPolicy += 1
             return

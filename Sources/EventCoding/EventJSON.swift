@@ -24,7 +24,8 @@ enum EventJSON {
     static func encode(_ e: Event) throws -> Data {
         guard isCurrent else { return try StreamingJSONEncoder.encode(e) }
         switch e.payload {
-        case .policySet, .storeDefined, .staffDefined, .stockAdjusted: return try StreamingJSONEncoder.encode(e)
+        case .policySet, .storeDefined, .staffDefined, .stockAdjusted, .policyPublished:
+            return try StreamingJSONEncoder.encode(e)
         default: break
         }
         var w = JSONBytes()
@@ -64,7 +65,7 @@ enum Shapes {
             (
                 ReturnRequest(
                     id: "r", store: "s", sale: nil, saleStore: nil, customer: nil, type: .refund, method: .counter,
-                    currency: c, lines: [], requestedAt: at, restockingFee: m), 13
+                    currency: c, lines: [], requestedAt: at, restockingFee: m), 14
             ),
             (
                 ReturnLine(
@@ -237,7 +238,7 @@ struct JSONBytes {
             raw("{\"productDefined\":{\"_0\":")
             product(x)
             raw("}}")
-        case .storeDefined, .policySet, .staffDefined, .stockAdjusted:
+        case .storeDefined, .policySet, .staffDefined, .stockAdjusted, .policyPublished:
             // Written by StreamingJSONEncoder (see EventJSON.encode); never reached.
             raw("{}")
         case .reorderPointSet(let r):
@@ -576,6 +577,7 @@ struct JSONBytes {
         if let v = r.trackingNumber { key("trackingNumber"); string(v) }
         raw(",\"policyNotes\":")
         strings(r.policyNotes)
+        if let v = r.policyRules { raw(",\"policyRules\":"); strings(v) }
         bytes.append(UInt8(ascii: "}"))
     }
 

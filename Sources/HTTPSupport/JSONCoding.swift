@@ -157,6 +157,18 @@ extension Request {
         return value
     }
 
+    /// An RFC 3339 date-time or date query parameter (`2026-12-07`, `2026-12-07T09:00:00+08:00`),
+    /// nil when absent; anything else is `422 input.invalidQuery`.
+    public func queryInstant(_ name: String) throws -> Instant? {
+        guard let text = queryValue(name) else { return nil }
+        guard let at = Instant(rfc3339: text) else {
+            throw Problem(
+                code: Problem.Code.invalidQuery,
+                detail: "`\(name)` is an RFC 3339 date or date-time, e.g. 2026-12-07 or 2026-12-07T09:00:00+08:00")
+        }
+        return at
+    }
+
     /// An enumerated query parameter, nil when absent; a value that is not one of `T`'s (empty
     /// included) is `422 input.invalidQuery`.
     public func queryCase<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> T?

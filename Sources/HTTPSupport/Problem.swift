@@ -82,7 +82,8 @@ public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
         case "admission.notOwner", "admission.roleMayNotAuthor": .forbidden
         case "node.restoredFromBackup": .conflict
         case "sale.duplicateReceipt", "return.illegalTransition", "event.illegalTransition", "repair.finished",
-            "escrow.insufficient", "escrow.budgetExhausted", "escrow.claimConflict":
+            "escrow.insufficient", "escrow.budgetExhausted", "escrow.claimConflict", "policy.versionExists",
+            "policy.versionOutOfOrder":
             .conflict
         case _ where code.hasSuffix(".notFound"): .notFound
         case _ where code.hasPrefix("conflict."): .conflict

@@ -24,7 +24,9 @@ package enum Dashboard {
     package static func page(_ language: Language) -> String { localized.page(language) }
 
     /// The catalog groups the page and its script read.
-    static let wordGroups = ["dashboard", "status", "reason", "code", "location", "tender", "hqRole"]
+    static let wordGroups = [
+        "dashboard", "status", "reason", "code", "location", "tender", "hqRole", "condition", "decision",
+    ]
 
     static let localized = LocalizedPage(
         template: PackageResources.dashboard_mustache, name: "Resources/dashboard.mustache", wordGroups: wordGroups)

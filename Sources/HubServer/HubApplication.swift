@@ -61,6 +61,7 @@ public func buildHubRouter(
     routes.addStaffRoutes(to: api)
     routes.addUserRoutes(to: api)
     routes.addMasterDataRoutes(to: api)
+    routes.addPolicyRoutes(to: api)
     methods.record(router)
     return router
 }

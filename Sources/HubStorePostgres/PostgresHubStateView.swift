@@ -37,6 +37,24 @@ struct PostgresHubStateView: HubStateView {
         }
     }
 
+    func policyRules() async throws -> [PolicyRule] {
+        try await read {
+            try await $0.records(of: .policyRule).flatMap { state -> [PolicyRule] in
+                guard case .policyRules(let versions) = state.body else { return [] }
+                return versions
+            }.sorted { ($0.scope, $0.version) < ($1.scope, $1.version) }
+        }
+    }
+
+    func policy(of store: StoreID, for sale: Sale?, categories: Set<String>, at: Instant) async throws
+        -> EffectivePolicy
+    {
+        let currency = self.store.currency
+        return try await read {
+            try await $0.policy(of: store, for: sale, categories: categories, at: at, chainCurrency: currency)
+        }
+    }
+
     func sale(_ id: SaleID) async throws -> Sale? {
         try await read { try await $0.sale(id) }
     }

@@ -40,19 +40,16 @@ extension PostgresHubStore {
                 }
                 sale = found
             }
-            let policies = try await reader.records(ReturnIntake.policyIDs(for: store).map { RecordKey(.policy, $0) })
-            func storedPolicy(_ id: String) -> ReturnPolicy? {
-                guard let found = policies.first(where: { $0.key.id == id }), case .policy(_, let p) = found.body else {
-                    return nil
-                }
-                return p
-            }
             let skus = Set(request.lines.compactMap(\.sku) + (sale?.lines.map(\.sku) ?? [])).sorted()
             let products = Dictionary(
                 uniqueKeysWithValues: try await reader.records(skus.map { .product($0) }).compactMap(\.product).map {
                     ($0.sku, $0)
                 })
             let at = try ReturnIntake.businessDate(of: request, sale: sale, now: Instant(millis: now))
+            let policy = try await reader.policy(
+                of: store, for: sale,
+                categories: ReturnIntake.categories(of: request, sale: sale) { products[$0] }, at: at,
+                chainCurrency: currency)
             var receiptless = 0
             if let counted = ReturnIntake.receiptlessCount(of: request, sale: sale, at: at) {
                 receiptless = try await reader.receiptlessReturns(of: counted.customer, since: counted.since)
@@ -64,11 +61,7 @@ extension PostgresHubStore {
                 alreadyReturned: try await Self.returnedOrClaimed(
                     connection, logger: logger, reader: reader, sale: request.sale, now: now),
                 product: { products[$0] },
-                policy: ReturnIntake.policy(
-                    store: storedPolicy(store.rawValue), chainDefault: storedPolicy(ReturnIntake.chainDefaultPolicyID),
-                    sale: sale,
-                    chainCurrency: currency),
-                receiptlessReturnsLast90Days: receiptless, at: at)
+                policy: policy, receiptlessReturnsLast90Days: receiptless, at: at)
             var context = VersionVector()
             let events = outcome.events.map { payload in
                 let event = authoring.state.author(

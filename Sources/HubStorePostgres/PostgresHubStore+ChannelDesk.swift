@@ -49,8 +49,8 @@ extension PostgresHubStore {
                 if let sale = request.sale { context.sale = try await reader.sale(sale) }
                 context.alreadyRefunded = try await reader.refundedPerTender(sale: request.sale, excluding: id)
                 context.approvalThreshold = try await reader.policy(
-                    of: request.store, for: context.sale, chainCurrency: currency
-                ).approvalThreshold
+                    of: request.store, for: context.sale, categories: [], at: context.at, chainCurrency: currency
+                ).document.approvalThreshold
             }
             return try ChannelDesk.step(
                 step, on: state, request, context: context, staff: staff, mint: { authoring.mint($0) })

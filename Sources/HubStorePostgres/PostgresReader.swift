@@ -56,6 +56,33 @@ struct PostgresReader {
         return grouped.map { RecordFold.fold(key: $0.0, events: $0.1) }
     }
 
+    /// The policy in force for a return of `store` (`ReturnIntake.policy`), read in one round
+    /// trip: the store (its kind), its whole policy and the chain's, and the rules of every scope
+    /// that may apply (each kind of channel's, since the store's kind is read in the same query).
+    func policy(of store: StoreID, for sale: Sale?, categories: Set<String>, at: Instant, chainCurrency: Currency)
+        async throws -> EffectivePolicy
+    {
+        let scopes = Set(
+            StoreKind.allCases.flatMap { EffectivePolicy.scopes(store: store, kind: $0, categories: categories) })
+        let keys =
+            [RecordKey(.store, store.rawValue)] + ReturnIntake.policyIDs(for: store).map { RecordKey(.policy, $0) }
+            + scopes.map { RecordKey(.policyRule, $0.recordID) }
+        let found = Dictionary(uniqueKeysWithValues: try await records(keys).map { ($0.key, $0.body) })
+        func whole(_ id: String) -> ReturnPolicy? {
+            guard case .policy(_, let p) = found[RecordKey(.policy, id)] else { return nil }
+            return p
+        }
+        var kind: StoreKind?
+        if case .store(let s) = found[RecordKey(.store, store.rawValue)] { kind = s.kind }
+        let rules = scopes.flatMap { scope -> [PolicyRule] in
+            guard case .policyRules(let versions) = found[RecordKey(.policyRule, scope.recordID)] else { return [] }
+            return versions
+        }
+        return ReturnIntake.policy(
+            store: whole(store.rawValue), chainDefault: whole(ReturnIntake.chainDefaultPolicyID), rules: rules,
+            of: store, kind: kind, categories: categories, sale: sale, chainCurrency: chainCurrency, at: at)
+    }
+
     func sale(_ id: SaleID) async throws -> Sale? { try await record(.sale(id))?.sale }
     func product(_ sku: SKU) async throws -> Product? { try await record(.product(sku))?.product }
     func customer(_ id: CustomerID) async throws -> Customer? { try await record(.customer(id))?.customer }
@@ -89,21 +116,6 @@ struct PostgresReader {
             """, logger: logger
         ).collect()
         return Money(try rows.first?.decode(Int64.self) ?? 0, currency)
-    }
-
-    /// The policy that applies to a return of `store` against `sale` (`ReturnIntake.policy`).
-    func policy(of store: StoreID, for sale: Sale?, chainCurrency: Currency) async throws -> ReturnPolicy {
-        let ids = ReturnIntake.policyIDs(for: store)
-        let found = try await records(ids.map { RecordKey(.policy, $0) })
-        func stored(_ id: String) -> ReturnPolicy? {
-            guard let state = found.first(where: { $0.key.id == id }), case .policy(_, let p) = state.body else {
-                return nil
-            }
-            return p
-        }
-        return ReturnIntake.policy(
-            store: stored(store.rawValue), chainDefault: stored(ReturnIntake.chainDefaultPolicyID), sale: sale,
-            chainCurrency: chainCurrency)
     }
 
     func strings(_ query: PostgresQuery) async throws -> [String] {

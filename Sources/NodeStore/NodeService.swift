@@ -141,6 +141,14 @@ public final class NodeService: Sendable {
         }
     }
 
+    /// This store's policy in force now: its document policy, and each category's with a rule.
+    public func policyInForce() async throws -> EffectivePolicy {
+        let now = Instant(millis: clock())
+        return try await read { reader in
+            try reader.policy(categories: Set(try reader.policyRules().compactMap(\.scope.category)), at: now)
+        }
+    }
+
     public func setPolicy(_ policy: ReturnPolicy, staff: StaffID) async throws {
         let now = clock()
         try await transaction { db, log in
@@ -214,7 +222,7 @@ public final class NodeService: Sendable {
             storeCredit: { try reader.storeCredit($0, currency: $1) })
         let permission = StaffAuthority.required(
             forSale: sale, shelfPrice: { l in l.source == .refurbished ? l.unitCost : products[l.sku]?.unitPrice },
-            approvalThreshold: try reader.policy(of: store, for: sale).approvalThreshold)
+            approvalThreshold: try reader.policy(of: store, for: sale, at: sale.soldAt).document.approvalThreshold)
         // A till's everyday sale is its own; only open-price lines above the limit ask who.
         let staff =
             try permission.map {
@@ -266,11 +274,13 @@ public final class NodeService: Sendable {
             try ReturnIntake.receiptlessCount(of: c, sale: sale, at: at).map {
                 try reader.receiptlessReturns(of: $0.customer, since: $0.since)
             } ?? 0
+        let product = { (sku: SKU) in try? reader.product(sku) }
+        let categories = ReturnIntake.categories(of: c, sale: sale, product: product)
         return try ReturnIntake.take(
             c, id: id, store: identity.store, sale: sale, defaultMethod: .counter,
-            alreadyReturned: try reader.returnedQuantities(of: c.sale), product: { sku in try? reader.product(sku) },
-            policy: try reader.policy(for: sale), receiptlessReturnsLast90Days: receiptless, at: at,
-            refuseDenied: refuseDenied)
+            alreadyReturned: try reader.returnedQuantities(of: c.sale), product: product,
+            policy: try reader.policy(for: sale, categories: categories, at: at),
+            receiptlessReturnsLast90Days: receiptless, at: at, refuseDenied: refuseDenied)
     }
 
     /// Opens a return against a line this store holds (or without a receipt); one the policy
@@ -324,7 +334,9 @@ public final class NodeService: Sendable {
             if step.refunds {
                 context.sale = try request.sale.flatMap { try reader.sale($0) }
                 context.alreadyRefunded = try reader.refundedPerTender(sale: request.sale, excluding: id)
-                context.approvalThreshold = try reader.policy(of: request.store, for: context.sale).approvalThreshold
+                context.approvalThreshold = try reader.policy(of: request.store, for: context.sale, at: context.at)
+                    .document
+                    .approvalThreshold
             }
             let plan = try ReturnDesk.plan(
                 step, current: state.status, request: request, grades: state.grades, receivedAt: state.receivedAt,

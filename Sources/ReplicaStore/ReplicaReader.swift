@@ -96,21 +96,44 @@ public struct ReplicaReader {
             ), arguments: [customer.rawValue, since]) ?? 0
     }
 
-    /// The policy that applies to a return of `store` (this node's by default) against `sale`
-    /// (`ReturnIntake.policy`): the store's, else the chain default, else the standard policy.
-    public func policy(of store: StoreID? = nil, for sale: Sale? = nil) throws -> ReturnPolicy {
+    /// The policy in force for a return of `store` (this node's by default) against `sale`, with
+    /// goods of `categories`, at `at` (its business date) — `ReturnIntake.policy`: the versioned
+    /// rules of the chain, the store's kind of channel, the store and the categories, over the
+    /// store's whole policy, else the chain default, else the standard policy.
+    public func policy(of store: StoreID? = nil, for sale: Sale? = nil, categories: Set<String> = [], at: Instant)
+        throws -> EffectivePolicy
+    {
         // This runs for every return: point reads of the stored events, folds from the cache.
         let projector = Projector(db: db)
-        let found = try ReturnIntake.policyIDs(for: store ?? identity.store).map { id -> ReturnPolicy? in
-            let key = RecordKey(.policy, id)
+        func cached(_ key: RecordKey) throws -> RecordBody? {
             let bodies = try projector.storedBodies(of: key.description)
-            guard !bodies.isEmpty,
-                case .policy(_, let p) = try DecodedEventCache.shared.state(of: key, bodies: bodies).body
-            else { return nil }
+            return bodies.isEmpty ? nil : try DecodedEventCache.shared.state(of: key, bodies: bodies).body
+        }
+        let store = store ?? identity.store
+        let found = try ReturnIntake.policyIDs(for: store).map { id -> ReturnPolicy? in
+            guard case .policy(_, let p) = try cached(RecordKey(.policy, id)) else { return nil }
             return p
         }
+        var kind: StoreKind?
+        if case .store(let s) = try cached(RecordKey(.store, store.rawValue)) { kind = s.kind }
+        let rules = try EffectivePolicy.scopes(store: store, kind: kind, categories: categories).flatMap {
+            scope -> [PolicyRule] in
+            guard case .policyRules(let versions) = try cached(RecordKey(.policyRule, scope.recordID)) else {
+                return []
+            }
+            return versions
+        }
         return ReturnIntake.policy(
-            store: found[0], chainDefault: found[1], sale: sale, chainCurrency: identity.currency)
+            store: found[0], chainDefault: found[1], rules: rules, of: store, kind: kind, categories: categories,
+            sale: sale, chainCurrency: identity.currency, at: at)
+    }
+
+    /// Every published policy rule, each scope's versions in order.
+    public func policyRules() throws -> [PolicyRule] {
+        try bodies(kind: .policyRule).flatMap { body -> [PolicyRule] in
+            guard case .policyRules(let versions) = body else { return [] }
+            return versions
+        }.sorted { ($0.scope, $0.version) < ($1.scope, $1.version) }
     }
 
     /// A customer's store-credit balance in `currency`.

@@ -135,18 +135,41 @@ struct DashboardBrowserTests {
             "hub", "user", "set", "--data", f.hubData, "--id", "hq.zhou", "--name", "周敏", "--role", "merchandiser",
             "--language", "zh-CN", "--password-file", merchandiserPassword,
         ])
+        try await f.recordSale(a, id: "S-A-9", quantity: 1)
+        try await f.syncUntilQuiet([a])
         let merchandiser = try await Self.signIn(
             f, "hq.zhou", "correct horse battery 电池",
             environment: [
                 "DASHBOARD_STORE": "SH-01|上海南京路店|上海市黄浦区南京东路 100 号|91310000MA1FL00000",
                 "DASHBOARD_CATALOG": catalog,
-            ],
+                "DASHBOARD_POLICY":
+                    "category|kitchen|\(ISO8601DateFormatter().string(from: Date()).prefix(10))|15|10|厨房用品延长无理由退货",
+                "DASHBOARD_PREVIEW": "S-A|S-A-9",
+            ].merging(
+                ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map {
+                    ["DASHBOARD_POLICY_SCREENSHOT": "\($0)/dashboard-policy-zh-CN.png"]
+                } ?? [:]
+            ) { $1 },
             screenshot: ProcessInfo.processInfo.environment["RETURNSYNC_SCREENSHOTS"].map {
                 "\($0)/dashboard-master-data-zh-CN.png"
             })
         #expect((merchandiser["stores"] as? String)?.contains("上海南京路店") == true, "\(merchandiser)")
         #expect((merchandiser["catalogChecked"] as? String)?.contains("可导入 2 个商品") == true, "\(merchandiser)")
         #expect((merchandiser["catalogImported"] as? String)?.contains("已导入 2 个商品") == true, "\(merchandiser)")
+        // …publishes a category's rule, and asks what a return would get under it.
+        let policies = merchandiser["policies"] as? String ?? ""
+        #expect(policies.contains("品类") && policies.contains("15 天内无理由退货") && policies.contains("生效中"), "\(policies)")
+        let preview = merchandiser["preview"] as? String ?? ""
+        #expect(preview.contains("可以退货") && preview.contains("判定依据") && preview.contains("第 1 版"), "\(preview)")
+
+        // Store A, cut off from the hub after it pulled the rule, applies it to a new return and
+        // names the version.
+        try await f.syncUntilQuiet([a])
+        try await f.cutOff(a)
+        try await f.recordSale(a, id: "S-A-2", quantity: 1)
+        let offline = try await f.tryReturn(a, sale: "S-A-2")
+        #expect(offline.status == 0 && offline.stdout.contains("category:kitchen@1"), "\(offline)")
+        try await f.reconnect(a)
 
         // Loss prevention opens a return's timeline and resolves the over-return in the page's dialog.
         let lossPrevention = try await Self.signIn(

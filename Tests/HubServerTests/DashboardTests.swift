@@ -108,11 +108,14 @@ struct DashboardTests {
             // The script's changes; a path ending in `/` is completed by an id.
             let changes = [
                 "/api/v1/exceptions/resolve": "POST", "/api/v1/sign-in": "POST", "/api/v1/sign-out": "POST",
-                "/api/v1/catalog/import": "POST", "/api/v1/stores/": "PUT",
+                "/api/v1/catalog/import": "POST", "/api/v1/stores/": "PUT", "/api/v1/policies/preview": "POST",
+                "/api/v1/policies/": "PUT",
             ]
+            // Paths the script completes with more than an id.
+            let completed = ["/api/v1/policies/": "/api/v1/policies/{scope}/versions/{version}"]
             for path in paths.sorted() {
                 let method = changes[path] ?? "GET"
-                let route = path.hasSuffix("/") ? path + "{id}" : path
+                let route = completed[path] ?? (path.hasSuffix("/") ? path + "{id}" : path)
                 #expect(documented.contains("\(method) \(route)"), "\(method) \(route) is not documented for the hub")
                 if method == "GET" {
                     let answer = try await client.call(.get, path, token: office)

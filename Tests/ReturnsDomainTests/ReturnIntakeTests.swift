@@ -28,7 +28,8 @@ private enum K {
     ) throws -> ReturnIntake.Outcome {
         try ReturnIntake.take(
             submission, id: "RT-S-01-000001", store: "S-01", sale: sale, defaultMethod: .counter, alreadyReturned: [:],
-            product: { catalog[$0] }, policy: .standard(currency: eur), receiptlessReturnsLast90Days: receiptless,
+            product: { catalog[$0] }, policy: EffectivePolicy(document: .standard(currency: eur)),
+            receiptlessReturnsLast90Days: receiptless,
             at: at, refuseDenied: refuseDenied)
     }
 

@@ -49,7 +49,8 @@ private enum L {
         try ReturnDesk.requestReturn(
             id: "R-02-0001", store: "S-02", sale: receipt ? sale : nil, customer: nil, type: .refund,
             method: .counter, lines: lines, alreadyReturned: alreadyReturned, product: { catalog[$0] },
-            policy: policy, receiptlessReturnsLast90Days: receiptlessBefore, at: at, trackingNumber: "TRK-1")
+            policy: EffectivePolicy(document: policy), receiptlessReturnsLast90Days: receiptlessBefore, at: at,
+            trackingNumber: "TRK-1")
     }
 
     /// Two phones and three cables, as a recorded request.

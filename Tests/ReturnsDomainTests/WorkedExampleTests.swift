@@ -49,7 +49,8 @@ import Testing
             id: id, store: Self.shop, sale: Self.sale, customer: nil, type: type, method: .counter,
             lines: [RequestedLine(saleLine: line, quantity: 1, reason: reason, condition: condition)],
             alreadyReturned: [:],
-            product: { Self.products[$0] }, policy: Self.policy, receiptlessReturnsLast90Days: 0,
+            product: { Self.products[$0] }, policy: EffectivePolicy(document: Self.policy),
+            receiptlessReturnsLast90Days: 0,
             at: .date(2025, 3, day))
         #expect(verdict.isAllowed)
         guard case .returnRequested(let request) = event else { throw DomainError.invalid("test", "no request") }

@@ -330,6 +330,105 @@ async function importCatalog(check) {
   } catch (error) { showProblem(error); }
 }
 
+// The chain's return policy in layers (chain → channel → store → category), each rule versioned
+// and in force from its date; merchandisers and operators publish the next version here, and
+// anyone who reads reports asks what a return would get.
+const POLICY_SETTINGS = ["noReasonWindowDays", "faultWindowDays", "returnable", "restockingFee", "receiptRequired",
+  "approvalThreshold", "receiptlessMaxValue", "receiptlessMaxPer90Days", "acceptedConditions", "nonReturnableCategories"];
+let policyVersions = [];
+
+// A scope (`category:食品`) as its layer in words and its name.
+function scope(text) {
+  const colon = text.indexOf(":");
+  const layer = colon < 0 ? text : text.slice(0, colon);
+  const name = colon < 0 ? "" : text.slice(colon + 1);
+  const shown = layer === "channel" ? word("dashboard.storeKind", name) : name;
+  return el("span", {}, t("dashboard.policy.layer." + layer) + (shown ? " " : ""), shown ? (layer === "channel" ? shown : code(shown)) : "");
+}
+function money(m) {
+  const digits = new Intl.NumberFormat("en", { style: "currency", currency: m.currency }).resolvedOptions().maximumFractionDigits;
+  return new Intl.NumberFormat(LANG, { style: "currency", currency: m.currency }).format(m.minor / 10 ** digits);
+}
+// What a rule changes, in words.
+function settingsText(s) {
+  const parts = [];
+  for (const key of POLICY_SETTINGS) {
+    if (s[key] === undefined) continue;
+    let value = s[key];
+    if (key === "restockingFee") value = s.restockingFee.percent !== undefined ? percent(s.restockingFee.percent) : s.restockingFee.fixed ? money(s.restockingFee.fixed) : t("dashboard.policy.none");
+    else if (typeof value === "boolean") value = t(value ? "dashboard.policy.yes" : "dashboard.policy.no");
+    else if (Array.isArray(value)) value = list(value.map((v) => key === "acceptedConditions" ? word("condition", v) : v));
+    else if (typeof value === "object") value = money(value);
+    parts.push(t("dashboard.policy.setting." + key, { value }));
+  }
+  return list(parts);
+}
+
+async function loadPolicies() {
+  const view = await json("/api/v1/policies");
+  policyVersions = view.versions.map((v) => v.rule);
+  table("policies", [
+    { key: "scope", value: (v) => scope(v.rule.scope) },
+    { key: "version", num: true, value: (v) => v.rule.version },
+    { key: "from", value: (v) => v.rule.effectiveFrom.slice(0, 10) },
+    { key: "settings", value: (v) => settingsText(v.rule.settings) },
+    { key: "note", data: true, value: (v) => v.rule.note || "" },
+    { key: "inForce", value: (v) => v.inForce ? t("dashboard.policy.inForce") : "", tone: (v) => v.inForce ? "good" : "" },
+  ], view.versions);
+  $("policy-form").hidden = !may("masterData");
+}
+
+async function publishPolicy(event) {
+  event.preventDefault();
+  const layer = $("policy-layer").value;
+  const scopeText = layer === "chain" ? "chain" : layer + ":" + $("policy-name").value.trim();
+  const settings = {};
+  if ($("policy-no-reason").value) settings.noReasonWindowDays = Number($("policy-no-reason").value);
+  if ($("policy-fault").value) settings.faultWindowDays = Number($("policy-fault").value);
+  if ($("policy-fee").value) settings.restockingFee = { percent: Math.round(Number($("policy-fee").value) * 100) };
+  if ($("policy-returnable").value) settings.returnable = $("policy-returnable").value === "true";
+  const body = { effectiveFrom: $("policy-from").value, settings };
+  if ($("policy-note").value.trim()) body.note = $("policy-note").value.trim();
+  // The next version of the scope: versions come one after another and never change.
+  const version = 1 + Math.max(0, ...policyVersions.filter((r) => r.scope === scopeText).map((r) => r.version));
+  try {
+    const response = await fetch("/api/v1/policies/" + encodeURIComponent(scopeText) + "/versions/" + version, {
+      method: "PUT", headers: headers({ "Content-Type": "application/json" }), body: JSON.stringify(body) });
+    if (!response.ok) throw await problemError(response);
+    await loadPolicies();
+  } catch (error) { showProblem(error); }
+}
+
+async function previewPolicy(event) {
+  event.preventDefault();
+  const submission = { sale: $("preview-sale").value.trim(), lines: [{
+    saleLine: Number($("preview-line").value), quantity: Number($("preview-quantity").value),
+    reason: $("preview-reason").value, condition: $("preview-condition").value }] };
+  try {
+    if ($("preview-date").value) submission.businessDate = { millis: Date.parse($("preview-date").value + "T12:00:00Z") };
+    const response = await fetch("/api/v1/policies/preview", {
+      method: "POST", headers: headers({ "Content-Type": "application/json" }),
+      body: JSON.stringify({ store: $("preview-store").value.trim(), return: submission }) });
+    if (!response.ok) throw await problemError(response);
+    const answer = await response.json();
+    const verdict = answer.verdict;
+    $("preview-result").replaceChildren(
+      el("p", { class: verdict.decision === "deny" ? "bad" : verdict.decision === "allow" ? "good" : "", "data-decision": verdict.decision },
+        word("decision", verdict.decision), verdict.restockingFee.minor ? t("dashboard.policy.fee", { amount: money(verdict.restockingFee) }) : ""),
+      ...verdict.reasons.map((r) => el("p", {}, word("code", r.code) + " ", code(r.code))),
+      el("p", { class: "muted" }, t("dashboard.policy.decidedBy") + " ",
+        ...(answer.decidedBy.length ? answer.decidedBy.map((d) => el("span", {}, scope(d.split("@")[0]), " ", t("dashboard.policy.versionN", { version: d.split("@")[1] }), " ")) : [t("dashboard.policy.wholePolicy")])));
+  } catch (error) { showProblem(error); }
+}
+
+function fillPreviewChoices() {
+  for (const [id, group] of [["preview-reason", "reason"], ["preview-condition", "condition"]]) {
+    const codes = Object.keys(WORDS).filter((k) => k.startsWith(group + ".")).map((k) => k.slice(group.length + 1));
+    $(id).replaceChildren(...codes.map((c) => el("option", { value: c }, word(group, c))));
+  }
+  $("policy-from").value = new Date().toISOString().slice(0, 10);
+}
+
 async function loadClaims() {
   const claims = await json("/api/v1/escrow/claims");
   table("claims", [
@@ -364,7 +463,7 @@ function showProblem(error) {
 
 async function refresh() {
   $("problem").hidden = true;
-  const results = await Promise.allSettled([loadSync(), loadExceptions(), loadAnalytics(), loadReturns(), loadStock(), loadStores(), loadClaims(), loadIncidents()]);
+  const results = await Promise.allSettled([loadSync(), loadExceptions(), loadAnalytics(), loadReturns(), loadStock(), loadStores(), loadPolicies(), loadClaims(), loadIncidents()]);
   const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason);
   if (failed.some((e) => e.status === 401 || e.status === 403)) { signOut(); showProblem(failed[0]); return; }
   if (failed.length) showProblem(failed[0]);
@@ -451,6 +550,9 @@ document.addEventListener("DOMContentLoaded", () => {
   $("store-form").addEventListener("submit", saveStore);
   $("catalog-check").addEventListener("click", () => importCatalog(true));
   $("catalog-import").addEventListener("click", () => importCatalog(false));
+  $("policy-form").addEventListener("submit", publishPolicy);
+  $("preview-form").addEventListener("submit", previewPolicy);
+  fillPreviewChoices();
   $("refresh").addEventListener("click", refresh);
   $("journal").addEventListener("click", downloadJournal);
   $("signout").addEventListener("click", signOut);

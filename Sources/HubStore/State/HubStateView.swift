@@ -25,6 +25,14 @@ public protocol HubStateView: Sendable {
     /// Every store and channel head office (or the store itself) described, by id.
     func stores() async throws -> [Store]
 
+    /// Every published version of every policy scope, by scope then version.
+    func policyRules() async throws -> [PolicyRule]
+
+    /// The policy in force for a return of `store` against `sale` with goods of `categories` at
+    /// `at` (`ReturnIntake.policy`), as a node of that store would apply it.
+    func policy(of store: StoreID, for sale: Sale?, categories: Set<String>, at: Instant) async throws
+        -> EffectivePolicy
+
     func sale(_ id: SaleID) async throws -> Sale?
 
     /// Units still returnable per line of a sale, company-wide (never negative).

@@ -68,6 +68,16 @@ struct SQLiteHubStateView: HubStateView {
         }
     }
 
+    func policyRules() async throws -> [PolicyRule] {
+        try await read { _, reader in try reader.policyRules() }
+    }
+
+    func policy(of store: StoreID, for sale: Sale?, categories: Set<String>, at: Instant) async throws
+        -> EffectivePolicy
+    {
+        try await read { _, reader in try reader.policy(of: store, for: sale, categories: categories, at: at) }
+    }
+
     func sale(_ id: SaleID) async throws -> Sale? {
         try await read { _, reader in try reader.sale(id) }
     }

@@ -39,7 +39,10 @@ extension SQLiteHubStore {
             let outcome = try ReturnIntake.take(
                 request, id: id, store: store, sale: sale, defaultMethod: .onlineSelfService,
                 alreadyReturned: try Self.returnedOrClaimed(db, reader: reader, sale: request.sale, now: now),
-                product: { try? reader.product($0) }, policy: try reader.policy(of: store, for: sale),
+                product: { try? reader.product($0) },
+                policy: try reader.policy(
+                    of: store, for: sale,
+                    categories: ReturnIntake.categories(of: request, sale: sale) { try? reader.product($0) }, at: at),
                 receiptlessReturnsLast90Days: try ReturnIntake.receiptlessCount(of: request, sale: sale, at: at).map {
                     try reader.receiptlessReturns(of: $0.customer, since: $0.since)
                 } ?? 0,

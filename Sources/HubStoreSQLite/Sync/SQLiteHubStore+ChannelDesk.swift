@@ -35,7 +35,8 @@ extension SQLiteHubStore {
             if step.refunds {
                 context.sale = try request.sale.flatMap { try reader.sale($0) }
                 context.alreadyRefunded = try reader.refundedPerTender(sale: request.sale, excluding: id)
-                context.approvalThreshold = try reader.policy(of: request.store, for: context.sale).approvalThreshold
+                context.approvalThreshold = try reader.policy(of: request.store, for: context.sale, at: context.at)
+                    .document.approvalThreshold
             }
             let events = try ChannelDesk.step(
                 step, on: state, request, context: context, staff: staff, mint: { try log.mint($0) })

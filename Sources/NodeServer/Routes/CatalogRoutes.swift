@@ -33,10 +33,10 @@ extension NodeRoutes {
         api.put("policy") { request, _ in
             let policy = try await JSONCoding.decode(ReturnPolicy.self, from: request)
             try await service.setPolicy(policy, staff: request.staff)
-            return try JSONCoding.response(try await service.read { try $0.policy() })
+            return try JSONCoding.response(try await service.policyInForce().document)
         }
         api.get("policy") { _, _ in
-            try JSONCoding.response(try await service.read { try $0.policy() })
+            try JSONCoding.response(try await service.policyInForce().document)
         }
         api.post("customers") { request, _ in
             let customer = try await JSONCoding.decode(Customer.self, from: request)

@@ -4,6 +4,7 @@ public import ReturnsDomain
 public enum RecordKind: String, Hashable, Sendable, Codable, CaseIterable, Comparable {
     case product, store, policy, reorderPoint, customer, inventoryReceipt, stockCount, sale, staff
     case stockAdjustment
+    case policyRule
     case returnOrder = "return"
     case repairOrder = "repair"
     case storeCredit
@@ -59,6 +60,7 @@ extension DomainEvent {
         case .policySet: .policy
         case .reorderPointSet: .reorderPoint
         case .staffDefined: .staff
+        case .policyPublished: .policyRule
         case .customerRegistered, .customerFieldChanged: .customer
         case .inventoryReceived: .inventoryReceipt
         case .stockCounted: .stockCount

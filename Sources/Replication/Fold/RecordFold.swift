@@ -32,6 +32,8 @@ public enum RecordFold {
             foldLastWriterWins(&state, valid)
         case .customer:
             foldCustomer(&state, valid)
+        case .policyRule:
+            foldPolicyRules(&state, valid)
         case .sale, .inventoryReceipt, .stockCount, .stockAdjustment:
             foldOneShot(&state, valid)
         case .returnOrder:
@@ -66,6 +68,30 @@ public enum RecordFold {
                     dots: [winner.dot] + losers.map(\.dot),
                     message: "concurrent edits; the latest by (HLC, node) was kept"))
         }
+    }
+
+    /// A policy scope keeps every version; two publications of one version number (two head-office
+    /// processes at once) are decided like any configuration edit, per version.
+    static func foldPolicyRules(_ state: inout RecordState, _ events: [Event]) {
+        var byVersion: [Int: [Event]] = [:]
+        for e in events {
+            if case .policyPublished(let rule) = e.payload { byVersion[rule.version, default: []].append(e) }
+        }
+        var rules: [PolicyRule] = []
+        for version in byVersion.keys.sorted() {
+            guard let (winner, losers) = CausalOrdering.lastWriter(byVersion[version] ?? []),
+                case .policyPublished(let rule) = winner.payload
+            else { continue }
+            rules.append(rule)
+            if !losers.isEmpty {
+                state.exceptions.append(
+                    ReplicationException(
+                        code: "conflict.concurrentEdit", severity: .info, record: state.key,
+                        dots: [winner.dot] + losers.map(\.dot),
+                        message: "version \(version) was published twice at once; the latest by (HLC, node) was kept"))
+            }
+        }
+        state.body = .policyRules(rules)
     }
 
     static func foldCustomer(_ state: inout RecordState, _ events: [Event]) {

@@ -65,6 +65,8 @@ public enum RecordBody: Hashable, Sendable, Codable {
     case policy(store: StoreID?, policy: ReturnPolicy)
     case reorderPoint(ReorderPoint)
     case staff(StaffMember)
+    /// A policy scope's published versions, by version number.
+    case policyRules([PolicyRule])
     case customer(Customer)
     case inventoryReceipt(InventoryReceipt)
     case stockCount(StockCount)

@@ -10,6 +10,9 @@ public enum DomainEvent: Hashable, Sendable, Codable {
     case reorderPointSet(ReorderPoint)
     /// A staff member, their roles and PIN hash, as head office defines them.
     case staffDefined(StaffMember)
+    /// A version of a layered policy rule (chain, channel, store or category), as head office
+    /// publishes it; a scope's record keeps every version.
+    case policyPublished(PolicyRule)
 
     // Customers: per-field last writer wins.
     case customerRegistered(Customer)
@@ -53,6 +56,7 @@ public enum DomainEvent: Hashable, Sendable, Codable {
         case .policySet: "policy.set"
         case .reorderPointSet: "reorderPoint.set"
         case .staffDefined: "staff.defined"
+        case .policyPublished: "policy.published"
         case .customerRegistered: "customer.registered"
         case .customerFieldChanged: "customer.fieldChanged"
         case .inventoryReceived: "inventory.received"

@@ -120,7 +120,11 @@ extension ReturnPolicy {
     /// 23 hours after the sale and has passed at 8 days, as the 七天无理由 rule counts from the day
     /// after delivery. A receipt-less return has no date, so it is taken as within the no-reason
     /// window when the policy has one; with no such window only faults come back without a receipt.
-    public func evaluate(_ items: [PolicyQuery]) -> PolicyVerdict {
+    ///
+    /// `categories` gives the policy of goods whose category has its own rule
+    /// (`EffectivePolicy.categories`): their item rules and restocking fee are that policy's; the
+    /// value rules stay the document's. Lines under different policies pay each policy's fee.
+    public func evaluate(_ items: [PolicyQuery], categories: [String: ReturnPolicy] = [:]) -> PolicyVerdict {
         let currency = items.first?.value.currency ?? receiptlessMaxValue.currency
         var denials: [PolicyReason] = []
         var approvals: [PolicyReason] = []
@@ -133,7 +137,8 @@ extension ReturnPolicy {
             if !approvals.contains(r) { approvals.append(r) }
         }
 
-        for q in items { checkItem(q, deny: deny) }
+        func policy(_ q: PolicyQuery) -> ReturnPolicy { categories[q.product.category] ?? self }
+        for q in items { policy(q).checkItem(q, deny: deny) }
 
         let mixed = items.contains { $0.value.currency != currency }
         if mixed {
@@ -176,7 +181,14 @@ extension ReturnPolicy {
                 "returns worth more than \(threshold) need a manager's approval; this one is worth \(total)")
         }
 
-        let fee = restockingFee(for: items, currency: currency, comparable: comparable)
+        var fee = Money.zero(currency)
+        var policies: [ReturnPolicy] = []
+        for q in items where !policies.contains(policy(q)) { policies.append(policy(q)) }
+        for rules in policies {
+            // Each group's fee is at most its value, so the sum stays within the return's value.
+            let group = items.filter { policy($0) == rules }
+            fee.minor += rules.restockingFee(for: group, currency: currency, comparable: comparable).minor
+        }
         let decision: PolicyDecision = !denials.isEmpty ? .deny : !approvals.isEmpty ? .needsApproval : .allow
         return PolicyVerdict(decision: decision, reasons: denials + approvals, restockingFee: fee)
     }

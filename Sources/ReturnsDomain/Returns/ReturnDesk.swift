@@ -57,7 +57,7 @@ public enum ReturnDesk {
     /// records nothing; never record that event).
     public static func requestReturn(
         id: ReturnID, store: StoreID, sale: Sale?, customer: CustomerID?, type: ReturnType, method: ReturnMethod,
-        lines: [RequestedLine], alreadyReturned: [Int: Int], product: (SKU) -> Product?, policy: ReturnPolicy,
+        lines: [RequestedLine], alreadyReturned: [Int: Int], product: (SKU) -> Product?, policy: EffectivePolicy,
         receiptlessReturnsLast90Days: Int, at: Instant, trackingNumber: String? = nil, refuseDenied: Bool = true
     ) throws(DomainError) -> (DomainEvent, PolicyVerdict) {
         guard !lines.isEmpty else { throw .invalid("return.noLines", "a return needs at least one line") }
@@ -94,7 +94,7 @@ public enum ReturnDesk {
                     receiptlessReturnsLast90Days: receiptlessReturnsLast90Days))
         }
 
-        let verdict = policy.evaluate(queries)
+        let verdict = policy.document.evaluate(queries, categories: policy.categories)
         if refuseDenied, let denial = verdict.denial {
             let all = verdict.reasons.filter { $0.effect == .deny }.map(\.message).joined(separator: "; ")
             throw DomainError(code: denial.code, message: all, values: denial.values)
@@ -102,7 +102,8 @@ public enum ReturnDesk {
         let request = ReturnRequest(
             id: id, store: store, sale: sale?.id, saleStore: sale?.store, customer: customer ?? sale?.customer,
             type: type, method: method, currency: currency, lines: returnLines, requestedAt: at,
-            restockingFee: verdict.restockingFee, trackingNumber: trackingNumber, policyNotes: verdict.codes)
+            restockingFee: verdict.restockingFee, trackingNumber: trackingNumber, policyNotes: verdict.codes,
+            policyRules: policy.decidedBy.isEmpty ? nil : policy.decidedBy)
         return (.returnRequested(request), verdict)
     }
 

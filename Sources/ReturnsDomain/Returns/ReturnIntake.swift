@@ -21,6 +21,31 @@ public enum ReturnIntake {
         store ?? chainDefault ?? .standard(currency: sale?.currency ?? chainCurrency)
     }
 
+    /// The categories of the goods a submission returns (of the sale's lines, or the SKUs given
+    /// without a receipt): the category rules a door reads.
+    public static func categories(of submission: ReturnSubmission, sale: Sale?, product: (SKU) -> Product?)
+        -> Set<String>
+    {
+        Set(
+            submission.lines.compactMap { line -> String? in
+                let sku = line.saleLine.flatMap { n in sale?.lines.first { $0.line == n }?.sku } ?? line.sku
+                return sku.flatMap(product)?.category
+            })
+    }
+
+    /// The policy in force for a return of `store` (a channel of `kind`) with goods of
+    /// `categories` at `at`, its business date: the versioned rules (`EffectivePolicy.resolve`)
+    /// over the whole policy `policy(store:chainDefault:sale:chainCurrency:)` gives. `rules` are
+    /// the versions of the scopes `EffectivePolicy.scopes` names, as the door read them.
+    public static func policy(
+        store storePolicy: ReturnPolicy?, chainDefault: ReturnPolicy?, rules: [PolicyRule], of store: StoreID,
+        kind: StoreKind?, categories: Set<String>, sale: Sale?, chainCurrency: Currency, at: Instant
+    ) -> EffectivePolicy {
+        EffectivePolicy.resolve(
+            base: policy(store: storePolicy, chainDefault: chainDefault, sale: sale, chainCurrency: chainCurrency),
+            rules: rules, store: store, kind: kind, categories: categories, at: at)
+    }
+
     /// How far back history may be loaded: two years, so that a customer's return history and a
     /// year-on-year comparison come over from the earlier system; older records stay in its
     /// archive.
@@ -74,7 +99,7 @@ public enum ReturnIntake {
     /// is false (a preview: never record that outcome's events).
     public static func take(
         _ submission: ReturnSubmission, id: ReturnID, store: StoreID, sale: Sale?, defaultMethod: ReturnMethod,
-        alreadyReturned: [Int: Int], product: (SKU) -> Product?, policy: ReturnPolicy,
+        alreadyReturned: [Int: Int], product: (SKU) -> Product?, policy: EffectivePolicy,
         receiptlessReturnsLast90Days: Int, at: Instant, refuseDenied: Bool = true
     ) throws(DomainError) -> Outcome {
         let (event, verdict) = try ReturnDesk.requestReturn(

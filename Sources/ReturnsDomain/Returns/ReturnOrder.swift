@@ -98,11 +98,14 @@ public struct ReturnRequest: Hashable, Sendable, Codable {
     public var trackingNumber: String?
     /// Policy verdict codes recorded for audit.
     public var policyNotes: [String]
+    /// The versioned policy rules in force that decided it (`chain@3`, `category:食品@1`); nil
+    /// when none had been published and the store's or chain's whole policy decided.
+    public var policyRules: [String]?
 
     public init(
         id: ReturnID, store: StoreID, sale: SaleID?, saleStore: StoreID?, customer: CustomerID?,
         type: ReturnType, method: ReturnMethod, currency: Currency, lines: [ReturnLine], requestedAt: Instant,
-        restockingFee: Money, trackingNumber: String? = nil, policyNotes: [String] = []
+        restockingFee: Money, trackingNumber: String? = nil, policyNotes: [String] = [], policyRules: [String]? = nil
     ) {
         self.id = id
         self.store = store
@@ -117,6 +120,7 @@ public struct ReturnRequest: Hashable, Sendable, Codable {
         self.restockingFee = restockingFee
         self.trackingNumber = trackingNumber
         self.policyNotes = policyNotes
+        self.policyRules = policyRules
     }
 
     public var isReceiptless: Bool { sale == nil }
