@@ -42,6 +42,10 @@ extension HubRoutes {
             .dispose(dispositions: try await JSONCoding.decode(DisposeBody.self, from: $0).dispositions)
         }
         step(api, "refund") { .refund(method: try await JSONCoding.decode(RefundBody.self, from: $0).method) }
+        step(api, "exchange") {
+            let body = try await JSONCoding.decode(ExchangeBody.self, from: $0)
+            return .exchange(items: body.items, settlement: body.settlement)
+        }
         step(api, "close") { _ in .close }
     }
 

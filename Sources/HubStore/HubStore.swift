@@ -138,8 +138,8 @@ public protocol HubOperations: Sendable {
     ) async throws -> (sale: Sale, replayed: Bool)
 
     /// Walks one of the `channel`'s own returns one step (`ChannelDesk.step`: approve, reject,
-    /// receive at the channel's warehouse or at a named store, inspect, dispose, refund, exchange,
-    /// close), as the hub's own events, and answers the return as it then stands. Idempotent like
+    /// receive at the channel's warehouse or at a named store, inspect, dispose, refund, exchange
+    /// for goods from the channel's stock, close), as the hub's own events, and answers the return as it then stands. Idempotent like
     /// `submitChannelReturn`. Refused: `return.notFound`, `auth.forbidden` (another store's
     /// return), `input.missingStaff`, and the core's refusals of the step.
     func advanceChannelReturn(

@@ -52,8 +52,12 @@ extension PostgresHubStore {
                     of: request.store, for: context.sale, categories: [], at: context.at, chainCurrency: currency
                 ).document.approvalThreshold
             }
+            let products = Dictionary(
+                uniqueKeysWithValues: try await reader.records(ChannelDesk.handedOut(by: step).map { .product($0) })
+                    .compactMap(\.product).map { ($0.sku, $0) })
             return try ChannelDesk.step(
-                step, on: state, request, context: context, staff: staff, mint: { authoring.mint($0) })
+                step, on: state, request, context: context, staff: staff, product: { products[$0] },
+                mint: { authoring.mint($0) })
         } answer: { reader in
             try await reader.returnState(id)!
         }

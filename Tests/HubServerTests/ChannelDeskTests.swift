@@ -175,9 +175,25 @@ struct ChannelDeskTests {
             state = try await shop.step(id, "close", key: "close-1")
             #expect(state.status == .closed)
 
-            // Sale and refund are the shop's own books.
+            // The other kettle is exchanged for a new one from the shop's own stock.
+            let other = try await Self.webReturn(shop, sale: "W-1001", key: "return-2")
+            _ = try await shop.step(other.id, "approve", key: "approve-2", staff: "web.lin")
+            _ = try await shop.step(other.id, "receive", key: "receive-2")
+            _ = try await shop.step(
+                other.id, "inspect", #"{"grades":[{"line":1,"grade":"b","quantity":1}]}"#, key: "inspect-2")
+            _ = try await shop.step(
+                other.id, "dispose",
+                #"{"dispositions":[{"line":1,"quantity":1,"disposition":{"refurbish":{"unitValue":{"minor":4000,"currency":"EUR"},"disclosure":"box opened"}}}]}"#,
+                key: "dispose-2")
+            let exchanged = try await shop.step(
+                other.id, "exchange", #"{"items":[{"sku":"KETTLE","quantity":1}],"settlement":"card"}"#,
+                key: "exchange-2")
+            #expect(exchanged.status == .exchanged && exchanged.exchanges.first?.difference == Money(0, Self.eur))
+            #expect(try await Self.stock(hub, "WEB") == [.sellable: -2, .refurbished: 1])
+
+            // Sale, refund and exchange are the shop's own books.
             let web = try await Self.balances(hub, store: "WEB")
-            #expect(web[.salesReturns] == 83_33 && web[.interStoreClearing] == nil)
+            #expect(web[.salesReturns] == 2 * 83_33 && web[.interStoreClearing] == nil)
             let report = try await hub.store.verify()
             #expect(report.isOK, "\(report.mismatches)")
         }

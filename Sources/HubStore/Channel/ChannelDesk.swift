@@ -44,18 +44,27 @@ public enum ChannelDesk {
     /// (approve, reject, scrap, a refund above the approval threshold) must name who
     /// (`staff`, the shop's own person; `input.missingStaff` otherwise): the shop signs its
     /// people in, the hub records who.
+    /// `product` is head office's catalog, for the goods an exchange hands out (from the channel's
+    /// own stock).
     public static func step(
         _ step: ReturnStepCommand, on state: ReturnOrderState, _ request: ReturnRequest,
-        context: ReturnDesk.StepContext, staff: StaffID, mint: (String) throws -> String
+        context: ReturnDesk.StepContext, staff: StaffID, product: (SKU) throws -> Product? = { _ in nil },
+        mint: (String) throws -> String
     ) throws -> [(DomainEvent, RecordKey)] {
         let plan = try ReturnDesk.plan(
             step, current: state.status, request: request, grades: state.grades, receivedAt: state.receivedAt,
-            context: context, mint: { try mint("\($0)-\(context.store)") })
+            context: context, product: product, mint: { try mint("\($0)-\(context.store)") })
         if let permission = plan.permission, staff == unnamed {
             throw HubError(
                 code: "input.missingStaff",
                 message: "say who does this (X-Staff): it needs the \(permission.rawValue) authority")
         }
         return [(plan.event, .returnOrder(request.id))] + plan.repairs.map { ($0.event, .repairOrder($0.order)) }
+    }
+
+    /// The SKUs of the goods `step` hands out (an exchange's), for the backend to read first.
+    public static func handedOut(by step: ReturnStepCommand) -> [SKU] {
+        guard case .exchange(let items, _) = step else { return [] }
+        return Set(items.map(\.sku)).sorted()
     }
 }

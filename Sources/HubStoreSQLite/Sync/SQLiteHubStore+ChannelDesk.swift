@@ -39,7 +39,8 @@ extension SQLiteHubStore {
                     .document.approvalThreshold
             }
             let events = try ChannelDesk.step(
-                step, on: state, request, context: context, staff: staff, mint: { try log.mint($0) })
+                step, on: state, request, context: context, staff: staff, product: { try reader.product($0) },
+                mint: { try log.mint($0) })
             return (events, { try $0.returnState(id)! })
         }
         return (answer.value, answer.replayed)
