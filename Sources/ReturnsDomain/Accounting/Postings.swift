@@ -27,24 +27,19 @@ public enum Postings {
     /// ``Account/interStoreClearing`` so that each store's entry balances.
     public static func goodsReceived(_ r: ReturnRequest, at: Instant, receivedAt: StoreID? = nil) -> [JournalEntry] {
         let cost = Money(r.lines.reduce(0) { $0 + $1.cost.minor }, r.currency)
-        let reference = "return:\(r.id)/receive"
-        let memo = "returned goods back in inventory at cost"
+        func entry(_ store: StoreID, _ lines: [JournalLine]) -> JournalEntry {
+            JournalEntry(
+                reference: "return:\(r.id)/receive", store: store, date: at,
+                memo: "returned goods back in inventory at cost", lines: lines)
+        }
         let store = receivedAt ?? r.store
         let origin = origin(of: r)
         guard store != origin else {
-            return [
-                JournalEntry(
-                    reference: reference, store: store, date: at, memo: memo,
-                    lines: [.debit(.inventory, cost), .credit(.costOfGoodsSold, cost)])
-            ]
+            return [entry(store, [.debit(.inventory, cost), .credit(.costOfGoodsSold, cost)])]
         }
         return [
-            JournalEntry(
-                reference: reference, store: store, date: at, memo: memo,
-                lines: [.debit(.inventory, cost), .credit(.interStoreClearing, cost)]),
-            JournalEntry(
-                reference: reference, store: origin, date: at, memo: memo,
-                lines: [.debit(.interStoreClearing, cost), .credit(.costOfGoodsSold, cost)]),
+            entry(store, [.debit(.inventory, cost), .credit(.interStoreClearing, cost)]),
+            entry(origin, [.debit(.interStoreClearing, cost), .credit(.costOfGoodsSold, cost)]),
         ]
     }
 
@@ -52,27 +47,25 @@ public enum Postings {
     /// without a receipt the store that takes it.
     public static func origin(of r: ReturnRequest) -> StoreID { r.saleStore ?? r.store }
 
-    /// `lines` of one step as one entry at `at` when the selling store (`origin`) is the one
-    /// acting (`store`); otherwise the lines on `reversal` accounts go to `origin` and the rest
-    /// to `store`, each balanced against ``Account/interStoreClearing``.
+    /// One step's entry: `reversal` (what undoes the sale) followed by `rest`, in one entry when
+    /// the store acting (`store`) is the one that sold (`origin`); otherwise `reversal` at
+    /// `origin` and `rest` at `store`, each balanced against ``Account/interStoreClearing``.
     static func split(
-        _ lines: [JournalLine], reversal: Set<Account>, origin: StoreID, store: StoreID, reference: String,
+        reversal: [JournalLine], rest: [JournalLine], origin: StoreID, store: StoreID, reference: String,
         date: Instant, memo: String, currency: Currency
     ) -> [JournalEntry] {
         guard origin != store else {
-            return [JournalEntry(reference: reference, store: store, date: date, memo: memo, lines: lines)]
+            return [JournalEntry(reference: reference, store: store, date: date, memo: memo, lines: reversal + rest)]
         }
-        let atOrigin = lines.filter { reversal.contains($0.account) }
-        let here = lines.filter { !reversal.contains($0.account) }
-        // What the origin's lines leave unbalanced is what the acting store owes it, or is owed.
-        let owed = atOrigin.reduce(Int64(0)) { $0 + $1.amount.minor }
+        // What the origin's lines leave unbalanced is what the acting store is owed by it, or owes.
+        let owed = reversal.reduce(Int64(0)) { $0 + $1.amount.minor }
         return [
             JournalEntry(
                 reference: reference, store: origin, date: date, memo: memo,
-                lines: atOrigin + [JournalLine(.interStoreClearing, Money(-owed, currency))]),
+                lines: reversal + [JournalLine(.interStoreClearing, Money(-owed, currency))]),
             JournalEntry(
                 reference: reference, store: store, date: date, memo: memo,
-                lines: [JournalLine(.interStoreClearing, Money(owed, currency))] + here),
+                lines: [JournalLine(.interStoreClearing, Money(owed, currency))] + rest),
         ]
     }
 
@@ -95,16 +88,16 @@ public enum Postings {
     /// also keeps the fee. When they differ, each books its side against the clearing account.
     public static func refund(_ r: ReturnRequest, _ refund: Refund) -> [JournalEntry] {
         let rev = revenueReversal(r)
-        var lines: [JournalLine] = [.debit(.salesReturns, rev.net), .debit(.vatPayable, rev.vat)]
-        lines += refund.allocations.map { .credit(Account.forTender($0.tender), $0.amount) }
+        var lines: [JournalLine] = refund.allocations.map { .credit(Account.forTender($0.tender), $0.amount) }
         lines.append(.credit(.restockingFeeIncome, refund.restockingFee))
         // Any rounding gap between the goods' value and what was paid plus fee is fee income too,
         // so the entry always balances and the gap is visible in the fee account.
         let gap = rev.net.minor + rev.vat.minor - refund.paidOut.minor - refund.restockingFee.minor
         if gap != 0 { lines.append(JournalLine(.restockingFeeIncome, Money(-gap, r.currency))) }
         return split(
-            lines, reversal: [.salesReturns, .vatPayable], origin: origin(of: r), store: refund.store ?? r.store,
-            reference: refundReference(r, refund), date: refund.refundedAt, memo: "refund", currency: r.currency)
+            reversal: [.debit(.salesReturns, rev.net), .debit(.vatPayable, rev.vat)], rest: lines,
+            origin: origin(of: r), store: refund.store ?? r.store, reference: refundReference(r, refund),
+            date: refund.refundedAt, memo: "refund", currency: r.currency)
     }
 
     /// The journal reference of a refund: `return:RT-S01-000007/refund`, followed by its credit
@@ -128,39 +121,19 @@ public enum Postings {
             newVat += split.vat.minor
             newCost += l.unitCost.minor * Int64(l.quantity)
         }
-        let gap = rev.net.minor + rev.vat.minor + x.difference.minor - newNet - newVat - x.restockingFee.minor
-        let origin = origin(of: r)
-        let reference = "return:\(r.id)/exchange"
-        // One store: the reversal and the new sale in one entry, the two VAT lines netted as before.
-        guard origin != r.store else {
-            var lines: [JournalLine] = [.debit(.salesReturns, rev.net), .debit(.vatPayable, rev.vat)]
-            lines += [.credit(.salesRevenue, Money(newNet, c)), .credit(.vatPayable, Money(newVat, c))]
-            lines.append(.credit(.restockingFeeIncome, x.restockingFee))
+        var lines: [JournalLine] = [
+            .credit(.salesRevenue, Money(newNet, c)), .credit(.vatPayable, Money(newVat, c)),
+            .credit(.restockingFeeIncome, x.restockingFee),
             // The customer pays the difference (debit the tender) or is paid it (credit the tender).
-            lines.append(.debit(Account.forTender(x.settlementTender), x.difference))
-            if gap != 0 { lines.append(JournalLine(.restockingFeeIncome, Money(-gap, c))) }
-            lines += [.debit(.costOfGoodsSold, Money(newCost, c)), .credit(.inventory, Money(newCost, c))]
-            return [
-                JournalEntry(reference: reference, store: r.store, date: x.exchangedAt, memo: "exchange", lines: lines)
-            ]
-        }
-        let owed = rev.net.minor + rev.vat.minor
-        // The store that sold owes the store that took the goods back their value.
-        var here: [JournalLine] = [.debit(.interStoreClearing, Money(owed, c))]
-        here += [.credit(.salesRevenue, Money(newNet, c)), .credit(.vatPayable, Money(newVat, c))]
-        here.append(.credit(.restockingFeeIncome, x.restockingFee))
-        here.append(.debit(Account.forTender(x.settlementTender), x.difference))
-        if gap != 0 { here.append(JournalLine(.restockingFeeIncome, Money(-gap, c))) }
-        here += [.debit(.costOfGoodsSold, Money(newCost, c)), .credit(.inventory, Money(newCost, c))]
-        return [
-            JournalEntry(
-                reference: reference, store: origin, date: x.exchangedAt, memo: "exchange",
-                lines: [
-                    .debit(.salesReturns, rev.net), .debit(.vatPayable, rev.vat),
-                    .credit(.interStoreClearing, Money(owed, c)),
-                ]),
-            JournalEntry(reference: reference, store: r.store, date: x.exchangedAt, memo: "exchange", lines: here),
+            .debit(Account.forTender(x.settlementTender), x.difference),
         ]
+        let gap = rev.net.minor + rev.vat.minor + x.difference.minor - newNet - newVat - x.restockingFee.minor
+        if gap != 0 { lines.append(JournalLine(.restockingFeeIncome, Money(-gap, c))) }
+        lines += [.debit(.costOfGoodsSold, Money(newCost, c)), .credit(.inventory, Money(newCost, c))]
+        return split(
+            reversal: [.debit(.salesReturns, rev.net), .debit(.vatPayable, rev.vat)], rest: lines,
+            origin: origin(of: r), store: r.store, reference: "return:\(r.id)/exchange", date: x.exchangedAt,
+            memo: "exchange", currency: c)
     }
 
     /// Dispositions: B-grade write-down to resale value, scrap written off, vendor returns to a receivable.
