@@ -129,6 +129,8 @@ enum Authority {
         case .policyPublished:
             // Layered rules are the chain's; a store keeps only its whole policy (`policy.set`).
             if !(office || hub) { throw refuse(.roleMayNotAuthor, "policy rules are published by head office") }
+        case .exceptionResolved:
+            if !(office || hub) { throw refuse(.roleMayNotAuthor, "head office resolves the exceptions of its queue") }
         case .customerRegistered, .customerFieldChanged:
             break  // Customers are the chain's: any store, channel or head office serves them.
         case .inventoryReceived(let receipt): try own(receipt.store, office: true, "goods received")

@@ -176,6 +176,10 @@ struct EventValues {
         case .policySet(let store, let policy):
             try id(store?.rawValue, "the store")
             try self.policy(policy)
+        case .exceptionResolved(let note):
+            try sameRecord(RecordKey.resolution(ofException: note.exception).id)
+            do { try note.validate() } catch { throw fail(.badText, error.message) }
+            try time(note.resolvedAt, "the resolution date")
         case .policyPublished(let rule):
             try sameRecord(rule.scope.recordID)
             do { try rule.validate(currency: nil) } catch { throw fail(.inconsistent, error.message) }

@@ -24,7 +24,7 @@ enum EventJSON {
     static func encode(_ e: Event) throws -> Data {
         guard isCurrent else { return try StreamingJSONEncoder.encode(e) }
         switch e.payload {
-        case .policySet, .storeDefined, .staffDefined, .stockAdjusted, .policyPublished:
+        case .policySet, .storeDefined, .staffDefined, .stockAdjusted, .policyPublished, .exceptionResolved:
             return try StreamingJSONEncoder.encode(e)
         default: break
         }
@@ -238,7 +238,7 @@ struct JSONBytes {
             raw("{\"productDefined\":{\"_0\":")
             product(x)
             raw("}}")
-        case .storeDefined, .policySet, .staffDefined, .stockAdjusted, .policyPublished:
+        case .storeDefined, .policySet, .staffDefined, .stockAdjusted, .policyPublished, .exceptionResolved:
             // Written by StreamingJSONEncoder (see EventJSON.encode); never reached.
             raw("{}")
         case .reorderPointSet(let r):

@@ -23,13 +23,14 @@ extension HubRoutes {
         }
         api.get("exceptions") { _, context in
             _ = try context.headOffice(.reports)
-            return try JSONCoding.response(try await store.state().exceptions())
+            return try JSONCoding.response(try await HeadOfficeQueue.current(store, now: Instant(millis: clock())))
         }
         // The exceptions queue: head office records what it did about one; the exception stays.
         api.post("exceptions/resolve") { request, context in
             let by = try context.headOffice(.exceptions)
             let body = try await JSONCoding.decode(ResolveExceptionBody.self, from: request)
-            let resolution = try await store.resolveException(body.id, note: body.note, by: NodeID(by), now: clock())
+            let resolution = try await HeadOfficeQueue.resolve(
+                body.id, note: body.note, by: by, on: store, now: clock())
             return try JSONCoding.response(resolution)
         }
         // Escrow claims granted to stores and not used or lapsed yet.
@@ -39,7 +40,7 @@ extension HubRoutes {
         }
         api.get("exceptions/resolutions") { _, context in
             _ = try context.headOffice(.reports)
-            return try JSONCoding.response(try await store.exceptionResolutions())
+            return try JSONCoding.response(try await HeadOfficeQueue.resolutions(store))
         }
         // The online channel submits a return; a replay of its Idempotency-Key gets the first answer.
         api.post("channel/returns") { request, context in

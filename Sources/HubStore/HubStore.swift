@@ -112,11 +112,8 @@ public protocol HubReadModel: Sendable {
 /// The decisions the hub takes itself: resolving exceptions, channel returns, escrow claims.
 public protocol HubOperations: Sendable {
 
-    /// Marks the current exception `id` as dealt with. Throws `exception.notFound` when no current
-    /// exception has that id, `input.missingNote` for an empty note; resolving again replaces the note.
-    func resolveException(_ id: String, note: String, by node: NodeID, now: Int64) async throws -> ExceptionResolution
-
-    /// Every resolution recorded, oldest first.
+    /// The resolutions recorded before they were events (`exception.resolved`), oldest first: the
+    /// hub kept them in its own table, which it no longer writes.
     func exceptionResolutions() async throws -> [ExceptionResolution]
 
     /// Records a return submitted by an online channel (`channel` is its credential) on its behalf:

@@ -37,6 +37,15 @@ struct PostgresHubStateView: HubStateView {
         }
     }
 
+    func exceptionNotes() async throws -> [ExceptionNote] {
+        try await read {
+            try await $0.records(of: .resolution).compactMap { state -> ExceptionNote? in
+                guard case .resolution(let note) = state.body else { return nil }
+                return note
+            }.sorted { $0.exception < $1.exception }
+        }
+    }
+
     func policyRules() async throws -> [PolicyRule] {
         try await read {
             try await $0.records(of: .policyRule).flatMap { state -> [PolicyRule] in

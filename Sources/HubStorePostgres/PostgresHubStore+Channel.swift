@@ -99,29 +99,6 @@ extension PostgresHubStore {
         return answer
     }
 
-    public func resolveException(_ id: String, note: String, by node: NodeID, now: Int64) async throws
-        -> ExceptionResolution
-    {
-        let trimmed = note.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else {
-            throw HubError(code: "input.missingNote", message: "say what was done about the exception")
-        }
-        guard try await state().exceptions().contains(where: { $0.id == id }) else {
-            throw HubError(code: "exception.notFound", message: "no current exception has the id \(id)")
-        }
-        let logger = self.logger
-        try await transaction { connection in
-            try await connection.query(
-                """
-                INSERT INTO hub_resolutions (id, note, resolved_by, resolved_at)
-                VALUES (\(id), \(trimmed), \(node.rawValue), \(now))
-                ON CONFLICT (id) DO UPDATE SET note = excluded.note, resolved_by = excluded.resolved_by,
-                    resolved_at = excluded.resolved_at
-                """, logger: logger)
-        }
-        return ExceptionResolution(id: id, note: trimmed, resolvedBy: node, resolvedAt: now)
-    }
-
     public func exceptionResolutions() async throws -> [ExceptionResolution] {
         let logger = self.logger
         return try await client.withConnection { connection in

@@ -128,6 +128,14 @@ public struct ReplicaReader {
             sale: sale, chainCurrency: identity.currency, at: at)
     }
 
+    /// Head office's notes on exceptions (`exception.resolved`), by exception id.
+    public func exceptionNotes() throws -> [ExceptionNote] {
+        try bodies(kind: .resolution).compactMap { body -> ExceptionNote? in
+            guard case .resolution(let note) = body else { return nil }
+            return note
+        }.sorted { $0.exception < $1.exception }
+    }
+
     /// Every published policy rule, each scope's versions in order.
     public func policyRules() throws -> [PolicyRule] {
         try bodies(kind: .policyRule).flatMap { body -> [PolicyRule] in

@@ -155,7 +155,7 @@ struct DashboardTests {
                 .post, "/api/v1/exceptions/resolve", token: office,
                 raw: try jsonText(["id": expected.id, "note": "customer refunded once, second refund recovered"]))
             #expect(resolved.status == .ok, "\(String(buffer: resolved.body))")
-            #expect(try await hub.store.exceptionResolutions().map(\.id) == [expected.id])
+            #expect(try await hub.store.state().exceptionNotes().map(\.exception) == [expected.id])
         }
     }
 }

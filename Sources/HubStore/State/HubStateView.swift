@@ -25,6 +25,9 @@ public protocol HubStateView: Sendable {
     /// Every store and channel head office (or the store itself) described, by id.
     func stores() async throws -> [Store]
 
+    /// Head office's notes on exceptions (`exception.resolved`), by exception id.
+    func exceptionNotes() async throws -> [ExceptionNote]
+
     /// Every published version of every policy scope, by scope then version.
     func policyRules() async throws -> [PolicyRule]
 

@@ -68,6 +68,10 @@ struct SQLiteHubStateView: HubStateView {
         }
     }
 
+    func exceptionNotes() async throws -> [ExceptionNote] {
+        try await read { _, reader in try reader.exceptionNotes() }
+    }
+
     func policyRules() async throws -> [PolicyRule] {
         try await read { _, reader in try reader.policyRules() }
     }

@@ -45,7 +45,7 @@ extension NodeRoutes {
             try JSONCoding.response(try await service.read { try $0.lowStockAlerts() })
         }
         api.get("exceptions") { _, _ in
-            try JSONCoding.response(try await service.read { try $0.exceptions() })
+            try JSONCoding.response(try await service.read { try $0.storeExceptions() })
         }
         // Escrow (DESIGN §4): the risk budget for offline returns against other stores' sales,
         // what of it is in use, and the latest such returns.

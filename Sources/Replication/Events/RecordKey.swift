@@ -5,6 +5,7 @@ public enum RecordKind: String, Hashable, Sendable, Codable, CaseIterable, Compa
     case product, store, policy, reorderPoint, customer, inventoryReceipt, stockCount, sale, staff
     case stockAdjustment
     case policyRule
+    case resolution
     case returnOrder = "return"
     case repairOrder = "repair"
     case storeCredit
@@ -49,6 +50,11 @@ public struct RecordKey: Hashable, Sendable, Codable, Comparable, CustomStringCo
     public static func customer(_ id: CustomerID) -> RecordKey { RecordKey(.customer, id.rawValue) }
     public static func repairOrder(_ id: RepairOrderID) -> RecordKey { RecordKey(.repairOrder, id.rawValue) }
     public static func storeCredit(_ id: CustomerID) -> RecordKey { RecordKey(.storeCredit, id.rawValue) }
+    /// Head office's note on exception `id` (`ExceptionNote`): exception ids run past the 64
+    /// characters of an id, so the record is named by their digest, `X-` and 16 hex digits.
+    public static func resolution(ofException id: String) -> RecordKey {
+        RecordKey(.resolution, "X-" + ReplicaState.fnv1a64(id))
+    }
 }
 
 extension DomainEvent {
@@ -61,6 +67,7 @@ extension DomainEvent {
         case .reorderPointSet: .reorderPoint
         case .staffDefined: .staff
         case .policyPublished: .policyRule
+        case .exceptionResolved: .resolution
         case .customerRegistered, .customerFieldChanged: .customer
         case .inventoryReceived: .inventoryReceipt
         case .stockCounted: .stockCount

@@ -28,7 +28,7 @@ public enum RecordFold {
         }
         guard !valid.isEmpty else { return state }
         switch key.kind {
-        case .product, .store, .policy, .reorderPoint, .staff:
+        case .product, .store, .policy, .reorderPoint, .staff, .resolution:
             foldLastWriterWins(&state, valid)
         case .customer:
             foldCustomer(&state, valid)
@@ -59,6 +59,7 @@ public enum RecordFold {
         case .policySet(let store, let policy): state.body = .policy(store: store, policy: policy)
         case .reorderPointSet(let r): state.body = .reorderPoint(r)
         case .staffDefined(let m): state.body = .staff(m)
+        case .exceptionResolved(let note): state.body = .resolution(note)
         default: break
         }
         if !losers.isEmpty {

@@ -67,6 +67,7 @@ public enum RecordBody: Hashable, Sendable, Codable {
     case staff(StaffMember)
     /// A policy scope's published versions, by version number.
     case policyRules([PolicyRule])
+    case resolution(ExceptionNote)
     case customer(Customer)
     case inventoryReceipt(InventoryReceipt)
     case stockCount(StockCount)

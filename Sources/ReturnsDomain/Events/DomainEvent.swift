@@ -13,6 +13,8 @@ public enum DomainEvent: Hashable, Sendable, Codable {
     /// A version of a layered policy rule (chain, channel, store or category), as head office
     /// publishes it; a scope's record keeps every version.
     case policyPublished(PolicyRule)
+    /// Head office's note on an exception of its queue, which every store receives.
+    case exceptionResolved(ExceptionNote)
 
     // Customers: per-field last writer wins.
     case customerRegistered(Customer)
@@ -57,6 +59,7 @@ public enum DomainEvent: Hashable, Sendable, Codable {
         case .reorderPointSet: "reorderPoint.set"
         case .staffDefined: "staff.defined"
         case .policyPublished: "policy.published"
+        case .exceptionResolved: "exception.resolved"
         case .customerRegistered: "customer.registered"
         case .customerFieldChanged: "customer.fieldChanged"
         case .inventoryReceived: "inventory.received"

@@ -18,14 +18,16 @@ extension ReturnSync {
         @OptionGroup var options: DeskOptions
 
         func run() async throws {
-            let exceptions = try await options.node.service().read { try $0.exceptions() }
+            let exceptions = try await options.node.service().read { try $0.storeExceptions() }
             try options.emit(exceptions) {
-                var table = Table("CODE", "SEVERITY", "RECORD", "EVENTS", "MESSAGE")
-                for e in exceptions {
+                var table = Table("CODE", "SEVERITY", "RECORD", "EVENTS", "MESSAGE", "RESOLVED")
+                for item in exceptions {
+                    let e = item.exception
                     table.add(
                         e.code, CLIWords.value("cli.severity", e.severity.rawValue), e.record.description,
                         e.dots.map(\.description).joined(separator: ","),
-                        CLIWords.isEnglish ? e.message : TerminalWords.meaning(ofCode: e.code) ?? e.message)
+                        CLIWords.isEnglish ? e.message : TerminalWords.meaning(ofCode: e.code) ?? e.message,
+                        item.resolution.map { "\($0.note) (\($0.resolvedBy), \($0.resolvedAt.day))" } ?? "")
                 }
                 return table.render(empty: CLIWords.text("cli.empty.exceptions", english: "No exceptions."))
             }
