@@ -12,7 +12,8 @@ defines that store on the page, and with DASHBOARD_CATALOG=FILE it checks, then 
 catalog CSV, as a merchandiser would; with DASHBOARD_POLICY=LAYER|NAME|FROM|NO-REASON-DAYS|FEE-%|NOTE
 it publishes the next version of that scope's rule, and with DASHBOARD_PREVIEW=STORE|RECEIPT it
 asks what a return of that receipt's first line would get; with DASHBOARD_TIMELINE=1 it opens the first return's
-timeline, and with DASHBOARD_RESOLVE=NOTE it resolves the first exception in the page's dialog.
+timeline, and with DASHBOARD_RESOLVE=NOTE it resolves the first exception in the page's dialog
+(DASHBOARD_RESOLVE_CODE=CODE: the first of that code).
 The browser is driven with the same DevTools
 client as scripts/browser-desk-walk.py. Used by Tests/EndToEndTests/DashboardBrowserTests.swift.
 """
@@ -118,13 +119,16 @@ def main():
             # DASHBOARD_RESOLVE=NOTE: resolve the first exception in the page's dialog.
             note = os.environ.get("DASHBOARD_RESOLVE")
             if note:
-                browser.evaluate("document.querySelector('#exceptions button[data-action=resolve]').click();")
+                which = "#exceptions button[data-action=resolve]"
+                if os.environ.get("DASHBOARD_RESOLVE_CODE"):
+                    which += "[data-code=\"" + os.environ["DASHBOARD_RESOLVE_CODE"] + "\"]"
+                browser.evaluate(f"document.querySelector({json.dumps(which)}).click();")
                 browser.wait_for("document.getElementById('resolve-dialog').open", "the resolve dialog")
                 seen["resolveAsks"] = browser.evaluate("return document.getElementById('resolve-what').textContent;")
                 browser.evaluate(f"""
                     document.getElementById('resolve-note').value = {json.dumps(note)};
                     document.getElementById('resolve-save').click();""")
-                browser.wait_for("!document.querySelector('#exceptions button[data-action=resolve]')", "the resolution")
+                browser.wait_for(f"document.getElementById('exceptions').innerText.includes({json.dumps(note)})", "the resolution")
                 seen["exceptions"] = browser.evaluate("return document.getElementById('exceptions').innerText;")
             if screenshot:
                 browser.screenshot(screenshot)

@@ -171,10 +171,30 @@ struct DashboardBrowserTests {
         #expect(offline.status == 0 && offline.stdout.contains("category:kitchen@1"), "\(offline)")
         try await f.reconnect(a)
 
-        // Loss prevention opens a return's timeline and resolves the over-return in the page's dialog.
+        // A customer brings back three mugs in three returns: an abuse signal for head office.
+        try await HubFixture.expectSuccess([
+            "customer", "add", "--data", a.data, "--staff", "desk", "--id", "C-17", "--name", "张伟", "--phone",
+            "13800000017",
+        ])
+        let customerSale = try f.folder.write(
+            "sale-C-17.json",
+            """
+            {"id": "S-A-17", "customer": "C-17", "lines": [{"sku": "MUG-1", "quantity": 3}],
+             "tenders": [{"tender": "cash", "amount": "30.00"}]}
+            """)
+        try await HubFixture.expectSuccess([
+            "sale", "record", "--data", a.data, "--staff", "till", "--file", customerSale,
+        ])
+        for _ in 0..<3 { try await f.createReturn(a, sale: "S-A-17") }
+        try await f.syncUntilQuiet([a])
+
+        // Loss prevention opens a return's timeline and resolves the abuse signal in the page's dialog.
         let lossPrevention = try await Self.signIn(
             f, "hq.lee", "correct horse battery 电池",
-            environment: ["DASHBOARD_TIMELINE": "1", "DASHBOARD_RESOLVE": "called the customer; B refunded in error"])
+            environment: [
+                "DASHBOARD_TIMELINE": "1", "DASHBOARD_RESOLVE": "called the customer; returns explained",
+                "DASHBOARD_RESOLVE_CODE": "abuse.frequency30",
+            ])
         #expect(lossPrevention["me"] as? String == "Lee (loss prevention)", "\(lossPrevention)")
         #expect(
             lossPrevention["journal"] as? Bool == false && (lossPrevention["resolveButtons"] as? Int ?? 0) > 0,
@@ -183,10 +203,18 @@ struct DashboardBrowserTests {
         #expect(
             timeline.contains("what happened") && timeline.contains("requested") && timeline.contains("approved"),
             "\(timeline)")
-        #expect((lossPrevention["resolveAsks"] as? String)?.contains("More than the sale has left to return") == true)
         #expect(
-            (lossPrevention["exceptions"] as? String)?.contains("called the customer; B refunded in error") == true,
+            (lossPrevention["resolveAsks"] as? String)?.contains("Many returns by this customer in the last 30 days")
+                == true, "\(lossPrevention)")
+        #expect(
+            (lossPrevention["exceptions"] as? String)?.contains("called the customer; returns explained") == true,
             "\(lossPrevention)")
+        // The store receives head office's note and shows it in its own queue.
+        try await f.syncUntilQuiet([a])
+        let atStore = try await returnsync(["exceptions", "--data", a.data, "--json"])
+        #expect(
+            atStore.status == 0 && atStore.stdout.contains("called the customer; returns explained")
+                && atStore.stdout.contains("abuse.frequency30"), "\(atStore)")
 
         // A token the hub does not know: the page shows the hub's problem and asks to sign in.
         let stranger = try TemporaryFolder("e2e-browser")

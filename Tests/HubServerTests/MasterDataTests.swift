@@ -93,4 +93,60 @@ struct MasterDataTests {
             expectProblem(notUTF8, .unprocessableContent, "import.notUTF8")
         }
     }
+
+    @Test(
+        "opening stock from a CSV is received at each store, once; its store's node gets it",
+        arguments: HubBackend.all)
+    func openingStock(backend: HubBackend) async throws {
+        try await HubFixture.run(backend) { hub, client in
+            let office = try await hub.enroll("HO-1", store: nil, role: .headOffice)
+            func post(_ uri: String, _ csv: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: uri, method: .post,
+                    headers: [.authorization: "Bearer \(office)", .contentType: "text/csv; charset=utf-8"],
+                    body: ByteBuffer(string: csv))
+            }
+            let fixed = Self.catalog.replacingOccurrences(of: "\"5,999.00\"", with: "5999.00")
+            expectStatus(try await post("/api/v1/catalog/import", fixed), .ok)
+            for id in ["S01", "S02"] {
+                _ = try await MasterData.defineStore(
+                    StoreID(id), StoreDefinition(name: id, currency: Currency("EUR")), on: hub.store, by: "hq",
+                    now: HubFixture.now)
+            }
+            let stock = """
+                \u{FEFF}门店,商品编码,数量,成本
+                S01,TEA-1,40,
+                S02,PHONE-9,3,3800.00
+                S03,TEA-1,1,
+                S01,INSTALL,1,
+                S01,TEA-1,2,
+                """
+            let checked = try await post("/api/v1/stock/import?check=true", stock).decode(
+                MasterData.StockImportReport.self)
+            #expect(
+                checked.problems.map(\.code) == [
+                    "import.unknownStore", "catalog.serviceNotStocked", "import.duplicateRow",
+                ])
+            #expect(checked.problems.map(\.row) == [4, 5, 6])
+            expectProblem(try await post("/api/v1/stock/import", stock), .unprocessableContent, "import.invalidRows")
+            #expect(try await hub.store.state().stock(sku: nil, store: nil).isEmpty, "nothing received")
+
+            let good = stock.split(separator: "\n").prefix(3).joined(separator: "\n")
+            let report = try await post("/api/v1/stock/import", good).decode(MasterData.StockImportReport.self)
+            #expect(report.imported == 2 && report.problems.isEmpty, "\(report)")
+            let levels = try await hub.store.state().stock(sku: nil, store: nil)
+            #expect(levels.map { "\($0.store) \($0.sku) \($0.quantity)" } == ["S01 TEA-1 40", "S02 PHONE-9 3"])
+            // Opening stock comes in once.
+            let again = try await post("/api/v1/stock/import?check=true", good).decode(
+                MasterData.StockImportReport.self)
+            #expect(again.problems.map(\.code) == ["import.stockExists", "import.stockExists"])
+
+            // S01's node receives its own opening stock, at the catalog's cost; not S02's.
+            let token = try await hub.enroll("S01-a", store: "S01")
+            let node = try StoreNode("S01-a", store: "S01")
+            try await EscrowTests.catchUp(node, token: token, client: client)
+            let rows = try await node.service.read { try $0.stock(store: "S01") }
+            #expect(rows.map { "\($0.sku) \($0.quantity)" } == ["TEA-1 40"], "\(rows)")
+        }
+    }
 }

@@ -130,7 +130,7 @@ function resolution(r) {
 // "Resolve…" opens a dialog on the page: what was done, written down, recorded as head office's
 // resolution of the exception (the exception itself stays, as a fact).
 function resolveButton(exception) {
-  const button = el("button", { type: "button", "data-action": "resolve" }, t("dashboard.exceptions.resolve"));
+  const button = el("button", { type: "button", "data-action": "resolve", "data-code": exception.code }, t("dashboard.exceptions.resolve"));
   button.addEventListener("click", () => {
     const colon = exception.record.indexOf(":");
     const dialog = $("resolve-dialog");

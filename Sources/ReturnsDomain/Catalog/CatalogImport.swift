@@ -51,6 +51,25 @@ public enum CatalogImport {
 
     /// The products of `rows` (the header first), priced in `currency`; or every row's problems.
     public static func products(rows: [[String]], currency: Currency) -> Result<[Product], ImportRefusal> {
+        read(rows: rows, aliases: aliases, required: required) { cell throws(DomainError) in
+            try product(cell, currency: currency)
+        } key: {
+            $0.sku.rawValue
+        } duplicate: { product, first in
+            DomainError(code: "import.duplicateSKU", message: "\(product.sku) is on row \(first) too")
+        }
+    }
+
+    /// A spreadsheet read whole, for every import: the header names the columns (`aliases` maps
+    /// each name a column may have, English or Chinese, to its English one, and `required` must all
+    /// be there), then each row that is not blank becomes a value (`make` reads its cells by
+    /// English name); two rows with the same `key` are refused (`duplicate`, given the first's row
+    /// number). Either every row's value, or every row's problem.
+    static func read<T>(
+        rows: [[String]], aliases: [String: String], required: [String],
+        make: ((String) -> String) throws(DomainError) -> T, key: (T) -> String,
+        duplicate: (T, Int) -> DomainError
+    ) -> Result<[T], ImportRefusal> {
         guard let header = rows.first else {
             return .failure(ImportRefusal([RowProblem(row: 1, code: "import.noHeader", message: "the file is empty")]))
         }
@@ -74,12 +93,12 @@ public enum CatalogImport {
                 ImportRefusal([
                     RowProblem(
                         row: maxRows + 2, code: "import.tooManyRows",
-                        message: "one import takes at most \(maxRows) products; split the file")
+                        message: "one import takes at most \(maxRows) rows; split the file")
                 ]))
         }
-        var products: [Product] = []
+        var values: [T] = []
         var problems: [RowProblem] = []
-        var seen: [SKU: Int] = [:]
+        var seen: [String: Int] = [:]
         for (offset, cells) in rows.dropFirst().enumerated() {
             let row = offset + 2
             func cell(_ name: String) -> String {
@@ -88,17 +107,15 @@ public enum CatalogImport {
             }
             if cells.allSatisfy({ $0.trimmingSpaces().isEmpty }) { continue }  // a blank line
             do throws(DomainError) {
-                let product = try self.product(cell, currency: currency)
-                if let first = seen[product.sku] {
-                    throw DomainError(code: "import.duplicateSKU", message: "\(product.sku) is on row \(first) too")
-                }
-                seen[product.sku] = row
-                products.append(product)
+                let value = try make(cell)
+                if let first = seen[key(value)] { throw duplicate(value, first) }
+                seen[key(value)] = row
+                values.append(value)
             } catch {
                 problems.append(RowProblem(row: row, code: error.code, message: error.message))
             }
         }
-        return problems.isEmpty ? .success(products) : .failure(ImportRefusal(problems))
+        return problems.isEmpty ? .success(values) : .failure(ImportRefusal(problems))
     }
 
     /// One row's product, checked as the catalog checks any (`Product.validate`).

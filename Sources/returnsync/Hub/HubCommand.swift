@@ -35,6 +35,7 @@ struct HubCommand: AsyncParsableCommand {
             UserCommand.self,
             StoreCommand.self,
             CatalogCommand.self,
+            StockCommand.self,
             PolicyCommand.self,
         ])
 }

@@ -115,4 +115,51 @@ extension HubCommand {
             }
         }
     }
+
+    /// `returnsync hub stock import`: a store's opening stock from a spreadsheet.
+    struct StockCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "stock",
+            abstract: CLIWords.text(
+                "cli.help.hub.stock.about", english: "Opening stock: bring each store's stock over from a spreadsheet."),
+            subcommands: [Import.self])
+
+        struct Import: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: CLIWords.text(
+                    "cli.help.hub.stock.import",
+                    english: "Import opening stock from a CSV file: every row or none; each store receives its own."),
+                discussion: """
+                    The first row names the columns, in English or Chinese: store (门店), sku (商品编码) \
+                    and quantity (数量) are needed; cost (成本, per unit) and vendor (供应商) default to \
+                    the catalog's. Each row is goods received at that store. A store that already \
+                    holds stock of a SKU is refused for it: opening stock comes in once. The file is \
+                    UTF-8 ("CSV UTF-8"); --check only reports. The same as POST /api/v1/stock/import.
+
+                    Example:
+                      returnsync hub stock import --data /var/lib/returnsync-hub --file 期初库存.csv --check
+                    """)
+            @OptionGroup var folder: HubFolder
+            @Option(help: "The CSV file.") var file: String
+            @Option(help: "The currency of its costs (default: the hub's).") var currency: String?
+            @Flag(help: "Only check the file; receive nothing.") var check = false
+
+            func run() async throws {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw DomainError(code: "input.fileUnreadable", message: "cannot read \(file)")
+                }
+                let hub = try await folder.open()
+                let report = try await MasterData.importOpeningStock(
+                    Array(data), currency: currency.map { Currency($0) } ?? hub.currency, check: check, on: hub,
+                    by: "hub-cli", now: Int64(Date().timeIntervalSince1970 * 1000))
+                for p in report.problems { print("row \(p.row): \(p.code): \(p.message)") }
+                if check {
+                    print("\(report.rows) row(s) would be received; \(report.problems.count) row(s) to fix")
+                } else {
+                    print("\(report.imported) row(s) received into stock")
+                }
+                if !report.problems.isEmpty { throw ExitCode(1) }
+            }
+        }
+    }
 }
