@@ -131,6 +131,8 @@ enum Authority {
             if !(office || hub) { throw refuse(.roleMayNotAuthor, "policy rules are published by head office") }
         case .exceptionResolved:
             if !(office || hub) { throw refuse(.roleMayNotAuthor, "head office resolves the exceptions of its queue") }
+        case .abuseThresholdsSet:
+            if !(office || hub) { throw refuse(.roleMayNotAuthor, "head office sets the abuse thresholds") }
         case .customerRegistered, .customerFieldChanged:
             break  // Customers are the chain's: any store, channel or head office serves them.
         case .inventoryReceived(let receipt): try own(receipt.store, office: true, "goods received")

@@ -176,6 +176,9 @@ struct EventValues {
         case .policySet(let store, let policy):
             try id(store?.rawValue, "the store")
             try self.policy(policy)
+        case .abuseThresholdsSet(let thresholds):
+            try sameRecord(RecordKey.abuseThresholds.id)
+            do { try thresholds.validate(currency: nil) } catch { throw fail(.inconsistent, error.message) }
         case .exceptionResolved(let note):
             try sameRecord(RecordKey.resolution(ofException: note.exception).id)
             do { try note.validate() } catch { throw fail(.badText, error.message) }

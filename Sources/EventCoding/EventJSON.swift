@@ -24,7 +24,8 @@ enum EventJSON {
     static func encode(_ e: Event) throws -> Data {
         guard isCurrent else { return try StreamingJSONEncoder.encode(e) }
         switch e.payload {
-        case .policySet, .storeDefined, .staffDefined, .stockAdjusted, .policyPublished, .exceptionResolved:
+        case .policySet, .storeDefined, .staffDefined, .stockAdjusted, .policyPublished, .exceptionResolved,
+            .abuseThresholdsSet:
             return try StreamingJSONEncoder.encode(e)
         default: break
         }
@@ -238,7 +239,8 @@ struct JSONBytes {
             raw("{\"productDefined\":{\"_0\":")
             product(x)
             raw("}}")
-        case .storeDefined, .policySet, .staffDefined, .stockAdjusted, .policyPublished, .exceptionResolved:
+        case .storeDefined, .policySet, .staffDefined, .stockAdjusted, .policyPublished, .exceptionResolved,
+            .abuseThresholdsSet:
             // Written by StreamingJSONEncoder (see EventJSON.encode); never reached.
             raw("{}")
         case .reorderPointSet(let r):

@@ -59,7 +59,8 @@ extension HubRoutes {
             let currency =
                 input.products.values.first?.unitPrice.currency ?? input.sales.first?.currency ?? Currency("EUR")
             let report = AnalyticsReport(
-                input: input, asOf: Instant(millis: clock()), options: AnalyticsOptions(currency: currency))
+                input: input, asOf: Instant(millis: clock()),
+                options: AnalyticsOptions(currency: currency, abuse: try await HeadOfficeQueue.thresholds(store)))
             switch request.queryValue("format") ?? "json" {
             case "json": return try JSONCoding.response(report)
             case "text":

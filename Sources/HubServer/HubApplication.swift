@@ -62,6 +62,7 @@ public func buildHubRouter(
     routes.addUserRoutes(to: api)
     routes.addMasterDataRoutes(to: api)
     routes.addPolicyRoutes(to: api)
+    routes.addSettingsRoutes(to: api)
     methods.record(router)
     return router
 }

@@ -69,6 +69,23 @@ struct ExceptionQueueTests {
             let note = try #require(shown.first { $0.exception.code == "abuse.frequency30" }, "\(shown)")
             #expect(note.exception.record == .customer("C1") && note.resolution?.note == "已致电顾客，说明退货规定")
             #expect(note.resolution?.resolvedBy == "HO-1")
+
+            // Head office raises the bar: four returns in 30 days from now on.
+            var thresholds = try await client.call(.get, "/api/v1/settings/abuse-thresholds", token: office).decode(
+                AbuseThresholds.self)
+            #expect(thresholds == .standard(currency: HubFixture.eur))
+            thresholds.returnsIn30Days = 4
+            expectStatus(
+                try await client.call(
+                    .put, "/api/v1/settings/abuse-thresholds", token: office, raw: try jsonText(thresholds)), .ok)
+            let after = try await client.call(.get, "/api/v1/exceptions", token: office).decode(
+                [ReplicationException].self)
+            #expect(!after.contains { $0.code == "abuse.frequency30" }, "\(after)")
+            thresholds.returnsIn30Days = 0
+            expectProblem(
+                try await client.call(
+                    .put, "/api/v1/settings/abuse-thresholds", token: office, raw: try jsonText(thresholds)),
+                .unprocessableContent, "abuse.invalidThresholds")
         }
     }
 }

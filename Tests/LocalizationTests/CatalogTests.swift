@@ -100,7 +100,8 @@ struct CatalogTests {
 
     static let notCodes: Set<String> = [
         // event kinds
-        "customer.fieldChanged", "customer.registered", "exception.resolved", "inventory.received", "policy.published",
+        "customer.fieldChanged", "customer.registered", "abuseThresholds.set", "exception.resolved",
+        "inventory.received", "policy.published",
         "policy.set",
         "repair.completed",
         "repair.opened", "repair.progressed", "return.approved", "return.closed", "return.disposed",

@@ -6,6 +6,8 @@ public enum RecordKind: String, Hashable, Sendable, Codable, CaseIterable, Compa
     case stockAdjustment
     case policyRule
     case resolution
+    /// The chain's settings outside policy, one record each (`setting:abuseThresholds`).
+    case setting
     case returnOrder = "return"
     case repairOrder = "repair"
     case storeCredit
@@ -52,6 +54,9 @@ public struct RecordKey: Hashable, Sendable, Codable, Comparable, CustomStringCo
     public static func storeCredit(_ id: CustomerID) -> RecordKey { RecordKey(.storeCredit, id.rawValue) }
     /// Head office's note on exception `id` (`ExceptionNote`): exception ids run past the 64
     /// characters of an id, so the record is named by their digest, `X-` and 16 hex digits.
+    /// The chain's abuse thresholds (`abuseThresholds.set`).
+    public static let abuseThresholds = RecordKey(.setting, "abuseThresholds")
+
     public static func resolution(ofException id: String) -> RecordKey {
         RecordKey(.resolution, "X-" + ReplicaState.fnv1a64(id))
     }
@@ -68,6 +73,7 @@ extension DomainEvent {
         case .staffDefined: .staff
         case .policyPublished: .policyRule
         case .exceptionResolved: .resolution
+        case .abuseThresholdsSet: .setting
         case .customerRegistered, .customerFieldChanged: .customer
         case .inventoryReceived: .inventoryReceipt
         case .stockCounted: .stockCount

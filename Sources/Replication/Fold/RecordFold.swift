@@ -28,7 +28,7 @@ public enum RecordFold {
         }
         guard !valid.isEmpty else { return state }
         switch key.kind {
-        case .product, .store, .policy, .reorderPoint, .staff, .resolution:
+        case .product, .store, .policy, .reorderPoint, .staff, .resolution, .setting:
             foldLastWriterWins(&state, valid)
         case .customer:
             foldCustomer(&state, valid)
@@ -60,6 +60,7 @@ public enum RecordFold {
         case .reorderPointSet(let r): state.body = .reorderPoint(r)
         case .staffDefined(let m): state.body = .staff(m)
         case .exceptionResolved(let note): state.body = .resolution(note)
+        case .abuseThresholdsSet(let thresholds): state.body = .abuseThresholds(thresholds)
         default: break
         }
         if !losers.isEmpty {

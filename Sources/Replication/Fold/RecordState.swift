@@ -68,6 +68,7 @@ public enum RecordBody: Hashable, Sendable, Codable {
     /// A policy scope's published versions, by version number.
     case policyRules([PolicyRule])
     case resolution(ExceptionNote)
+    case abuseThresholds(AbuseThresholds)
     case customer(Customer)
     case inventoryReceipt(InventoryReceipt)
     case stockCount(StockCount)

@@ -57,6 +57,29 @@ public struct AbuseThresholds: Hashable, Sendable, Codable {
     public static func standard(currency: Currency) -> AbuseThresholds {
         AbuseThresholds(highValue: Money(100_000, currency))
     }
+
+    /// Thresholds head office may set (`abuseThresholds.set`): every count from 1 (0 would flag
+    /// every customer), the ratio from 1 to 10,000 basis points, the high value a plain amount in
+    /// the chain's `currency` (when given).
+    public func validate(currency: Currency?) throws(DomainError) {
+        let counts = [
+            returnsIn30Days, returnsIn90Days, ratioMinimumReturnedUnits, receiptlessReturnsIn90Days,
+            highValueReturnsIn90Days, serialMismatches,
+        ]
+        guard counts.allSatisfy({ (1...Limits.maxQuantity).contains($0) }),
+            (1...Int(Limits.maxBasisPoints)).contains(returnRatioBasisPoints),
+            (0...Limits.maxMoney).contains(highValue.minor), highValue.currency.isWellFormed
+        else {
+            throw DomainError(
+                code: "abuse.invalidThresholds",
+                message:
+                    "every count is a whole number from 1, the ratio 1 to 10,000 basis points, the high value an amount"
+            )
+        }
+        if let currency, highValue.currency != currency {
+            throw .currencyMismatch(highValue.currency, currency)
+        }
+    }
 }
 
 /// One customer's return behaviour as of a date, and the signals it raises.

@@ -15,6 +15,8 @@ public enum DomainEvent: Hashable, Sendable, Codable {
     case policyPublished(PolicyRule)
     /// Head office's note on an exception of its queue, which every store receives.
     case exceptionResolved(ExceptionNote)
+    /// When a customer's returns raise an abuse signal, as head office (loss prevention) sets it.
+    case abuseThresholdsSet(AbuseThresholds)
 
     // Customers: per-field last writer wins.
     case customerRegistered(Customer)
@@ -60,6 +62,7 @@ public enum DomainEvent: Hashable, Sendable, Codable {
         case .staffDefined: "staff.defined"
         case .policyPublished: "policy.published"
         case .exceptionResolved: "exception.resolved"
+        case .abuseThresholdsSet: "abuseThresholds.set"
         case .customerRegistered: "customer.registered"
         case .customerFieldChanged: "customer.fieldChanged"
         case .inventoryReceived: "inventory.received"
