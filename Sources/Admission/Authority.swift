@@ -149,6 +149,11 @@ enum Authority {
             guard let holder = owners.returns[event.record.id] else {
                 throw refuse(.unknownRecord, "no return \(event.record.id) has been requested")
             }
+            // A step that says where it happened (goods taken in, a refund paid at another store)
+            // happened at the author's own store; only the hub says so for another.
+            if let place = event.payload.placeOfStep, !hub, !author.actsFor(place) {
+                throw refuse(.notOwner, "a step at \(place) is recorded by that store's own nodes")
+            }
             if hub || author.actsFor(holder.store) { return }
             if holder.channelReturn && (role == .store || role == .channel) { return }
             if office, event.payload.returnAction == .approve || event.payload.returnAction == .reject { return }
@@ -160,6 +165,17 @@ enum Authority {
             }
             try own(store, "repair orders")
         case .storeCreditAdjusted(_, let store, _, _, _): try own(store, office: true, "store-credit adjustments")
+        }
+    }
+}
+
+extension DomainEvent {
+    /// The store a return's step names as where it happened, when not the return's own store.
+    var placeOfStep: StoreID? {
+        switch self {
+        case .returnReceived(_, _, let store): store
+        case .refundIssued(let refund): refund.store
+        default: nil
         }
     }
 }

@@ -233,9 +233,10 @@ struct EventValues {
         case .returnRejected(let at, let reason):
             try time(at, "the rejection date")
             try text(reason, "the reason")
-        case .returnReceived(let at, let tracking):
+        case .returnReceived(let at, let tracking, let store):
             try time(at, "the receipt date")
             try text(tracking, "the tracking number")
+            try id(store?.rawValue, "the receiving store")
         case .returnInspected(let at, let grades):
             try time(at, "the inspection date")
             // None when every line is a service or fee (no goods came back); the core checks
@@ -265,6 +266,7 @@ struct EventValues {
             }
             try time(refund.refundedAt, "the refund date")
             try id(refund.creditNote, "the credit note's number")
+            try id(refund.store?.rawValue, "the paying store")
         case .exchangeCompleted(let x):
             let c = x.returnedValue.currency
             try money(x.returnedValue, "the returned value", in: c)

@@ -75,7 +75,7 @@ enum Shapes {
             ),
             (LineGrade(line: 1, grade: .a, quantity: 1), 4),
             (LineDisposition(line: 1, quantity: 1, disposition: .restock), 3),
-            (Refund(gross: m, restockingFee: m, allocations: [], refundedAt: at), 5),
+            (Refund(gross: m, restockingFee: m, allocations: [], refundedAt: at), 6),
             (RefundAllocation(tender: .cash, amount: m), 3),
             (
                 Exchange(
@@ -313,10 +313,11 @@ struct JSONBytes {
             raw(",\"reason\":")
             string(reason)
             raw("}}")
-        case .returnReceived(let at, let tracking):
+        case .returnReceived(let at, let tracking, let store):
             raw("{\"returnReceived\":{\"at\":")
             instant(at)
             if let tracking { key("trackingNumber"); string(tracking) }
+            if let store { key("store"); id(store) }
             raw("}}")
         case .returnInspected(let at, let grades):
             raw("{\"returnInspected\":{\"at\":")
@@ -364,6 +365,7 @@ struct JSONBytes {
             raw(",\"refundedAt\":")
             instant(r.refundedAt)
             if let n = r.creditNote { key("creditNote"); string(n) }
+            if let s = r.store { key("store"); id(s) }
             raw("}}}")
         case .exchangeCompleted(let x):
             raw("{\"exchangeCompleted\":{\"_0\":{\"returnedValue\":")

@@ -53,17 +53,12 @@ extension HubRoutes {
         // The online channel submits a return; a replay of its Idempotency-Key gets the first answer.
         api.post("channel/returns") { request, context in
             let caller = try context.caller(in: [.onlineChannel])
-            guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
-                throw Problem(
-                    code: "input.missingIdempotencyKey",
-                    detail: "send an Idempotency-Key header so a retry cannot record the return twice")
-            }
+            let key = try Self.idempotencyKey(request, for: "the return")
             let body = try await JSONCoding.decode(ChannelReturnRequest.self, from: request)
             let (receipt, replayed) = try await store.submitChannelReturn(
                 body, from: caller, idempotencyKey: key, staff: request.staff, now: clock())
-            var response = try JSONCoding.response(receipt, status: .created, location: "/api/v1/returns/\(receipt.id)")
-            if replayed { response.headers[.init("Idempotent-Replayed")!] = "true" }
-            return response
+            return Self.replayed(
+                try JSONCoding.response(receipt, status: .created, location: "/api/v1/returns/\(receipt.id)"), replayed)
         }
         // Return rates, cost of returns, top items, spikes, customer abuse signals, low stock.
         api.get("analytics") { request, context in

@@ -57,6 +57,7 @@ public func buildHubRouter(
     }
     routes.addSyncRoutes(to: sync)
     routes.addHeadOfficeRoutes(to: api)
+    routes.addChannelRoutes(to: api)
     routes.addStaffRoutes(to: api)
     routes.addUserRoutes(to: api)
     routes.addMasterDataRoutes(to: api)

@@ -126,6 +126,24 @@ public protocol HubOperations: Sendable {
         _ request: ChannelReturnRequest, from channel: HubCredential, idempotencyKey: String, staff: StaffID, now: Int64
     ) async throws -> (receipt: ChannelReturnReceipt, replayed: Bool)
 
+    /// Records a sale the online `channel` made (its credential's store), as the hub's own event
+    /// (`ChannelDesk.sale`): so that its returns can be checked against it and its stock and
+    /// revenue are the channel's. Idempotent like `submitChannelReturn`. Refused:
+    /// `auth.forbidden`, `sale.wrongStore`, `sale.duplicateReceipt`, the sale's validation.
+    func recordChannelSale(
+        _ sale: Sale, from channel: HubCredential, idempotencyKey: String, staff: StaffID, now: Int64
+    ) async throws -> (sale: Sale, replayed: Bool)
+
+    /// Walks one of the `channel`'s own returns one step (`ChannelDesk.step`: approve, reject,
+    /// receive at the channel's warehouse or at a named store, inspect, dispose, refund, exchange
+    /// for goods from the channel's stock, close), as the hub's own events, and answers the return as it then stands. Idempotent like
+    /// `submitChannelReturn`. Refused: `return.notFound`, `auth.forbidden` (another store's
+    /// return), `input.missingStaff`, and the core's refusals of the step.
+    func advanceChannelReturn(
+        _ id: ReturnID, _ step: ReturnStepCommand, from channel: HubCredential, idempotencyKey: String,
+        staff: StaffID, now: Int64
+    ) async throws -> (state: ReturnOrderState, replayed: Bool)
+
     /// Defines (or redefines) a staff member as head office's word (`staff.defined`, authored by the
     /// hub, delivered to every node): their name, roles, store, PIN hash and whether they still
     /// work here. Checked by the same admission as any event.

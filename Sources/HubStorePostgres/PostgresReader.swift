@@ -100,6 +100,24 @@ struct PostgresReader {
         }
     }
 
+    /// What earlier refunds on `sale` sent back per tender (other returns than `excluding`).
+    func refundedPerTender(sale: SaleID?, excluding: ReturnID) async throws -> [Tender: Money] {
+        guard let sale else { return [:] }
+        let ids = try await strings(
+            "SELECT id FROM returns WHERE sale = \(sale.rawValue) AND id <> \(excluding.rawValue) ORDER BY id")
+        return RefundPlanner.refunded(by: try await returnStates(ids).flatMap(\.refunds))
+    }
+
+    /// A customer's store-credit balance in `currency`.
+    func storeCredit(_ customer: CustomerID, currency: Currency) async throws -> Money {
+        let rows = try await connection.query(
+            """
+            SELECT balance FROM store_credit WHERE customer = \(customer.rawValue) AND currency = \(currency.rawValue)
+            """, logger: logger
+        ).collect()
+        return Money(try rows.first?.decode(Int64.self) ?? 0, currency)
+    }
+
     func strings(_ query: PostgresQuery) async throws -> [String] {
         var out: [String] = []
         for try await value in try await connection.query(query, logger: logger).decode(String.self) {

@@ -4,18 +4,6 @@ public import ReturnsDomain
 /// Opening a return at the desk.
 public typealias CreateReturnCommand = ReturnSubmission
 
-/// Goods handed out in an exchange, as the desk enters them; prices come from the catalog.
-public struct ExchangeItem: Hashable, Sendable, Codable {
-    public var sku: SKU
-    public var quantity: Int
-    public var serials: [String]?
-    public init(sku: SKU, quantity: Int, serials: [String]? = nil) {
-        self.sku = sku
-        self.quantity = quantity
-        self.serials = serials
-    }
-}
-
 /// A return as the desk sees it.
 public struct ReturnView: Hashable, Sendable, Codable {
     public var id: ReturnID

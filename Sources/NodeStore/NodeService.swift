@@ -214,19 +214,12 @@ public final class NodeService: Sendable {
     ) throws -> SaleView {
         let reader = NodeReader(db: db, identity: identity)
         let store = identity.store
-        guard given.store == store else {
-            throw DomainError.invalid("sale.wrongStore", "this node records sales of \(store), not \(given.store)")
-        }
-        guard try reader.sale(given.id) == nil else {
-            throw DomainError.invalid(
-                "sale.duplicateReceipt", "receipt \(given.id) is already recorded", ["receipt": "\(given.id)"])
-        }
         var products: [SKU: Product] = [:]
         for l in given.lines { products[l.sku] = try reader.product(l.sku) }
-        let sale = given.costed(products: { products[$0] }) { sku in
-            (try? reader.bGradeValues(sku: sku, store: store)).flatMap(BGradeValue.latest)
-        }
-        try sale.validate { products[$0] }
+        let sale = try Sale.recording(
+            given, at: store, alreadyRecorded: try reader.sale(given.id) != nil, products: { products[$0] },
+            bGradeValue: { sku in (try? reader.bGradeValues(sku: sku, store: store)).flatMap(BGradeValue.latest) },
+            storeCredit: { try reader.storeCredit($0, currency: $1) })
         let permission = StaffAuthority.required(
             forSale: sale, shelfPrice: { l in l.source == .refurbished ? l.unitCost : products[l.sku]?.unitPrice },
             approvalThreshold: try reader.policy(of: store, for: sale, at: sale.soldAt).document.approvalThreshold)
@@ -237,16 +230,6 @@ public final class NodeService: Sendable {
                     named, for: $0, roster: try reader.staffRoster(), authoriser: authoriser, signedIn: signedIn,
                     at: store)
             } ?? named
-        if let customer = sale.customer {
-            for t in sale.tenders where t.tender == .storeCredit {
-                let balance = try reader.storeCredit(customer, currency: sale.currency)
-                guard balance.minor >= t.amount.minor else {
-                    throw DomainError.invalid(
-                        "storeCredit.insufficient", "store credit of \(customer) is \(balance)",
-                        ["customer": "\(customer)", "balance": "\(balance)", "amount": "\(t.amount)"])
-                }
-            }
-        }
         var warnings: [StockShortfall] = []
         for location in [StockLocation.sellable, .refurbished] {
             let needed = sale.lines.filter { $0.fromLocation == location }.reduce(into: [SKU: Int]()) {
@@ -330,21 +313,13 @@ public final class NodeService: Sendable {
         return ReturnView(state, verdict: outcome.verdict)
     }
 
-    /// A step of the lifecycle.
-    public enum Step: Sendable {
-        case approve(note: String?)
-        case reject(reason: String)
-        case receive(trackingNumber: String?)
-        case inspect(grades: [LineGrade])
-        case dispose(dispositions: [LineDisposition])
-        case refund(method: RefundMethod)
-        case exchange(items: [ExchangeItem], settlement: Tender)
-        case close
-    }
+    /// A step of the lifecycle (the core's, as every door asks for it).
+    public typealias Step = ReturnStepCommand
 
     /// Advances a return by one step, recorded as `staff`'s; when the store signs staff in, a
     /// step that needs authority `staff` lacks is recorded as the `authoriser`'s, who gave their
-    /// PIN for it (`StaffAuthority.actor`), or refused.
+    /// PIN for it (`StaffAuthority.actor`), or refused. The step is decided by the core
+    /// (`ReturnDesk.plan`), as the hub's channel API decides it for an online shop.
     public func advance(
         _ id: ReturnID, _ step: Step, staff given: StaffID, authoriser: StaffMember? = nil, signedIn: Bool = false
     ) async throws -> ReturnView {
@@ -355,72 +330,28 @@ public final class NodeService: Sendable {
             guard let state = try reader.returnState(id), let request = state.request else {
                 throw DomainError.invalid("return.notFound", "no return \(id)", ["return": "\(id)"])
             }
-            let roster = try reader.staffRoster()
-            /// Who records this step, once what it carries is known.
-            func actor(_ permission: StaffPermission?) throws -> StaffID {
-                try StaffAuthority.actor(
-                    given, for: permission, roster: roster, authoriser: authoriser, signedIn: signedIn, at: store)
+            var context = ReturnDesk.StepContext(store: store, at: Instant(millis: now))
+            if step.refunds {
+                context.sale = try request.sale.flatMap { try reader.sale($0) }
+                context.alreadyRefunded = try reader.refundedPerTender(sale: request.sale, excluding: id)
+                context.approvalThreshold = try reader.policy(of: request.store, for: context.sale, at: context.at)
+                    .document
+                    .approvalThreshold
             }
-            let at = Instant(millis: now)
-            let current = state.status
-            let event: DomainEvent
-            // Any step needs someone head office defined; the gated ones below ask for more.
-            var staff = try actor(nil)
-            var warnings: [StockShortfall] = []
-            switch step {
-            case .approve(let note):
-                staff = try actor(StaffAuthority.required(for: .approve))
-                event = try ReturnDesk.approve(current: current, request: request, at: at, note: note)
-            case .reject(let reason):
-                staff = try actor(StaffAuthority.required(for: .reject))
-                event = try ReturnDesk.reject(current: current, request: request, at: at, reason: reason)
-            case .receive(let tracking):
-                event = try ReturnDesk.receive(current: current, request: request, at: at, trackingNumber: tracking)
-            case .inspect(let grades):
-                event = try ReturnDesk.inspect(current: current, request: request, at: at, grades: grades)
-            case .dispose(let given):
-                // Repair dispositions without an order number get one minted here.
-                let dispositions = try ReturnDesk.numberRepairs(given) {
-                    RepairOrderID(try log.mint(ReturnDesk.repairOrderPrefix))
-                }
-                staff = try actor(
-                    StaffAuthority.required(for: .dispose, dispositions: dispositions.map(\.disposition)))
-                event = try ReturnDesk.dispose(
-                    current: current, request: request, grades: state.grades, dispositions: dispositions, at: at)
-                try log.author(event, on: .returnOrder(id), staff: staff, now: now)
-                for (order, opened) in ReturnDesk.repairsOpened(by: dispositions, of: request, at: at) {
-                    try log.author(opened, on: .repairOrder(order), staff: staff, now: now)
-                }
-                return ReturnView(try log.currentState(of: .returnOrder(id)).returnOrder!)
-            case .refund(let method):
-                _ = try current.next(after: .refund)
-                let sale = try request.sale.flatMap { try reader.sale($0) }
-                let already = try reader.refundedPerTender(sale: request.sale, excluding: id)
-                var refund = try RefundPlanner.plan(
-                    request: request, sale: sale, method: method, alreadyRefunded: already, at: at)
-                staff = try actor(
-                    StaffAuthority.required(
-                        for: .refund, refund: refund.gross,
-                        approvalThreshold: try reader.policy(of: request.store, for: sale, at: at).document
-                            .approvalThreshold))
-                // The credit note's number, once per refund, from this store's counter: unique
-                // chain-wide with no coordination (`CN-S01-000042`).
-                refund.creditNote = try log.mint(CreditNote.prefix)
-                event = .refundIssued(refund)
-            case .exchange(let items, let settlement):
-                _ = try current.next(after: .exchange)
-                let out = try ExchangePlanner.outLines(items.map { ($0.sku, $0.quantity, $0.serials) }) {
-                    try reader.product($0)
-                }
-                event = .exchangeCompleted(
-                    try ExchangePlanner.plan(request: request, outLines: out, settlementTender: settlement, at: at))
-                warnings = try Self.checkStock(
-                    out.reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }, reader: reader, db: db)
-            case .close: event = try ReturnDesk.close(current: current, request: request, at: at)
+            let plan = try ReturnDesk.plan(
+                step, current: state.status, request: request, grades: state.grades, receivedAt: state.receivedAt,
+                context: context, product: { try reader.product($0) }, mint: { try log.mint($0) })
+            // Any step needs someone head office defined; the gated ones need that authority.
+            let staff = try StaffAuthority.actor(
+                given, for: plan.permission, roster: try reader.staffRoster(), authoriser: authoriser,
+                signedIn: signedIn, at: store)
+            try log.author(plan.event, on: .returnOrder(id), staff: staff, now: now)
+            for (order, opened) in plan.repairs {
+                try log.author(opened, on: .repairOrder(order), staff: staff, now: now)
             }
-
-            try log.author(event, on: .returnOrder(id), staff: staff, now: now)
             var view = ReturnView(try log.currentState(of: .returnOrder(id)).returnOrder!)
+            let warnings = try Self.checkStock(
+                plan.handedOut.reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }, reader: reader, db: db)
             view.stockWarnings = warnings.isEmpty ? nil : warnings
             return view
         }

@@ -59,24 +59,6 @@ extension ReplicaReader {
         return try ids.compactMap { try returnView(ReturnID($0)) }
     }
 
-    /// What earlier refunds on `sale` sent back per tender (other returns than `excluding`).
-    public func refundedPerTender(sale: SaleID?, excluding: ReturnID) throws -> [Tender: Money] {
-        guard let sale else { return [:] }
-        var out: [Tender: Money] = [:]
-        for id in try String.fetchAll(
-            db, sql: "SELECT id FROM returns WHERE sale = ? AND id != ?",
-            arguments: [sale.rawValue, excluding.rawValue])
-        {
-            guard let r = try returnState(ReturnID(id)) else { continue }
-            for refund in r.refunds {
-                for a in refund.allocations {
-                    out[a.tender] = Money((out[a.tender]?.minor ?? 0) + a.amount.minor, a.amount.currency)
-                }
-            }
-        }
-        return out
-    }
-
     /// This store's repair orders, oldest first; with `open`, only those not finished.
     public func repairs(store: StoreID, open: Bool) throws -> [RepairState] {
         try records(of: .repairOrder).compactMap { record -> RepairState? in
@@ -113,13 +95,6 @@ extension ReplicaReader {
     public func repair(_ id: RepairOrderID) throws -> RepairState? {
         if case .repairOrder(let r) = try body(.repairOrder(id)) { return r }
         return nil
-    }
-
-    public func storeCredit(_ customer: CustomerID, currency: Currency) throws -> Money {
-        Money(
-            try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT balance FROM store_credit WHERE customer = ? AND currency = ?"),
-                arguments: [customer.rawValue, currency.rawValue]) ?? 0, currency)
     }
 
     public func customerHistory(_ id: CustomerID) throws -> CustomerHistory {

@@ -144,6 +144,23 @@ public struct ReplicaReader {
         }.sorted { ($0.scope, $0.version) < ($1.scope, $1.version) }
     }
 
+    /// A customer's store-credit balance in `currency`.
+    public func storeCredit(_ customer: CustomerID, currency: Currency) throws -> Money {
+        Money(
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT balance FROM store_credit WHERE customer = ? AND currency = ?"),
+                arguments: [customer.rawValue, currency.rawValue]) ?? 0, currency)
+    }
+
+    /// What earlier refunds on `sale` sent back per tender (other returns than `excluding`).
+    public func refundedPerTender(sale: SaleID?, excluding: ReturnID) throws -> [Tender: Money] {
+        guard let sale else { return [:] }
+        let ids = try String.fetchAll(
+            db, sql: "SELECT id FROM returns WHERE sale = ? AND id != ? ORDER BY id",
+            arguments: [sale.rawValue, excluding.rawValue])
+        return RefundPlanner.refunded(by: try ids.compactMap { try returnState(ReturnID($0)) }.flatMap(\.refunds))
+    }
+
     public func returnState(_ id: ReturnID) throws -> ReturnOrderState? {
         if case .returnOrder(let r) = try body(.returnOrder(id)), r.request != nil { return r }
         return nil

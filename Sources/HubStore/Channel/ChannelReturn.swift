@@ -29,8 +29,16 @@ public struct ChannelSubmission: Sendable {
     public var digest: String
 
     public init(_ request: ChannelReturnRequest, from channel: HubCredential, idempotencyKey: String) throws {
+        try self.init(request, operation: nil, from: channel, idempotencyKey: idempotencyKey)
+    }
+
+    /// Any of the channel's commands (`operation`: `sale`, `RT-…/refund`, …), so that one key
+    /// given to two different commands is told apart from a replay.
+    public init(
+        _ request: some Encodable, operation: String?, from channel: HubCredential, idempotencyKey: String
+    ) throws {
         guard channel.role == .onlineChannel, let store = channel.store else {
-            throw HubError(code: HubError.Code.forbidden, message: "only an online channel submits returns here")
+            throw HubError(code: HubError.Code.forbidden, message: "only an online channel uses the channel API")
         }
         let key = idempotencyKey.trimmingCharacters(in: .whitespaces)
         guard !key.isEmpty, key.count <= 200 else {
@@ -41,6 +49,7 @@ public struct ChannelSubmission: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         self.store = store
         self.key = key
-        self.digest = ReplicaState.fnv1a64(String(decoding: try encoder.encode(request), as: UTF8.self))
+        let body = String(decoding: try encoder.encode(request), as: UTF8.self)
+        self.digest = ReplicaState.fnv1a64(operation.map { "\($0)\n\(body)" } ?? body)
     }
 }

@@ -16,20 +16,27 @@ extension SQLiteHubStore {
     {
         let identity = database.identity
         let events = try await database.transaction { db in
-            let log = EventLog(db, identity: identity)
-            var events: [Event] = []
-            for (payload, key) in payloads {
-                let event = try log.author(payload, on: key, staff: staff, now: now)
-                try db.execute(
-                    sql: "INSERT INTO hub_feed (node, seq, scope) VALUES (?, ?, NULL)",
-                    arguments: [event.dot.node.rawValue, Int64(event.dot.seq)])
-                events.append(event)
-            }
-            try log.flush()
-            if let last = events.last { try Outbox.acknowledge(db, through: last.dot.seq) }
-            return events
+            try Self.authorAsHub(payloads, log: EventLog(db, identity: identity), staff: staff, now: now)
         }
         feedChanges.ring()
+        return events
+    }
+
+    /// `authorAsHub`'s body, inside a transaction the caller holds: each event authored, put in
+    /// the feed for every node, projected, and acknowledged (the hub keeps no outbox).
+    static func authorAsHub(_ payloads: [(DomainEvent, RecordKey)], log: EventLog, staff: StaffID, now: Int64) throws
+        -> [Event]
+    {
+        var events: [Event] = []
+        for (payload, key) in payloads {
+            let event = try log.author(payload, on: key, staff: staff, now: now)
+            try log.db.execute(
+                sql: "INSERT INTO hub_feed (node, seq, scope) VALUES (?, ?, NULL)",
+                arguments: [event.dot.node.rawValue, Int64(event.dot.seq)])
+            events.append(event)
+        }
+        try log.flush()
+        if let last = events.last { try Outbox.acknowledge(log.db, through: last.dot.seq) }
         return events
     }
 }

@@ -15,8 +15,15 @@ public struct ReturnOrderState: Hashable, Sendable, Codable {
     public var steps: [ReturnStep] = []
     /// The event that set the current status.
     public var statusDot: Dot?
+    /// Where the goods came back, once received: another store than the return's when that store
+    /// took them in (an online order handed in at a branch). Their stock, inspection and
+    /// dispositions are that store's.
+    public var receivedAt: StoreID?
 
     public init() {}
+
+    /// The store holding the returned goods: where they were received, else the return's store.
+    public var goodsStore: StoreID? { receivedAt ?? request?.store }
 
     /// Whether the return counts against the sale line's returnable quantity.
     public var holdsQuantity: Bool { request != nil && !rejected }

@@ -75,13 +75,16 @@ enum ReturnFold {
             switch e.payload {
             case .returnRejected:
                 r.rejected = true
-            case .returnReceived(let at, _):
+            case .returnReceived(let at, _, let store):
+                // Into the stock of the store that took the goods in (DESIGN §2).
+                r.receivedAt = store
                 for l in request.lines where l.bringsGoods {
                     c.movements.append(
                         StockMovement(
-                            store: request.store, sku: l.sku, from: nil, to: .pendingInspection, quantity: l.quantity))
+                            store: store ?? request.store, sku: l.sku, from: nil, to: .pendingInspection,
+                            quantity: l.quantity))
                 }
-                c.journal += Postings.goodsReceived(request, at: at)
+                c.journal += Postings.goodsReceived(request, at: at, receivedAt: store)
             case .returnInspected(_, let grades):
                 r.grades = grades
             case .returnDisposed(let at, let dispositions):
@@ -90,10 +93,10 @@ enum ReturnFold {
                     guard let line = request.line(d.line) else { continue }
                     c.movements.append(
                         StockMovement(
-                            store: request.store, sku: line.sku, from: .pendingInspection,
+                            store: r.receivedAt ?? request.store, sku: line.sku, from: .pendingInspection,
                             to: d.disposition.destination, quantity: d.quantity))
                 }
-                c.journal += Postings.disposal(request, dispositions, at: at)
+                c.journal += Postings.disposal(request, dispositions, at: at, store: r.receivedAt)
             default:
                 break
             }

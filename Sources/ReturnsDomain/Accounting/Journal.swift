@@ -6,6 +6,10 @@ public enum Account: String, Hashable, Sendable, Codable, CaseIterable, Comparab
     case bank = "1020"
     case vendorReceivable = "1200"
     case inventory = "1300"
+    /// What stores owe one another when a return is taken in or paid out at another store than
+    /// the one that sold: each store's own entries balance through it, and across the chain it
+    /// nets to zero.
+    case interStoreClearing = "1400"
     case accountsPayable = "2000"
     case vatPayable = "2200"
     case storeCreditLiability = "2300"
@@ -40,6 +44,7 @@ public enum Account: String, Hashable, Sendable, Codable, CaseIterable, Comparab
         case .bank: "Bank"
         case .vendorReceivable: "Vendor receivable"
         case .inventory: "Inventory"
+        case .interStoreClearing: "Inter-store clearing"
         case .accountsPayable: "Accounts payable"
         case .vatPayable: "VAT payable"
         case .storeCreditLiability: "Store credit liability"

@@ -21,14 +21,51 @@ public enum Postings {
         ]
     }
 
-    /// Goods received back: inventory returns at its original cost against cost of goods sold.
-    public static func goodsReceived(_ r: ReturnRequest, at: Instant) -> [JournalEntry] {
+    /// Goods received back: inventory returns at its original cost, at the store that took the
+    /// goods in (`receivedAt`, the return's store when nil), against cost of goods sold at the
+    /// store that sold them (``origin(of:)``). When the two differ, each books its half against
+    /// ``Account/interStoreClearing`` so that each store's entry balances.
+    public static func goodsReceived(_ r: ReturnRequest, at: Instant, receivedAt: StoreID? = nil) -> [JournalEntry] {
         let cost = Money(r.lines.reduce(0) { $0 + $1.cost.minor }, r.currency)
+        func entry(_ store: StoreID, _ lines: [JournalLine]) -> JournalEntry {
+            JournalEntry(
+                reference: "return:\(r.id)/receive", store: store, date: at,
+                memo: "returned goods back in inventory at cost", lines: lines)
+        }
+        let store = receivedAt ?? r.store
+        let origin = origin(of: r)
+        guard store != origin else {
+            return [entry(store, [.debit(.inventory, cost), .credit(.costOfGoodsSold, cost)])]
+        }
+        return [
+            entry(store, [.debit(.inventory, cost), .credit(.interStoreClearing, cost)]),
+            entry(origin, [.debit(.interStoreClearing, cost), .credit(.costOfGoodsSold, cost)]),
+        ]
+    }
+
+    /// The store or channel whose sale a return reverses: the selling store, or for a return
+    /// without a receipt the store that takes it.
+    public static func origin(of r: ReturnRequest) -> StoreID { r.saleStore ?? r.store }
+
+    /// One step's entry: `reversal` (what undoes the sale) followed by `rest`, in one entry when
+    /// the store acting (`store`) is the one that sold (`origin`); otherwise `reversal` at
+    /// `origin` and `rest` at `store`, each balanced against ``Account/interStoreClearing``.
+    static func split(
+        reversal: [JournalLine], rest: [JournalLine], origin: StoreID, store: StoreID, reference: String,
+        date: Instant, memo: String, currency: Currency
+    ) -> [JournalEntry] {
+        guard origin != store else {
+            return [JournalEntry(reference: reference, store: store, date: date, memo: memo, lines: reversal + rest)]
+        }
+        // What the origin's lines leave unbalanced is what the acting store is owed by it, or owes.
+        let owed = reversal.reduce(Int64(0)) { $0 + $1.amount.minor }
         return [
             JournalEntry(
-                reference: "return:\(r.id)/receive", store: r.store, date: at,
-                memo: "returned goods back in inventory at cost",
-                lines: [.debit(.inventory, cost), .credit(.costOfGoodsSold, cost)])
+                reference: reference, store: origin, date: date, memo: memo,
+                lines: reversal + [JournalLine(.interStoreClearing, Money(-owed, currency))]),
+            JournalEntry(
+                reference: reference, store: store, date: date, memo: memo,
+                lines: [JournalLine(.interStoreClearing, Money(owed, currency))] + rest),
         ]
     }
 
@@ -45,20 +82,22 @@ public enum Postings {
     }
 
     /// A refund: sales returns and VAT reversed, money out on each tender, the restocking fee kept as income.
+    ///
+    /// The reversal of revenue and VAT belongs to the store or channel that sold (DESIGN §2); the
+    /// money goes out where the customer stands (the refund's `store`, else the return's), which
+    /// also keeps the fee. When they differ, each books its side against the clearing account.
     public static func refund(_ r: ReturnRequest, _ refund: Refund) -> [JournalEntry] {
         let rev = revenueReversal(r)
-        var lines: [JournalLine] = [.debit(.salesReturns, rev.net), .debit(.vatPayable, rev.vat)]
-        lines += refund.allocations.map { .credit(Account.forTender($0.tender), $0.amount) }
+        var lines: [JournalLine] = refund.allocations.map { .credit(Account.forTender($0.tender), $0.amount) }
         lines.append(.credit(.restockingFeeIncome, refund.restockingFee))
         // Any rounding gap between the goods' value and what was paid plus fee is fee income too,
         // so the entry always balances and the gap is visible in the fee account.
         let gap = rev.net.minor + rev.vat.minor - refund.paidOut.minor - refund.restockingFee.minor
         if gap != 0 { lines.append(JournalLine(.restockingFeeIncome, Money(-gap, r.currency))) }
-        return [
-            JournalEntry(
-                reference: refundReference(r, refund), store: r.store, date: refund.refundedAt, memo: "refund",
-                lines: lines)
-        ]
+        return split(
+            reversal: [.debit(.salesReturns, rev.net), .debit(.vatPayable, rev.vat)], rest: lines,
+            origin: origin(of: r), store: refund.store ?? r.store, reference: refundReference(r, refund),
+            date: refund.refundedAt, memo: "refund", currency: r.currency)
     }
 
     /// The journal reference of a refund: `return:RT-S01-000007/refund`, followed by its credit
@@ -68,12 +107,11 @@ public enum Postings {
         "return:\(r.id)/refund" + (refund.creditNote.map { "/\($0)" } ?? "")
     }
 
-    /// An exchange: the returned goods' sale is reversed, the new goods are sold, the difference is
-    /// settled on one tender either way.
+    /// An exchange: the returned goods' sale is reversed (at the store that sold them), the new
+    /// goods are sold, the difference is settled on one tender either way (at the return's store).
     public static func exchange(_ r: ReturnRequest, _ x: Exchange) -> [JournalEntry] {
         let c = r.currency
         let rev = revenueReversal(r)
-        var lines: [JournalLine] = [.debit(.salesReturns, rev.net), .debit(.vatPayable, rev.vat)]
         var newNet: Int64 = 0
         var newVat: Int64 = 0
         var newCost: Int64 = 0
@@ -83,23 +121,28 @@ public enum Postings {
             newVat += split.vat.minor
             newCost += l.unitCost.minor * Int64(l.quantity)
         }
-        lines += [.credit(.salesRevenue, Money(newNet, c)), .credit(.vatPayable, Money(newVat, c))]
-        lines.append(.credit(.restockingFeeIncome, x.restockingFee))
-        // The customer pays the difference (debit the tender) or is paid it (credit the tender).
-        lines.append(.debit(Account.forTender(x.settlementTender), x.difference))
+        var lines: [JournalLine] = [
+            .credit(.salesRevenue, Money(newNet, c)), .credit(.vatPayable, Money(newVat, c)),
+            .credit(.restockingFeeIncome, x.restockingFee),
+            // The customer pays the difference (debit the tender) or is paid it (credit the tender).
+            .debit(Account.forTender(x.settlementTender), x.difference),
+        ]
         let gap = rev.net.minor + rev.vat.minor + x.difference.minor - newNet - newVat - x.restockingFee.minor
         if gap != 0 { lines.append(JournalLine(.restockingFeeIncome, Money(-gap, c))) }
         lines += [.debit(.costOfGoodsSold, Money(newCost, c)), .credit(.inventory, Money(newCost, c))]
-        return [
-            JournalEntry(
-                reference: "return:\(r.id)/exchange", store: r.store, date: x.exchangedAt, memo: "exchange",
-                lines: lines)
-        ]
+        return split(
+            reversal: [.debit(.salesReturns, rev.net), .debit(.vatPayable, rev.vat)], rest: lines,
+            origin: origin(of: r), store: r.store, reference: "return:\(r.id)/exchange", date: x.exchangedAt,
+            memo: "exchange", currency: c)
     }
 
     /// Dispositions: B-grade write-down to resale value, scrap written off, vendor returns to a receivable.
     /// Restock and repair post nothing here (repair cost posts when the repair completes).
-    public static func disposal(_ r: ReturnRequest, _ dispositions: [LineDisposition], at: Instant) -> [JournalEntry] {
+    /// Booked at the store holding the goods (`store`, where they were received; the return's
+    /// store when nil).
+    public static func disposal(
+        _ r: ReturnRequest, _ dispositions: [LineDisposition], at: Instant, store: StoreID? = nil
+    ) -> [JournalEntry] {
         var lines: [JournalLine] = []
         for d in dispositions {
             guard let line = r.line(d.line) else { continue }
@@ -120,7 +163,8 @@ public enum Postings {
         guard lines.contains(where: { !$0.amount.isZero }) else { return [] }
         return [
             JournalEntry(
-                reference: "return:\(r.id)/dispose", store: r.store, date: at, memo: "disposition", lines: lines)
+                reference: "return:\(r.id)/dispose", store: store ?? r.store, date: at, memo: "disposition",
+                lines: lines)
         ]
     }
 

@@ -35,7 +35,9 @@ public enum DomainEvent: Hashable, Sendable, Codable {
     case returnRequested(ReturnRequest)
     case returnApproved(at: Instant, note: String?)
     case returnRejected(at: Instant, reason: String)
-    case returnReceived(at: Instant, trackingNumber: String?)
+    /// The goods arrived, at `store` when another store or channel than the one holding the
+    /// return took them in (an online order handed in at a branch); nil: the return's own store.
+    case returnReceived(at: Instant, trackingNumber: String?, store: StoreID? = nil)
     case returnInspected(at: Instant, grades: [LineGrade])
     case returnDisposed(at: Instant, dispositions: [LineDisposition])
     case refundIssued(Refund)

@@ -20,16 +20,17 @@ extension ReturnDesk {
 
     /// The repair orders that recording `dispositions` on `request` opens, one per repair
     /// disposition, each with the `repairOpened` event to record on it: the line's SKU and cost,
-    /// the disposition's quantity and technician.
+    /// the disposition's quantity and technician, at the store holding the goods (`store`, where
+    /// they were received; the return's store when nil).
     public static func repairsOpened(
-        by dispositions: [LineDisposition], of request: ReturnRequest, at: Instant
+        by dispositions: [LineDisposition], of request: ReturnRequest, at: Instant, store: StoreID? = nil
     ) -> [(order: RepairOrderID, event: DomainEvent)] {
         dispositions.compactMap { d in
             guard case .repair(let order, let technician) = d.disposition, let line = request.line(d.line) else {
                 return nil
             }
             let repair = RepairOrder(
-                id: order, returnID: request.id, store: request.store, sku: line.sku, quantity: d.quantity,
+                id: order, returnID: request.id, store: store ?? request.store, sku: line.sku, quantity: d.quantity,
                 unitCost: line.unitCost, technician: technician, openedAt: at)
             return (order, .repairOpened(repair))
         }

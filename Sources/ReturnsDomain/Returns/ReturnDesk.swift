@@ -234,12 +234,16 @@ extension ReturnDesk {
         return .returnRejected(at: at, reason: reason)
     }
 
-    /// Records the goods arriving in pending inspection; the tracking number defaults to the request's.
+    /// Records the goods arriving in pending inspection at `store` (the return's own when nil);
+    /// the tracking number defaults to the request's.
     public static func receive(
-        current: ReturnStatus, request: ReturnRequest, at: Instant, trackingNumber: String? = nil
+        current: ReturnStatus, request: ReturnRequest, at: Instant, trackingNumber: String? = nil,
+        store: StoreID? = nil
     ) throws(DomainError) -> DomainEvent {
         _ = try current.next(after: .receive)
-        return .returnReceived(at: at, trackingNumber: trackingNumber ?? request.trackingNumber)
+        return .returnReceived(
+            at: at, trackingNumber: trackingNumber ?? request.trackingNumber,
+            store: store == request.store ? nil : store)
     }
 
     /// Records the inspector's grades, which must account for every unit of every line of goods

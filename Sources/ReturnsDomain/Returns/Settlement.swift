@@ -14,15 +14,20 @@ public struct Refund: Hashable, Sendable, Codable {
     /// The credit note's number (`CN-S01-000042`), minted by the node that recorded the refund
     /// (``CreditNote/prefix``); nil on refunds recorded before credit notes were numbered.
     public var creditNote: String?
+    /// The store or channel that paid it, where the customer stood, when that is not the store
+    /// holding the return (an online order refunded at a branch); nil: the return's own store.
+    /// The revenue it reverses still belongs to the store that sold (``Postings/refund(_:_:)``).
+    public var store: StoreID?
     public init(
         gross: Money, restockingFee: Money, allocations: [RefundAllocation], refundedAt: Instant,
-        creditNote: String? = nil
+        creditNote: String? = nil, store: StoreID? = nil
     ) {
         self.gross = gross
         self.restockingFee = restockingFee
         self.allocations = allocations
         self.refundedAt = refundedAt
         self.creditNote = creditNote
+        self.store = store
     }
     public var paidOut: Money { Money(allocations.reduce(0) { $0 + $1.amount.minor }, gross.currency) }
 }
