@@ -303,6 +303,8 @@ def main():
                     row.querySelector('[data-role=repair-price]').value = '6.00';
                     row.querySelector('button[data-action=repair-repaired]').click();""")
                 browser.wait_for("!document.querySelector('#repair-list tr[data-repair]')", "the repair to be finished")
+                # The stock list refreshes on its own request: wait for the B-grade unit's resale form.
+                browser.wait_for("document.querySelector('#stock-list [data-role=resale-price]')", "the B-grade unit in the stock list")
                 seen["stockAfterRepair"] = browser.evaluate("return document.getElementById('stock-list').innerText;")
                 # The repaired unit is sold again as B-grade, at its written-down value.
                 browser.wait_for("document.querySelector('#stock-list [data-action=resell]')", "the B-grade unit")
