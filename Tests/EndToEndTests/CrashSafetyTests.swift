@@ -23,7 +23,15 @@ struct CrashSafetyTests {
         var ids: [String] = []
         var failures = 0
         var finished = 0
-        func acknowledged(_ id: String) { ids.append(id); finished += 1 }
+        /// Sent the moment the `killAfter`-th acknowledgement arrives, by the task that got it: a
+        /// loop polling for it could wake, on a busy machine, only after the whole burst was done.
+        let kill: @Sendable () -> Void
+        init(kill: @escaping @Sendable () -> Void) { self.kill = kill }
+        func acknowledged(_ id: String) {
+            ids.append(id)
+            finished += 1
+            if ids.count == CrashSafetyTests.killAfter { kill() }
+        }
         func failed() { failures += 1; finished += 1 }
     }
 
@@ -43,8 +51,8 @@ struct CrashSafetyTests {
         defer { servers.forEach { $0.stop() } }
 
         // A burst of concurrent return creations; SIGKILL once `killAfter` are acknowledged.
-        let acks = Acknowledgements()
         let running = server
+        let acks = Acknowledgements { running.send(SIGKILL) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<Self.burst {
                 group.addTask {
